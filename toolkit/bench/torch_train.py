@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""PyTorch peer of PruneKit's training benchmark.
+
+Trains LeNet-300-100 or LeNet-5 on the same IDX files, with the same settings as the Java side
+(Adam 1e-3, batch 64, softmax cross-entropy, one thread, the loss and the number of correct
+answers read back every batch), and prints one JSON line with the seconds of every epoch
+and the final test accuracy. Run with Debian's /usr/bin/python3 (python3-torch) and
+libopenblas0-pthread installed; OPENBLAS_NUM_THREADS=1 keeps the figures steady.
+
+Usage: torch_train.py --model lenet300100|lenet5 --data DIR [--epochs 3] [--limit 0] [--seed 42]
+"""
+import argparse
+import gzip
+import json
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    magic = struct.unpack(">I", raw[:4])[0]
+    if magic >> 8 != 0x08:
+        sys.exit(f"{path}: not an IDX file of unsigned bytes")
+    rank = magic & 0xFF
+    dims = struct.unpack(">" + "I" * rank, raw[4:4 + 4 * rank])
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def model(name):
+    if name == "lenet300100":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 300), nn.ReLU(), nn.Linear(300, 100), nn.ReLU(),
+                             nn.Linear(100, 10))
+    if name == "lenet5":
+        return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    sys.exit(f"unknown model {name}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+
+    def load(prefix):
+        x = read_idx(os.path.join(args.data, f"{prefix}-images-idx3-ubyte.gz"))
+        y = read_idx(os.path.join(args.data, f"{prefix}-labels-idx1-ubyte.gz"))
+        return torch.from_numpy(x.astype(np.float32) / 255.0).unsqueeze(1), torch.from_numpy(y.astype(np.int64))
+
+    x_train, y_train = load("train")
+    x_test, y_test = load("t10k")
+    if args.limit:
+        keep = torch.from_numpy(rng.permutation(len(y_train))[:args.limit])
+        x_train, y_train = x_train[keep], y_train[keep]
+
+    net = model(args.model)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    loss_fn = nn.CrossEntropyLoss()
+    seconds = []
+    for _ in range(args.epochs):
+        start = time.perf_counter()
+        net.train()
+        order = torch.from_numpy(rng.permutation(len(y_train)))
+        total_loss, correct = 0.0, 0
+        for i in range(0, len(order), args.batch):
+            idx = order[i:i + args.batch]
+            xb, yb = x_train[idx], y_train[idx]
+            opt.zero_grad()
+            logits = net(xb)
+            loss = loss_fn(logits, yb)
+            loss.backward()
+            opt.step()
+            total_loss += loss.item() * len(idx)
+            correct += (logits.argmax(1) == yb).sum().item()
+        seconds.append(time.perf_counter() - start)
+    net.eval()
+    with torch.no_grad():
+        acc = sum((net(x_test[i:i + 500]).argmax(1) == y_test[i:i + 500]).sum().item()
+                  for i in range(0, len(y_test), 500)) / len(y_test)
+    print(json.dumps({"model": args.model, "torch": torch.__version__, "epoch_seconds": seconds,
+                      "test_accuracy": acc}))
+
+
+if __name__ == "__main__":
+    main()

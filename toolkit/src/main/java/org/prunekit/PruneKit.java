@@ -1,0 +1,62 @@
+package org.prunekit;
+
+import ai.djl.engine.Engine;
+
+/**
+ * Process-wide set-up of the deep-learning runtime behind PruneKit.
+ *
+ * <p>PruneKit runs DJL on its PyTorch engine, fully offline (the natives come from Maven
+ * Central jars, nothing is downloaded at run time), with one intra-op and one inter-op thread
+ * (as fast and much steadier than more on the small networks of the tutorials) and a quiet log.
+ * These settings must be in place before the engine first starts; every PruneKit entry point
+ * calls {@link #init()}, so users never have to. A setting given on the command line
+ * ({@code -Dai.djl.pytorch.num_threads=2}) wins over PruneKit's default.
+ */
+public final class PruneKit {
+
+    private static volatile Engine engine;
+
+    private PruneKit() {}
+
+    /**
+     * Applies PruneKit's runtime defaults and starts the PyTorch engine (idempotent).
+     *
+     * @return the running engine
+     */
+    public static Engine init() {
+        Engine e = engine;
+        if (e != null) {
+            return e;
+        }
+        synchronized (PruneKit.class) {
+            if (engine == null) {
+                setDefault("ai.djl.offline", "true");
+                setDefault("OPT_OUT_TRACKING", "true");
+                setDefault("ai.djl.default_engine", "PyTorch");
+                setDefault("ai.djl.pytorch.num_threads", "1");
+                setDefault("ai.djl.pytorch.num_interop_threads", "1");
+                setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+                setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+                setDefault("java.awt.headless", "true");
+                engine = Engine.getEngine("PyTorch");
+            }
+            return engine;
+        }
+    }
+
+    /**
+     * Seeds every random source PruneKit uses: the engine's (weight initialisation, dropout)
+     * and nothing else global — data shuffling takes its seed explicitly.
+     *
+     * @param seed the seed
+     */
+    public static void seed(long seed) {
+        init().setRandomSeed((int) seed);
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

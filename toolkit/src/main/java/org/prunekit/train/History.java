@@ -1,0 +1,61 @@
+package org.prunekit.train;
+
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The per-epoch record of one training run, with how it was made (net, data, batch size,
+ * settings). A value: printing it gives a readable table.
+ *
+ * @param net the net's name
+ * @param data the training data's name
+ * @param batchSize the mini-batch size
+ * @param config the training settings (epochs, learning rate, seed, ...)
+ * @param epochs one entry per epoch, in order
+ */
+public record History(String net, String data, int batchSize, TrainConfig config, List<EpochStats> epochs) {
+
+    /** Copies the epoch list. */
+    public History {
+        epochs = List.copyOf(epochs);
+    }
+
+    /** @return the test accuracy after the last epoch, or NaN if no epoch ran */
+    public double finalTestAccuracy() {
+        return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).testAccuracy();
+    }
+
+    /** @return the median seconds per epoch, or NaN if no epoch ran */
+    public double medianEpochSeconds() {
+        if (epochs.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] s = epochs.stream().mapToDouble(EpochStats::seconds).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** @return one row per epoch: epoch, loss, train and test accuracy, seconds */
+    public Table toTable() {
+        Table t = Table.create("Training " + net);
+        t.addColumns(IntColumn.create("epoch", epochs.stream().mapToInt(EpochStats::epoch).toArray()),
+                DoubleColumn.create("loss", epochs.stream().mapToDouble(EpochStats::trainLoss)),
+                DoubleColumn.create("train acc", epochs.stream().mapToDouble(EpochStats::trainAccuracy)),
+                DoubleColumn.create("test acc", epochs.stream().mapToDouble(EpochStats::testAccuracy)),
+                DoubleColumn.create("seconds", epochs.stream().mapToDouble(EpochStats::seconds)));
+        return t;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(String.format("History of %s on %s (batch %d, %s)%n", net, data,
+                batchSize, config));
+        sb.append(String.format("%5s %9s %9s %9s %8s%n", "epoch", "loss", "train acc", "test acc", "seconds"));
+        for (EpochStats e : epochs) {
+            sb.append(String.format("%5d %9.4f %9.4f %9.4f %8.2f%n", e.epoch(), e.trainLoss(), e.trainAccuracy(),
+                    e.testAccuracy(), e.seconds()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,72 @@
+package org.prunekit.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.prunekit.PruneKit;
+
+class AdamTest {
+
+    /** torch.optim.Adam, written out in doubles from its documentation. */
+    private static double[] reference(double[] w, double[][] grads, double lr, double wd) {
+        double b1 = 0.9;
+        double b2 = 0.999;
+        double eps = 1e-8;
+        double[] m = new double[w.length];
+        double[] v = new double[w.length];
+        double[] x = w.clone();
+        for (int t = 1; t <= grads.length; t++) {
+            for (int i = 0; i < x.length; i++) {
+                double g = grads[t - 1][i] + wd * x[i];
+                m[i] = b1 * m[i] + (1 - b1) * g;
+                v[i] = b2 * v[i] + (1 - b2) * g * g;
+                double mHat = m[i] / (1 - Math.pow(b1, t));
+                double vHat = v[i] / (1 - Math.pow(b2, t));
+                x[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
+            }
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "weight decay {0}, fused kernel {1}")
+    @CsvSource({"0, true", "0.1, true", "0, false", "0.1, false"})
+    void matchesTorchAdamStepByStep(float weightDecay, boolean fused) {
+        PruneKit.init();
+        double[] start = {1.0, -2.0, 0.5, 0.0};
+        double[][] grads = {{0.3, -1.0, 2.0, 1e-4}, {0.1, -0.5, -2.0, 0.0}, {-0.2, 0.25, 1.0, 3.0}};
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(new float[] {1f, -2f, 0.5f, 0f});
+            try (Adam adam = new Adam(List.of(w), m, 0.01f, weightDecay, fused ? Long.MAX_VALUE : 0)) {
+                for (double[] g : grads) {
+                    float[] gf = new float[g.length];
+                    for (int i = 0; i < g.length; i++) {
+                        gf[i] = (float) g[i];
+                    }
+                    try (NDManager batch = m.newSubManager();
+                            GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                        // d/dw of sum(w * g) is g: the gradient arrives through real autograd
+                        NDArray loss = w.mul(batch.create(gf)).sum();
+                        c.backward(loss);
+                    }
+                    adam.step();
+                    assertEquals(0f, w.getGradient().abs().sum().getFloat(), "gradient is zeroed after a step");
+                }
+                assertEquals(3, adam.steps());
+            }
+            double[] expected = reference(start, grads, 0.01, weightDecay);
+            float[] got = w.toFloatArray();
+            float[] want = new float[expected.length];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = (float) expected[i];
+            }
+            assertArrayEquals(want, got, 1e-6f);
+        }
+    }
+}
