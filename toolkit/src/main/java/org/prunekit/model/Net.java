@@ -50,6 +50,7 @@ public final class Net implements AutoCloseable {
     private SequentialBlock block;
     private List<Layer> layers;
     private final Map<Parameter, NDArray> masks = new LinkedHashMap<>();
+    private final Map<String, Long> originalUnits = new LinkedHashMap<>();
 
     Net(String name, SequentialBlock block, List<String> layerNames, Shape inputShape, int numClasses, long seed) {
         PruneKit.init();
@@ -60,6 +61,26 @@ public final class Net implements AutoCloseable {
         this.model = Model.newInstance(name, "PyTorch");
         PruneKit.seed(seed);
         setBlock(block, layerNames);
+        for (Layer l : prunableLayers()) {
+            originalUnits.put(l.name(), l.weight().getArray().getShape().get(0));
+        }
+    }
+
+    /**
+     * Replaces the block by a rebuilt one (structured pruning), with the masks that go with it.
+     * The old parameters are freed.
+     */
+    void replaceBlock(SequentialBlock newBlock, Map<Parameter, NDArray> newMasks) {
+        List<String> names = layers.stream().map(Layer::name).toList();
+        SequentialBlock old = block;
+        clearMasks();
+        setBlock(newBlock, names);
+        masks.putAll(newMasks);
+        for (Pair<String, Parameter> p : old.getParameters()) {
+            if (p.getValue().isInitialized()) {
+                p.getValue().getArray().close();
+            }
+        }
     }
 
     private void setBlock(SequentialBlock newBlock, List<String> layerNames) {
@@ -139,6 +160,41 @@ public final class Net implements AutoCloseable {
         }
         throw new IllegalArgumentException("Net " + name + " has no layer '" + layerName + "'. Its layers are "
                 + layers.stream().map(Layer::name).toList() + ".");
+    }
+
+    /**
+     * @param layerName a prunable layer
+     * @return how many output units it had when the net was built
+     */
+    public long originalUnits(String layerName) {
+        Long n = originalUnits.get(layerName);
+        if (n == null) {
+            throw new IllegalArgumentException("No prunable layer '" + layerName + "'; prunable layers are "
+                    + originalUnits.keySet() + ".");
+        }
+        return n;
+    }
+
+    /** @return the output shape of every layer for one input image, in layer order */
+    public List<Shape> outputShapes() {
+        List<Shape> out = new ArrayList<>();
+        Shape[] shape = {new Shape(1).addAll(inputShape)};
+        for (Layer l : layers) {
+            shape = l.block().getOutputShapes(shape);
+            out.add(shape[0]);
+        }
+        return out;
+    }
+
+    /**
+     * Physically removes every unit whose weights and bias are all masked (structured pruning),
+     * with the matching inputs of the next layer and batch-norm entries: the net gets smaller and
+     * faster and computes the same outputs. Remaining masks are kept, sliced to the new shapes.
+     *
+     * @return how many units were removed per layer (layers with none removed are left out)
+     */
+    public Map<String, Integer> removePrunedUnits() {
+        return Surgery.removePrunedUnits(this);
     }
 
     /** @return the number of trainable values in all parameters */

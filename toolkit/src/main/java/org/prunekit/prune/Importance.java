@@ -1,0 +1,101 @@
+package org.prunekit.prune;
+
+/**
+ * An importance criterion: scores weights (unstructured) or whole units (structured) so that
+ * pruning removes the lowest. Every criterion works at both granularities.
+ *
+ * <table>
+ *   <caption>Criteria</caption>
+ *   <tr><th>factory</th><th>per weight</th><th>per unit (neuron / channel)</th><th>data</th></tr>
+ *   <tr><td>{@link #magnitudeL1()}</td><td>|w|</td><td>Σ|w| (Li et al. 2017)</td><td>no</td></tr>
+ *   <tr><td>{@link #magnitudeL2()}</td><td>w²</td><td>Σw², the seeds' "network-based" score</td><td>no</td></tr>
+ *   <tr><td>{@link #random(long)}</td><td colspan="2">uniform random: the baseline every criterion must beat</td><td>no</td></tr>
+ *   <tr><td>{@link #gradient()}</td><td>|ḡ|, mean gradient over the sample batches</td><td>Σ|ḡ|</td><td>yes</td></tr>
+ *   <tr><td>{@link #gradientSquared()}</td><td>mean of (∂L/∂w)² over batches, the seeds' Σ(∂L/∂w)²</td><td>sum over the unit</td><td>yes</td></tr>
+ *   <tr><td>{@link #taylor()}</td><td>|w·ḡ|, first-order Taylor estimate of the loss change</td><td>mean over batches of (Σ g·w)² (Molchanov et al. 2019)</td><td>yes</td></tr>
+ *   <tr><td>{@link #hessianDiagonal()}</td><td>½·h·w², OBD saliency (LeCun et al. 1990) with h ≈ mean (∂L/∂w)² (Fisher approximation of the Hessian diagonal)</td><td>sum over the unit</td><td>yes</td></tr>
+ *   <tr><td>{@link #entropy(int)}</td><td>the unit's score, for each of its weights</td><td>entropy of a histogram of the unit's (pooled) activations over the samples (Luo and Wu 2017); low entropy = little information</td><td>yes</td></tr>
+ *   <tr><td>{@link #apoz()}</td><td>the unit's score, for each of its weights</td><td>1 − APoZ, the average percentage of zero activations (Hu et al. 2016)</td><td>yes</td></tr>
+ * </table>
+ *
+ * <p>Higher is always more important. Criteria with data need sample batches, which the
+ * {@link Pruner} takes from the data it is given; asking for them without data is an error.
+ */
+public interface Importance {
+
+    /** @return a short name, e.g. {@code "taylor"} */
+    String name();
+
+    /** @return whether this criterion needs gradients and activations measured on data */
+    default boolean needsData() {
+        return false;
+    }
+
+    /**
+     * @param s the layer's statistics
+     * @return one score per weight, higher = keep
+     */
+    float[] weightScores(LayerStats s);
+
+    /**
+     * @param s the layer's statistics
+     * @return one score per output unit, higher = keep
+     */
+    float[] unitScores(LayerStats s);
+
+    /** @return |w| per weight, Σ|w| per unit */
+    static Importance magnitudeL1() {
+        return Criteria.L1;
+    }
+
+    /** @return w² per weight, Σw² per unit */
+    static Importance magnitudeL2() {
+        return Criteria.L2;
+    }
+
+    /**
+     * @param seed the seed of the scores
+     * @return uniformly random scores (a baseline)
+     */
+    static Importance random(long seed) {
+        return new Criteria.Random(seed);
+    }
+
+    /** @return |mean gradient| per weight, summed per unit */
+    static Importance gradient() {
+        return Criteria.GRADIENT;
+    }
+
+    /** @return mean squared gradient per weight (the seeds' Σ(∂L/∂w)²), summed per unit */
+    static Importance gradientSquared() {
+        return Criteria.GRADIENT_SQUARED;
+    }
+
+    /** @return |w·g| per weight; (Σ g·w)² averaged over batches per unit */
+    static Importance taylor() {
+        return Criteria.TAYLOR;
+    }
+
+    /** @return OBD saliency ½·h·w² with the Fisher estimate of the Hessian diagonal */
+    static Importance hessianDiagonal() {
+        return Criteria.OBD;
+    }
+
+    /** @return activation entropy with 32 histogram bins */
+    static Importance entropy() {
+        return entropy(32);
+    }
+
+    /**
+     * @param bins histogram bins per unit (at least 2)
+     * @return activation entropy
+     */
+    static Importance entropy(int bins) {
+        return new Criteria.Entropy(bins);
+    }
+
+    /** @return 1 − average percentage of zero activations */
+    static Importance apoz() {
+        return Criteria.APOZ;
+    }
+}

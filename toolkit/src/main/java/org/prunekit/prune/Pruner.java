@@ -1,0 +1,450 @@
+package org.prunekit.prune;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.prunekit.data.DataSplit;
+import org.prunekit.data.ImageSet;
+import org.prunekit.model.Layer;
+import org.prunekit.model.Net;
+
+/**
+ * Computes pruning plans: which weights or units of a net to remove, by an {@link Importance}
+ * criterion, to reach a target sparsity. A pruner only plans; {@link PruningPlan#apply()}
+ * changes the net, so a plan can be previewed as a table first (as Torch-Pruning separates
+ * planning from applying).
+ *
+ * <pre>{@code
+ * Pruner pruner = Pruner.builder()
+ *         .setImportance(Importance.taylor())
+ *         .setSparsity(0.9)                       // 90 % of the weights zero afterwards
+ *         .optScope(Scope.GLOBAL)
+ *         .build();
+ * PruningPlan plan = pruner.plan(net, data);      // preview: plan.toTable()
+ * plan.apply();                                   // masks stay put during fine-tuning
+ * }</pre>
+ *
+ * <p>Semantics, as in {@code torch.nn.utils.prune}: the sparsity is the target after the call,
+ * counting weights that earlier masks already removed; a new mask is combined with the old one,
+ * so re-pruning only removes more; exactly {@code round(sparsity·n)} are pruned, ties broken by
+ * position. A global plan keeps at least {@code minDensity} of every layer (and at least one
+ * weight or unit), so no layer is ever emptied.
+ */
+public final class Pruner {
+
+    private final Importance importance;
+    private final double sparsity;
+    private final Granularity granularity;
+    private final Scope scope;
+    private final double minDensity;
+    private final List<String> layers;
+    private final int samples;
+    private final int batchSize;
+    private final long seed;
+
+    private Pruner(Builder b) {
+        this.importance = b.importance;
+        this.sparsity = b.sparsity;
+        this.granularity = b.granularity;
+        this.scope = b.scope;
+        this.minDensity = b.minDensity;
+        this.layers = b.layers;
+        this.samples = b.samples;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+    }
+
+    /** @return a builder; importance and sparsity are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the criterion */
+    public Importance importance() {
+        return importance;
+    }
+
+    /** @return the target sparsity */
+    public double sparsity() {
+        return sparsity;
+    }
+
+    /** @return weights or units */
+    public Granularity granularity() {
+        return granularity;
+    }
+
+    /** @return layer-wise or global */
+    public Scope scope() {
+        return scope;
+    }
+
+    /**
+     * @param targetSparsity another target
+     * @return this pruner with that target (for schedules)
+     */
+    public Pruner withSparsity(double targetSparsity) {
+        return builder().setImportance(importance).setSparsity(targetSparsity).optGranularity(granularity)
+                .optScope(scope).optMinDensity(minDensity).optLayers(layers == null ? null : layers.toArray(String[]::new))
+                .optSamples(samples).optBatchSize(batchSize).optSeed(seed).build();
+    }
+
+    /**
+     * Plans with a criterion that needs no data (magnitude, random).
+     *
+     * @param net the net
+     * @return the plan
+     */
+    public PruningPlan plan(Net net) {
+        return plan(net, (ImageSet) null);
+    }
+
+    /**
+     * Plans, measuring gradients and activations (if the criterion needs them) on a seeded
+     * sample of {@code data.train()}.
+     *
+     * @param net the net
+     * @param data the data
+     * @return the plan
+     */
+    public PruningPlan plan(Net net, DataSplit data) {
+        return plan(net, data.train().limit(samples, seed));
+    }
+
+    /**
+     * @param net the net
+     * @param sampleData the images to measure gradients and activations on (null for none)
+     * @return the plan
+     */
+    public PruningPlan plan(Net net, ImageSet sampleData) {
+        Objects.requireNonNull(net, "net");
+        if (importance.needsData() && sampleData == null) {
+            throw new IllegalArgumentException("Importance '" + importance.name() + "' measures gradients or"
+                    + " activations and needs sample data: call plan(net, data) with a DataSplit or ImageSet.");
+        }
+        List<Layer> targets = targetLayers(net);
+        Map<String, LayerStats> stats = StatsCollector.collect(net, targets,
+                importance.needsData() ? sampleData : null, batchSize);
+        Map<String, float[]> scores = new LinkedHashMap<>();
+        for (LayerStats s : stats.values()) {
+            checkFinite(s.layer(), "weights", s.weight());
+            float[] sc = granularity == Granularity.UNSTRUCTURED ? importance.weightScores(s) : importance.unitScores(s);
+            checkFinite(s.layer(), "'" + importance.name() + "' scores", sc);
+            scores.put(s.layer(), sc);
+        }
+        Map<String, float[]> alreadyPruned = new LinkedHashMap<>();
+        for (LayerStats s : stats.values()) {
+            alreadyPruned.put(s.layer(), granularity == Granularity.UNSTRUCTURED ? s.mask() : unitMask(net, s));
+        }
+        Map<String, Integer> prune = scope == Scope.LAYER ? layerBudgets(alreadyPruned) : globalBudgets(scores,
+                alreadyPruned);
+        List<LayerPlan> plans = new ArrayList<>();
+        for (Map.Entry<String, float[]> e : scores.entrySet()) {
+            String name = e.getKey();
+            float[] old = alreadyPruned.get(name);
+            float[] ranked = e.getValue().clone();
+            int before = 0;
+            for (int i = 0; i < ranked.length; i++) {
+                if (old[i] == 0) {
+                    ranked[i] = Float.NEGATIVE_INFINITY; // already pruned: first in line, counted in the target
+                    before++;
+                }
+            }
+            int k = Math.max(before, prune.get(name));
+            boolean[] drop = Selection.lowest(ranked, k);
+            float[] mask = new float[ranked.length];
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = drop[i] ? 0f : 1f;
+            }
+            plans.add(new LayerPlan(name, granularity, ranked.length, before, k, mask));
+        }
+        return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name());
+    }
+
+    private List<Layer> targetLayers(Net net) {
+        List<Layer> prunable = new ArrayList<>(net.prunableLayers());
+        if (prunable.isEmpty()) {
+            throw new IllegalArgumentException("Net " + net.name() + " has nothing to prune: no Linear or Conv2d layer.");
+        }
+        Layer output = prunable.get(prunable.size() - 1);
+        if (layers != null) {
+            List<Layer> chosen = new ArrayList<>();
+            for (String name : layers) {
+                Layer l = net.layer(name);
+                if (!l.isPrunable()) {
+                    throw new IllegalArgumentException("Layer " + name + " (" + l.kind() + ") has no weights to prune;"
+                            + " prunable layers are " + prunable.stream().map(Layer::name).toList() + ".");
+                }
+                if (granularity == Granularity.STRUCTURED && l == output) {
+                    throw new IllegalArgumentException("Layer " + name + " is the output layer: its units are the "
+                            + net.numClasses() + " classes and cannot be removed. Prune it unstructured instead.");
+                }
+                if (chosen.contains(l)) {
+                    throw new IllegalArgumentException("Layer " + name + " is listed twice.");
+                }
+                chosen.add(l);
+            }
+            return chosen;
+        }
+        if (granularity == Granularity.STRUCTURED) {
+            prunable.remove(output);
+            if (prunable.isEmpty()) {
+                throw new IllegalArgumentException("Net " + net.name() + " has no hidden layer whose units could be"
+                        + " removed (its only prunable layer is the output layer).");
+            }
+        }
+        return prunable;
+    }
+
+    /** The per-unit mask of a layer: a unit counts as pruned when its weights and bias are all masked. */
+    private static float[] unitMask(Net net, LayerStats s) {
+        float[] m = new float[s.units()];
+        int per = s.perUnit();
+        Layer layer = net.layer(s.layer());
+        float[] biasMask = layer.bias() == null || net.masks().get(layer.bias()) == null ? null
+                : net.masks().get(layer.bias()).toFloatArray();
+        for (int u = 0; u < m.length; u++) {
+            boolean alive = biasMask != null ? biasMask[u] != 0 : layer.bias() != null;
+            for (int j = u * per; j < (u + 1) * per && !alive; j++) {
+                alive = s.mask()[j] != 0;
+            }
+            m[u] = alive ? 1f : 0f;
+        }
+        return m;
+    }
+
+    private Map<String, Integer> layerBudgets(Map<String, float[]> masks) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : masks.entrySet()) {
+            int n = e.getValue().length;
+            out.put(e.getKey(), Math.min(n - 1, (int) Math.round(sparsity * n)));
+        }
+        return out;
+    }
+
+    /**
+     * Ranks all layers together. Structured scores are first divided by their layer's mean, so
+     * that layers of different widths compete on equal terms. Layers that would fall below the
+     * minimum density are held at it and the rest share the remaining budget.
+     */
+    private Map<String, Integer> globalBudgets(Map<String, float[]> scores, Map<String, float[]> masks) {
+        Map<String, float[]> ranked = new LinkedHashMap<>();
+        long total = 0;
+        for (Map.Entry<String, float[]> e : scores.entrySet()) {
+            float[] s = e.getValue().clone();
+            if (granularity == Granularity.STRUCTURED) {
+                double mean = Arrays.stream(toDouble(s)).map(Math::abs).average().orElse(1);
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = (float) (s[i] / (mean == 0 ? 1 : mean));
+                }
+            }
+            float[] m = masks.get(e.getKey());
+            for (int i = 0; i < s.length; i++) {
+                if (m[i] == 0) {
+                    s[i] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            ranked.put(e.getKey(), s);
+            total += s.length;
+        }
+        long budget = Math.round(sparsity * total);
+        Map<String, Integer> fixed = new LinkedHashMap<>();
+        while (true) {
+            List<String> free = ranked.keySet().stream().filter(k -> !fixed.containsKey(k)).toList();
+            long freeBudget = budget - fixed.entrySet().stream().mapToLong(Map.Entry::getValue).sum();
+            int freeCount = free.stream().mapToInt(k -> ranked.get(k).length).sum();
+            float[] all = new float[freeCount];
+            int pos = 0;
+            for (String k : free) {
+                float[] s = ranked.get(k);
+                System.arraycopy(s, 0, all, pos, s.length);
+                pos += s.length;
+            }
+            boolean[] drop = Selection.lowest(all, (int) Math.max(0, Math.min(freeBudget, freeCount)));
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            pos = 0;
+            boolean changed = false;
+            for (String k : free) {
+                int n = ranked.get(k).length;
+                int c = 0;
+                for (int i = 0; i < n; i++) {
+                    if (drop[pos + i]) {
+                        c++;
+                    }
+                }
+                pos += n;
+                int maxPrune = n - Math.max(1, (int) Math.ceil(minDensity * n));
+                if (c > maxPrune) {
+                    fixed.put(k, maxPrune);
+                    changed = true;
+                } else {
+                    counts.put(k, c);
+                }
+            }
+            if (!changed) {
+                Map<String, Integer> out = new LinkedHashMap<>();
+                for (String k : ranked.keySet()) {
+                    out.put(k, fixed.containsKey(k) ? fixed.get(k) : counts.get(k));
+                }
+                return out;
+            }
+        }
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    private static void checkFinite(String layer, String what, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalStateException("Layer " + layer + " has a non-finite value (" + values[i] + ") in its "
+                        + what + " at position " + i + "; nothing was pruned. Check the training (learning rate too"
+                        + " high?) before pruning.");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("Pruner{%s, %s %s, sparsity %.3f%s}", importance.name(), scope, granularity, sparsity,
+                scope == Scope.GLOBAL ? ", min density " + minDensity : "");
+    }
+
+    /** Builder of a {@link Pruner}: {@code set*} are required, {@code opt*} optional. */
+    public static final class Builder {
+        private Importance importance;
+        private double sparsity = Double.NaN;
+        private Granularity granularity = Granularity.UNSTRUCTURED;
+        private Scope scope = Scope.LAYER;
+        private double minDensity = 0.01;
+        private List<String> layers;
+        private int samples = 512;
+        private int batchSize = 128;
+        private long seed = 42;
+
+        Builder() {}
+
+        /**
+         * @param importance the criterion (required)
+         * @return this builder
+         */
+        public Builder setImportance(Importance importance) {
+            this.importance = Objects.requireNonNull(importance, "importance");
+            return this;
+        }
+
+        /**
+         * @param sparsity the fraction of weights (or units) that are zero afterwards, in [0, 1) (required)
+         * @return this builder
+         */
+        public Builder setSparsity(double sparsity) {
+            this.sparsity = checkSparsity(sparsity);
+            return this;
+        }
+
+        /**
+         * @param granularity weights (default) or whole units
+         * @return this builder
+         */
+        public Builder optGranularity(Granularity granularity) {
+            this.granularity = Objects.requireNonNull(granularity, "granularity");
+            return this;
+        }
+
+        /**
+         * @param scope every layer to the same sparsity (default) or one ranking across layers
+         * @return this builder
+         */
+        public Builder optScope(Scope scope) {
+            this.scope = Objects.requireNonNull(scope, "scope");
+            return this;
+        }
+
+        /**
+         * @param minDensity the least fraction of each layer a global plan keeps (default 0.01)
+         * @return this builder
+         */
+        public Builder optMinDensity(double minDensity) {
+            if (!(minDensity >= 0 && minDensity <= 1)) {
+                throw new IllegalArgumentException("Minimum density must be in [0, 1], got " + minDensity + ".");
+            }
+            this.minDensity = minDensity;
+            return this;
+        }
+
+        /**
+         * @param names the layers to prune (default: every Linear and Conv2d layer; for structured
+         *     pruning every one but the output layer); null for the default
+         * @return this builder
+         */
+        public Builder optLayers(String... names) {
+            this.layers = names == null ? null : List.of(names);
+            return this;
+        }
+
+        /**
+         * @param samples how many training images to measure gradients and activations on (default 512)
+         * @return this builder
+         */
+        public Builder optSamples(int samples) {
+            if (samples < 1) {
+                throw new IllegalArgumentException("Samples must be at least 1, got " + samples + ".");
+            }
+            this.samples = samples;
+            return this;
+        }
+
+        /**
+         * @param batchSize batch size for measuring (default 128)
+         * @return this builder
+         */
+        public Builder optBatchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("Batch size must be at least 1, got " + batchSize + ".");
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * @param seed the seed of the sample draw (default 42)
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** @return the pruner */
+        public Pruner build() {
+            if (importance == null) {
+                throw new IllegalStateException("setImportance(...) is required, e.g. Importance.magnitudeL1().");
+            }
+            if (Double.isNaN(sparsity)) {
+                throw new IllegalStateException("setSparsity(...) is required, e.g. 0.9 for 90 % zeros.");
+            }
+            return new Pruner(this);
+        }
+    }
+
+    /**
+     * @param sparsity a sparsity target
+     * @return it, if it is in [0, 1)
+     * @throws IllegalArgumentException otherwise, saying why
+     */
+    static double checkSparsity(double sparsity) {
+        if (Double.isNaN(sparsity) || sparsity < 0 || sparsity >= 1) {
+            throw new IllegalArgumentException("Sparsity must be in [0, 1), got " + sparsity + ": it is the fraction"
+                    + " of weights set to zero, e.g. 0.9 for 90 %; 1.0 would remove everything.");
+        }
+        return sparsity;
+    }
+}

@@ -1,0 +1,206 @@
+package org.prunekit.prune;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.prunekit.data.ImageSet;
+import org.prunekit.model.Layer;
+import org.prunekit.model.Net;
+
+/**
+ * Measures the {@link LayerStats} of prunable layers: weights and masks always; with data,
+ * gradients (inference mode, so batch-norm statistics are not updated and the model is left
+ * untouched) and activations (the children of the sequential block run one by one).
+ */
+final class StatsCollector {
+
+    private StatsCollector() {}
+
+    static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize) {
+        Map<String, float[]> gradMean = new HashMap<>();
+        Map<String, float[]> gradSq = new HashMap<>();
+        Map<String, float[]> unitTaylor = new HashMap<>();
+        Map<String, float[][]> acts = new HashMap<>();
+        Map<String, float[]> zeros = new HashMap<>();
+        int batches = 0;
+        if (data != null) {
+            batches = gradients(net, layers, data, batchSize, gradMean, gradSq, unitTaylor);
+            activations(net, layers, data, batchSize, acts, zeros);
+        }
+        Map<String, LayerStats> out = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            NDArray w = l.weight().getArray();
+            NDArray mask = net.masks().get(l.weight());
+            float[] m = mask == null ? ones((int) w.size()) : mask.toFloatArray();
+            float[] bias = l.bias() == null ? null : l.bias().getArray().toFloatArray();
+            out.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m, gradMean.get(l.name()),
+                    gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()), zeros.get(l.name()), batches));
+        }
+        return out;
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
+    private static int gradients(Net net, List<Layer> layers, ImageSet data, int batchSize,
+            Map<String, float[]> gradMean, Map<String, float[]> gradSq, Map<String, float[]> unitTaylor) {
+        Loss loss = Loss.softmaxCrossEntropyLoss();
+        int[] order = identity(data.size());
+        int batches = 0;
+        try (NDManager acc = net.manager().newSubManager()) {
+            List<NDArray> sumG = new ArrayList<>();
+            List<NDArray> sumG2 = new ArrayList<>();
+            List<NDArray> sumTaylor = new ArrayList<>();
+            for (Layer l : layers) {
+                NDArray w = l.weight().getArray();
+                w.setRequiresGradient(true);
+                if (l.bias() != null) {
+                    l.bias().getArray().setRequiresGradient(true);
+                }
+                sumG.add(acc.zeros(w.getShape()));
+                sumG2.add(acc.zeros(w.getShape()));
+                sumTaylor.add(acc.zeros(new ai.djl.ndarray.types.Shape(w.getShape().get(0))));
+            }
+            for (int from = 0; from < order.length; from += batchSize) {
+                int to = Math.min(order.length, from + batchSize);
+                try (NDManager bm = net.manager().newSubManager()) {
+                    NDList batch = data.batch(bm, order, from, to, net.inputShape());
+                    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                        NDArray logits = net.forward(batch.get(0), false);
+                        c.backward(loss.evaluate(new NDList(batch.get(1)), new NDList(logits)));
+                    }
+                    for (int i = 0; i < layers.size(); i++) {
+                        Layer l = layers.get(i);
+                        NDArray w = l.weight().getArray();
+                        NDArray g = w.getGradient();
+                        g.attach(bm);
+                        sumG.get(i).addi(g);
+                        NDArray g2 = g.square();
+                        g2.attach(bm);
+                        sumG2.get(i).addi(g2);
+                        // per unit: Σ g·w over the unit's weights (and its bias)
+                        NDArray gw = g.mul(w);
+                        gw.attach(bm);
+                        NDArray perUnit = gw.reshape(w.getShape().get(0), -1).sum(new int[] {1});
+                        if (l.bias() != null) {
+                            NDArray b = l.bias().getArray();
+                            NDArray gb = b.getGradient();
+                            gb.attach(bm);
+                            NDArray gbb = gb.mul(b);
+                            gbb.attach(bm);
+                            perUnit = perUnit.add(gbb);
+                            JniUtils.zeroGrad((PtNDArray) b);
+                        }
+                        sumTaylor.get(i).addi(perUnit.square());
+                        JniUtils.zeroGrad((PtNDArray) w);
+                    }
+                }
+                batches++;
+            }
+            for (int i = 0; i < layers.size(); i++) {
+                String name = layers.get(i).name();
+                gradMean.put(name, sumG.get(i).div(batches).toFloatArray());
+                gradSq.put(name, sumG2.get(i).div(batches).toFloatArray());
+                unitTaylor.put(name, sumTaylor.get(i).div(batches).toFloatArray());
+            }
+        }
+        return batches;
+    }
+
+    /** For each prunable layer, the index of the block whose output is the layer's activation. */
+    static Map<Integer, Layer> activationTaps(Net net, List<Layer> layers) {
+        Map<Integer, Layer> taps = new HashMap<>();
+        List<Layer> all = net.layers();
+        for (Layer l : layers) {
+            int tap = l.index();
+            for (int j = l.index() + 1; j < all.size(); j++) {
+                Layer next = all.get(j);
+                if (next.isBatchNorm() || next.name().startsWith("relu")) {
+                    tap = j;
+                } else {
+                    break;
+                }
+            }
+            taps.put(tap, l);
+        }
+        return taps;
+    }
+
+    private static void activations(Net net, List<Layer> layers, ImageSet data, int batchSize,
+            Map<String, float[][]> acts, Map<String, float[]> zeros) {
+        Map<Integer, Layer> taps = activationTaps(net, layers);
+        int n = data.size();
+        Map<String, long[]> zeroCounts = new HashMap<>();
+        Map<String, Long> perUnitTotal = new HashMap<>();
+        for (Layer l : layers) {
+            int units = (int) l.weight().getArray().getShape().get(0);
+            acts.put(l.name(), new float[n][units]);
+            zeroCounts.put(l.name(), new long[units]);
+            perUnitTotal.put(l.name(), 0L);
+        }
+        int[] order = identity(n);
+        List<Layer> all = net.layers();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            try (NDManager bm = net.manager().newSubManager()) {
+                NDList x = new NDList(data.batch(bm, order, from, to, net.inputShape()).get(0));
+                ParameterStore ps = new ParameterStore(bm, false);
+                for (int j = 0; j < all.size(); j++) {
+                    x = all.get(j).block().forward(ps, x, false);
+                    Layer tapped = taps.get(j);
+                    if (tapped == null) {
+                        continue;
+                    }
+                    NDArray a = x.singletonOrThrow();
+                    long units = a.getShape().get(1);
+                    long positions = a.getShape().size() / (a.getShape().get(0) * units);
+                    NDArray pooled = a.getShape().dimension() > 2
+                            ? a.reshape(a.getShape().get(0), units, -1).mean(new int[] {2}) : a;
+                    float[] values = pooled.toFloatArray();
+                    float[][] dest = acts.get(tapped.name());
+                    for (int s = 0; s < to - from; s++) {
+                        System.arraycopy(values, (int) (s * units), dest[from + s], 0, (int) units);
+                    }
+                    NDArray isZero = a.eq(0).reshape(a.getShape().get(0), units, -1).sum(new int[] {0, 2});
+                    long[] counts = isZero.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+                    long[] total = zeroCounts.get(tapped.name());
+                    for (int u = 0; u < units; u++) {
+                        total[u] += counts[u];
+                    }
+                    perUnitTotal.merge(tapped.name(), (to - from) * positions, Long::sum);
+                }
+            }
+        }
+        for (Layer l : layers) {
+            long[] c = zeroCounts.get(l.name());
+            float[] f = new float[c.length];
+            long total = perUnitTotal.get(l.name());
+            for (int u = 0; u < c.length; u++) {
+                f[u] = c[u] / (float) total;
+            }
+            zeros.put(l.name(), f);
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+}
