@@ -12,8 +12,9 @@ import ai.djl.nn.norm.BatchNorm;
  * @param name a readable name such as {@code fc1}, {@code conv2} or {@code bn1}
  * @param index the position of the block among the net's top-level children
  * @param block the DJL block
+ * @param spec the layer's architecture as data
  */
-public record Layer(String name, int index, Block block) {
+public record Layer(String name, int index, Block block, LayerSpec spec) {
 
     /** @return whether this layer has a weight that pruning can act on (Linear or Conv2d) */
     public boolean isPrunable() {

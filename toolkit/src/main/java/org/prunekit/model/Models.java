@@ -1,14 +1,6 @@
 package org.prunekit.model;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,9 +73,9 @@ public final class Models {
                 throw new IllegalArgumentException("Hidden layer sizes must be positive, got " + h + ".");
             }
             i++;
-            b.add("fc" + i, Linear.builder().setUnits(h).build()).add("relu" + i, Activation.reluBlock());
+            b.add("fc" + i, dense(h)).add("relu" + i, RELU);
         }
-        b.add("fc" + (i + 1), Linear.builder().setUnits(CLASSES).build());
+        b.add("fc" + (i + 1), dense(CLASSES));
         return b.build(name, FLAT, seed);
     }
 
@@ -98,12 +90,12 @@ public final class Models {
      */
     public static Net lenet5(long seed) {
         return new Layers()
-                .add("conv1", conv(6, 5, 2)).add("relu1", Activation.reluBlock()).add("pool1", pool())
-                .add("conv2", conv(16, 5, 0)).add("relu2", Activation.reluBlock()).add("pool2", pool())
-                .add("flatten", Blocks.batchFlattenBlock())
-                .add("fc1", Linear.builder().setUnits(120).build()).add("relu3", Activation.reluBlock())
-                .add("fc2", Linear.builder().setUnits(84).build()).add("relu4", Activation.reluBlock())
-                .add("fc3", Linear.builder().setUnits(CLASSES).build())
+                .add("conv1", conv(6, 5, 2)).add("relu1", RELU).add("pool1", POOL)
+                .add("conv2", conv(16, 5, 0)).add("relu2", RELU).add("pool2", POOL)
+                .add("flatten", FLATTEN)
+                .add("fc1", dense(120)).add("relu3", RELU)
+                .add("fc2", dense(84)).add("relu4", RELU)
+                .add("fc3", dense(CLASSES))
                 .build("LeNet-5", IMAGE, seed);
     }
 
@@ -120,38 +112,40 @@ public final class Models {
      */
     public static Net smallCnn(long seed) {
         return new Layers()
-                .add("conv1", conv(16, 3, 1)).add("bn1", BatchNorm.builder().build())
-                .add("relu1", Activation.reluBlock()).add("pool1", pool())
-                .add("conv2", conv(32, 3, 1)).add("bn2", BatchNorm.builder().build())
-                .add("relu2", Activation.reluBlock()).add("pool2", pool())
-                .add("flatten", Blocks.batchFlattenBlock())
-                .add("fc1", Linear.builder().setUnits(64).build()).add("relu3", Activation.reluBlock())
-                .add("fc2", Linear.builder().setUnits(CLASSES).build())
+                .add("conv1", conv(16, 3, 1)).add("bn1", NORM).add("relu1", RELU).add("pool1", POOL)
+                .add("conv2", conv(32, 3, 1)).add("bn2", NORM).add("relu2", RELU).add("pool2", POOL)
+                .add("flatten", FLATTEN)
+                .add("fc1", dense(64)).add("relu3", RELU)
+                .add("fc2", dense(CLASSES))
                 .build("SmallCNN", IMAGE, seed);
     }
 
-    private static Conv2d conv(int filters, int kernel, int padding) {
-        return Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optPadding(new Shape(padding, padding))
-                .setFilters(filters).build();
+    private static final LayerSpec RELU = new LayerSpec.Relu();
+    private static final LayerSpec POOL = new LayerSpec.MaxPool(2, 2);
+    private static final LayerSpec FLATTEN = new LayerSpec.Flatten();
+    private static final LayerSpec NORM = new LayerSpec.Norm();
+
+    private static LayerSpec dense(int units) {
+        return new LayerSpec.Dense(units, true);
     }
 
-    private static Block pool() {
-        return Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+    private static LayerSpec conv(int filters, int kernel, int padding) {
+        return new LayerSpec.Conv(filters, kernel, 1, padding, true);
     }
 
-    /** A sequential block under construction, with a readable name for every layer. */
+    /** An architecture under construction, with a readable name for every layer. */
     private static final class Layers {
-        private final SequentialBlock block = new SequentialBlock();
         private final List<String> names = new ArrayList<>();
+        private final List<LayerSpec> specs = new ArrayList<>();
 
-        Layers add(String name, Block b) {
-            block.add(b);
+        Layers add(String name, LayerSpec spec) {
             names.add(name);
+            specs.add(spec);
             return this;
         }
 
         Net build(String netName, Shape inputShape, long seed) {
-            return new Net(netName, block, names, inputShape, CLASSES, seed);
+            return new Net(netName, names, specs, inputShape, CLASSES, seed);
         }
     }
 }

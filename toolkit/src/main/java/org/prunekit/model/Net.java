@@ -52,29 +52,51 @@ public final class Net implements AutoCloseable {
     private final Map<Parameter, NDArray> masks = new LinkedHashMap<>();
     private final Map<String, Long> originalUnits = new LinkedHashMap<>();
 
-    Net(String name, SequentialBlock block, List<String> layerNames, Shape inputShape, int numClasses, long seed) {
+    Net(String name, List<String> layerNames, List<LayerSpec> specs, Shape inputShape, int numClasses, long seed) {
         PruneKit.init();
+        if (layerNames.size() != specs.size()) {
+            throw new IllegalArgumentException(layerNames.size() + " layer names for " + specs.size() + " layers.");
+        }
+        if (java.util.Set.copyOf(layerNames).size() != layerNames.size()) {
+            throw new IllegalArgumentException("Layer names must be unique, got " + layerNames + ".");
+        }
         this.name = name;
         this.inputShape = inputShape;
         this.numClasses = numClasses;
         this.seed = seed;
         this.model = Model.newInstance(name, "PyTorch");
         PruneKit.seed(seed);
-        setBlock(block, layerNames);
+        setBlock(layerNames, specs);
         for (Layer l : prunableLayers()) {
             originalUnits.put(l.name(), l.weight().getArray().getShape().get(0));
         }
+    }
+
+    /** Restores the units count recorded when the net was first built (used when loading). */
+    void setOriginalUnits(Map<String, Long> units) {
+        originalUnits.putAll(units);
     }
 
     /**
      * Replaces the block by a rebuilt one (structured pruning), with the masks that go with it.
      * The old parameters are freed.
      */
-    void replaceBlock(SequentialBlock newBlock, Map<Parameter, NDArray> newMasks) {
+    void replaceBlock(List<LayerSpec> newSpecs, java.util.function.Function<Map<Parameter, Parameter>,
+            Map<Parameter, NDArray>> copyInto) {
         List<String> names = layers.stream().map(Layer::name).toList();
         SequentialBlock old = block;
+        List<Parameter> oldParams = new ArrayList<>();
+        for (Pair<String, Parameter> p : old.getParameters()) {
+            oldParams.add(p.getValue());
+        }
+        setBlock(names, newSpecs);
+        Map<Parameter, Parameter> oldToNew = new LinkedHashMap<>();
+        int k = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            oldToNew.put(oldParams.get(k++), p.getValue());
+        }
+        Map<Parameter, NDArray> newMasks = copyInto.apply(oldToNew);
         clearMasks();
-        setBlock(newBlock, names);
         masks.putAll(newMasks);
         for (Pair<String, Parameter> p : old.getParameters()) {
             if (p.getValue().isInitialized()) {
@@ -83,23 +105,53 @@ public final class Net implements AutoCloseable {
         }
     }
 
-    private void setBlock(SequentialBlock newBlock, List<String> layerNames) {
-        if (newBlock.getChildren().size() != layerNames.size()) {
-            throw new IllegalArgumentException("A net of " + newBlock.getChildren().size() + " blocks needs as many"
-                    + " layer names, got " + layerNames);
+    private void setBlock(List<String> layerNames, List<LayerSpec> specs) {
+        SequentialBlock newBlock = new SequentialBlock();
+        for (LayerSpec spec : specs) {
+            newBlock.add(spec.build());
         }
         this.block = newBlock;
         model.setBlock(newBlock);
-        if (!newBlock.isInitialized()) {
-            newBlock.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
-        }
+        newBlock.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
         List<Layer> named = new ArrayList<>();
         int index = 0;
         for (Pair<String, Block> child : newBlock.getChildren()) {
-            named.add(new Layer(layerNames.get(index), index, child.getValue()));
+            named.add(new Layer(layerNames.get(index), index, child.getValue(), specs.get(index)));
             index++;
         }
         this.layers = Collections.unmodifiableList(named);
+    }
+
+    /** @return the architecture, one spec per layer */
+    public List<LayerSpec> specs() {
+        return layers.stream().map(Layer::spec).toList();
+    }
+
+    /**
+     * An independent copy: same architecture, weights and masks, its own native memory. Use it
+     * to try several pruning settings on one trained net.
+     *
+     * @return the copy
+     */
+    public Net copy() {
+        Net c = new Net(name, layers.stream().map(Layer::name).toList(), specs(), inputShape, numClasses, seed);
+        c.originalUnits.putAll(originalUnits);
+        List<Parameter> mine = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            mine.add(p.getValue());
+        }
+        int k = 0;
+        for (Pair<String, Parameter> p : c.block.getParameters()) {
+            Parameter from = mine.get(k++);
+            from.getArray().copyTo(p.getValue().getArray());
+            NDArray mask = masks.get(from);
+            if (mask != null) {
+                NDArray m = mask.duplicate();
+                m.attach(c.manager());
+                c.masks.put(p.getValue(), m);
+            }
+        }
+        return c;
     }
 
     /** @return the net's name, e.g. {@code LeNet-300-100} */

@@ -7,10 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,72 +74,57 @@ final class Surgery {
     private static void rebuild(Net net, Map<String, int[]> keep) {
         List<Layer> layers = net.layers();
         List<Shape> outputs = net.outputShapes();
-        SequentialBlock block = new SequentialBlock();
+        List<LayerSpec> specs = new ArrayList<>();
         // the old parameters and the kept indices along each of their axes
-        List<Pair<Parameter, int[][]>> copies = new ArrayList<>();
+        Map<Parameter, int[][]> slices = new LinkedHashMap<>();
         int[] incoming = null; // kept indices of the running tensor's feature/channel axis (null = all)
         for (Layer l : layers) {
             Block b = l.block();
-            if (b instanceof Linear || b instanceof Conv2d) {
-                long units = l.weight().getArray().getShape().get(0);
-                int[] out = keep.getOrDefault(l.name(), range((int) units));
-                boolean bias = l.bias() != null;
-                Block nb = b instanceof Linear ? Linear.builder().setUnits(out.length).optBias(bias).build()
-                        : conv((Conv2d) b, out.length, bias);
-                block.add(nb);
-                copies.add(new Pair<>(l.weight(), new int[][] {out, incoming}));
-                if (bias) {
-                    copies.add(new Pair<>(l.bias(), new int[][] {out}));
+            if (l.isPrunable()) {
+                int units = (int) l.weight().getArray().getShape().get(0);
+                int[] out = keep.getOrDefault(l.name(), range(units));
+                specs.add(out.length == units ? l.spec() : l.spec().withUnits(out.length));
+                slices.put(l.weight(), new int[][] {out, incoming});
+                if (l.bias() != null) {
+                    slices.put(l.bias(), new int[][] {out});
                 }
                 incoming = keep.containsKey(l.name()) ? out : null;
-            } else if (b instanceof BatchNorm) {
-                block.add(BatchNorm.builder().build());
+                continue;
+            }
+            specs.add(l.spec());
+            if (l.isBatchNorm()) {
                 for (Pair<String, Parameter> p : b.getParameters()) {
-                    copies.add(new Pair<>(p.getValue(), new int[][] {incoming}));
+                    slices.put(p.getValue(), new int[][] {incoming});
                 }
-            } else {
-                if (incoming != null && outputs.get(l.index()).dimension() == 2
-                        && (l.index() == 0 ? net.inputShape().dimension() : outputs.get(l.index() - 1).dimension()) > 2) {
-                    // a flatten: channel c becomes positions [c·HW, (c+1)·HW)
-                    Shape before = outputs.get(l.index() - 1);
-                    int hw = (int) (before.size() / (before.get(0) * before.get(1)));
-                    int[] expanded = new int[incoming.length * hw];
-                    for (int i = 0; i < incoming.length; i++) {
-                        for (int j = 0; j < hw; j++) {
-                            expanded[i * hw + j] = incoming[i] * hw + j;
-                        }
+            } else if (incoming != null && l.spec() instanceof LayerSpec.Flatten) {
+                // a flatten: channel c becomes positions [c·HW, (c+1)·HW)
+                Shape before = l.index() == 0 ? new Shape(1).addAll(net.inputShape()) : outputs.get(l.index() - 1);
+                int hw = (int) (before.size() / (before.get(0) * before.get(1)));
+                int[] expanded = new int[incoming.length * hw];
+                for (int i = 0; i < incoming.length; i++) {
+                    for (int j = 0; j < hw; j++) {
+                        expanded[i * hw + j] = incoming[i] * hw + j;
                     }
-                    incoming = expanded;
                 }
-                block.add(b);
+                incoming = expanded;
             }
         }
         NDManager m = net.manager();
-        block.initialize(m, DataType.FLOAT32, new Shape(1).addAll(net.inputShape()));
-        // new parameters in the same order as the old ones
-        List<Parameter> fresh = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            fresh.add(p.getValue());
-        }
-        Map<Parameter, Parameter> oldToNew = new HashMap<>();
-        int k = 0;
-        for (Pair<String, Parameter> p : net.block().getParameters()) {
-            oldToNew.put(p.getValue(), fresh.get(k++));
-        }
-        Map<Parameter, NDArray> newMasks = new LinkedHashMap<>();
-        for (Pair<Parameter, int[][]> c : copies) {
-            Parameter old = c.getKey();
-            Parameter neu = oldToNew.get(old);
-            try (NDArray sliced = slice(m, old.getArray(), c.getValue())) {
-                sliced.copyTo(neu.getArray());
+        Map<Parameter, NDArray> oldMasks = new HashMap<>(net.masks());
+        net.replaceBlock(specs, oldToNew -> {
+            Map<Parameter, NDArray> newMasks = new LinkedHashMap<>();
+            for (Map.Entry<Parameter, Parameter> e : oldToNew.entrySet()) {
+                int[][] keepAxes = slices.getOrDefault(e.getKey(), new int[0][]);
+                try (NDArray sliced = slice(m, e.getKey().getArray(), keepAxes)) {
+                    sliced.copyTo(e.getValue().getArray());
+                }
+                NDArray mask = oldMasks.get(e.getKey());
+                if (mask != null) {
+                    newMasks.put(e.getValue(), slice(m, mask, keepAxes));
+                }
             }
-            NDArray mask = net.masks().get(old);
-            if (mask != null) {
-                NDArray slicedMask = slice(m, mask, c.getValue());
-                newMasks.put(neu, slicedMask);
-            }
-        }
-        net.replaceBlock(block, newMasks);
+            return newMasks;
+        });
     }
 
     private static NDArray slice(NDManager m, NDArray a, int[][] keep) {
@@ -161,12 +142,6 @@ final class Surgery {
             }
         }
         return out;
-    }
-
-    private static Conv2d conv(Conv2d old, int filters, boolean bias) {
-        return Conv2d.builder().setKernelShape(old.getKernelShape()).optStride(old.getStride())
-                .optPadding(old.getPadding()).optDilation(old.getDilation()).optGroups(old.getGroups())
-                .setFilters(filters).optBias(bias).build();
     }
 
     private static int[] range(int n) {

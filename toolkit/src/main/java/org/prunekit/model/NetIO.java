@@ -1,0 +1,428 @@
+package org.prunekit.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Saves and loads nets, pruned or not, in one file: the architecture (layer names and
+ * {@link LayerSpec}s, so a structurally pruned net comes back with its smaller shapes), the
+ * weights, and the pruning masks. Loading needs no user code and checks everything: the file's
+ * magic and checksum, and every parameter's shape against the architecture.
+ *
+ * <p>Two encodings of the weights:
+ * <ul>
+ *   <li>{@link Format#DENSE}: every value as a 32-bit float;</li>
+ *   <li>{@link Format#SPARSE}: per tensor a bitmap of the non-zero positions and only the
+ *       non-zero values, gzipped. A 90 %-sparse LeNet-300-100 takes about an eighth of the dense
+ *       file. A mask that equals the weight's non-zero pattern costs nothing extra.</li>
+ * </ul>
+ */
+public final class NetIO {
+
+    /** How weights are encoded. */
+    public enum Format {
+        /** All values. */
+        DENSE,
+        /** Non-zero bitmap plus non-zero values, gzipped. */
+        SPARSE
+    }
+
+    private static final String MAGIC = "PRUNEKIT-NET";
+    private static final int VERSION = 1;
+
+    private NetIO() {}
+
+    /**
+     * @param net the net
+     * @param file where to write (replaced)
+     * @param format dense or sparse
+     * @return the file's size in bytes
+     */
+    public static long save(Net net, Path file, Format format) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            byte[] body = body(net, format);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+                out.writeUTF(MAGIC);
+                out.writeInt(VERSION);
+                out.writeUTF(format.name());
+                CRC32 crc = new CRC32();
+                crc.update(body);
+                out.writeLong(crc.getValue());
+                out.writeInt(body.length);
+                out.write(body);
+            }
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not save " + net.name() + " to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param net the net
+     * @param file where to write
+     * @return the file's size in bytes
+     */
+    public static long save(Net net, Path file) {
+        return save(net, file, Format.DENSE);
+    }
+
+    /**
+     * Loads a net saved by {@link #save}, with its architecture, weights and masks.
+     *
+     * @param file the file
+     * @return the net
+     * @throws IllegalArgumentException if the file is missing, damaged or not a PruneKit net
+     */
+    public static Net load(Path file) {
+        Body body = readChecked(file);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.bytes()))) {
+            Header h = Header.read(in);
+            Net net = new Net(h.name, h.names, h.specs, h.inputShape, h.numClasses, h.seed);
+            try {
+                net.setOriginalUnits(h.originalUnits);
+                readTensors(net, in, body.format(), file);
+                return net;
+            } catch (RuntimeException | IOException e) {
+                net.close();
+                throw e;
+            }
+        } catch (EOFException e) {
+            throw new IllegalArgumentException(file + " ends too early: it is truncated.", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads weights and masks into an existing net of exactly the same architecture.
+     *
+     * @param net the net to overwrite
+     * @param file a file written by {@link #save}
+     * @throws IllegalArgumentException if the file's architecture differs (the net is left unchanged)
+     */
+    public static void loadInto(Net net, Path file) {
+        Body body = readChecked(file);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.bytes()))) {
+            Header h = Header.read(in);
+            List<String> mine = new ArrayList<>();
+            for (Layer l : net.layers()) {
+                mine.add(l.name() + " " + l.spec().encode());
+            }
+            List<String> theirs = new ArrayList<>();
+            for (int i = 0; i < h.names.size(); i++) {
+                theirs.add(h.names.get(i) + " " + h.specs.get(i).encode());
+            }
+            if (!mine.equals(theirs) || !net.inputShape().equals(h.inputShape)) {
+                throw new IllegalArgumentException("Checkpoint " + file + " holds " + h.name + " " + theirs
+                        + " with input " + h.inputShape + ", but the net is " + net.name() + " " + mine + " with input "
+                        + net.inputShape() + ". Use NetIO.load(file) to get the saved architecture.");
+            }
+            Net staging = load(file);
+            try {
+                net.clearMasks();
+                List<Parameter> target = parameters(net);
+                List<Parameter> source = parameters(staging);
+                for (int i = 0; i < target.size(); i++) {
+                    source.get(i).getArray().copyTo(target.get(i).getArray());
+                    NDArray mask = staging.masks().get(source.get(i));
+                    if (mask != null) {
+                        net.addMask(target.get(i), mask);
+                    }
+                }
+            } finally {
+                staging.close();
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Parameter> parameters(Net net) {
+        List<Parameter> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : net.block().getParameters()) {
+            out.add(p.getValue());
+        }
+        return out;
+    }
+
+    private static byte[] body(Net net, Format format) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        OutputStream sink = format == Format.SPARSE ? new GZIPOutputStream(bytes, 1 << 16) : bytes;
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(sink, 1 << 16))) {
+            out.writeUTF(net.name());
+            writeShape(out, net.inputShape());
+            out.writeInt(net.numClasses());
+            out.writeLong(net.seed());
+            out.writeInt(net.layers().size());
+            for (Layer l : net.layers()) {
+                out.writeUTF(l.name());
+                out.writeUTF(l.spec().encode());
+            }
+            List<Layer> prunable = net.prunableLayers();
+            out.writeInt(prunable.size());
+            for (Layer l : prunable) {
+                out.writeUTF(l.name());
+                out.writeLong(net.originalUnits(l.name()));
+            }
+            List<Parameter> params = parameters(net);
+            out.writeInt(params.size());
+            for (Parameter p : params) {
+                NDArray a = p.getArray();
+                writeShape(out, a.getShape());
+                float[] values = a.toFloatArray();
+                NDArray maskArray = net.masks().get(p);
+                float[] mask = maskArray == null ? null : maskArray.toFloatArray();
+                if (format == Format.DENSE) {
+                    writeFloats(out, values);
+                    out.writeBoolean(mask != null);
+                    if (mask != null) {
+                        writeBits(out, mask);
+                    }
+                } else {
+                    writeBits(out, values);
+                    for (float v : values) {
+                        if (v != 0) {
+                            out.writeFloat(v);
+                        }
+                    }
+                    // 0: no mask, 1: mask = non-zero pattern of the values, 2: mask stored
+                    if (mask == null) {
+                        out.writeByte(0);
+                    } else if (sameSupport(mask, values)) {
+                        out.writeByte(1);
+                    } else {
+                        out.writeByte(2);
+                        writeBits(out, mask);
+                    }
+                }
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void readTensors(Net net, DataInputStream in, Format format, Path file) throws IOException {
+        List<Parameter> params = parameters(net);
+        int count = in.readInt();
+        if (count != params.size()) {
+            throw new IllegalArgumentException(file + " holds " + count + " parameters but its architecture has "
+                    + params.size() + "; the file is damaged.");
+        }
+        for (Parameter p : params) {
+            Shape stored = readShape(in);
+            Shape expected = p.getArray().getShape();
+            if (!stored.equals(expected)) {
+                throw new IllegalArgumentException(file + ": parameter " + p.getName() + " is stored with shape " + stored
+                        + " but the architecture gives " + expected + "; the file is damaged.");
+            }
+            int n = Math.toIntExact(stored.size());
+            float[] values;
+            float[] mask = null;
+            if (format == Format.DENSE) {
+                values = readFloats(in, n);
+                if (in.readBoolean()) {
+                    mask = readBits(in, n);
+                }
+            } else {
+                float[] support = readBits(in, n);
+                values = new float[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = support[i] != 0 ? in.readFloat() : 0f;
+                }
+                int maskKind = in.readByte();
+                if (maskKind == 1) {
+                    mask = support;
+                } else if (maskKind == 2) {
+                    mask = readBits(in, n);
+                } else if (maskKind != 0) {
+                    throw new IllegalArgumentException(file + ": unknown mask encoding " + maskKind + ".");
+                }
+            }
+            try (NDArray v = net.manager().create(values, stored)) {
+                v.copyTo(p.getArray());
+            }
+            if (mask != null) {
+                try (NDArray m = net.manager().create(mask, stored)) {
+                    net.addMask(p, m);
+                }
+            }
+        }
+        if (in.read() != -1) {
+            throw new IllegalArgumentException(file + " has trailing data after the last parameter; it is damaged.");
+        }
+    }
+
+    /** A checked, decompressed file body and how its weights are encoded. */
+    private record Body(Format format, byte[] bytes) {}
+
+    private static Body readChecked(Path file) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            String magic;
+            try {
+                magic = in.readUTF();
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + " is not a PruneKit net file (no header).", e);
+            }
+            if (!MAGIC.equals(magic)) {
+                throw new IllegalArgumentException(file + " is not a PruneKit net file (magic '" + magic + "').");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new IllegalArgumentException(file + " has format version " + version + "; this PruneKit reads "
+                        + VERSION + ".");
+            }
+            String formatName = in.readUTF();
+            Format format;
+            try {
+                format = Format.valueOf(formatName);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " names an unknown weight format '" + formatName + "'.", e);
+            }
+            long crc = in.readLong();
+            int length = in.readInt();
+            byte[] body = in.readNBytes(length);
+            if (body.length != length) {
+                throw new IllegalArgumentException(file + " is truncated: " + body.length + " of " + length
+                        + " bytes.");
+            }
+            CRC32 c = new CRC32();
+            c.update(body);
+            if (c.getValue() != crc) {
+                throw new IllegalArgumentException(file + " is damaged or was modified: its checksum does not match.");
+            }
+            if (format == Format.SPARSE) {
+                try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                    body = gz.readAllBytes();
+                }
+            }
+            return new Body(format, body);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("No such file: " + file + ".", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean sameSupport(float[] mask, float[] values) {
+        for (int i = 0; i < mask.length; i++) {
+            if ((mask[i] != 0) != (values[i] != 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void writeShape(DataOutputStream out, Shape s) throws IOException {
+        out.writeInt(s.dimension());
+        for (long d : s.getShape()) {
+            out.writeLong(d);
+        }
+    }
+
+    private static Shape readShape(DataInputStream in) throws IOException {
+        int rank = in.readInt();
+        if (rank < 0 || rank > 8) {
+            throw new IOException("implausible tensor rank " + rank);
+        }
+        long[] dims = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            dims[i] = in.readLong();
+            if (dims[i] < 0 || dims[i] > Integer.MAX_VALUE) {
+                throw new IOException("implausible dimension " + dims[i]);
+            }
+        }
+        return new Shape(dims);
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] v) throws IOException {
+        for (float f : v) {
+            out.writeFloat(f);
+        }
+    }
+
+    private static float[] readFloats(DataInputStream in, int n) throws IOException {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = in.readFloat();
+        }
+        return v;
+    }
+
+    /** Writes a bit per value: 1 where it is non-zero. */
+    private static void writeBits(DataOutputStream out, float[] v) throws IOException {
+        for (int i = 0; i < v.length; i += 8) {
+            int b = 0;
+            for (int j = 0; j < 8 && i + j < v.length; j++) {
+                if (v[i + j] != 0) {
+                    b |= 1 << j;
+                }
+            }
+            out.writeByte(b);
+        }
+    }
+
+    private static float[] readBits(DataInputStream in, int n) throws IOException {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i += 8) {
+            int b = in.readUnsignedByte();
+            for (int j = 0; j < 8 && i + j < n; j++) {
+                v[i + j] = (b >> j & 1) != 0 ? 1f : 0f;
+            }
+        }
+        return v;
+    }
+
+    /** The architecture part of a file. */
+    private record Header(String name, Shape inputShape, int numClasses, long seed, List<String> names,
+            List<LayerSpec> specs, Map<String, Long> originalUnits) {
+
+        static Header read(DataInputStream in) throws IOException {
+            String name = in.readUTF();
+            Shape input = readShape(in);
+            int classes = in.readInt();
+            long seed = in.readLong();
+            int layers = in.readInt();
+            if (layers < 1 || layers > 10_000) {
+                throw new IOException("implausible layer count " + layers);
+            }
+            List<String> names = new ArrayList<>();
+            List<LayerSpec> specs = new ArrayList<>();
+            for (int i = 0; i < layers; i++) {
+                names.add(in.readUTF());
+                specs.add(LayerSpec.parse(in.readUTF()));
+            }
+            Map<String, Long> units = new LinkedHashMap<>();
+            int prunable = in.readInt();
+            for (int i = 0; i < prunable; i++) {
+                units.put(in.readUTF(), in.readLong());
+            }
+            return new Header(name, input, classes, seed, names, specs, units);
+        }
+    }
+}
