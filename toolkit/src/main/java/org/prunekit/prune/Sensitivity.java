@@ -1,6 +1,9 @@
 package org.prunekit.prune;
 
 import java.util.List;
+import org.prunekit.data.DataSplit;
+import org.prunekit.model.Layer;
+import org.prunekit.model.Net;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -29,6 +32,43 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
     /** Copies the points. */
     public Sensitivity {
         points = List.copyOf(points);
+    }
+
+    /**
+     * Prunes each layer alone (on a copy of the net, which is left untouched) at each sparsity
+     * and measures the test accuracy right after.
+     *
+     * @param net a trained net
+     * @param data sample data for data-driven criteria, and the test set
+     * @param importance the criterion
+     * @param granularity weights or units
+     * @param sparsities the levels to try, each in [0, 1)
+     * @return the curves
+     */
+    public static Sensitivity measure(Net net, DataSplit data, Importance importance, Granularity granularity,
+            double... sparsities) {
+        if (sparsities.length == 0) {
+            throw new IllegalArgumentException("Give at least one sparsity level, e.g. 0.5, 0.7, 0.9.");
+        }
+        for (double s : sparsities) {
+            Pruner.checkSparsity(s);
+        }
+        double baseline = net.accuracy(data.test());
+        List<Point> points = new java.util.ArrayList<>();
+        List<Layer> layers = net.prunableLayers();
+        if (granularity == Granularity.STRUCTURED) {
+            layers = layers.subList(0, layers.size() - 1);
+        }
+        for (Layer layer : layers) {
+            for (double s : sparsities) {
+                try (Net copy = net.copy()) {
+                    Pruner.builder().setImportance(importance).setSparsity(s).optGranularity(granularity)
+                            .optLayers(layer.name()).build().plan(copy, data).apply();
+                    points.add(new Point(layer.name(), s, copy.accuracy(data.test())));
+                }
+            }
+        }
+        return new Sensitivity(net.name(), importance.name(), granularity, baseline, points);
     }
 
     /** @return the layer names, in order of first appearance */

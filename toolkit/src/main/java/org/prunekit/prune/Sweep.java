@@ -1,6 +1,12 @@
 package org.prunekit.prune;
 
 import java.util.List;
+import org.prunekit.data.DataSplit;
+import org.prunekit.model.Net;
+import org.prunekit.train.Latency;
+import org.prunekit.train.Progress;
+import org.prunekit.train.TrainConfig;
+import org.prunekit.train.Training;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -33,6 +39,120 @@ public record Sweep(String net, String data, String settings, double baseline, L
     /** Copies the points. */
     public Sweep {
         points = List.copyOf(points);
+    }
+
+    /** @return a builder: criteria and sparsities are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of a sweep; {@code set*} required, {@code opt*} optional. */
+    public static final class Builder {
+        private List<Importance> criteria;
+        private double[] sparsities;
+        private Scope scope = Scope.GLOBAL;
+        private Granularity granularity = Granularity.UNSTRUCTURED;
+        private TrainConfig fineTune = TrainConfig.epochs(1);
+        private java.io.PrintStream out = System.out;
+
+        Builder() {}
+
+        /**
+         * @param criteria the criteria to compare
+         * @return this builder
+         */
+        public Builder setCriteria(Importance... criteria) {
+            this.criteria = List.of(criteria);
+            return this;
+        }
+
+        /**
+         * @param sparsities the targets, each in [0, 1)
+         * @return this builder
+         */
+        public Builder setSparsities(double... sparsities) {
+            for (double s : sparsities) {
+                Pruner.checkSparsity(s);
+            }
+            this.sparsities = sparsities.clone();
+            return this;
+        }
+
+        /**
+         * @param scope global (default) or layer-wise
+         * @return this builder
+         */
+        public Builder optScope(Scope scope) {
+            this.scope = scope;
+            return this;
+        }
+
+        /**
+         * @param granularity unstructured (default) or structured (units are then removed, and latency falls)
+         * @return this builder
+         */
+        public Builder optGranularity(Granularity granularity) {
+            this.granularity = granularity;
+            return this;
+        }
+
+        /**
+         * @param fineTune the fine-tuning budget after pruning (default 1 epoch)
+         * @return this builder
+         */
+        public Builder optFineTune(TrainConfig fineTune) {
+            this.fineTune = fineTune;
+            return this;
+        }
+
+        /**
+         * @param progress where to print a line per point, or null for silence
+         * @return this builder
+         */
+        public Builder optProgress(java.io.PrintStream progress) {
+            this.out = progress;
+            return this;
+        }
+
+        /**
+         * Runs every criterion at every sparsity on a copy of {@code net} (left untouched).
+         *
+         * @param net a trained net
+         * @param data sample/fine-tuning data and the test set
+         * @return the sweep
+         */
+        public Sweep run(Net net, DataSplit data) {
+            if (criteria == null || criteria.isEmpty() || sparsities == null || sparsities.length == 0) {
+                throw new IllegalStateException("setCriteria(...) and setSparsities(...) are required.");
+            }
+            double baseline = net.accuracy(data.test());
+            List<Point> points = new java.util.ArrayList<>();
+            for (Importance criterion : criteria) {
+                for (double s : sparsities) {
+                    try (Net copy = net.copy()) {
+                        Pruner.builder().setImportance(criterion).setSparsity(s).optScope(scope)
+                                .optGranularity(granularity).build().plan(copy, data).apply();
+                        if (granularity == Granularity.STRUCTURED) {
+                            copy.removePrunedUnits();
+                        }
+                        double pruned = copy.accuracy(data.test());
+                        double tuned = fineTune.epochs() > 0
+                                ? Training.fit(copy, data, fineTune, Progress.none()).finalTestAccuracy() : pruned;
+                        SparsityReport r = SparsityReport.of(copy);
+                        Point p = new Point(criterion.name(), s, pruned, tuned, r.nonZero(), copy.parameterCount(),
+                                Latency.medianMillis(copy, data.test(), 1000, 7));
+                        points.add(p);
+                        if (out != null) {
+                            out.printf("%-17s sparsity %.2f: accuracy %.4f pruned, %.4f fine-tuned%n", p.criterion(),
+                                    s, pruned, tuned);
+                            out.flush();
+                        }
+                    }
+                }
+            }
+            String settings = String.format("%s %s, fine-tune %s", scope, granularity, fineTune);
+            return new Sweep(net.name(), data.train().name(), settings, baseline, points);
+        }
     }
 
     /** @return the criteria, in order of first appearance */

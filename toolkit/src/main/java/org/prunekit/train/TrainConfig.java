@@ -56,6 +56,14 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
         return new TrainConfig(moreEpochs, learningRate, weightDecay, l1, seed, schedule);
     }
 
+    /**
+     * @param newSeed another data-order seed
+     * @return these settings with that seed
+     */
+    public TrainConfig withSeed(long newSeed) {
+        return new TrainConfig(epochs, learningRate, weightDecay, l1, newSeed, schedule);
+    }
+
     @Override
     public String toString() {
         return "epochs=" + epochs + ", Adam lr=" + learningRate + (weightDecay > 0 ? ", weightDecay=" + weightDecay : "")

@@ -1,0 +1,64 @@
+package org.prunekit.prune;
+
+import java.util.List;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The record of an iterative pruning run: per step the target, the sparsity reached, the
+ * accuracy right after pruning and after fine-tuning, with how the run was made.
+ *
+ * @param net the net's name
+ * @param settings pruner, schedule, fine-tuning and rewinding, as text
+ * @param denseAccuracy accuracy before the first step
+ * @param steps one entry per step
+ */
+public record PruningHistory(String net, String settings, double denseAccuracy, List<Step> steps) {
+
+    /**
+     * @param step the step number, from 1
+     * @param target the schedule's target
+     * @param sparsity the sparsity reached over the pruned layers
+     * @param nonZero non-zero weights of the pruned layers
+     * @param accuracyPruned test accuracy right after pruning
+     * @param accuracy test accuracy after fine-tuning (or retraining, when rewinding)
+     */
+    public record Step(int step, double target, double sparsity, long nonZero, double accuracyPruned,
+            double accuracy) {}
+
+    /** Copies the steps. */
+    public PruningHistory {
+        steps = List.copyOf(steps);
+    }
+
+    /** @return the last step */
+    public Step last() {
+        return steps.get(steps.size() - 1);
+    }
+
+    /** @return one row per step */
+    public Table toTable() {
+        return Table.create("Iterative pruning of " + net,
+                IntColumn.create("step", steps.stream().mapToInt(Step::step).toArray()),
+                DoubleColumn.create("target", steps.stream().mapToDouble(Step::target)),
+                DoubleColumn.create("sparsity", steps.stream().mapToDouble(Step::sparsity)),
+                LongColumn.create("non-zero", steps.stream().mapToLong(Step::nonZero).toArray()),
+                DoubleColumn.create("acc pruned", steps.stream().mapToDouble(Step::accuracyPruned)),
+                DoubleColumn.create("acc fine-tuned", steps.stream().mapToDouble(Step::accuracy)));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(String.format("Iterative pruning of %s (%s); dense accuracy %.4f%n", net,
+                settings, denseAccuracy));
+        sb.append(String.format("%4s %8s %9s %10s %11s %14s%n", "step", "target", "sparsity", "non-zero",
+                "acc pruned", "acc fine-tuned"));
+        for (Step s : steps) {
+            sb.append(String.format("%4d %8.4f %9.4f %10d %11.4f %14.4f%n", s.step(), s.target(), s.sparsity(),
+                    s.nonZero(), s.accuracyPruned(), s.accuracy()));
+        }
+        return sb.toString();
+    }
+}
