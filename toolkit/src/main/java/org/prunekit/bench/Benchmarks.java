@@ -2,50 +2,86 @@ package org.prunekit.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.prunekit.PruneKit;
+import org.prunekit.data.DataSplit;
+import org.prunekit.data.Datasets;
 
 /**
  * The benchmark command ({@code toolkit/bin/benchmark}): measured numbers, each against its
- * PyTorch peer in the same run, printed as a table and written as CSV under
- * {@code toolkit/target/bench/}.
+ * target and, where there is one, its PyTorch peer in the same run (interleaved), printed as
+ * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,masked,global,size] [--epochs N] [--runs N]
  * </pre>
  */
 public final class Benchmarks {
 
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "masked", "global", "size");
+
     private Benchmarks() {}
 
     /**
-     * @param args {@code --epochs N} (per run, default 4, the first is a warm-up), {@code --runs N} (default 3)
-     * @throws IOException if the CSV cannot be written
+     * @param args see the class comment
+     * @throws IOException if a CSV cannot be written
      */
     public static void main(String[] args) throws IOException {
         int epochs = 4;
         int runs = 3;
+        Set<String> only = new LinkedHashSet<>(SECTIONS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("Unknown option " + args[i] + "; usage: benchmark [--epochs N] [--runs N]");
-                    System.exit(2);
+                case "--only" -> {
+                    only = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                    if (!SECTIONS.containsAll(only)) {
+                        usage("Unknown section in " + only + "; sections are " + SECTIONS + ".");
+                    }
                 }
+                default -> usage("Unknown option " + args[i] + ".");
             }
         }
         if (epochs < 2 || runs < 1) {
-            System.err.println("--epochs must be at least 2 (the first is a warm-up) and --runs at least 1.");
-            System.exit(2);
+            usage("--epochs must be at least 2 (the first is a warm-up) and --runs at least 1.");
         }
         PruneKit.init();
         Peer peer = new Peer(Peer.findRepo());
-        System.out.printf("PruneKit benchmarks: %d runs x %d epochs per side, interleaved with PyTorch%n", runs, epochs);
-        List<TrainingBenchmark.Row> rows = TrainingBenchmark.run(peer, epochs, runs, System.out);
-        TrainingBenchmark.print(rows, System.out);
-        Path csv = peer.repo().resolve("toolkit/target/bench/training.csv");
-        TrainingBenchmark.writeCsv(rows, csv);
-        System.out.println("\nCSV: " + csv);
+        Path out = peer.repo().resolve("toolkit/target/bench");
+        DataSplit mnist = Datasets.mnist(peer.repo().resolve("datasets/mnist")).build();
+        System.out.printf("PruneKit benchmarks %s on %d cores, Java %s%n", only, Runtime.getRuntime()
+                .availableProcessors(), System.getProperty("java.version"));
+        for (String section : only) {
+            long start = System.nanoTime();
+            Table t = switch (section) {
+                case "training" -> {
+                    List<TrainingBenchmark.Row> rows = TrainingBenchmark.run(peer, epochs, runs, System.out);
+                    TrainingBenchmark.print(rows, System.out);
+                    TrainingBenchmark.writeCsv(rows, out.resolve("training.csv"));
+                    yield null;
+                }
+                case "han" -> PruningBenchmark.han(mnist, System.out);
+                case "structured" -> PruningBenchmark.structured(mnist, System.out);
+                case "masked" -> PruningBenchmark.maskedOverhead(mnist, System.out);
+                case "global" -> PruningBenchmark.globalMasks(peer, System.out);
+                case "size" -> PruningBenchmark.fileSizes(mnist, out);
+                default -> throw new IllegalStateException(section);
+            };
+            if (t != null) {
+                t.print(System.out);
+                t.writeCsv(out.resolve(section + ".csv"));
+            }
+            System.out.printf("(%s: %.0f s)%n", section, (System.nanoTime() - start) / 1e9);
+        }
+        System.out.println("\nCSV files: " + out);
+    }
+
+    private static void usage(String message) {
+        System.err.println(message + "\nusage: benchmark [--only " + String.join(",", SECTIONS)
+                + "] [--epochs N] [--runs N]");
+        System.exit(2);
     }
 }

@@ -143,7 +143,7 @@ public final class Net implements AutoCloseable {
         int k = 0;
         for (Pair<String, Parameter> p : c.block.getParameters()) {
             Parameter from = mine.get(k++);
-            from.getArray().copyTo(p.getValue().getArray());
+            Tensors.copy(from.getArray(), p.getValue().getArray());
             NDArray mask = masks.get(from);
             if (mask != null) {
                 NDArray m = mask.duplicate();

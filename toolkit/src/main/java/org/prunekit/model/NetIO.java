@@ -150,7 +150,7 @@ public final class NetIO {
                 List<Parameter> target = parameters(net);
                 List<Parameter> source = parameters(staging);
                 for (int i = 0; i < target.size(); i++) {
-                    source.get(i).getArray().copyTo(target.get(i).getArray());
+                    Tensors.copy(source.get(i).getArray(), target.get(i).getArray());
                     NDArray mask = staging.masks().get(source.get(i));
                     if (mask != null) {
                         net.addMask(target.get(i), mask);
@@ -265,7 +265,7 @@ public final class NetIO {
                 }
             }
             try (NDArray v = net.manager().create(values, stored)) {
-                v.copyTo(p.getArray());
+                Tensors.copy(v, p.getArray());
             }
             if (mask != null) {
                 try (NDArray m = net.manager().create(mask, stored)) {

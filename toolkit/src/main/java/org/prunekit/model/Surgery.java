@@ -116,7 +116,7 @@ final class Surgery {
             for (Map.Entry<Parameter, Parameter> e : oldToNew.entrySet()) {
                 int[][] keepAxes = slices.getOrDefault(e.getKey(), new int[0][]);
                 try (NDArray sliced = slice(m, e.getKey().getArray(), keepAxes)) {
-                    sliced.copyTo(e.getValue().getArray());
+                    Tensors.copy(sliced, e.getValue().getArray());
                 }
                 NDArray mask = oldMasks.get(e.getKey());
                 if (mask != null) {

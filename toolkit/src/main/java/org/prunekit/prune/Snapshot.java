@@ -7,6 +7,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import org.prunekit.model.Net;
+import org.prunekit.model.Tensors;
 
 /**
  * A copy of a net's weights at one moment, for lottery-ticket rewinding (Frankle and Carbin
@@ -56,7 +57,7 @@ public final class Snapshot implements AutoCloseable {
                     + " differ from the snapshot's " + shapes + " (were units removed?).");
         }
         for (int i = 0; i < params.size(); i++) {
-            values.get(i).copyTo(params.get(i).getArray());
+            Tensors.copy(values.get(i), params.get(i).getArray());
         }
         net.applyMasks();
     }

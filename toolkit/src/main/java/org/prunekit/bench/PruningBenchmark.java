@@ -1,0 +1,175 @@
+package org.prunekit.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.prunekit.data.DataSplit;
+import org.prunekit.model.Models;
+import org.prunekit.model.Net;
+import org.prunekit.model.NetIO;
+import org.prunekit.prune.Granularity;
+import org.prunekit.prune.Importance;
+import org.prunekit.prune.IterativePruning;
+import org.prunekit.prune.PruningHistory;
+import org.prunekit.prune.Pruner;
+import org.prunekit.prune.Schedule;
+import org.prunekit.prune.Scope;
+import org.prunekit.prune.SparsityReport;
+import org.prunekit.train.History;
+import org.prunekit.train.LearningRateSchedule;
+import org.prunekit.train.Latency;
+import org.prunekit.train.Progress;
+import org.prunekit.train.TrainConfig;
+import org.prunekit.train.Training;
+
+/** The pruning benchmarks: each returns a table with its target, measured in this run. */
+final class PruningBenchmark {
+
+    /** The dense recipe that reaches 96 % on the MNIST split. */
+    static final TrainConfig DENSE = TrainConfig.builder().optEpochs(16).optLearningRate(2e-3f).optWeightDecay(5e-4f)
+            .optSchedule(LearningRateSchedule.COSINE).build();
+
+    private PruningBenchmark() {}
+
+    /** Han et al. 2015 on LeNet-300-100: iterative global magnitude pruning to 12.5x fewer weights. */
+    static Table han(DataSplit data, PrintStream out) {
+        try (Net net = Models.lenet300100()) {
+            Training.fit(net, data, DENSE, Progress.none());
+            double dense = net.accuracy(data.test());
+            out.printf("  Han 2015: dense LeNet-300-100 accuracy %.4f; pruning in 5 steps to 92 %%%n", dense);
+            PruningHistory h = IterativePruning.builder()
+                    .setPruner(Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.92)
+                            .optScope(Scope.GLOBAL).build())
+                    .setSchedule(Schedule.iterative(0.92, 5))
+                    .optFineTune(TrainConfig.builder().optEpochs(3).optLearningRate(5e-4f)
+                            .optSchedule(LearningRateSchedule.COSINE).build())
+                    .optProgress(out).build().run(net, data);
+            SparsityReport r = SparsityReport.of(net);
+            double errorDelta = (dense - h.last().accuracy()) * 100;
+            Table t = new Table("Han et al. 2015 on LeNet-300-100 / MNIST split (iterative global magnitude, 5 x 3 epochs)",
+                    "dense acc", "pruned acc", "error delta pp", "non-zero", "compression", "target");
+            t.add(dense, h.last().accuracy(), errorDelta, r.nonZero(), String.format("%.1fx", r.compression()),
+                    r.compression() >= 12 && errorDelta <= 0.3 ? ">=12x, <=+0.3pp: ok" : ">=12x, <=+0.3pp: MISSED");
+            return t;
+        }
+    }
+
+    /** Structured removal: inference speed-up and accuracy after one fine-tuning epoch. */
+    static Table structured(DataSplit data, PrintStream out) {
+        Table t = new Table("Structured pruning (L1 filter norm, Li et al. 2017): inference on 1,000 test images (median of 21), dense vs units removed",
+                "net", "removed", "dense ms", "pruned ms", "speed-up", "dense acc", "acc after 1 epoch", "target");
+        record Case(String name, java.util.function.Supplier<Net> net, TrainConfig train, String[] layers,
+                double sparsity, double speedTarget) {}
+        List<Case> cases = List.of(
+                new Case("LeNet-300-100", Models::lenet300100, DENSE, null, 0.5, 1.8),
+                new Case("LeNet-300-100", Models::lenet300100, DENSE, null, 0.75, 0),
+                new Case("LeNet-5", Models::lenet5, TrainConfig.epochs(8), new String[] {"conv1", "conv2"}, 0.5, 1.5));
+        for (Case c : cases) {
+            try (Net net = c.net().get()) {
+                Training.fit(net, data, c.train(), Progress.none());
+                double denseAcc = net.accuracy(data.test());
+                double denseMs = Latency.medianMillis(net, data.test(), 1000, 21);
+                try (Net pruned = net.copy()) {
+                    Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(c.sparsity())
+                            .optGranularity(Granularity.STRUCTURED).optLayers(c.layers()).build().plan(pruned).apply();
+                    pruned.removePrunedUnits();
+                    Training.fit(pruned, data, TrainConfig.epochs(1), Progress.none());
+                    double acc = pruned.accuracy(data.test());
+                    double ms = Latency.medianMillis(pruned, data.test(), 1000, 21);
+                    // measure dense again and keep the faster (interleaved, fair to dense)
+                    denseMs = Math.min(denseMs, Latency.medianMillis(net, data.test(), 1000, 21));
+                    double speedup = denseMs / ms;
+                    String what = String.format("%.0f%% %s", 100 * c.sparsity(), c.layers() == null ? "hidden units"
+                            : "channels");
+                    String target = c.speedTarget() == 0 ? "" : String.format(">=%.1fx, <=1.5pp: %s", c.speedTarget(),
+                            speedup >= c.speedTarget() && denseAcc - acc <= 0.015 ? "ok" : "MISSED");
+                    t.add(c.name(), what, denseMs, ms, String.format("%.2fx", speedup), denseAcc, acc, target);
+                    out.printf("  structured %s %s: %.2fx%n", c.name(), what, speedup);
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Masked fine-tuning against dense training, epochs interleaved. */
+    static Table maskedOverhead(DataSplit data, PrintStream out) {
+        List<Double> dense = new ArrayList<>();
+        List<Double> masked = new ArrayList<>();
+        try (Net a = Models.lenet300100(); Net b = Models.lenet300100()) {
+            Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.9).optScope(Scope.GLOBAL).build()
+                    .plan(b).apply();
+            for (int r = 0; r < 5; r++) {
+                History hd = Training.fit(a, data, TrainConfig.epochs(2).withSeed(r), Progress.none());
+                History hm = Training.fit(b, data, TrainConfig.epochs(2).withSeed(r), Progress.none());
+                dense.add(hd.epochs().get(1).seconds());
+                masked.add(hm.epochs().get(1).seconds());
+            }
+        }
+        double d = Stats.median(dense);
+        double m = Stats.median(masked);
+        double overhead = (m / d - 1) * 100;
+        out.printf("  masked fine-tuning: %.3f vs %.3f s/epoch%n", m, d);
+        return new Table("Masked fine-tuning overhead, LeNet-300-100, 90 % global masks (median of 5 epochs each)",
+                "dense s/epoch", "masked s/epoch", "overhead %", "target")
+                .add(d, m, overhead, overhead <= 5 ? "<=5%: ok" : "<=5%: MISSED");
+    }
+
+    /** Global magnitude masks on 1M and 10M weights against torch.nn.utils.prune.global_unstructured. */
+    static Table globalMasks(Peer peer, PrintStream out) {
+        Table t = new Table("Global magnitude pruning to 90 %: time to compute and apply the masks (median of 5)",
+                "weights", "PruneKit s", "PyTorch s", "ratio", "target");
+        for (int[] hidden : new int[][] {{1024, 256}, {2048, 2048, 2048}}) {
+            List<Double> ours = new ArrayList<>();
+            long weights = 0;
+            for (int r = 0; r < 5; r++) {
+                try (Net net = Models.mlp("MLP", r, hidden)) {
+                    long start = System.nanoTime();
+                    SparsityReport rep = Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.9)
+                            .optScope(Scope.GLOBAL).build().plan(net).apply();
+                    ours.add((System.nanoTime() - start) / 1e9);
+                    weights = rep.weights();
+                }
+            }
+            String arg = java.util.Arrays.stream(hidden).mapToObj(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(","));
+            String json = peer.run("torch_prune.py", List.of("global", "--hidden", arg, "--reps", "5"));
+            double torch = Peer.number(json, "seconds");
+            double ratio = Stats.median(ours) / torch;
+            t.add(String.format("%,d", weights), Stats.median(ours), torch, String.format("%.2f", ratio),
+                    ratio <= 1 ? "<=1: ok" : "<=1: MISSED");
+            out.printf("  global masks on %,d weights: %.3f s vs PyTorch %.3f s%n", weights, Stats.median(ours), torch);
+        }
+        return t;
+    }
+
+    /** File sizes: DJL's dense .params against PruneKit's dense and sparse formats. */
+    static Table fileSizes(DataSplit data, Path dir) {
+        Table t = new Table("File size of LeNet-300-100, global magnitude masks", "sparsity", "DJL .params B",
+                "PruneKit dense B", "PruneKit sparse B", "sparse / DJL", "target");
+        try (Net net = Models.lenet300100()) {
+            Training.fit(net, data, TrainConfig.epochs(2), Progress.none());
+            for (double s : new double[] {0.5, 0.9, 0.95}) {
+                try (Net copy = net.copy()) {
+                    Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(s).optScope(Scope.GLOBAL)
+                            .build().plan(copy).apply();
+                    Path sub = dir.resolve("size-" + s);
+                    Files.createDirectories(sub);
+                    copy.model().save(sub, "djl");
+                    long djl = Files.size(sub.resolve("djl-0000.params"));
+                    long dense = NetIO.save(copy, sub.resolve("dense.pk"), NetIO.Format.DENSE);
+                    long sparse = NetIO.save(copy, sub.resolve("sparse.pk"), NetIO.Format.SPARSE);
+                    double ratio = sparse / (double) djl;
+                    t.add(s, djl, dense, sparse, String.format("%.1f%%", 100 * ratio),
+                            s == 0.9 ? (ratio <= 0.15 ? "<=15%: ok" : "<=15%: MISSED") : "");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return t;
+    }
+}
