@@ -4,12 +4,14 @@
   global   --hidden 2048,2048,2048 --sparsity 0.9 --reps 5
            time torch.nn.utils.prune.global_unstructured (L1) over every Linear weight of a
            784-...-10 MLP; prints the median seconds.
-  finetune --data DIR --sparsity S --epochs E --pretrain P --seed N
-           trains LeNet-300-100 (Adam 1e-3, batch 64) for P epochs, prunes it with L1 global
-           unstructured pruning to S, fine-tunes E epochs with the masks, prints test accuracy.
+  finetune --data DIR --model M --sparsities 0.5,0.9 --epochs E --pretrain P --limit N --test-limit N
+           trains M (Adam 1e-3, batch 64) for P epochs; then for each sparsity, from a copy of the
+           trained net, L1 global unstructured pruning of every Conv2d/Linear weight and E epochs of
+           fine-tuning with the masks; prints the test accuracies.
 One JSON line on standard output. Run with /usr/bin/python3, OPENBLAS_NUM_THREADS=1.
 """
 import argparse
+import copy
 import json
 import os
 import sys
@@ -53,18 +55,20 @@ def finetune(args):
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
 
-    def load(prefix):
+    def load(prefix, limit):
         x = torch_train.read_idx(os.path.join(args.data, f"{prefix}-images-idx3-ubyte.gz"))
         y = torch_train.read_idx(os.path.join(args.data, f"{prefix}-labels-idx1-ubyte.gz"))
+        if limit:  # the first N images, as the Java side takes them
+            x, y = x[:limit], y[:limit]
         return torch.from_numpy(x.astype(np.float32) / 255.0).unsqueeze(1), torch.from_numpy(y.astype(np.int64))
 
-    x, y = load("train")
-    xt, yt = load("t10k")
-    net = torch_train.model("lenet300100")
+    x, y = load("train", args.limit)
+    xt, yt = load("t10k", args.test_limit)
     loss_fn = nn.CrossEntropyLoss()
 
-    def train(epochs):
+    def train(net, epochs):
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        net.train()
         for _ in range(epochs):
             order = torch.from_numpy(rng.permutation(len(y)))
             for i in range(0, len(order), 64):
@@ -73,17 +77,27 @@ def finetune(args):
                 loss_fn(net(x[idx]), y[idx]).backward()
                 opt.step()
 
-    def accuracy():
+    def accuracy(net):
+        net.eval()
         with torch.no_grad():
-            return (net(xt).argmax(1) == yt).float().mean().item()
+            return sum((net(xt[i:i + 500]).argmax(1) == yt[i:i + 500]).sum().item()
+                       for i in range(0, len(yt), 500)) / len(yt)
 
-    train(args.pretrain)
-    dense = accuracy()
-    linears = [(m, "weight") for m in net if isinstance(m, nn.Linear)]
-    prune.global_unstructured(linears, pruning_method=prune.L1Unstructured, amount=args.sparsity)
-    pruned = accuracy()
-    train(args.epochs)
-    print(json.dumps({"dense": dense, "pruned": pruned, "fine_tuned": accuracy(), "sparsity": args.sparsity}))
+    net = torch_train.model(args.model)
+    train(net, args.pretrain)
+    dense = accuracy(net)
+    state = copy.deepcopy(net.state_dict())
+    results = []
+    for s in [float(v) for v in args.sparsities.split(",")]:
+        net.load_state_dict(state)
+        targets = [(m, "weight") for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+        prune.global_unstructured(targets, pruning_method=prune.L1Unstructured, amount=s)
+        pruned = accuracy(net)
+        train(net, args.epochs)
+        results.append({"sparsity": s, "pruned": pruned, "fine_tuned": accuracy(net)})
+        for m, name in targets:
+            prune.remove(m, name)
+    print(json.dumps({"dense": dense, "results": results}))
 
 
 def main():
@@ -97,6 +111,10 @@ def main():
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--pretrain", type=int, default=5)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--model", default="lenet300100")
+    ap.add_argument("--sparsities", default="0.5,0.8,0.9,0.95")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--test-limit", type=int, default=0)
     args = ap.parse_args()
     global_time(args) if args.mode == "global" else finetune(args)
 

@@ -15,12 +15,12 @@ import org.prunekit.data.Datasets;
  * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--only training,han,structured,masked,global,size] [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,masked,global,size,criteria] [--epochs N] [--runs N]
  * </pre>
  */
 public final class Benchmarks {
 
-    private static final List<String> SECTIONS = List.of("training", "han", "structured", "masked", "global", "size");
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "masked", "global", "size", "criteria");
 
     private Benchmarks() {}
 
@@ -68,6 +68,15 @@ public final class Benchmarks {
                 case "masked" -> PruningBenchmark.maskedOverhead(mnist, System.out);
                 case "global" -> PruningBenchmark.globalMasks(peer, System.out);
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
+                case "criteria" -> {
+                    int i = 0;
+                    for (CriteriaBenchmark.Result r : CriteriaBenchmark.run(peer, System.out)) {
+                        Table c = CriteriaBenchmark.table(r);
+                        c.print(System.out);
+                        c.writeCsv(out.resolve("criteria-" + (++i) + ".csv"));
+                    }
+                    yield null;
+                }
                 default -> throw new IllegalStateException(section);
             };
             if (t != null) {
