@@ -326,7 +326,7 @@ public final class Charts {
                         .toArray()});
         }
         String when = beforeFineTuning ? "right after pruning" : "after fine-tuning";
-        XYChart chart = linesChart("Accuracy " + when + ": " + sweep.net() + " on " + sweep.data(),
+        XYChart chart = linesChart("Accuracy " + when + ": " + sweep.net() + " on " + shortName(sweep.data()),
                 "sparsity (% of weights pruned)", "test accuracy " + when + " (%)", curves);
         baseline(chart, sweep.baseline());
         return style(chart);
@@ -677,6 +677,7 @@ public final class Charts {
     /** The house style, applied to every XChart chart made here. */
     private static <C extends Chart<?, ?>> C style(C chart) {
         Styler st = chart.getStyler();
+        chart.setTitle(fit(chart.getTitle(), TITLE_FONT, chart.getWidth() - 40));
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotBorderVisible(true);
@@ -714,20 +715,52 @@ public final class Charts {
             a.setPlotGridLinesColor(GRID);
             a.setPlotGridLinesStroke(new BasicStroke(1f));
             a.setPlotMargin(6);
+            if (a.getXAxisDecimalPattern() == null) {
+                a.setXAxisDecimalPattern("#,##0.###");
+            }
+            if (a.getYAxisDecimalPattern() == null) {
+                a.setYAxisDecimalPattern("#,##0.###");
+            }
         }
         return chart;
     }
 
+    /** The text, cut with an ellipsis if wider than {@code width} pixels in {@code font}. */
+    private static String fit(String text, Font font, int width) {
+        if (text == null) {
+            return null;
+        }
+        FontMetrics fm = metrics(font);
+        if (fm.stringWidth(text) <= width) {
+            return text;
+        }
+        String t = text;
+        while (t.length() > 1 && fm.stringWidth(t + "…") > width) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t.strip() + "…";
+    }
+
+    private static FontMetrics metrics(Font font) {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        FontMetrics fm = g.getFontMetrics(font);
+        g.dispose();
+        return fm;
+    }
+
+    /** A data set's name without its details in parentheses, e.g. {@code MNIST}. */
+    private static String shortName(String name) {
+        int i = name == null ? -1 : name.indexOf(" (");
+        return i > 0 ? name.substring(0, i) : name;
+    }
+
     /** Whether the legend entries fit side by side in one row below the plot. */
     private static boolean legendFitsBelow(Chart<?, ?> chart) {
-        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = probe.createGraphics();
-        FontMetrics fm = g.getFontMetrics(LEGEND_FONT);
+        FontMetrics fm = metrics(LEGEND_FONT);
         int total = LEGEND_PADDING;
         for (String name : chart.getSeriesMap().keySet()) {
             total += LEGEND_LINE + 2 * LEGEND_PADDING + fm.stringWidth(name);
         }
-        g.dispose();
         return total <= chart.getWidth() - 60;
     }
 
@@ -777,6 +810,9 @@ public final class Charts {
                 .yAxisTitle(yTitle).theme(Styler.ChartTheme.XChart).build();
         Set<String> categories = new LinkedHashSet<>();
         series.values().forEach(m -> categories.addAll(m.keySet()));
+        double max = series.values().stream().flatMap(m -> m.values().stream()).filter(v -> v != null)
+                .mapToDouble(Math::abs).max().orElse(0);
+        String labelPattern = max >= 100 ? "#,##0" : max >= 10 ? "#,##0.#" : max >= 1 ? "#,##0.##" : "0.###";
         for (Map.Entry<String, Map<String, Double>> e : series.entrySet()) {
             List<String> xs = new ArrayList<>(categories);
             List<Double> ys = new ArrayList<>();
@@ -789,14 +825,15 @@ public final class Charts {
             }
             CategorySeries s = chart.addSeries(e.getKey(), xs, ys);
             s.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Bar);
+            s.setYAxisDecimalPattern(labelPattern);
         }
         CategoryStyler st = chart.getStyler();
         st.setLabelsVisible(true);
         st.setLabelsFont(TICK_FONT);
-        st.setLabelsFontColorAutomaticEnabled(false);
-        st.setLabelsFontColor(TEXT);
-        st.setLabelsPosition(1.0);
-        st.setDecimalPattern("#,##0.#");
+        st.setLabelsFontColorAutomaticEnabled(true);
+        st.setLabelsFontColorAutomaticDark(TEXT);
+        st.setLabelsFontColorAutomaticLight(Color.WHITE);
+        st.setLabelsPosition(0.93);
         st.setAvailableSpaceFill(series.size() == 1 ? 0.6 : 0.8);
         st.setPlotGridVerticalLinesVisible(false);
         style(chart);
@@ -834,6 +871,11 @@ public final class Charts {
             hi += pad;
         }
         double width = (hi - (double) lo) / BINS;
+        // nice axis ends, a little outside the data; the outlines run along zero out to them, which
+        // also keeps XChart from putting ticks at the (equally spaced) bin edges
+        double half = niceStep((hi - (double) lo) / 6) / 2;
+        double axisMin = Math.floor((lo - width / 2) / half) * half;
+        double axisMax = Math.ceil((hi + width / 2) / half) * half;
         XYChart chart = xyChart(title, "weight value", "number of weights");
         int i = 0;
         for (Map.Entry<String, float[]> e : kept.entrySet()) {
@@ -844,14 +886,14 @@ public final class Charts {
             // outline of the bars: up, across, down at every bin edge
             double[] xs = new double[2 * BINS + 2];
             double[] ys = new double[2 * BINS + 2];
-            xs[0] = lo;
+            xs[0] = axisMin;
             for (int b = 0; b < BINS; b++) {
                 xs[2 * b + 1] = lo + b * width;
                 ys[2 * b + 1] = counts[b];
                 xs[2 * b + 2] = lo + (b + 1) * width;
                 ys[2 * b + 2] = counts[b];
             }
-            xs[2 * BINS + 1] = hi;
+            xs[2 * BINS + 1] = axisMax;
             long z = zeros.get(e.getKey());
             String name = String.format("%s: %,d values", e.getKey(), e.getValue().length)
                     + (z > 0 ? String.format(" (%,d %s not shown)", z, nonZeroOnly ? "zeros" : "non-finite") : "");
@@ -864,6 +906,8 @@ public final class Charts {
             s.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 90));
         }
         chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setXAxisMin(axisMin);
+        chart.getStyler().setXAxisMax(axisMax);
         chart.getStyler().setYAxisDecimalPattern("#,##0");
         return style(chart);
     }
@@ -906,6 +950,17 @@ public final class Charts {
             out.add(total.get(n) > 1 ? n + " #" + seen.merge(n, 1, Integer::sum) : n);
         }
         return out;
+    }
+
+    /** The smallest of 1, 2, 5 × 10^k not below {@code raw}. */
+    private static double niceStep(double raw) {
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (int m : new int[] {1, 2, 5}) {
+            if (m * p >= raw * (1 - 1e-9)) {
+                return m * p;
+            }
+        }
+        return 10 * p;
     }
 
     private static int tickStep(int n) {
