@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.Tabular;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -15,7 +16,8 @@ import tech.tablesaw.api.Table;
  * @param denseAccuracy accuracy before the first step
  * @param steps one entry per step
  */
-public record PruningHistory(String net, String settings, double denseAccuracy, List<Step> steps) {
+public record PruningHistory(String net, String settings, double denseAccuracy, List<Step> steps)
+        implements Tabular {
 
     /**
      * @param step the step number, from 1
@@ -39,6 +41,7 @@ public record PruningHistory(String net, String settings, double denseAccuracy, 
     }
 
     /** @return one row per step */
+    @Override
     public Table toTable() {
         return Table.create("Iterative pruning of " + net,
                 IntColumn.create("step", steps.stream().mapToInt(Step::step).toArray()),

@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.Tabular;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -15,7 +16,7 @@ import tech.tablesaw.api.Table;
  * A computed but not yet applied pruning decision: per layer, the new mask. Preview it with
  * {@link #toTable()} or {@link #toString()}, then {@link #apply()} it (once).
  */
-public final class PruningPlan {
+public final class PruningPlan implements Tabular {
 
     private final Net net;
     private final Pruner pruner;
@@ -117,6 +118,7 @@ public final class PruningPlan {
     }
 
     /** @return one row per layer: total, pruned before and after, sparsity after */
+    @Override
     public Table toTable() {
         String unit = pruner.granularity() == Granularity.UNSTRUCTURED ? "weights" : "units";
         Table t = Table.create("Plan: " + pruner);

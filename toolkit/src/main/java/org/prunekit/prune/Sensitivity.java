@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.Tabular;
 import java.util.List;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Layer;
@@ -20,7 +21,7 @@ import tech.tablesaw.api.Table;
  * @param points one point per layer and sparsity
  */
 public record Sensitivity(String net, String criterion, Granularity granularity, double baseline,
-        List<Point> points) {
+        List<Point> points) implements Tabular {
 
     /**
      * @param layer the layer pruned alone
@@ -95,6 +96,7 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
     }
 
     /** @return one row per point */
+    @Override
     public Table toTable() {
         return Table.create("Sensitivity of " + net + " (" + criterion + ", " + granularity + ")",
                 StringColumn.create("layer", points.stream().map(Point::layer)),

@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.Tabular;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import tech.tablesaw.api.Table;
  * @param net the net's name
  * @param rows one row per prunable layer
  */
-public record SparsityReport(String net, List<Row> rows) {
+public record SparsityReport(String net, List<Row> rows) implements Tabular {
 
     /**
      * One layer.
@@ -114,6 +115,7 @@ public record SparsityReport(String net, List<Row> rows) {
     }
 
     /** @return one row per layer plus a total row */
+    @Override
     public Table toTable() {
         Table t = Table.create("Sparsity of " + net);
         StringColumn layer = StringColumn.create("layer");

@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.Tabular;
 import java.util.List;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
@@ -22,7 +23,8 @@ import tech.tablesaw.api.Table;
  * @param baseline the dense accuracy
  * @param points one per criterion and sparsity
  */
-public record Sweep(String net, String data, String settings, double baseline, List<Point> points) {
+public record Sweep(String net, String data, String settings, double baseline, List<Point> points)
+        implements Tabular {
 
     /**
      * @param criterion the importance criterion
@@ -169,6 +171,7 @@ public record Sweep(String net, String data, String settings, double baseline, L
     }
 
     /** @return one row per point */
+    @Override
     public Table toTable() {
         return Table.create("Sweep of " + net + " on " + data + " (" + settings + ")",
                 StringColumn.create("criterion", points.stream().map(Point::criterion)),

@@ -1,5 +1,6 @@
 package org.prunekit.train;
 
+import org.prunekit.Tabular;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +18,7 @@ import tech.tablesaw.api.Table;
  * images of the class, the fraction found) and F1 (their harmonic mean), plus macro averages.
  * A value; printing it gives a readable report.
  */
-public final class Evaluation {
+public final class Evaluation implements Tabular {
 
     private static final int BATCH = 500;
 
@@ -185,6 +186,7 @@ public final class Evaluation {
     }
 
     /** @return one row per class (precision, recall, F1, support) and a macro-average row */
+    @Override
     public Table toTable() {
         int k = confusion.length;
         StringColumn cls = StringColumn.create("class");

@@ -1,5 +1,6 @@
 package org.prunekit.train;
 
+import org.prunekit.Tabular;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -15,7 +16,8 @@ import tech.tablesaw.api.Table;
  * @param config the training settings (epochs, learning rate, seed, ...)
  * @param epochs one entry per epoch, in order
  */
-public record History(String net, String data, int batchSize, TrainConfig config, List<EpochStats> epochs) {
+public record History(String net, String data, int batchSize, TrainConfig config, List<EpochStats> epochs)
+        implements Tabular {
 
     /** Copies the epoch list. */
     public History {
@@ -37,6 +39,7 @@ public record History(String net, String data, int batchSize, TrainConfig config
     }
 
     /** @return one row per epoch: epoch, loss, train and test accuracy, seconds */
+    @Override
     public Table toTable() {
         Table t = Table.create("Training " + net);
         t.addColumns(IntColumn.create("epoch", epochs.stream().mapToInt(EpochStats::epoch).toArray()),

@@ -161,6 +161,25 @@ class DatasetsTest {
                 .getMessage().contains("label 12"));
     }
 
+    @Test
+    void emptyDataSetsAndWrongImageSizesAreErrors(@TempDir Path tmp) throws IOException {
+        copyMnist(tmp);
+        Files.write(tmp.resolve("t10k-images-idx3-ubyte.gz"), IdxTest.idx(8, new int[] {0, 28, 28}, new byte[0]));
+        Files.write(tmp.resolve("t10k-labels-idx1-ubyte.gz"), IdxTest.idx(8, new int[] {0}, new byte[0]));
+        assertTrue(assertThrows(DatasetException.class, () -> Datasets.mnist(tmp).build())
+                .getMessage().contains("is empty"));
+        // 32x32 images load, but a model built for 28x28 refuses them with a reason
+        copyMnist(tmp);
+        Files.write(tmp.resolve("t10k-images-idx3-ubyte.gz"), IdxTest.idx(8, new int[] {2000, 32, 32},
+                new byte[2000 * 32 * 32]));
+        ImageSet test = Datasets.mnist(tmp).build().test();
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> test.batch(m, new int[] {0}, 0, 1, new Shape(784)));
+            assertTrue(e.getMessage().contains("32x32"), e.getMessage());
+        }
+    }
+
     private static byte[] filled(int n, int value) {
         byte[] b = new byte[n];
         Arrays.fill(b, (byte) value);

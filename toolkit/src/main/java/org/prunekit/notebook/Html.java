@@ -1,0 +1,75 @@
+package org.prunekit.notebook;
+
+import java.util.Locale;
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
+
+/** HTML for notebook output: Tablesaw tables as compact, readable HTML tables. */
+public final class Html {
+
+    private static final int MAX_ROWS = 200;
+
+    private Html() {}
+
+    /**
+     * @param table a table (its name becomes the caption)
+     * @return an HTML table; numbers right-aligned, decimals to 4 places, at most 200 rows
+     */
+    public static String table(Table table) {
+        StringBuilder sb = new StringBuilder("<table class=\"prunekit\" style=\"border-collapse:collapse;"
+                + "font-size:13px\">");
+        if (table.name() != null && !table.name().isBlank()) {
+            sb.append("<caption style=\"caption-side:top;text-align:left;font-weight:bold;padding:4px 0\">")
+                    .append(escape(table.name())).append("</caption>");
+        }
+        sb.append("<thead><tr>");
+        for (Column<?> c : table.columns()) {
+            sb.append("<th style=\"text-align:").append(numeric(c) ? "right" : "left")
+                    .append(";padding:2px 8px;border-bottom:1px solid #999\">").append(escape(c.name())).append("</th>");
+        }
+        sb.append("</tr></thead><tbody>");
+        int rows = Math.min(table.rowCount(), MAX_ROWS);
+        for (int r = 0; r < rows; r++) {
+            sb.append("<tr>");
+            for (Column<?> c : table.columns()) {
+                sb.append("<td style=\"text-align:").append(numeric(c) ? "right" : "left")
+                        .append(";padding:2px 8px\">").append(escape(cell(c, r))).append("</td>");
+            }
+            sb.append("</tr>");
+        }
+        sb.append("</tbody></table>");
+        if (table.rowCount() > rows) {
+            sb.append("<p>… ").append(table.rowCount() - rows).append(" more rows</p>");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param text plain text
+     * @return the text escaped for HTML
+     */
+    public static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static boolean numeric(Column<?> c) {
+        ColumnType t = c.type();
+        return t == ColumnType.DOUBLE || t == ColumnType.FLOAT || t == ColumnType.INTEGER || t == ColumnType.LONG
+                || t == ColumnType.SHORT;
+    }
+
+    private static String cell(Column<?> c, int row) {
+        if (c.isMissing(row)) {
+            return "";
+        }
+        Object v = c.get(row);
+        if (v instanceof Double || v instanceof Float) {
+            return String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
+        }
+        if (v instanceof Long || v instanceof Integer) {
+            return String.format(Locale.ROOT, "%,d", ((Number) v).longValue());
+        }
+        return String.valueOf(v);
+    }
+}
