@@ -1,6 +1,7 @@
 package org.prunekit;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Process-wide set-up of the deep-learning runtime behind PruneKit.
@@ -52,6 +53,20 @@ public final class PruneKit {
      */
     public static void seed(long seed) {
         init().setRandomSeed((int) seed);
+    }
+
+    /**
+     * Switches autograd recording off for the calling thread. PyTorch keeps this flag per
+     * thread and starts every new thread with recording on; notebook kernels run cells on
+     * threads of their own, where in-place updates of weights would then fail ("a leaf Variable
+     * that requires grad is being used in an in-place operation") or silently record. Every
+     * PruneKit operation that reads or changes weights outside a gradient collector calls this.
+     */
+    public static void noGrad() {
+        init();
+        if (JniUtils.isGradMode()) {
+            JniUtils.setGradMode(false);
+        }
     }
 
     private static void setDefault(String key, String value) {

@@ -134,6 +134,7 @@ public final class Net implements AutoCloseable {
      * @return the copy
      */
     public Net copy() {
+        PruneKit.noGrad();
         Net c = new Net(name, layers.stream().map(Layer::name).toList(), specs(), inputShape, numClasses, seed);
         c.originalUnits.putAll(originalUnits);
         List<Parameter> mine = new ArrayList<>();
@@ -246,6 +247,7 @@ public final class Net implements AutoCloseable {
      * @return how many units were removed per layer (layers with none removed are left out)
      */
     public Map<String, Integer> removePrunedUnits() {
+        PruneKit.noGrad();
         return Surgery.removePrunedUnits(this);
     }
 
@@ -263,7 +265,9 @@ public final class Net implements AutoCloseable {
      *
      * @param x a batch of shape {@code (b, inputShape...)}
      * @param training whether to run in training mode (batch-norm statistics, dropout)
-     * @return the logits, of shape {@code (b, numClasses)}, in {@code x}'s manager
+     * @return the logits, of shape {@code (b, numClasses)}, in {@code x}'s manager; records
+     *     gradients only inside a gradient collector (call {@link PruneKit#noGrad()} first on a
+     *     thread of your own)
      */
     public NDArray forward(NDArray x, boolean training) {
         ParameterStore ps = new ParameterStore(x.getManager(), false);
@@ -307,12 +311,16 @@ public final class Net implements AutoCloseable {
      * @param mask a 0/1 array of the parameter's shape
      */
     public void addMask(Parameter parameter, NDArray mask) {
+        PruneKit.noGrad();
         NDArray w = parameter.getArray();
         if (!w.getShape().equals(mask.getShape())) {
             throw new IllegalArgumentException("Mask shape " + mask.getShape() + " does not match parameter "
                     + parameter.getName() + " of shape " + w.getShape() + ".");
         }
-        NDArray owned = mask.toType(DataType.FLOAT32, true);
+        // duplicate() is a real copy: toType(..., true) keeps sharing the storage of an array made from a
+        // Java array, whose direct buffer the GC may free once the caller closes it
+        NDArray owned = mask.getDataType() == DataType.FLOAT32 ? mask.duplicate() : mask.toType(DataType.FLOAT32, true)
+                .duplicate();
         owned.attach(manager());
         NDArray old = masks.get(parameter);
         if (old != null) {
@@ -336,6 +344,7 @@ public final class Net implements AutoCloseable {
 
     /** Multiplies every registered mask into its parameter; called after each optimizer step. */
     public void applyMasks() {
+        PruneKit.noGrad();
         for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
             e.getKey().getArray().muli(e.getValue());
         }

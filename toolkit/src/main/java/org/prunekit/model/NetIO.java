@@ -1,5 +1,6 @@
 package org.prunekit.model;
 
+import org.prunekit.PruneKit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -101,6 +102,7 @@ public final class NetIO {
      * @throws IllegalArgumentException if the file is missing, damaged or not a PruneKit net
      */
     public static Net load(Path file) {
+        PruneKit.noGrad();
         Body body = readChecked(file);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.bytes()))) {
             Header h = Header.read(in);
@@ -128,6 +130,7 @@ public final class NetIO {
      * @throws IllegalArgumentException if the file's architecture differs (the net is left unchanged)
      */
     public static void loadInto(Net net, Path file) {
+        PruneKit.noGrad();
         Body body = readChecked(file);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.bytes()))) {
             Header h = Header.read(in);

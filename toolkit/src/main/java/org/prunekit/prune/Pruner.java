@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.PruneKit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -120,6 +121,7 @@ public final class Pruner {
      * @return the plan
      */
     public PruningPlan plan(Net net, ImageSet sampleData) {
+        PruneKit.noGrad();
         Objects.requireNonNull(net, "net");
         if (importance.needsData() && sampleData == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' measures gradients or"

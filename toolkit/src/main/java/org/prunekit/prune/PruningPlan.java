@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -62,6 +63,7 @@ public final class PruningPlan implements Tabular {
      * @throws IllegalStateException if the plan was applied already or the net changed shape since
      */
     public SparsityReport apply() {
+        PruneKit.noGrad();
         if (applied) {
             throw new IllegalStateException("This plan was already applied; plan again to prune more.");
         }

@@ -1,5 +1,6 @@
 package org.prunekit.prune;
 
+import org.prunekit.PruneKit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -22,6 +23,7 @@ public final class Snapshot implements AutoCloseable {
     private final List<String> shapes = new ArrayList<>();
 
     private Snapshot(Net net) {
+        PruneKit.noGrad();
         this.manager = net.manager().newSubManager();
         for (Pair<String, Parameter> p : net.block().getParameters()) {
             NDArray copy = p.getValue().getArray().duplicate();
@@ -46,6 +48,7 @@ public final class Snapshot implements AutoCloseable {
      * @throws IllegalArgumentException if the shapes differ (e.g. units were removed since)
      */
     public void rewind(Net net) {
+        PruneKit.noGrad();
         List<Parameter> params = new ArrayList<>();
         List<String> now = new ArrayList<>();
         for (Pair<String, Parameter> p : net.block().getParameters()) {

@@ -1,5 +1,6 @@
 package org.prunekit.train;
 
+import org.prunekit.PruneKit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -80,6 +81,7 @@ final class Adam implements AutoCloseable {
 
     /** Updates every weight from its gradient, then zeroes the gradients. Call outside recording. */
     void step() {
+        PruneKit.noGrad();
         t++;
         double bias1 = 1 - Math.pow(BETA1, t);
         double bias2 = 1 - Math.pow(BETA2, t);

@@ -1,5 +1,6 @@
 package org.prunekit.train;
 
+import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -45,6 +46,7 @@ public final class Evaluation implements Tabular {
      * @return the evaluation
      */
     public static Evaluation of(Net net, ImageSet data) {
+        PruneKit.noGrad();
         if (net.numClasses() != data.numClasses()) {
             throw new IllegalArgumentException("Net " + net.name() + " has " + net.numClasses() + " outputs but "
                     + data.name() + " has " + data.numClasses() + " classes.");

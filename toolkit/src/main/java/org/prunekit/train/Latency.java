@@ -1,5 +1,6 @@
 package org.prunekit.train;
 
+import org.prunekit.PruneKit;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ public final class Latency {
      * @return the median milliseconds per pass
      */
     public static double medianMillis(Net net, ImageSet images, int batchSize, int repetitions) {
+        PruneKit.noGrad();
         int b = Math.min(batchSize, images.size());
         int[] order = new int[b];
         for (int i = 0; i < b; i++) {

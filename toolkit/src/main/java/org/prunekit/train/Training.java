@@ -1,5 +1,6 @@
 package org.prunekit.train;
 
+import org.prunekit.PruneKit;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -41,6 +42,7 @@ public final class Training {
      * @return the history, with the settings it was made with
      */
     public static History fit(Net net, DataSplit data, TrainConfig config, Progress progress) {
+        PruneKit.noGrad();
         List<EpochStats> epochs = new ArrayList<>();
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Loss loss = Loss.softmaxCrossEntropyLoss();
