@@ -74,6 +74,10 @@ public final class Benchmarks {
                         Table c = CriteriaBenchmark.table(r);
                         c.print(System.out);
                         c.writeCsv(out.resolve("criteria-" + (++i) + ".csv"));
+                        Path png = out.resolve("criteria-" + i + ".png");
+                        org.prunekit.viz.Charts.savePng(org.prunekit.viz.Charts.accuracyVsSparsity(
+                                CriteriaBenchmark.withPeer(r)), png);
+                        System.out.println("chart: " + png);
                     }
                     yield null;
                 }

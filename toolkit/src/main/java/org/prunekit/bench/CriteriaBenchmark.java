@@ -67,6 +67,17 @@ final class CriteriaBenchmark {
         return new Result(title, sweep, Peer.number(json, "dense"), tuned);
     }
 
+    /** @return the sweep with PyTorch's L1 points added as one more criterion, for the chart */
+    static Sweep withPeer(Result r) {
+        List<Sweep.Point> points = new ArrayList<>(r.sweep().points());
+        for (int i = 0; i < SPARSITIES.length; i++) {
+            points.add(new Sweep.Point("PyTorch L1 global", SPARSITIES[i], Double.NaN, r.torchTuned()[i], 0, 0,
+                    Double.NaN));
+        }
+        Sweep s = r.sweep();
+        return new Sweep(s.net(), s.data(), s.settings(), s.baseline(), points);
+    }
+
     static Table table(Result r) {
         Table t = new Table("Accuracy after global pruning + 1 fine-tuning epoch: " + r.title()
                 + String.format(" (dense: PruneKit %.4f, PyTorch %.4f)", r.sweep().baseline(), r.torchDense()),
