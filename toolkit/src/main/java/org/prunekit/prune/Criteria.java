@@ -5,12 +5,12 @@ final class Criteria {
 
     private Criteria() {}
 
-    /** A criterion defined per weight; per unit it sums over the unit's weights. */
-    private abstract static class PerWeight implements Importance {
+    /** A named criterion: its name, whether it needs data, and its text form. */
+    private abstract static class Named implements Importance {
         private final String name;
         private final boolean data;
 
-        PerWeight(String name, boolean data) {
+        Named(String name, boolean data) {
             this.name = name;
             this.data = data;
         }
@@ -26,42 +26,32 @@ final class Criteria {
         }
 
         @Override
-        public float[] unitScores(LayerStats s) {
-            return s.sumPerUnit(weightScores(s));
-        }
-
-        @Override
         public String toString() {
             return name;
         }
     }
 
-    /** A criterion defined per unit; each weight gets its unit's score. */
-    private abstract static class PerUnit implements Importance {
-        private final String name;
+    /** A criterion defined per weight; per unit it sums over the unit's weights. */
+    private abstract static class PerWeight extends Named {
+        PerWeight(String name, boolean data) {
+            super(name, data);
+        }
 
+        @Override
+        public float[] unitScores(LayerStats s) {
+            return s.sumPerUnit(weightScores(s));
+        }
+    }
+
+    /** A criterion defined per unit from activations; each weight gets its unit's score. */
+    private abstract static class PerUnit extends Named {
         PerUnit(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public boolean needsData() {
-            return true;
+            super(name, true);
         }
 
         @Override
         public float[] weightScores(LayerStats s) {
             return s.broadcast(unitScores(s));
-        }
-
-        @Override
-        public String toString() {
-            return name;
         }
     }
 
@@ -186,29 +176,15 @@ final class Criteria {
      * all samples are binned into {@code bins} equal-width bins between their minimum and
      * maximum; H = −Σ p·ln p. A unit whose output never changes has H = 0.
      */
-    static final class Entropy implements Importance {
+    static final class Entropy extends PerUnit {
         private final int bins;
 
         Entropy(int bins) {
+            super("entropy");
             if (bins < 2) {
                 throw new IllegalArgumentException("Entropy needs at least 2 histogram bins, got " + bins + ".");
             }
             this.bins = bins;
-        }
-
-        @Override
-        public String name() {
-            return "entropy";
-        }
-
-        @Override
-        public boolean needsData() {
-            return true;
-        }
-
-        @Override
-        public float[] weightScores(LayerStats s) {
-            return s.broadcast(unitScores(s));
         }
 
         @Override
