@@ -75,7 +75,7 @@ final class CriteriaBenchmark {
                     Double.NaN));
         }
         Sweep s = r.sweep();
-        return new Sweep(s.net(), s.data(), s.settings(), s.baseline(), points);
+        return new Sweep(s.net(), s.data(), s.settings(), s.granularity(), s.baseline(), points);
     }
 
     static Table table(Result r) {

@@ -166,6 +166,41 @@ public final class Pruner {
         return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name());
     }
 
+    /**
+     * The statistics a plan would look at, for inspection and teaching: per target layer its
+     * weights, mask and, if the criterion needs data, gradients and activations measured on the
+     * same seeded sample of {@code data.train()} that {@link #plan(Net, DataSplit)} uses.
+     *
+     * @param net the net (not changed)
+     * @param data the data (may be null for a criterion without data)
+     * @return the statistics by layer name, in layer order
+     */
+    public Map<String, LayerStats> statistics(Net net, DataSplit data) {
+        PruneKit.noGrad();
+        if (importance.needsData() && data == null) {
+            throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
+        }
+        return StatsCollector.collect(net, targetLayers(net),
+                importance.needsData() ? data.train().limit(samples, seed) : null, batchSize);
+    }
+
+    /**
+     * The criterion's scores, per weight (unstructured) or per unit (structured), as a plan
+     * would rank them.
+     *
+     * @param net the net (not changed)
+     * @param data the data (may be null for a criterion without data)
+     * @return the scores by layer name, in layer order
+     */
+    public Map<String, float[]> scores(Net net, DataSplit data) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (LayerStats s : statistics(net, data).values()) {
+            out.put(s.layer(), granularity == Granularity.UNSTRUCTURED ? importance.weightScores(s)
+                    : importance.unitScores(s));
+        }
+        return out;
+    }
+
     private List<Layer> targetLayers(Net net) {
         List<Layer> prunable = new ArrayList<>(net.prunableLayers());
         if (prunable.isEmpty()) {

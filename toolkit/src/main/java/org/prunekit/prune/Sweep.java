@@ -20,11 +20,12 @@ import tech.tablesaw.api.Table;
  * @param net the net's name
  * @param data the data's name
  * @param settings how each point was made, e.g. "global unstructured, 1 fine-tune epoch, seed 42"
+ * @param granularity what the sparsity counts: weights or whole units
  * @param baseline the dense accuracy
  * @param points one per criterion and sparsity
  */
-public record Sweep(String net, String data, String settings, double baseline, List<Point> points)
-        implements Tabular {
+public record Sweep(String net, String data, String settings, Granularity granularity, double baseline,
+        List<Point> points) implements Tabular {
 
     /**
      * @param criterion the importance criterion
@@ -41,6 +42,20 @@ public record Sweep(String net, String data, String settings, double baseline, L
     /** Copies the points. */
     public Sweep {
         points = List.copyOf(points);
+        java.util.Objects.requireNonNull(granularity, "granularity");
+    }
+
+    /**
+     * A sweep over weights (unstructured).
+     *
+     * @param net the net's name
+     * @param data the data's name
+     * @param settings how each point was made
+     * @param baseline the dense accuracy
+     * @param points one per criterion and sparsity
+     */
+    public Sweep(String net, String data, String settings, double baseline, List<Point> points) {
+        this(net, data, settings, Granularity.UNSTRUCTURED, baseline, points);
     }
 
     /** @return a builder: criteria and sparsities are required */
@@ -153,7 +168,7 @@ public record Sweep(String net, String data, String settings, double baseline, L
                 }
             }
             String settings = String.format("%s %s, fine-tune %s", scope, granularity, fineTune);
-            return new Sweep(net.name(), data.train().name(), settings, baseline, points);
+            return new Sweep(net.name(), data.train().name(), settings, granularity, baseline, points);
         }
     }
 

@@ -38,6 +38,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
+import org.prunekit.prune.Granularity;
 import org.prunekit.prune.Sensitivity;
 import org.prunekit.prune.SparsityReport;
 import org.prunekit.prune.Sweep;
@@ -327,7 +328,8 @@ public final class Charts {
         }
         String when = beforeFineTuning ? "right after pruning" : "after fine-tuning";
         XYChart chart = linesChart("Accuracy " + when + ": " + sweep.net() + " on " + shortName(sweep.data()),
-                "sparsity (% of weights pruned)", "test accuracy " + when + " (%)", curves);
+                sweep.granularity() == Granularity.STRUCTURED ? "sparsity (% of units removed)"
+                        : "sparsity (% of weights pruned)", "test accuracy " + when + " (%)", curves);
         baseline(chart, sweep.baseline());
         return style(chart);
     }

@@ -139,6 +139,34 @@ class PrunerTest {
     }
 
     @Test
+    void scoresAndStatisticsAreThoseThePlanRanks() {
+        try (Net net = Models.mlp(32)) {
+            Training.fit(net, data, TrainConfig.epochs(1), Progress.none());
+            Pruner p = Pruner.builder().setImportance(Importance.magnitudeL2()).setSparsity(0.25)
+                    .optGranularity(Granularity.STRUCTURED).build();
+            float[] scores = p.scores(net, data).get("fc1");
+            assertEquals(32, scores.length);
+            float[] w = net.layer("fc1").weight().getArray().toFloatArray();
+            double first = 0;
+            for (int j = 0; j < 784; j++) {
+                first += w[j] * w[j];
+            }
+            assertEquals(first, scores[0], 1e-4);
+            // the plan removes exactly the 8 lowest-scoring units
+            float[] mask = p.plan(net).layers().get(0).mask();
+            boolean[] low = Selection.lowest(scores, 8);
+            for (int u = 0; u < 32; u++) {
+                assertEquals(low[u] ? 0f : 1f, mask[u]);
+            }
+            LayerStats taylor = Pruner.builder().setImportance(Importance.taylor()).setSparsity(0.5).optSamples(128)
+                    .build().statistics(net, data).get("fc1");
+            assertEquals(1, taylor.batches(), "128 samples in batches of 128");
+            assertEquals(128, taylor.activations().length);
+            assertEquals(32 * 784, taylor.gradMean().length);
+        }
+    }
+
+    @Test
     void badInputsAreClearErrorsAndChangeNothing() {
         try (Net net = Models.lenet300100()) {
             for (double s : new double[] {-0.1, 1.0, Double.NaN, 1.5}) {
