@@ -14,7 +14,8 @@ public final class Html {
 
     /**
      * @param table a table (its name becomes the caption)
-     * @return an HTML table; numbers right-aligned, decimals to 4 places, at most 200 rows
+     * @return an HTML table; numbers right-aligned, decimals to 4 places (tiny ones in scientific notation), at
+     *     most 200 rows
      */
     public static String table(Table table) {
         StringBuilder sb = new StringBuilder("<table class=\"prunekit\" style=\"border-collapse:collapse;"
@@ -65,7 +66,10 @@ public final class Html {
         }
         Object v = c.get(row);
         if (v instanceof Double || v instanceof Float) {
-            return String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
+            double d = ((Number) v).doubleValue();
+            // tiny scores (gradients, saliencies) keep their digits instead of printing as 0.0000
+            return d != 0 && Math.abs(d) < 1e-3 ? String.format(Locale.ROOT, "%.3e", d)
+                    : String.format(Locale.ROOT, "%.4f", d);
         }
         if (v instanceof Long || v instanceof Integer) {
             return String.format(Locale.ROOT, "%,d", ((Number) v).longValue());

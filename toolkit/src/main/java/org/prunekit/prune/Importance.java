@@ -13,7 +13,11 @@ package org.prunekit.prune;
  *   <tr><td>{@link #gradient()}</td><td>|ḡ|, mean gradient over the sample batches</td><td>Σ|ḡ|</td><td>yes</td></tr>
  *   <tr><td>{@link #gradientSquared()}</td><td>mean of (∂L/∂w)² over batches, the seeds' Σ(∂L/∂w)²</td><td>sum over the unit</td><td>yes</td></tr>
  *   <tr><td>{@link #taylor()}</td><td>|w·ḡ|, first-order Taylor estimate of the loss change</td><td>mean over batches of (Σ g·w)² (Molchanov et al. 2019)</td><td>yes</td></tr>
- *   <tr><td>{@link #hessianDiagonal()}</td><td>½·h·w², OBD saliency (LeCun et al. 1990) with h ≈ mean (∂L/∂w)² (Fisher approximation of the Hessian diagonal)</td><td>sum over the unit</td><td>yes</td></tr>
+ *   <tr><td>{@link #hessianDiagonal()}</td><td>½·h·w², OBD saliency (LeCun et al. 1990) with h = the mean over
+ *       sample batches of the squared batch gradient (∂L/∂w)², an empirical-Fisher estimate of the Hessian
+ *       diagonal. Near a minimum it is about the per-image Fisher divided by the batch size, so the
+ *       saliencies rank weights like OBD but are smaller than the loss increase they estimate.</td>
+ *       <td>sum over the unit</td><td>yes</td></tr>
  *   <tr><td>{@link #entropy(int)}</td><td>the unit's score, for each of its weights</td><td>entropy of a histogram of the unit's (pooled) activations over the samples (Luo and Wu 2017); low entropy = little information</td><td>yes</td></tr>
  *   <tr><td>{@link #apoz()}</td><td>the unit's score, for each of its weights</td><td>1 − APoZ, the average percentage of zero activations (Hu et al. 2016)</td><td>yes</td></tr>
  * </table>
@@ -76,7 +80,10 @@ public interface Importance {
         return Criteria.TAYLOR;
     }
 
-    /** @return OBD saliency ½·h·w² with the Fisher estimate of the Hessian diagonal */
+    /**
+     * @return OBD saliency ½·h·w² with h the mean squared batch gradient (an empirical-Fisher
+     *     estimate of the Hessian diagonal, scaled down by about the batch size: right for ranking)
+     */
     static Importance hessianDiagonal() {
         return Criteria.OBD;
     }
