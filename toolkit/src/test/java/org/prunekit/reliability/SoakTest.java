@@ -3,9 +3,6 @@ package org.prunekit.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
@@ -37,19 +34,6 @@ class SoakTest {
         }
     }
 
-    static long rssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("no VmRSS");
-    }
-
     private static final int WARM_UP = 200;
     private static final int MEASURED = 200;
 
@@ -73,7 +57,7 @@ class SoakTest {
                     Training.fit(net, data, TrainConfig.epochs(1), Progress.none());
                     net.evaluate(data.test());
                 }
-                rss[cycle] = rssMb();
+                rss[cycle] = Memory.rssMb();
                 arrays[cycle] = liveArrays(base);
             }
         }

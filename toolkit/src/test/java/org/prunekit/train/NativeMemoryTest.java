@@ -2,30 +2,15 @@ package org.prunekit.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.reliability.Memory;
 
 /** Native memory (resident set size) must stay flat across many training batches. */
 class NativeMemoryTest {
-
-    static long rssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot read /proc/self/status", e);
-        }
-        throw new AssertionError("no VmRSS line in /proc/self/status");
-    }
 
     @Test
     void rssStaysFlatOverAThousandBatches() {
@@ -34,14 +19,13 @@ class NativeMemoryTest {
             // warm up: allocator pools, JIT, the engine's caches (RSS plateaus after ~4 epochs)
             Training.fit(net, data, TrainConfig.epochs(5), Progress.none());
             System.gc();
-            long before = rssKb();
+            long before = Memory.rssMb();
             // 8 epochs x 125 batches of LeNet-5; a leak of one activation per batch would add ~ 50 MB; a plateaued run adds 1-3 MB
             Training.fit(net, data, TrainConfig.epochs(8), Progress.none());
             System.gc();
-            long after = rssKb();
-            long growthMb = (after - before) / 1024;
-            System.out.printf("RSS before %d MB, after 1000 batches %d MB, growth %d MB%n", before / 1024,
-                    after / 1024, growthMb);
+            long after = Memory.rssMb();
+            long growthMb = after - before;
+            System.out.printf("RSS before %d MB, after 1000 batches %d MB, growth %d MB%n", before, after, growthMb);
             assertTrue(growthMb < 16, "native memory grew by " + growthMb + " MB over 1000 batches");
         }
     }
