@@ -224,6 +224,18 @@ public final class ImageSet {
     }
 
     /**
+     * @param n the length
+     * @return {@code 0..n-1} in order: the batch order of a pass over a whole set without shuffling
+     */
+    public static int[] inOrder(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /**
      * A seeded permutation of {@code 0..n-1} (Fisher-Yates).
      *
      * @param n the length
@@ -231,10 +243,7 @@ public final class ImageSet {
      * @return the permutation
      */
     public static int[] permutation(int n, Random random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = inOrder(n);
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];

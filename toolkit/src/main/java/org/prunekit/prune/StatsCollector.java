@@ -59,7 +59,7 @@ final class StatsCollector {
     private static int gradients(Net net, List<Layer> layers, ImageSet data, int batchSize,
             Map<String, float[]> gradMean, Map<String, float[]> gradSq, Map<String, float[]> unitTaylor) {
         Loss loss = Loss.softmaxCrossEntropyLoss();
-        int[] order = identity(data.size());
+        int[] order = ImageSet.inOrder(data.size());
         int batches = 0;
         try (NDManager acc = net.manager().newSubManager()) {
             List<NDArray> sumG = new ArrayList<>();
@@ -152,7 +152,7 @@ final class StatsCollector {
             zeroCounts.put(l.name(), new long[units]);
             perUnitTotal.put(l.name(), 0L);
         }
-        int[] order = identity(n);
+        int[] order = ImageSet.inOrder(n);
         List<Layer> all = net.layers();
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
@@ -194,13 +194,5 @@ final class StatsCollector {
             }
             zeros.put(l.name(), f);
         }
-    }
-
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        return order;
     }
 }

@@ -53,10 +53,7 @@ public final class Evaluation implements Tabular {
         }
         int k = data.numClasses();
         long[][] confusion = new long[k][k];
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
+        int[] order = ImageSet.inOrder(data.size());
         for (int from = 0; from < order.length; from += BATCH) {
             int to = Math.min(order.length, from + BATCH);
             try (NDManager m = net.manager().newSubManager()) {

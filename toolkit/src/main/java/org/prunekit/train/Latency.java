@@ -22,10 +22,7 @@ public final class Latency {
     public static double medianMillis(Net net, ImageSet images, int batchSize, int repetitions) {
         PruneKit.noGrad();
         int b = Math.min(batchSize, images.size());
-        int[] order = new int[b];
-        for (int i = 0; i < b; i++) {
-            order[i] = i;
-        }
+        int[] order = ImageSet.inOrder(b);
         double[] times = new double[repetitions];
         try (NDManager m = net.manager().newSubManager()) {
             NDList batch = images.batch(m, order, 0, b, net.inputShape());
