@@ -7,10 +7,11 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 
 /**
- * One named layer of a {@link Net}: a position in its sequence and the DJL block there.
+ * One named computing layer of a {@link Net} and the DJL block that computes it.
  *
- * @param name a readable name such as {@code fc1}, {@code conv2} or {@code bn1}
- * @param index the position of the block among the net's top-level children
+ * @param name a readable name such as {@code fc1}, {@code conv2}, {@code bn1}, or {@code res1.conv2}
+ *     inside a residual block
+ * @param index the layer's position in {@link Net#layers()} (execution order)
  * @param block the DJL block
  * @param spec the layer's architecture as data
  */
@@ -51,8 +52,11 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
         return block.getParameters().get(key);
     }
 
-    /** @return the block's kind, e.g. {@code Linear} */
+    /** @return the layer's kind, e.g. {@code Linear}, {@code Conv2d}, {@code BatchNorm}, {@code relu}, {@code maxpool} */
     public String kind() {
+        if (block instanceof ai.djl.nn.LambdaBlock && !(spec instanceof LayerSpec.Foreign)) {
+            return spec.encode().split(" ")[0];
+        }
         return block.getClass().getSimpleName();
     }
 }

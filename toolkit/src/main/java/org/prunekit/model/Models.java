@@ -1,8 +1,6 @@
 package org.prunekit.model;
 
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The model catalogue: the small classifiers of the pruning literature for 28x28 grey images
@@ -16,7 +14,11 @@ import java.util.List;
  *   <tr><td>{@link #lenet5()}</td><td>conv 6@5x5 (pad 2), pool, conv 16@5x5, pool, 120, 84, 10</td><td>61,706</td></tr>
  *   <tr><td>{@link #mlp(int...)}</td><td>784, the hidden sizes given, 10</td><td>depends</td></tr>
  *   <tr><td>{@link #smallCnn()}</td><td>conv 16@3x3+BN, pool, conv 32@3x3+BN, pool, 64, 10 (Fashion-MNIST)</td><td>106,058 (incl. BN running statistics)</td></tr>
+ *   <tr><td>{@link #resNet8()}</td><td>conv 16@3x3+BN, pool, residual blocks 16, 32/2, 64/2 (projection shortcuts), global average pool, 10 (Fashion-MNIST)</td><td>78,986 (incl. BN running statistics)</td></tr>
  * </table>
+ *
+ * <p>Own architectures are built with {@link #sequential(String, Shape)}, which reads like the
+ * model; DJL blocks are imported with {@link Net#of(ai.djl.nn.SequentialBlock, Shape, int)}.
  */
 public final class Models {
 
@@ -28,6 +30,28 @@ public final class Models {
     private static final Shape IMAGE = new Shape(1, 28, 28);
 
     private Models() {}
+
+    /**
+     * Starts a net of your own, layer by layer (see {@link NetBuilder}):
+     * {@code Models.sequential("MyCNN", new Shape(1, 28, 28)).conv(16, 3).relu().maxPool(2).flatten().dense(10).build(42)}.
+     *
+     * @param name the net's name
+     * @param inputShape the shape of one input without the batch axis: {@code (features)} or
+     *     {@code (channels, height, width)}
+     * @return the builder
+     */
+    public static NetBuilder sequential(String name, Shape inputShape) {
+        return new NetBuilder(name, inputShape);
+    }
+
+    /**
+     * @param name the net's name
+     * @param inputShape the shape of one input without the batch axis, e.g. {@code 1, 28, 28} or {@code 30}
+     * @return the builder
+     */
+    public static NetBuilder sequential(String name, long... inputShape) {
+        return new NetBuilder(name, new Shape(inputShape));
+    }
 
     /** @return LeNet-300-100 with the default seed */
     public static Net lenet300100() {
@@ -60,23 +84,20 @@ public final class Models {
      * @param name the net's name
      * @param seed the initialisation seed
      * @param hidden the hidden layer sizes (at least one, each positive)
-     * @return the MLP
+     * @return the MLP on 28x28 images (784 inputs) with 10 classes: fc1, relu1, ..., fc(n+1)
      */
     public static Net mlp(String name, long seed, int... hidden) {
         if (hidden.length == 0) {
             throw new IllegalArgumentException("An MLP needs at least one hidden layer size, e.g. mlp(128).");
         }
-        Layers b = new Layers();
-        int i = 0;
+        NetBuilder b = sequential(name, FLAT);
         for (int h : hidden) {
             if (h < 1) {
                 throw new IllegalArgumentException("Hidden layer sizes must be positive, got " + h + ".");
             }
-            i++;
-            b.add("fc" + i, dense(h)).add("relu" + i, RELU);
+            b.dense(h).relu();
         }
-        b.add("fc" + (i + 1), dense(CLASSES));
-        return b.build(name, FLAT, seed);
+        return b.dense(CLASSES).build(seed);
     }
 
     /** @return LeNet-5 with the default seed */
@@ -89,14 +110,14 @@ public final class Models {
      * @return LeNet-5 (ReLU and max pooling, as commonly trained today)
      */
     public static Net lenet5(long seed) {
-        return new Layers()
-                .add("conv1", conv(6, 5, 2)).add("relu1", RELU).add("pool1", POOL)
-                .add("conv2", conv(16, 5, 0)).add("relu2", RELU).add("pool2", POOL)
-                .add("flatten", FLATTEN)
-                .add("fc1", dense(120)).add("relu3", RELU)
-                .add("fc2", dense(84)).add("relu4", RELU)
-                .add("fc3", dense(CLASSES))
-                .build("LeNet-5", IMAGE, seed);
+        return sequential("LeNet-5", IMAGE)
+                .conv(6, 5, 1, 2).relu().maxPool(2)
+                .conv(16, 5).relu().maxPool(2)
+                .flatten()
+                .dense(120).relu()
+                .dense(84).relu()
+                .dense(CLASSES)
+                .build(seed);
     }
 
     /** @return the small CNN with the default seed */
@@ -111,41 +132,39 @@ public final class Models {
      * @return the CNN
      */
     public static Net smallCnn(long seed) {
-        return new Layers()
-                .add("conv1", conv(16, 3, 1)).add("bn1", NORM).add("relu1", RELU).add("pool1", POOL)
-                .add("conv2", conv(32, 3, 1)).add("bn2", NORM).add("relu2", RELU).add("pool2", POOL)
-                .add("flatten", FLATTEN)
-                .add("fc1", dense(64)).add("relu3", RELU)
-                .add("fc2", dense(CLASSES))
-                .build("SmallCNN", IMAGE, seed);
+        return sequential("SmallCNN", IMAGE)
+                .conv(16, 3, 1, 1).batchNorm().relu().maxPool(2)
+                .conv(32, 3, 1, 1).batchNorm().relu().maxPool(2)
+                .flatten()
+                .dense(64).relu()
+                .dense(CLASSES)
+                .build(seed);
     }
 
-    private static final LayerSpec RELU = new LayerSpec.Relu();
-    private static final LayerSpec POOL = new LayerSpec.MaxPool(2, 2);
-    private static final LayerSpec FLATTEN = new LayerSpec.Flatten();
-    private static final LayerSpec NORM = new LayerSpec.Norm();
-
-    private static LayerSpec dense(int units) {
-        return new LayerSpec.Dense(units, true);
+    /** @return the small ResNet with the default seed */
+    public static Net resNet8() {
+        return resNet8(DEFAULT_SEED);
     }
 
-    private static LayerSpec conv(int filters, int kernel, int padding) {
-        return new LayerSpec.Conv(filters, kernel, 1, padding, true);
-    }
-
-    /** An architecture under construction, with a readable name for every layer. */
-    private static final class Layers {
-        private final List<String> names = new ArrayList<>();
-        private final List<LayerSpec> specs = new ArrayList<>();
-
-        Layers add(String name, LayerSpec spec) {
-            names.add(name);
-            specs.add(spec);
-            return this;
-        }
-
-        Net build(String netName, Shape inputShape, long seed) {
-            return new Net(netName, names, specs, inputShape, CLASSES, seed);
-        }
+    /**
+     * A small residual net for 28x28 grey images (Fashion-MNIST) that trains on two CPU cores:
+     * a 3x3 stem with 16 channels and max pooling, three ResNet basic blocks of 16, 32 and 64
+     * channels (the last two with stride 2 and 1x1 projection shortcuts), global average pooling
+     * and a dense output — eight weight layers on the main path, hence the name. The identity
+     * shortcut of the first block ties the stem's channels to the block's: structured pruning
+     * removes them as one group (see {@link Net#channelGroups()}).
+     *
+     * @param seed the initialisation seed
+     * @return the ResNet
+     */
+    public static Net resNet8(long seed) {
+        return sequential("ResNet-8", IMAGE)
+                .conv(16, 3, 1, 1, false).batchNorm().relu().maxPool(2)
+                .residual(16, 1)
+                .residual(32, 2)
+                .residual(64, 2)
+                .globalAvgPool()
+                .dense(CLASSES)
+                .build(seed);
     }
 }

@@ -6,16 +6,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.prunekit.PruneKit;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.ImageSet;
@@ -23,16 +24,19 @@ import org.prunekit.train.Evaluation;
 import org.prunekit.train.History;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
+import org.prunekit.train.Trainable;
 import org.prunekit.train.Training;
 
 /**
- * A small sequential image classifier: a DJL {@link SequentialBlock} with its input shape, a
- * name, readable layer names and the pruning masks that must survive training.
+ * A classifier PruneKit can train and prune: a DJL {@link SequentialBlock} built from an
+ * {@link Architecture} (layers as data, residual blocks included), with its input shape, a name,
+ * readable layer names and the pruning masks that must survive training.
  *
- * <p>Nets come from {@link Models}; they are initialised with a seed when built, so two nets
- * built with the same seed hold the same weights. A net owns native memory (its parameters)
- * and should be {@link #close() closed} when no longer needed; notebooks may simply let the
- * kernel end.
+ * <p>Nets come from the {@link Models} catalogue, from the fluent builder
+ * {@link Models#sequential(String, Shape)}, from a DJL block ({@link #of(SequentialBlock, Shape, int)})
+ * or from a file ({@link NetIO#load}). They are initialised with a seed when built, so two nets
+ * built with the same seed hold the same weights. A net owns native memory (its parameters) and
+ * should be {@link #close() closed} when no longer needed; notebooks may simply let the kernel end.
  *
  * <pre>{@code
  * Net net = Models.lenet300100();
@@ -40,36 +44,90 @@ import org.prunekit.train.Training;
  * Evaluation eval = net.evaluate(data.test());
  * }</pre>
  */
-public final class Net implements AutoCloseable {
+public final class Net implements Trainable, AutoCloseable {
 
     private final String name;
-    private final Shape inputShape;
     private final int numClasses;
     private final long seed;
     private final Model model;
+    private Architecture architecture;
     private SequentialBlock block;
     private List<Layer> layers;
+    private Graph graph;
     private final Map<Parameter, NDArray> masks = new LinkedHashMap<>();
     private final Map<String, Long> originalUnits = new LinkedHashMap<>();
 
-    Net(String name, List<String> layerNames, List<LayerSpec> specs, Shape inputShape, int numClasses, long seed) {
+    /**
+     * Builds and initialises a net.
+     *
+     * @param name the net's name
+     * @param architecture its layers
+     * @param seed the initialisation seed
+     * @throws IllegalArgumentException if the layers do not fit together or the output is not
+     *     one value per class
+     */
+    Net(String name, Architecture architecture, long seed) {
         PruneKit.init();
-        if (layerNames.size() != specs.size()) {
-            throw new IllegalArgumentException(layerNames.size() + " layer names for " + specs.size() + " layers.");
-        }
-        if (java.util.Set.copyOf(layerNames).size() != layerNames.size()) {
-            throw new IllegalArgumentException("Layer names must be unique, got " + layerNames + ".");
-        }
+        PruneKit.noGrad();
         this.name = name;
-        this.inputShape = inputShape;
-        this.numClasses = numClasses;
         this.seed = seed;
         this.model = Model.newInstance(name, "PyTorch");
-        PruneKit.seed(seed);
-        setBlock(layerNames, specs);
+        try {
+            PruneKit.seed(seed);
+            setBlock(architecture);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        Shape out = graph.outputShape();
+        if (out.dimension() != 2) {
+            model.close();
+            throw new IllegalArgumentException("Net " + name + " ends in an output of shape " + out.slice(1)
+                    + " per input; a classifier must end in one value per class: add flatten() or globalAvgPool()"
+                    + " and a dense(classes) layer.");
+        }
+        this.numClasses = (int) out.get(1);
         for (Layer l : prunableLayers()) {
             originalUnits.put(l.name(), l.weight().getArray().getShape().get(0));
         }
+    }
+
+    /**
+     * Imports a block built with DJL's own layers ({@code Linear}, {@code Conv2d},
+     * {@code BatchNorm}, activations, pools, {@code Dropout}, {@code Blocks.batchFlattenBlock()},
+     * nested {@code SequentialBlock}s, and residual units: a {@code ParallelBlock} of two branches
+     * whose outputs are added, optionally followed by ReLU, as in DJL's {@code ResNetV1}). Layers
+     * are recognised by what they compute (activations and pools are probed on test inputs), the
+     * weights are copied (an uninitialised block is initialised with the seed), and the imported
+     * net is checked to give the block's outputs.
+     *
+     * <p>A block PruneKit does not know is kept as it is ({@link LayerSpec.Foreign}): the net
+     * still trains, and its Linear/Conv2d layers — also inside such a block — can be pruned per
+     * weight; structured pruning of the channels that reach it says which block stops it.
+     *
+     * @param block the DJL block (not changed; known layers are copied, unknown ones shared)
+     * @param inputShape the shape of one input without the batch axis, e.g. {@code (1, 28, 28)}
+     * @param classes the number of classes (the block's output width)
+     * @return the net, named after the block's class
+     * @throws IllegalArgumentException if the block does not take that input or does not give
+     *     {@code classes} outputs
+     */
+    public static Net of(SequentialBlock block, Shape inputShape, int classes) {
+        return BlockImport.of(block, inputShape, classes, "Imported-" + block.getClass().getSimpleName(),
+                Models.DEFAULT_SEED);
+    }
+
+    /**
+     * @param block the DJL block
+     * @param inputShape the shape of one input without the batch axis
+     * @param classes the number of classes
+     * @param netName the net's name
+     * @param initSeed the seed used if the block is not initialised yet
+     * @return the net
+     * @see #of(SequentialBlock, Shape, int)
+     */
+    public static Net of(SequentialBlock block, Shape inputShape, int classes, String netName, long initSeed) {
+        return BlockImport.of(block, inputShape, classes, netName, initSeed);
     }
 
     /** Restores the units count recorded when the net was first built (used when loading). */
@@ -81,15 +139,11 @@ public final class Net implements AutoCloseable {
      * Replaces the block by a rebuilt one (structured pruning), with the masks that go with it.
      * The old parameters are freed.
      */
-    void replaceBlock(List<LayerSpec> newSpecs, java.util.function.Function<Map<Parameter, Parameter>,
+    void replaceBlock(Architecture newArchitecture, java.util.function.Function<Map<Parameter, Parameter>,
             Map<Parameter, NDArray>> copyInto) {
-        List<String> names = layers.stream().map(Layer::name).toList();
         SequentialBlock old = block;
-        List<Parameter> oldParams = new ArrayList<>();
-        for (Pair<String, Parameter> p : old.getParameters()) {
-            oldParams.add(p.getValue());
-        }
-        setBlock(names, newSpecs);
+        List<Parameter> oldParams = parameterList();
+        setBlock(newArchitecture);
         Map<Parameter, Parameter> oldToNew = new LinkedHashMap<>();
         int k = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
@@ -105,26 +159,24 @@ public final class Net implements AutoCloseable {
         }
     }
 
-    private void setBlock(List<String> layerNames, List<LayerSpec> specs) {
-        SequentialBlock newBlock = new SequentialBlock();
-        for (LayerSpec spec : specs) {
-            newBlock.add(spec.build());
-        }
-        this.block = newBlock;
-        model.setBlock(newBlock);
-        newBlock.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
-        List<Layer> named = new ArrayList<>();
-        int index = 0;
-        for (Pair<String, Block> child : newBlock.getChildren()) {
-            named.add(new Layer(layerNames.get(index), index, child.getValue(), specs.get(index)));
-            index++;
-        }
-        this.layers = Collections.unmodifiableList(named);
+    private void setBlock(Architecture arch) {
+        Assembly built = new Assembly(arch); // checks the shapes before DJL sees them, naming the layer at fault
+        built.block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(arch.inputShape()));
+        model.setBlock(built.block);
+        this.block = built.block;
+        this.architecture = arch;
+        this.layers = built.layers;
+        this.graph = built.graph;
     }
 
-    /** @return the architecture, one spec per layer */
+    /** @return the architecture: the layers as data, enough to build the net again */
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    /** @return the spec of every computing layer, in {@link #layers()} order (inside residual blocks too) */
     public List<LayerSpec> specs() {
-        return layers.stream().map(Layer::spec).toList();
+        return architecture.leaves().stream().map(Architecture.Leaf::spec).toList();
     }
 
     /**
@@ -132,15 +184,14 @@ public final class Net implements AutoCloseable {
      * to try several pruning settings on one trained net.
      *
      * @return the copy
+     * @throws IllegalStateException if the net holds a DJL block PruneKit cannot rebuild
      */
     public Net copy() {
         PruneKit.noGrad();
-        Net c = new Net(name, layers.stream().map(Layer::name).toList(), specs(), inputShape, numClasses, seed);
+        requireRebuildable("copied");
+        Net c = new Net(name, architecture, seed);
         c.originalUnits.putAll(originalUnits);
-        List<Parameter> mine = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            mine.add(p.getValue());
-        }
+        List<Parameter> mine = parameterList();
         int k = 0;
         for (Pair<String, Parameter> p : c.block.getParameters()) {
             Parameter from = mine.get(k++);
@@ -155,17 +206,39 @@ public final class Net implements AutoCloseable {
         return c;
     }
 
+    void requireRebuildable(String what) {
+        if (architecture.hasForeignBlocks()) {
+            List<String> foreign = layers.stream().filter(l -> l.spec() instanceof LayerSpec.Foreign f
+                    && f.block() == l.block() && graph.node(l.name()) != null).map(l -> l.name() + " ("
+                    + ((LayerSpec.Foreign) l.spec()).description() + ")").toList();
+            throw new IllegalStateException("Net " + name + " cannot be " + what + ": it holds DJL blocks PruneKit"
+                    + " cannot rebuild: " + foreign + ". Build the net from supported layers (see LayerSpec) or"
+                    + " rebuild the block yourself and use NetIO.loadInto(net, file).");
+        }
+    }
+
+    private List<Parameter> parameterList() {
+        List<Parameter> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            out.add(p.getValue());
+        }
+        return out;
+    }
+
     /** @return the net's name, e.g. {@code LeNet-300-100} */
+    @Override
     public String name() {
         return name;
     }
 
     /** @return the shape of one input (without the batch axis), e.g. {@code (784)} */
+    @Override
     public Shape inputShape() {
-        return inputShape;
+        return architecture.inputShape();
     }
 
     /** @return the number of output classes */
+    @Override
     public int numClasses() {
         return numClasses;
     }
@@ -176,6 +249,7 @@ public final class Net implements AutoCloseable {
     }
 
     /** @return the DJL block (live: changing its parameters changes the net) */
+    @Override
     public SequentialBlock block() {
         return block;
     }
@@ -186,11 +260,16 @@ public final class Net implements AutoCloseable {
     }
 
     /** @return the manager that owns the parameters */
+    @Override
     public NDManager manager() {
         return model.getNDManager();
     }
 
-    /** @return every top-level layer, in order, with readable names */
+    /**
+     * @return every computing layer in execution order, with readable names: top-level layers
+     *     ({@code conv1}), layers inside residual blocks ({@code res1.conv2}) and Linear/Conv2d
+     *     layers inside foreign blocks ({@code block3/01Linear})
+     */
     public List<Layer> layers() {
         return layers;
     }
@@ -200,8 +279,13 @@ public final class Net implements AutoCloseable {
         return layers.stream().filter(Layer::isPrunable).toList();
     }
 
+    @Override
+    public List<Parameter> prunableWeights() {
+        return prunableLayers().stream().map(Layer::weight).toList();
+    }
+
     /**
-     * @param layerName a layer name such as {@code fc1}
+     * @param layerName a layer name such as {@code fc1} or {@code res1.conv2}
      * @return the layer
      * @throws IllegalArgumentException if there is no such layer (the message lists the names)
      */
@@ -228,30 +312,70 @@ public final class Net implements AutoCloseable {
         return n;
     }
 
-    /** @return the output shape of every layer for one input image, in layer order */
+    /**
+     * @return the output shape of every layer for one input (batch 1), in {@link #layers()}
+     *     order; {@code null} for a layer inside a foreign block (its shapes are not known)
+     */
     public List<Shape> outputShapes() {
         List<Shape> out = new ArrayList<>();
-        Shape[] shape = {new Shape(1).addAll(inputShape)};
         for (Layer l : layers) {
-            shape = l.block().getOutputShapes(shape);
-            out.add(shape[0]);
+            Graph.Node n = graph.node(l.name());
+            out.add(n == null ? null : n.out());
         }
         return out;
     }
 
     /**
-     * Physically removes every unit whose weights and bias are all masked (structured pruning),
-     * with the matching inputs of the next layer and batch-norm entries: the net gets smaller and
-     * faster and computes the same outputs. Remaining masks are kept, sliced to the new shapes.
+     * @param layerName a layer
+     * @return the shape of its input for one image (batch 1), or null inside a foreign block
+     */
+    public Shape inputShapeOf(String layerName) {
+        Graph.Node n = graph.node(layer(layerName).name());
+        return n == null ? null : n.in();
+    }
+
+    /**
+     * The dependency analysis of structured pruning: which output channels must be removed
+     * together because residual connections add them, with the batch norms and consumers they
+     * touch.
      *
-     * @return how many units were removed per layer (layers with none removed are left out)
+     * @return the channel groups, one per producer or residual chain
+     */
+    public ChannelGroups channelGroups() {
+        return graph.groups();
+    }
+
+    Graph graph() {
+        return graph;
+    }
+
+    /**
+     * @param producer a dense or convolution layer
+     * @return the layer whose output is the producer's activation: the last of the batch norms,
+     *     activations and dropouts that directly follow it (the producer itself if none do); null
+     *     for a layer inside a foreign block
+     */
+    public String activationOf(String producer) {
+        Layer l = layer(producer);
+        return graph.node(l.name()) == null ? null : graph.tap(l.name());
+    }
+
+    /**
+     * Physically removes every channel (or unit) whose output is exactly zero wherever it is
+     * read, from every member of its channel group at once: the producers' rows and biases, the
+     * batch-norm entries, the consumers' inputs. The net gets smaller and faster and computes the
+     * same outputs. Remaining masks are kept, sliced to the new shapes.
+     *
+     * @return how many units were removed per producer layer (layers with none removed are left out)
+     * @throws IllegalStateException if a group would lose every channel, or the net holds a block
+     *     PruneKit cannot rebuild
      */
     public Map<String, Integer> removePrunedUnits() {
         PruneKit.noGrad();
         return Surgery.removePrunedUnits(this);
     }
 
-    /** @return the number of trainable values in all parameters */
+    /** @return the number of values in all parameters (batch-norm running statistics included) */
     public long parameterCount() {
         long n = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
@@ -269,9 +393,55 @@ public final class Net implements AutoCloseable {
      *     gradients only inside a gradient collector (call {@link PruneKit#noGrad()} first on a
      *     thread of your own)
      */
+    @Override
     public NDArray forward(NDArray x, boolean training) {
         ParameterStore ps = new ParameterStore(x.getManager(), false);
         return block.forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    /**
+     * Runs the net layer by layer in inference mode and keeps the outputs of some layers — the
+     * same computation as {@link #forward(NDArray, boolean)}.
+     *
+     * @param x a batch of shape {@code (b, inputShape...)}
+     * @param layerNames the layers whose outputs to keep (not inside foreign blocks)
+     * @return the kept outputs by layer name (arrays in {@code x}'s manager), plus the logits under
+     *     the key {@code "output"}
+     */
+    public Map<String, NDArray> forwardWithActivations(NDArray x, Collection<String> layerNames) {
+        PruneKit.noGrad();
+        Set<String> wanted = Set.copyOf(layerNames);
+        for (String n : wanted) {
+            if (graph.node(layer(n).name()) == null) {
+                throw new IllegalArgumentException("Layer " + n + " is inside a foreign block; its output cannot be"
+                        + " observed.");
+            }
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        ParameterStore ps = new ParameterStore(x.getManager(), false);
+        int[] next = {0};
+        List<Layer> leaves = graph.nodes().stream().map(Graph.Node::layer).toList();
+        NDArray y = run(architecture.layers(), leaves, next, x, ps, wanted, out);
+        out.put("output", y);
+        return out;
+    }
+
+    private static NDArray run(List<Architecture.Entry> entries, List<Layer> leaves, int[] next, NDArray x,
+            ParameterStore ps, Set<String> wanted, Map<String, NDArray> out) {
+        for (Architecture.Entry e : entries) {
+            if (e.spec() instanceof LayerSpec.Residual r) {
+                NDArray a = run(r.main(), leaves, next, x, ps, wanted, out);
+                NDArray b = r.shortcut().isEmpty() ? x : run(r.shortcut(), leaves, next, x, ps, wanted, out);
+                x = a.add(b);
+                continue;
+            }
+            Layer l = leaves.get(next[0]++);
+            x = l.block().forward(ps, new NDList(x), false).singletonOrThrow();
+            if (wanted.contains(l.name())) {
+                out.put(l.name(), x);
+            }
+        }
+        return x;
     }
 
     /**
@@ -332,6 +502,7 @@ public final class Net implements AutoCloseable {
     }
 
     /** @return the registered masks, by parameter (read-only view) */
+    @Override
     public Map<Parameter, NDArray> masks() {
         return Collections.unmodifiableMap(masks);
     }
@@ -343,6 +514,7 @@ public final class Net implements AutoCloseable {
     }
 
     /** Multiplies every registered mask into its parameter; called after each optimizer step. */
+    @Override
     public void applyMasks() {
         PruneKit.noGrad();
         for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
@@ -350,12 +522,15 @@ public final class Net implements AutoCloseable {
         }
     }
 
-    /** @return a multi-line summary: one line per layer with its parameter shapes */
+    /** @return a multi-line summary: one line per layer with its output shape and parameter shapes */
     public String summary() {
-        StringBuilder sb = new StringBuilder(name).append(" (input ").append(inputShape).append(", ")
+        StringBuilder sb = new StringBuilder(name).append(" (input ").append(inputShape()).append(", ")
                 .append(String.format("%,d", parameterCount())).append(" parameters)\n");
+        int width = Math.max(8, layers.stream().mapToInt(l -> l.name().length()).max().orElse(8));
         for (Layer l : layers) {
-            sb.append(String.format("  %-8s %-10s", l.name(), l.kind()));
+            Graph.Node n = graph.node(l.name());
+            sb.append(String.format("  %-" + width + "s %-12s %-14s", l.name(), l.kind(),
+                    n == null ? "" : "-> " + n.out().slice(1)));
             for (Pair<String, Parameter> p : l.block().getParameters()) {
                 sb.append(' ').append(p.getKey()).append(p.getValue().getArray().getShape());
             }

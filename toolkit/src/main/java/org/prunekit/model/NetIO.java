@@ -52,7 +52,7 @@ public final class NetIO {
     }
 
     private static final String MAGIC = "PRUNEKIT-NET";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2; // 2: architecture as a tree (residual blocks); 1: a flat layer list
 
     private NetIO() {}
 
@@ -105,11 +105,16 @@ public final class NetIO {
         PruneKit.noGrad();
         Body body = readChecked(file);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.bytes()))) {
-            Header h = Header.read(in);
-            Net net = new Net(h.name, h.names, h.specs, h.inputShape, h.numClasses, h.seed);
+            Header h = Header.read(in, body.version());
+            Net net;
+            try {
+                net = new Net(h.name, Architecture.parse(h.architectureText), h.seed);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " holds a net PruneKit cannot build: " + e.getMessage(), e);
+            }
             try {
                 net.setOriginalUnits(h.originalUnits);
-                readTensors(net, in, body.format(), file);
+                install(net, readTensors(net, in, body.format(), file));
                 return net;
             } catch (RuntimeException | IOException e) {
                 net.close();
@@ -123,45 +128,31 @@ public final class NetIO {
     }
 
     /**
-     * Loads weights and masks into an existing net of exactly the same architecture.
+     * Loads weights and masks into an existing net of exactly the same architecture — also one
+     * holding DJL blocks PruneKit cannot rebuild (build the net again, then load into it).
      *
      * @param net the net to overwrite
      * @param file a file written by {@link #save}
-     * @throws IllegalArgumentException if the file's architecture differs (the net is left unchanged)
+     * @throws IllegalArgumentException if the file's architecture differs or the file is damaged
+     *     (the net is left unchanged)
      */
     public static void loadInto(Net net, Path file) {
         PruneKit.noGrad();
         Body body = readChecked(file);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.bytes()))) {
-            Header h = Header.read(in);
-            List<String> mine = new ArrayList<>();
-            for (Layer l : net.layers()) {
-                mine.add(l.name() + " " + l.spec().encode());
+            Header h = Header.read(in, body.version());
+            String mine = net.architecture().encode();
+            String theirs = h.architectureText;
+            if (!mine.equals(theirs)) {
+                throw new IllegalArgumentException("Checkpoint " + file + " holds " + h.name + " with architecture\n"
+                        + theirs + "but the net is " + net.name() + " with architecture\n" + mine
+                        + "Use NetIO.load(file) to get the saved architecture.");
             }
-            List<String> theirs = new ArrayList<>();
-            for (int i = 0; i < h.names.size(); i++) {
-                theirs.add(h.names.get(i) + " " + h.specs.get(i).encode());
-            }
-            if (!mine.equals(theirs) || !net.inputShape().equals(h.inputShape)) {
-                throw new IllegalArgumentException("Checkpoint " + file + " holds " + h.name + " " + theirs
-                        + " with input " + h.inputShape + ", but the net is " + net.name() + " " + mine + " with input "
-                        + net.inputShape() + ". Use NetIO.load(file) to get the saved architecture.");
-            }
-            Net staging = load(file);
-            try {
-                net.clearMasks();
-                List<Parameter> target = parameters(net);
-                List<Parameter> source = parameters(staging);
-                for (int i = 0; i < target.size(); i++) {
-                    Tensors.copy(source.get(i).getArray(), target.get(i).getArray());
-                    NDArray mask = staging.masks().get(source.get(i));
-                    if (mask != null) {
-                        net.addMask(target.get(i), mask);
-                    }
-                }
-            } finally {
-                staging.close();
-            }
+            List<Stored> stored = readTensors(net, in, body.format(), file); // everything read and checked first
+            net.clearMasks();
+            install(net, stored);
+        } catch (EOFException e) {
+            throw new IllegalArgumentException(file + " ends too early: it is truncated.", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("Could not read " + file + ": " + e.getMessage(), e);
         }
@@ -183,11 +174,9 @@ public final class NetIO {
             writeShape(out, net.inputShape());
             out.writeInt(net.numClasses());
             out.writeLong(net.seed());
-            out.writeInt(net.layers().size());
-            for (Layer l : net.layers()) {
-                out.writeUTF(l.name());
-                out.writeUTF(l.spec().encode());
-            }
+            byte[] arch = net.architecture().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(arch.length);
+            out.write(arch);
             List<Layer> prunable = net.prunableLayers();
             out.writeInt(prunable.size());
             for (Layer l : prunable) {
@@ -230,13 +219,17 @@ public final class NetIO {
         return bytes.toByteArray();
     }
 
-    private static void readTensors(Net net, DataInputStream in, Format format, Path file) throws IOException {
+    /** One parameter's values and mask as read from a file. */
+    private record Stored(Parameter parameter, Shape shape, float[] values, float[] mask) {}
+
+    private static List<Stored> readTensors(Net net, DataInputStream in, Format format, Path file) throws IOException {
         List<Parameter> params = parameters(net);
         int count = in.readInt();
         if (count != params.size()) {
             throw new IllegalArgumentException(file + " holds " + count + " parameters but its architecture has "
                     + params.size() + "; the file is damaged.");
         }
+        List<Stored> out = new ArrayList<>();
         for (Parameter p : params) {
             Shape stored = readShape(in);
             Shape expected = p.getArray().getShape();
@@ -267,22 +260,29 @@ public final class NetIO {
                     throw new IllegalArgumentException(file + ": unknown mask encoding " + maskKind + ".");
                 }
             }
-            try (NDArray v = net.manager().create(values, stored)) {
-                Tensors.copy(v, p.getArray());
-            }
-            if (mask != null) {
-                try (NDArray m = net.manager().create(mask, stored)) {
-                    net.addMask(p, m);
-                }
-            }
+            out.add(new Stored(p, stored, values, mask));
         }
         if (in.read() != -1) {
             throw new IllegalArgumentException(file + " has trailing data after the last parameter; it is damaged.");
         }
+        return out;
+    }
+
+    private static void install(Net net, List<Stored> stored) {
+        for (Stored s : stored) {
+            try (NDArray v = net.manager().create(s.values(), s.shape())) {
+                Tensors.copy(v, s.parameter().getArray());
+            }
+            if (s.mask() != null) {
+                try (NDArray m = net.manager().create(s.mask(), s.shape())) {
+                    net.addMask(s.parameter(), m);
+                }
+            }
+        }
     }
 
     /** A checked, decompressed file body and how its weights are encoded. */
-    private record Body(Format format, byte[] bytes) {}
+    private record Body(Format format, int version, byte[] bytes) {}
 
     private static Body readChecked(Path file) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
@@ -296,9 +296,9 @@ public final class NetIO {
                 throw new IllegalArgumentException(file + " is not a PruneKit net file (magic '" + magic + "').");
             }
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw new IllegalArgumentException(file + " has format version " + version + "; this PruneKit reads "
-                        + VERSION + ".");
+                        + "versions 1 to " + VERSION + " (update PruneKit to read newer files).");
             }
             String formatName = in.readUTF();
             Format format;
@@ -324,7 +324,7 @@ public final class NetIO {
                     body = gz.readAllBytes();
                 }
             }
-            return new Body(format, body);
+            return new Body(format, version, body);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("No such file: " + file + ".", e);
         } catch (IOException e) {
@@ -402,30 +402,42 @@ public final class NetIO {
     }
 
     /** The architecture part of a file. */
-    private record Header(String name, Shape inputShape, int numClasses, long seed, List<String> names,
-            List<LayerSpec> specs, Map<String, Long> originalUnits) {
+    private record Header(String name, Shape inputShape, int numClasses, long seed, String architectureText,
+            Map<String, Long> originalUnits) {
 
-        static Header read(DataInputStream in) throws IOException {
+        static Header read(DataInputStream in, int version) throws IOException {
             String name = in.readUTF();
             Shape input = readShape(in);
             int classes = in.readInt();
             long seed = in.readLong();
-            int layers = in.readInt();
-            if (layers < 1 || layers > 10_000) {
-                throw new IOException("implausible layer count " + layers);
-            }
-            List<String> names = new ArrayList<>();
-            List<LayerSpec> specs = new ArrayList<>();
-            for (int i = 0; i < layers; i++) {
-                names.add(in.readUTF());
-                specs.add(LayerSpec.parse(in.readUTF()));
+            String text;
+            if (version >= 2) {
+                int length = in.readInt();
+                if (length < 1 || length > 10_000_000) {
+                    throw new IOException("implausible architecture length " + length);
+                }
+                text = new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
+            } else {
+                int layers = in.readInt();
+                if (layers < 1 || layers > 10_000) {
+                    throw new IOException("implausible layer count " + layers);
+                }
+                StringBuilder sb = new StringBuilder("input");
+                for (long d : input.getShape()) {
+                    sb.append(' ').append(d);
+                }
+                sb.append('\n');
+                for (int i = 0; i < layers; i++) {
+                    sb.append(in.readUTF()).append(' ').append(in.readUTF()).append('\n');
+                }
+                text = sb.toString();
             }
             Map<String, Long> units = new LinkedHashMap<>();
             int prunable = in.readInt();
             for (int i = 0; i < prunable; i++) {
                 units.put(in.readUTF(), in.readLong());
             }
-            return new Header(name, input, classes, seed, names, specs, units);
+            return new Header(name, input, classes, seed, text, units);
         }
     }
 }

@@ -3,115 +3,97 @@ package org.prunekit.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Structured removal: rebuilds a net's sequential block with fewer units in some Linear/Conv2d
- * layers, copying the kept rows (outputs) and the next layer's kept columns (inputs), batch-norm
- * entries in between, and the inputs of a Linear layer behind a flatten (channel c owns the
- * flattened positions {@code [c·HW, (c+1)·HW)}).
+ * Structured removal, planned per channel group and applied to every member: finds the channels
+ * whose value is exactly zero wherever a layer reads them, then rebuilds the net with those
+ * channels gone from every producer (rows and biases), batch norm (all four statistics) and
+ * consumer (inputs; behind a flatten, channel {@code c} owns the inputs {@code [c·HW, (c+1)·HW)}).
+ *
+ * <p>Whether a channel is zero is followed through the net: a producer's channel is zero when
+ * its weight row and bias are; a batch norm's when its scale and shift are (or its input is and
+ * nothing shifts it); ReLU, tanh, GELU, leaky ReLU, dropout, pooling and flatten keep zeros; a
+ * residual sum is zero when both branches are. Removing a channel that is zero wherever it is
+ * read changes no output.
  */
 final class Surgery {
 
     private Surgery() {}
 
     static Map<String, Integer> removePrunedUnits(Net net) {
-        Map<String, int[]> keep = new LinkedHashMap<>();
+        net.requireRebuildable("shrunk structurally");
+        Graph graph = net.graph();
+        Map<Integer, boolean[]> removable = new HashMap<>();
+        new ZeroFlow(net, graph, removable).run();
+        Map<Integer, int[]> keep = new LinkedHashMap<>();
         Map<String, Integer> removed = new LinkedHashMap<>();
-        List<Layer> prunable = net.prunableLayers();
-        for (Layer l : prunable.subList(0, prunable.size() - 1)) { // never the output layer
-            int[] kept = liveUnits(net, l);
-            long units = l.weight().getArray().getShape().get(0);
-            if (kept.length < units) {
-                if (kept.length == 0) {
-                    throw new IllegalStateException("Every unit of layer " + l.name() + " is pruned; the net would"
-                            + " compute nothing. Keep at least one unit.");
+        for (ChannelGroup g : graph.groups()) {
+            if (!g.isPrunable()) {
+                continue;
+            }
+            int id = graph.groupOf(g.name());
+            boolean[] zero = removable.get(id);
+            if (zero == null) {
+                continue;
+            }
+            List<Integer> kept = new ArrayList<>();
+            for (int c = 0; c < zero.length; c++) {
+                if (!zero[c]) {
+                    kept.add(c);
                 }
-                keep.put(l.name(), kept);
-                removed.put(l.name(), (int) (units - kept.length));
+            }
+            if (kept.size() == zero.length) {
+                continue;
+            }
+            if (kept.isEmpty()) {
+                throw new IllegalStateException("Every channel of group " + g.name() + " " + g.producers()
+                        + " is pruned; the net would compute nothing there. Keep at least one unit.");
+            }
+            keep.put(id, kept.stream().mapToInt(Integer::intValue).toArray());
+            for (String p : g.producers()) {
+                removed.put(p, zero.length - kept.size());
             }
         }
         if (!keep.isEmpty()) {
-            rebuild(net, keep);
+            rebuild(net, graph, keep);
         }
         return removed;
     }
 
-    /** Units with any unmasked weight, or an unmasked bias (a live bias still feeds the next layer). */
-    private static int[] liveUnits(Net net, Layer l) {
-        NDArray w = l.weight().getArray();
-        NDArray wm = net.masks().get(l.weight());
-        int units = (int) w.getShape().get(0);
-        if (wm == null) {
-            return range(units);
-        }
-        float[] m = wm.toFloatArray();
-        int per = m.length / units;
-        float[] bm = l.bias() == null ? null
-                : net.masks().containsKey(l.bias()) ? net.masks().get(l.bias()).toFloatArray() : null;
-        List<Integer> kept = new ArrayList<>();
-        for (int u = 0; u < units; u++) {
-            boolean live = l.bias() != null && (bm == null || bm[u] != 0);
-            for (int j = u * per; j < (u + 1) * per && !live; j++) {
-                live = m[j] != 0;
-            }
-            if (live) {
-                kept.add(u);
-            }
-        }
-        return kept.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static void rebuild(Net net, Map<String, int[]> keep) {
-        List<Layer> layers = net.layers();
-        List<Shape> outputs = net.outputShapes();
+    private static void rebuild(Net net, Graph graph, Map<Integer, int[]> keep) {
         List<LayerSpec> specs = new ArrayList<>();
-        // the old parameters and the kept indices along each of their axes
         Map<Parameter, int[][]> slices = new LinkedHashMap<>();
-        int[] incoming = null; // kept indices of the running tensor's feature/channel axis (null = all)
-        for (Layer l : layers) {
-            Block b = l.block();
-            if (l.isPrunable()) {
-                int units = (int) l.weight().getArray().getShape().get(0);
-                int[] out = keep.getOrDefault(l.name(), range(units));
-                specs.add(out.length == units ? l.spec() : l.spec().withUnits(out.length));
-                slices.put(l.weight(), new int[][] {out, incoming});
+        for (Graph.Node n : graph.nodes()) {
+            Layer l = n.layer();
+            int[] in = keep.get(graph.group(n.inSpace()));
+            int[] inExpanded = in == null ? null : expand(in, n.inHw());
+            if (l.spec().isPrunable()) {
+                int[] out = keep.get(graph.group(n.outSpace()));
+                specs.add(out == null ? l.spec() : l.spec().withUnits(out.length));
+                slices.put(l.weight(), new int[][] {out, inExpanded});
                 if (l.bias() != null) {
                     slices.put(l.bias(), new int[][] {out});
                 }
-                incoming = keep.containsKey(l.name()) ? out : null;
-                continue;
-            }
-            specs.add(l.spec());
-            if (l.isBatchNorm()) {
-                for (Pair<String, Parameter> p : b.getParameters()) {
-                    slices.put(p.getValue(), new int[][] {incoming});
-                }
-            } else if (incoming != null && l.spec() instanceof LayerSpec.Flatten) {
-                // a flatten: channel c becomes positions [c·HW, (c+1)·HW)
-                Shape before = l.index() == 0 ? new Shape(1).addAll(net.inputShape()) : outputs.get(l.index() - 1);
-                int hw = (int) (before.size() / (before.get(0) * before.get(1)));
-                int[] expanded = new int[incoming.length * hw];
-                for (int i = 0; i < incoming.length; i++) {
-                    for (int j = 0; j < hw; j++) {
-                        expanded[i * hw + j] = incoming[i] * hw + j;
+            } else {
+                specs.add(l.spec());
+                if (l.spec() instanceof LayerSpec.Norm) {
+                    for (Pair<String, Parameter> p : l.block().getParameters()) {
+                        slices.put(p.getValue(), new int[][] {inExpanded});
                     }
                 }
-                incoming = expanded;
             }
         }
         NDManager m = net.manager();
         Map<Parameter, NDArray> oldMasks = new HashMap<>(net.masks());
-        net.replaceBlock(specs, oldToNew -> {
+        net.replaceBlock(net.architecture().withLeafSpecs(specs), oldToNew -> {
             Map<Parameter, NDArray> newMasks = new LinkedHashMap<>();
             for (Map.Entry<Parameter, Parameter> e : oldToNew.entrySet()) {
                 int[][] keepAxes = slices.getOrDefault(e.getKey(), new int[0][]);
@@ -127,13 +109,133 @@ final class Surgery {
         });
     }
 
+    /** Follows exact zeros per channel through the net and notes, per group, which channels every reader sees as zero. */
+    private static final class ZeroFlow {
+        private final Net net;
+        private final Graph graph;
+        private final Map<Integer, boolean[]> removable;
+        private final List<Graph.Node> nodes;
+        private int next;
+
+        ZeroFlow(Net net, Graph graph, Map<Integer, boolean[]> removable) {
+            this.net = net;
+            this.graph = graph;
+            this.removable = removable;
+            this.nodes = graph.nodes();
+        }
+
+        void run() {
+            walk(net.architecture().layers(), null);
+        }
+
+        /** @param zero per feature of the current tensor, whether it is exactly zero (null = none known) */
+        private boolean[] walk(List<Architecture.Entry> entries, boolean[] zero) {
+            for (Architecture.Entry e : entries) {
+                if (e.spec() instanceof LayerSpec.Residual r) {
+                    boolean[] a = walk(r.main(), zero);
+                    boolean[] b = r.shortcut().isEmpty() ? zero : walk(r.shortcut(), zero);
+                    zero = and(a, b);
+                    continue;
+                }
+                Graph.Node n = nodes.get(next++);
+                zero = step(n, zero);
+            }
+            return zero;
+        }
+
+        private boolean[] step(Graph.Node n, boolean[] zero) {
+            Layer l = n.layer();
+            LayerSpec spec = l.spec();
+            if (spec.isPrunable()) {
+                read(n, zero);
+                float[] w = l.weight().getArray().toFloatArray();
+                float[] b = l.bias() == null ? null : l.bias().getArray().toFloatArray();
+                int units = (int) l.weight().getArray().getShape().get(0);
+                int per = w.length / units;
+                boolean[] out = new boolean[units];
+                for (int u = 0; u < units; u++) {
+                    boolean z = b == null || b[u] == 0;
+                    for (int j = u * per; j < (u + 1) * per && z; j++) {
+                        z = w[j] == 0;
+                    }
+                    out[u] = z;
+                }
+                return out;
+            }
+            if (spec instanceof LayerSpec.Norm) {
+                float[] gamma = l.parameter("gamma").getArray().toFloatArray();
+                float[] beta = l.parameter("beta").getArray().toFloatArray();
+                float[] mean = l.parameter("runningMean").getArray().toFloatArray();
+                boolean[] out = new boolean[gamma.length];
+                for (int i = 0; i < out.length; i++) {
+                    boolean in = zero != null && zero[i];
+                    out[i] = gamma[i] == 0 && beta[i] == 0 || in && beta[i] == 0 && (gamma[i] == 0 || mean[i] == 0);
+                }
+                return out;
+            }
+            if (spec instanceof LayerSpec.Flatten && zero != null && n.out().size() != zero.length) {
+                int spread = (int) (n.out().size() / zero.length);
+                boolean[] out = new boolean[(int) n.out().size()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = zero[i / spread];
+                }
+                return out;
+            }
+            // per-channel layers that map 0 to 0 (and flatten) keep zeros; anything else (a sigmoid) does not
+            return spec instanceof LayerSpec.Flatten || spec.isChannelwise() ? zero : null;
+        }
+
+        /** A consumer reads its input: channels of the input's group are removable only if zero here. */
+        private void read(Graph.Node n, boolean[] zero) {
+            int group = graph.group(n.inSpace());
+            int hw = n.inHw();
+            int channels = (int) (n.in().get(1) / (n.in().dimension() == 2 ? hw : 1));
+            boolean[] r = removable.computeIfAbsent(group, k -> {
+                boolean[] all = new boolean[channels];
+                Arrays.fill(all, true);
+                return all;
+            });
+            for (int c = 0; c < r.length; c++) {
+                boolean z = zero != null;
+                for (int j = c * hw; j < (c + 1) * hw && z; j++) {
+                    z = zero[j];
+                }
+                r[c] &= z;
+            }
+        }
+
+        private static boolean[] and(boolean[] a, boolean[] b) {
+            if (a == null || b == null) {
+                return null;
+            }
+            boolean[] out = new boolean[a.length];
+            for (int i = 0; i < a.length; i++) {
+                out[i] = a[i] && b[i];
+            }
+            return out;
+        }
+    }
+
+    private static int[] expand(int[] channels, int hw) {
+        if (hw == 1) {
+            return channels;
+        }
+        int[] out = new int[channels.length * hw];
+        for (int i = 0; i < channels.length; i++) {
+            for (int j = 0; j < hw; j++) {
+                out[i * hw + j] = channels[i] * hw + j;
+            }
+        }
+        return out;
+    }
+
     private static NDArray slice(NDManager m, NDArray a, int[][] keep) {
         NDArray out = a.duplicate();
         for (int axis = 0; axis < keep.length; axis++) {
             if (keep[axis] == null) {
                 continue;
             }
-            long[] indices = java.util.Arrays.stream(keep[axis]).asLongStream().toArray();
+            long[] indices = Arrays.stream(keep[axis]).asLongStream().toArray();
             try (NDArray idx = m.create(indices)) {
                 String spec = axis == 0 ? "{}" : ":, {}";
                 NDArray next = out.get(new NDIndex(spec, idx));
@@ -142,13 +244,5 @@ final class Surgery {
             }
         }
         return out;
-    }
-
-    private static int[] range(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = i;
-        }
-        return r;
     }
 }

@@ -5,6 +5,15 @@ final class Criteria {
 
     private Criteria() {}
 
+    /** Activation criteria cannot score layers whose outputs cannot be observed. */
+    static void requireActivations(Importance criterion, LayerStats s, Object activations) {
+        if (activations == null) {
+            throw new IllegalArgumentException("Criterion '" + criterion.name() + "' needs the activations of layer "
+                    + s.layer() + ", which were not measured: it is inside a DJL block PruneKit cannot look into."
+                    + " Use a weight or gradient criterion (magnitude, taylor) for it, or leave it out with optLayers.");
+        }
+    }
+
     /** A named criterion: its name, whether it needs data, and its text form. */
     private abstract static class Named implements Importance {
         private final String name;
@@ -125,6 +134,7 @@ final class Criteria {
     static final Importance APOZ = new PerUnit("apoz") {
         @Override
         public float[] unitScores(LayerStats s) {
+            requireActivations(this, s, s.zeroFraction());
             float[] out = new float[s.units()];
             for (int u = 0; u < out.length; u++) {
                 out[u] = 1f - s.zeroFraction()[u];
@@ -190,6 +200,7 @@ final class Criteria {
         @Override
         public float[] unitScores(LayerStats s) {
             float[][] a = s.activations();
+            requireActivations(this, s, a);
             int units = s.units();
             float[] out = new float[units];
             int[] hist = new int[bins];

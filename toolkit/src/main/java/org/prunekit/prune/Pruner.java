@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.ImageSet;
+import org.prunekit.model.ChannelGroup;
+import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
@@ -127,26 +129,13 @@ public final class Pruner {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' measures gradients or"
                     + " activations and needs sample data: call plan(net, data) with a DataSplit or ImageSet.");
         }
-        List<Layer> targets = targetLayers(net);
-        Map<String, LayerStats> stats = StatsCollector.collect(net, targets,
-                importance.needsData() ? sampleData : null, batchSize);
-        Map<String, float[]> scores = new LinkedHashMap<>();
-        for (LayerStats s : stats.values()) {
-            checkFinite(s.layer(), "weights", s.weight());
-            float[] sc = granularity == Granularity.UNSTRUCTURED ? importance.weightScores(s) : importance.unitScores(s);
-            checkFinite(s.layer(), "'" + importance.name() + "' scores", sc);
-            scores.put(s.layer(), sc);
-        }
-        Map<String, float[]> alreadyPruned = new LinkedHashMap<>();
-        for (LayerStats s : stats.values()) {
-            alreadyPruned.put(s.layer(), granularity == Granularity.UNSTRUCTURED ? s.mask() : unitMask(net, s));
-        }
-        Map<String, Integer> prune = scope == Scope.LAYER ? layerBudgets(alreadyPruned) : globalBudgets(scores,
-                alreadyPruned);
+        Ranking r = rank(net, importance.needsData() ? sampleData : null);
+        Map<String, Integer> prune = scope == Scope.LAYER ? layerBudgets(r.alreadyPruned) : globalBudgets(r.scores,
+                r.alreadyPruned);
         List<LayerPlan> plans = new ArrayList<>();
-        for (Map.Entry<String, float[]> e : scores.entrySet()) {
+        for (Map.Entry<String, float[]> e : r.scores.entrySet()) {
             String name = e.getKey();
-            float[] old = alreadyPruned.get(name);
+            float[] old = r.alreadyPruned.get(name);
             float[] ranked = e.getValue().clone();
             int before = 0;
             for (int i = 0; i < ranked.length; i++) {
@@ -161,15 +150,68 @@ public final class Pruner {
             for (int i = 0; i < mask.length; i++) {
                 mask[i] = drop[i] ? 0f : 1f;
             }
-            plans.add(new LayerPlan(name, granularity, ranked.length, before, k, mask));
+            plans.add(new LayerPlan(name, granularity, ranked.length, before, k, mask, r.members.get(name)));
         }
         return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name());
     }
 
+    /** What a plan ranks: per layer (unstructured) or per channel group (structured), scores and current masks. */
+    private record Ranking(Map<String, float[]> scores, Map<String, float[]> alreadyPruned,
+            Map<String, List<String>> members) {}
+
+    private Ranking rank(Net net, ImageSet sampleData) {
+        Map<String, float[]> scores = new LinkedHashMap<>();
+        Map<String, float[]> alreadyPruned = new LinkedHashMap<>();
+        Map<String, List<String>> members = new LinkedHashMap<>();
+        if (granularity == Granularity.UNSTRUCTURED) {
+            Map<String, LayerStats> stats = StatsCollector.collect(net, targetLayers(net), sampleData, batchSize);
+            for (LayerStats s : stats.values()) {
+                checkFinite(s.layer(), "weights", s.weight());
+                float[] sc = importance.weightScores(s);
+                checkScores(s, sc, s.weight().length);
+                scores.put(s.layer(), sc);
+                alreadyPruned.put(s.layer(), s.mask());
+                members.put(s.layer(), List.of(s.layer()));
+            }
+            return new Ranking(scores, alreadyPruned, members);
+        }
+        List<ChannelGroup> groups = targetGroups(net);
+        Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sampleData, batchSize);
+        for (ChannelGroup g : groups) {
+            float[] sum = new float[g.channels()];
+            float[] alive = new float[g.channels()];
+            for (String p : g.producers()) {
+                LayerStats s = stats.get(p);
+                checkFinite(s.layer(), "weights", s.weight());
+                float[] sc = importance.unitScores(s);
+                checkScores(s, sc, s.units());
+                float[] m = unitMask(net, s);
+                for (int c = 0; c < sum.length; c++) {
+                    sum[c] += sc[c] / g.producers().size(); // a group's importance: the mean over its producers
+                    alive[c] = Math.max(alive[c], m[c]);
+                }
+            }
+            scores.put(g.name(), sum);
+            alreadyPruned.put(g.name(), alive);
+            members.put(g.name(), g.members());
+        }
+        return new Ranking(scores, alreadyPruned, members);
+    }
+
+    private void checkScores(LayerStats s, float[] sc, int expected) {
+        if (sc == null || sc.length != expected) {
+            throw new IllegalStateException("Criterion '" + importance.name() + "' gave " + (sc == null ? "no"
+                    : sc.length) + " scores for layer " + s.layer() + ", which has " + expected + " "
+                    + (granularity == Granularity.UNSTRUCTURED ? "weights" : "units") + ".");
+        }
+        checkFinite(s.layer(), "'" + importance.name() + "' scores", sc);
+    }
+
     /**
-     * The statistics a plan would look at, for inspection and teaching: per target layer its
-     * weights, mask and, if the criterion needs data, gradients and activations measured on the
-     * same seeded sample of {@code data.train()} that {@link #plan(Net, DataSplit)} uses.
+     * The statistics a plan would look at, for inspection and teaching: per target layer (for a
+     * structured pruner, per producer of the target channel groups) its weights, mask and, if the
+     * criterion needs data, gradients and activations measured on the same seeded sample of
+     * {@code data.train()} that {@link #plan(Net, DataSplit)} uses.
      *
      * @param net the net (not changed)
      * @param data the data (may be null for a criterion without data)
@@ -180,60 +222,105 @@ public final class Pruner {
         if (importance.needsData() && data == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
         }
-        return StatsCollector.collect(net, targetLayers(net),
-                importance.needsData() ? data.train().limit(samples, seed) : null, batchSize);
+        List<Layer> targets = granularity == Granularity.UNSTRUCTURED ? targetLayers(net)
+                : producers(net, targetGroups(net));
+        return StatsCollector.collect(net, targets, importance.needsData() ? data.train().limit(samples, seed) : null,
+                batchSize);
     }
 
     /**
-     * The criterion's scores, per weight (unstructured) or per unit (structured), as a plan
-     * would rank them.
+     * The scores a plan ranks: per weight of each target layer (unstructured), or per channel of
+     * each target channel group (structured; a group's score is the mean of its producers' unit
+     * scores, and a plain layer is a group of its own, named after it).
      *
      * @param net the net (not changed)
      * @param data the data (may be null for a criterion without data)
-     * @return the scores by layer name, in layer order
+     * @return the scores by layer or group name, in layer order
      */
     public Map<String, float[]> scores(Net net, DataSplit data) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (LayerStats s : statistics(net, data).values()) {
-            out.put(s.layer(), granularity == Granularity.UNSTRUCTURED ? importance.weightScores(s)
-                    : importance.unitScores(s));
+        PruneKit.noGrad();
+        if (importance.needsData() && data == null) {
+            throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
         }
-        return out;
+        return rank(net, importance.needsData() ? data.train().limit(samples, seed) : null).scores;
+    }
+
+    private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        groups.forEach(g -> names.addAll(g.producers()));
+        return net.prunableLayers().stream().filter(l -> names.contains(l.name())).toList();
     }
 
     private List<Layer> targetLayers(Net net) {
-        List<Layer> prunable = new ArrayList<>(net.prunableLayers());
+        List<Layer> prunable = net.prunableLayers();
         if (prunable.isEmpty()) {
             throw new IllegalArgumentException("Net " + net.name() + " has nothing to prune: no Linear or Conv2d layer.");
         }
-        Layer output = prunable.get(prunable.size() - 1);
-        if (layers != null) {
-            List<Layer> chosen = new ArrayList<>();
-            for (String name : layers) {
-                Layer l = net.layer(name);
-                if (!l.isPrunable()) {
-                    throw new IllegalArgumentException("Layer " + name + " (" + l.kind() + ") has no weights to prune;"
-                            + " prunable layers are " + prunable.stream().map(Layer::name).toList() + ".");
+        if (layers == null) {
+            return prunable;
+        }
+        List<Layer> chosen = new ArrayList<>();
+        for (String name : layers) {
+            Layer l = net.layer(name);
+            if (!l.isPrunable()) {
+                throw new IllegalArgumentException("Layer " + name + " (" + l.kind() + ") has no weights to prune;"
+                        + " prunable layers are " + prunable.stream().map(Layer::name).toList() + ".");
+            }
+            if (chosen.contains(l)) {
+                throw new IllegalArgumentException("Layer " + name + " is listed twice.");
+            }
+            chosen.add(l);
+        }
+        return chosen;
+    }
+
+    private List<ChannelGroup> targetGroups(Net net) {
+        List<Layer> prunable = net.prunableLayers();
+        if (prunable.isEmpty()) {
+            throw new IllegalArgumentException("Net " + net.name() + " has nothing to prune: no Linear or Conv2d layer.");
+        }
+        ChannelGroups groups = net.channelGroups();
+        if (layers == null) {
+            List<ChannelGroup> out = groups.prunable();
+            if (out.isEmpty()) {
+                StringBuilder why = new StringBuilder();
+                for (ChannelGroup g : groups) {
+                    why.append("\n  ").append(g.name()).append(": ").append(g.notPrunableBecause());
                 }
-                if (granularity == Granularity.STRUCTURED && l == output) {
+                throw new IllegalArgumentException("Net " + net.name() + " has no hidden layer whose units could be"
+                        + " removed:" + why + "\nPrune it unstructured instead.");
+            }
+            return out;
+        }
+        Layer output = prunable.get(prunable.size() - 1);
+        List<ChannelGroup> chosen = new ArrayList<>();
+        for (String name : layers) {
+            Layer l = net.layer(name);
+            if (!l.isPrunable()) {
+                throw new IllegalArgumentException("Layer " + name + " (" + l.kind() + ") has no weights to prune;"
+                        + " prunable layers are " + prunable.stream().map(Layer::name).toList() + ".");
+            }
+            if (net.activationOf(name) == null) {
+                throw new IllegalArgumentException("Layer " + name + " is inside a DJL block PruneKit cannot slice; its"
+                        + " units cannot be removed. Prune it unstructured instead.");
+            }
+            ChannelGroup g = groups.of(name);
+            if (!g.isPrunable()) {
+                if (l == output || g.producers().contains(output.name())) {
                     throw new IllegalArgumentException("Layer " + name + " is the output layer: its units are the "
                             + net.numClasses() + " classes and cannot be removed. Prune it unstructured instead.");
                 }
-                if (chosen.contains(l)) {
-                    throw new IllegalArgumentException("Layer " + name + " is listed twice.");
-                }
-                chosen.add(l);
+                throw new IllegalArgumentException("The units of layer " + name + " cannot be removed: "
+                        + g.notPrunableBecause() + ". Prune it unstructured instead.");
             }
-            return chosen;
-        }
-        if (granularity == Granularity.STRUCTURED) {
-            prunable.remove(output);
-            if (prunable.isEmpty()) {
-                throw new IllegalArgumentException("Net " + net.name() + " has no hidden layer whose units could be"
-                        + " removed (its only prunable layer is the output layer).");
+            if (chosen.contains(g)) {
+                throw new IllegalArgumentException("Layer " + name + " is listed twice"
+                        + (g.isCoupled() ? " (or with another layer of its channel group " + g.producers() + ")" : "")
+                        + ".");
             }
+            chosen.add(g);
         }
-        return prunable;
+        return chosen;
     }
 
     /** The per-unit mask of a layer: a unit counts as pruned when its weights and bias are all masked. */

@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import ai.djl.nn.Parameter;
+import org.prunekit.model.ChannelGroup;
+import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 import tech.tablesaw.api.DoubleColumn;
@@ -55,8 +58,9 @@ public final class PruningPlan implements Tabular {
 
     /**
      * Applies the plan: registers the masks with the net, which multiplies them into the weights
-     * now and after every optimizer step. For a structured plan, a removed unit's weights, bias
-     * and following batch-norm scale and shift are all masked, so its output is exactly zero and
+     * now and after every optimizer step. For a structured plan, a removed channel is masked in
+     * every member of its channel group — the weights and bias of every producer, the scale and
+     * shift of every batch norm — so its value is exactly zero wherever it is read, and
      * {@link Net#removePrunedUnits()} can then remove it physically without changing any output.
      *
      * @return the net's sparsity report after the change
@@ -67,40 +71,39 @@ public final class PruningPlan implements Tabular {
         if (applied) {
             throw new IllegalStateException("This plan was already applied; plan again to prune more.");
         }
+        ChannelGroups groups = pruner.granularity() == Granularity.STRUCTURED ? net.channelGroups() : null;
         for (LayerPlan p : layers) {
-            Layer l = net.layer(p.layer());
-            long expected = p.granularity() == Granularity.UNSTRUCTURED ? l.weight().getArray().size()
-                    : l.weight().getArray().getShape().get(0);
+            long expected = groups != null ? groups.named(p.layer()).channels() : net.layer(p.layer()).weight()
+                    .getArray().size();
             if (expected != p.total()) {
-                throw new IllegalStateException("Layer " + p.layer() + " changed since this plan was made (" + expected
-                        + " instead of " + p.total() + "); plan again.");
+                throw new IllegalStateException((groups != null ? "Channel group " : "Layer ") + p.layer()
+                        + " changed since this plan was made (" + expected + " instead of " + p.total()
+                        + "); plan again.");
             }
         }
         NDManager m = net.manager();
         for (LayerPlan p : layers) {
-            Layer l = net.layer(p.layer());
-            Shape shape = l.weight().getArray().getShape();
-            if (p.granularity() == Granularity.UNSTRUCTURED) {
-                try (NDArray mask = m.create(p.mask(), shape)) {
+            if (groups == null) {
+                Layer l = net.layer(p.layer());
+                try (NDArray mask = m.create(p.mask(), l.weight().getArray().getShape())) {
                     net.addMask(l.weight(), mask);
                 }
                 continue;
             }
-            LayerStats shapeOnly = new LayerStats(p.layer(), shape, new float[(int) shape.size()], null, null, null,
-                    null, null, null, null, 0);
-            try (NDArray mask = m.create(shapeOnly.broadcast(p.mask()), shape)) {
-                net.addMask(l.weight(), mask);
-            }
-            if (l.bias() != null) {
-                try (NDArray mask = m.create(p.mask())) {
-                    net.addMask(l.bias(), mask);
+            ChannelGroup g = groups.named(p.layer());
+            for (String producer : g.producers()) {
+                Layer l = net.layer(producer);
+                Shape shape = l.weight().getArray().getShape();
+                maskPerChannel(l.weight(), p.mask(), (int) (shape.size() / p.total()));
+                if (l.bias() != null) {
+                    maskPerChannel(l.bias(), p.mask(), 1);
                 }
             }
-            for (Layer bn : followingBatchNorms(l)) {
+            for (String norm : g.norms()) {
+                Layer bn = net.layer(norm);
                 for (String key : new String[] {"gamma", "beta"}) {
-                    try (NDArray mask = m.create(p.mask())) {
-                        net.addMask(bn.parameter(key), mask);
-                    }
+                    Parameter param = bn.parameter(key);
+                    maskPerChannel(param, p.mask(), (int) (param.getArray().size() / p.total()));
                 }
             }
         }
@@ -108,23 +111,31 @@ public final class PruningPlan implements Tabular {
         return SparsityReport.of(net);
     }
 
-    private List<Layer> followingBatchNorms(Layer l) {
-        List<Layer> all = net.layers();
-        List<Layer> out = new java.util.ArrayList<>();
-        for (int j = l.index() + 1; j < all.size() && !all.get(j).isPrunable(); j++) {
-            if (all.get(j).isBatchNorm()) {
-                out.add(all.get(j));
-            }
+    /** Masks a parameter whose leading axis (or flattened features, {@code spread} per channel) follows the channels. */
+    private void maskPerChannel(Parameter param, float[] channelMask, int spread) {
+        float[] values = new float[channelMask.length * spread];
+        for (int c = 0; c < channelMask.length; c++) {
+            java.util.Arrays.fill(values, c * spread, (c + 1) * spread, channelMask[c]);
         }
-        return out;
+        try (NDArray mask = net.manager().create(values, param.getArray().getShape())) {
+            net.addMask(param, mask);
+        }
     }
 
-    /** @return one row per layer: total, pruned before and after, sparsity after */
+    /**
+     * @return one row per layer (structured: per channel group, with the layers it touches):
+     *     total, pruned before and after, sparsity after
+     */
     @Override
     public Table toTable() {
-        String unit = pruner.granularity() == Granularity.UNSTRUCTURED ? "weights" : "units";
+        boolean structured = pruner.granularity() == Granularity.STRUCTURED;
+        String unit = structured ? "units" : "weights";
         Table t = Table.create("Plan: " + pruner);
-        t.addColumns(StringColumn.create("layer", layers.stream().map(LayerPlan::layer)),
+        t.addColumns(StringColumn.create("layer", layers.stream().map(LayerPlan::layer)));
+        if (structured) {
+            t.addColumns(StringColumn.create("members", layers.stream().map(p -> String.join(", ", p.members()))));
+        }
+        t.addColumns(
                 IntColumn.create(unit, layers.stream().mapToInt(LayerPlan::total).toArray()),
                 IntColumn.create("pruned now", layers.stream().mapToInt(LayerPlan::prunedBefore).toArray()),
                 IntColumn.create("pruned after", layers.stream().mapToInt(LayerPlan::prunedAfter).toArray()),
@@ -136,14 +147,15 @@ public final class PruningPlan implements Tabular {
     public String toString() {
         StringBuilder sb = new StringBuilder(String.format("Pruning plan for %s: %s, sample data: %s%s%n", net.name(),
                 pruner, sampleData, applied ? " (applied)" : " (not applied)"));
-        sb.append(String.format("%-8s %10s %11s %13s %15s%n", "layer",
-                pruner.granularity() == Granularity.UNSTRUCTURED ? "weights" : "units", "pruned now", "pruned after",
-                "sparsity after"));
+        boolean structured = pruner.granularity() == Granularity.STRUCTURED;
+        int w = Math.max(8, layers.stream().mapToInt(p -> p.layer().length()).max().orElse(8));
+        sb.append(String.format("%-" + w + "s %10s %11s %13s %15s%s%n", "layer", structured ? "units" : "weights",
+                "pruned now", "pruned after", "sparsity after", structured ? "  members" : ""));
         for (LayerPlan p : layers) {
-            sb.append(String.format("%-8s %10d %11d %13d %15.4f%n", p.layer(), p.total(), p.prunedBefore(),
-                    p.prunedAfter(), p.sparsityAfter()));
+            sb.append(String.format("%-" + w + "s %10d %11d %13d %15.4f%s%n", p.layer(), p.total(), p.prunedBefore(),
+                    p.prunedAfter(), p.sparsityAfter(), structured ? "  " + String.join(", ", p.members()) : ""));
         }
-        sb.append(String.format("%-8s %10s %11s %13s %15.4f%n", "total", "", "", "", sparsityAfter()));
+        sb.append(String.format("%-" + w + "s %10s %11s %13s %15.4f%n", "total", "", "", "", sparsityAfter()));
         if (sparsityAfter() < pruner.sparsity() - 1e-3) {
             sb.append(String.format("note: target %.4f not reached, capped by the minimum density per layer%n",
                     pruner.sparsity()));

@@ -3,6 +3,7 @@ package org.prunekit.prune;
 import org.prunekit.Tabular;
 import java.util.List;
 import org.prunekit.data.DataSplit;
+import org.prunekit.model.ChannelGroup;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 import tech.tablesaw.api.DoubleColumn;
@@ -36,7 +37,8 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
     }
 
     /**
-     * Prunes each layer alone (on a copy of the net, which is left untouched) at each sparsity
+     * Prunes each layer (per unit: each channel group) alone, on a copy of the net, which is left
+     * untouched, at each sparsity
      * and measures the test accuracy right after.
      *
      * @param net a trained net
@@ -56,16 +58,16 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
         }
         double baseline = net.accuracy(data.test());
         List<Point> points = new java.util.ArrayList<>();
-        List<Layer> layers = net.prunableLayers();
-        if (granularity == Granularity.STRUCTURED) {
-            layers = layers.subList(0, layers.size() - 1);
-        }
-        for (Layer layer : layers) {
+        // per weight: every prunable layer; per unit: every channel group (named after its first producer)
+        List<String> layers = granularity == Granularity.STRUCTURED
+                ? net.channelGroups().prunable().stream().map(ChannelGroup::name).toList()
+                : net.prunableLayers().stream().map(Layer::name).toList();
+        for (String layer : layers) {
             for (double s : sparsities) {
                 try (Net copy = net.copy()) {
                     Pruner.builder().setImportance(importance).setSparsity(s).optGranularity(granularity)
-                            .optLayers(layer.name()).build().plan(copy, data).apply();
-                    points.add(new Point(layer.name(), s, copy.accuracy(data.test())));
+                            .optLayers(layer).build().plan(copy, data).apply();
+                    points.add(new Point(layer, s, copy.accuracy(data.test())));
                 }
             }
         }

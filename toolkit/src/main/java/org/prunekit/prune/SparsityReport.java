@@ -36,8 +36,9 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
      * @param nonZero the number of non-zero weights
      * @param units output units now
      * @param originalUnits output units when the net was built
-     * @param macs multiply-accumulates per image with the current (dense) shapes
-     * @param nonZeroMacs multiply-accumulates per image that involve a non-zero weight
+     * @param macs multiply-accumulates per image with the current (dense) shapes (-1 if unknown: a
+     *     convolution inside a DJL block PruneKit cannot look into)
+     * @param nonZeroMacs multiply-accumulates per image that involve a non-zero weight (-1 if unknown)
      */
     public record Row(String layer, String kind, Shape shape, long weights, long nonZero, long units, long originalUnits,
             long macs, long nonZeroMacs) {
@@ -72,9 +73,10 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
             NDArray w = l.weight().getArray();
             long nonZero = w.countNonzero().getLong();
             Shape out = outputs.get(l.index());
-            long positions = out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
+            long positions = out == null ? -1 : out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
             rows.add(new Row(l.name(), l.kind(), w.getShape(), w.size(), nonZero, w.getShape().get(0),
-                    net.originalUnits(l.name()), w.size() * positions, nonZero * positions));
+                    net.originalUnits(l.name()), positions < 0 ? -1 : w.size() * positions,
+                    positions < 0 ? -1 : nonZero * positions));
         }
         return new SparsityReport(net.name(), rows);
     }
@@ -101,7 +103,7 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
 
     /** @return dense multiply-accumulates per image over the prunable layers */
     public long macs() {
-        return rows.stream().mapToLong(Row::macs).sum();
+        return rows.stream().mapToLong(Row::macs).filter(m -> m >= 0).sum();
     }
 
     /**
@@ -136,8 +138,13 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
             nonZero.append(r.nonZero());
             sparsity.append(r.sparsity());
             units.append(r.units() + "/" + r.originalUnits());
-            macs.append(r.macs());
-            nzMacs.append(r.nonZeroMacs());
+            if (r.macs() < 0) {
+                macs.appendMissing();
+                nzMacs.appendMissing();
+            } else {
+                macs.append(r.macs());
+                nzMacs.append(r.nonZeroMacs());
+            }
             status.append(r.status());
         }
         layer.append("total");
@@ -148,7 +155,7 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
         sparsity.append(sparsity());
         units.append("");
         macs.append(macs());
-        nzMacs.append(rows.stream().mapToLong(Row::nonZeroMacs).sum());
+        nzMacs.append(rows.stream().mapToLong(Row::nonZeroMacs).filter(m -> m >= 0).sum());
         status.append(String.format("%.1fx fewer non-zeros", compression()));
         t.addColumns(layer, kind, shape, weights, nonZero, sparsity, units, macs, nzMacs, status);
         return t;
@@ -158,11 +165,13 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
     public String toString() {
         StringBuilder sb = new StringBuilder(String.format("Sparsity of %s: %.2f%% zeros, %,d of %,d weights non-zero"
                 + " (%.1fx)%n", net, 100 * sparsity(), nonZero(), weights(), compression()));
-        sb.append(String.format("%-7s %-7s %-16s %9s %9s %8s %9s %11s  %s%n", "layer", "kind", "shape", "weights",
-                "non-zero", "sparsity", "units", "MACs", "status"));
+        int w = Math.max(7, rows.stream().mapToInt(r -> r.layer().length()).max().orElse(7));
+        sb.append(String.format("%-" + w + "s %-7s %-16s %9s %9s %8s %9s %11s  %s%n", "layer", "kind", "shape",
+                "weights", "non-zero", "sparsity", "units", "MACs", "status"));
         for (Row r : rows) {
-            sb.append(String.format("%-7s %-7s %-16s %9d %9d %8.4f %9s %11d  %s%n", r.layer(), r.kind(), r.shape(),
-                    r.weights(), r.nonZero(), r.sparsity(), r.units() + "/" + r.originalUnits(), r.macs(), r.status()));
+            sb.append(String.format("%-" + w + "s %-7s %-16s %9d %9d %8.4f %9s %11s  %s%n", r.layer(), r.kind(),
+                    r.shape(), r.weights(), r.nonZero(), r.sparsity(), r.units() + "/" + r.originalUnits(),
+                    r.macs() < 0 ? "?" : String.valueOf(r.macs()), r.status()));
         }
         return sb.toString();
     }

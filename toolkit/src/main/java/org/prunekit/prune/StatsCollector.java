@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -121,51 +120,32 @@ final class StatsCollector {
         return batches;
     }
 
-    /** For each prunable layer, the index of the block whose output is the layer's activation. */
-    static Map<Integer, Layer> activationTaps(Net net, List<Layer> layers) {
-        Map<Integer, Layer> taps = new HashMap<>();
-        List<Layer> all = net.layers();
-        for (Layer l : layers) {
-            int tap = l.index();
-            for (int j = l.index() + 1; j < all.size(); j++) {
-                Layer next = all.get(j);
-                if (next.isBatchNorm() || next.name().startsWith("relu")) {
-                    tap = j;
-                } else {
-                    break;
-                }
-            }
-            taps.put(tap, l);
-        }
-        return taps;
-    }
-
     private static void activations(Net net, List<Layer> layers, ImageSet data, int batchSize,
             Map<String, float[][]> acts, Map<String, float[]> zeros) {
-        Map<Integer, Layer> taps = activationTaps(net, layers);
+        Map<String, Layer> taps = new LinkedHashMap<>(); // activation layer -> producer
         int n = data.size();
         Map<String, long[]> zeroCounts = new HashMap<>();
         Map<String, Long> perUnitTotal = new HashMap<>();
         for (Layer l : layers) {
+            String tap = net.activationOf(l.name());
+            if (tap == null) {
+                continue; // inside a foreign block: no activations (criteria that need them say so)
+            }
+            taps.put(tap, l);
             int units = (int) l.weight().getArray().getShape().get(0);
             acts.put(l.name(), new float[n][units]);
             zeroCounts.put(l.name(), new long[units]);
             perUnitTotal.put(l.name(), 0L);
         }
         int[] order = ImageSet.inOrder(n);
-        List<Layer> all = net.layers();
-        for (int from = 0; from < n; from += batchSize) {
+        for (int from = 0; from < n && !taps.isEmpty(); from += batchSize) {
             int to = Math.min(n, from + batchSize);
             try (NDManager bm = net.manager().newSubManager()) {
-                NDList x = new NDList(data.batch(bm, order, from, to, net.inputShape()).get(0));
-                ParameterStore ps = new ParameterStore(bm, false);
-                for (int j = 0; j < all.size(); j++) {
-                    x = all.get(j).block().forward(ps, x, false);
-                    Layer tapped = taps.get(j);
-                    if (tapped == null) {
-                        continue;
-                    }
-                    NDArray a = x.singletonOrThrow();
+                NDArray x = data.batch(bm, order, from, to, net.inputShape()).get(0);
+                Map<String, NDArray> outputs = net.forwardWithActivations(x, taps.keySet());
+                for (Map.Entry<String, Layer> t : taps.entrySet()) {
+                    Layer tapped = t.getValue();
+                    NDArray a = outputs.get(t.getKey());
                     long units = a.getShape().get(1);
                     long positions = a.getShape().size() / (a.getShape().get(0) * units);
                     NDArray pooled = a.getShape().dimension() > 2
@@ -186,6 +166,9 @@ final class StatsCollector {
             }
         }
         for (Layer l : layers) {
+            if (!zeroCounts.containsKey(l.name())) {
+                continue;
+            }
             long[] c = zeroCounts.get(l.name());
             float[] f = new float[c.length];
             long total = perUnitTotal.get(l.name());

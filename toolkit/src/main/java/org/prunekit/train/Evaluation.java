@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.prunekit.data.ImageSet;
-import org.prunekit.model.Net;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -45,7 +44,7 @@ public final class Evaluation implements Tabular {
      * @param data the images
      * @return the evaluation
      */
-    public static Evaluation of(Net net, ImageSet data) {
+    public static Evaluation of(Trainable net, ImageSet data) {
         PruneKit.noGrad();
         if (net.numClasses() != data.numClasses()) {
             throw new IllegalArgumentException("Net " + net.name() + " has " + net.numClasses() + " outputs but "

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import org.prunekit.data.ImageSet;
-import org.prunekit.model.Net;
 
 /** Measured inference time of a net: the median of several timed passes after warm-up. */
 public final class Latency {
@@ -19,7 +18,7 @@ public final class Latency {
      * @param repetitions timed passes (after 3 warm-up passes)
      * @return the median milliseconds per pass
      */
-    public static double medianMillis(Net net, ImageSet images, int batchSize, int repetitions) {
+    public static double medianMillis(Trainable net, ImageSet images, int batchSize, int repetitions) {
         PruneKit.noGrad();
         int b = Math.min(batchSize, images.size());
         int[] order = ImageSet.inOrder(b);

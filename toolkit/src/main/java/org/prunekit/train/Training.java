@@ -15,12 +15,11 @@ import java.util.List;
 import java.util.Random;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.ImageSet;
-import org.prunekit.model.Layer;
-import org.prunekit.model.Net;
 
 /**
  * The training loop: mini-batch Adam on softmax cross-entropy, with pruning masks re-applied
- * after every optimizer step.
+ * after every optimizer step. Dropout layers draw from the engine's generator, seeded with the
+ * training seed, so a run repeats exactly.
  *
  * <p>The loop is written directly on DJL's NDArray API rather than DJL's {@code Trainer}: every
  * batch lives in its own {@link NDManager} that is closed right after the step (so native memory
@@ -41,8 +40,9 @@ public final class Training {
      * @param progress receives one report per epoch
      * @return the history, with the settings it was made with
      */
-    public static History fit(Net net, DataSplit data, TrainConfig config, Progress progress) {
+    public static History fit(Trainable net, DataSplit data, TrainConfig config, Progress progress) {
         PruneKit.noGrad();
+        PruneKit.seed(config.seed()); // dropout draws from the engine's generator: the same seed, the same masks
         List<EpochStats> epochs = new ArrayList<>();
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Loss loss = Loss.softmaxCrossEntropyLoss();
@@ -104,7 +104,7 @@ public final class Training {
     }
 
     /** The trainable weights of a net and, if asked for, their L1 penalty. */
-    private static List<NDArray> trainable(Net net) {
+    private static List<NDArray> trainable(Trainable net) {
         List<NDArray> out = new ArrayList<>();
         for (Pair<String, Parameter> p : net.block().getParameters()) {
             if (p.getValue().requiresGradient()) {
@@ -118,10 +118,10 @@ public final class Training {
      * λ·Σ|w| over the Linear/Conv weights, built in the batch's manager so that it is freed with
      * the batch (an op's result otherwise attaches to its first operand's manager: the net's).
      */
-    private static NDArray l1Penalty(Net net, float lambda, NDManager batchManager) {
+    private static NDArray l1Penalty(Trainable net, float lambda, NDManager batchManager) {
         NDArray sum = batchManager.zeros(new Shape());
-        for (Layer layer : net.prunableLayers()) {
-            NDArray abs = layer.weight().getArray().abs();
+        for (Parameter weight : net.prunableWeights()) {
+            NDArray abs = weight.getArray().abs();
             abs.attach(batchManager);
             sum = sum.add(abs.sum());
         }

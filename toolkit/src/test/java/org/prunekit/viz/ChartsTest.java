@@ -313,6 +313,27 @@ class ChartsTest {
         }
     }
 
+    @Test
+    void chartsAndReportsWorkOnResidualNetsAndEveryLayerKind() {
+        try (Net net = Models.resNet8()) {
+            SparsityReport before = SparsityReport.of(net);
+            org.prunekit.prune.Pruner.builder().setImportance(org.prunekit.prune.Importance.magnitudeL1())
+                    .setSparsity(0.5).optGranularity(org.prunekit.prune.Granularity.STRUCTURED).build().plan(net)
+                    .apply();
+            SparsityReport masked = SparsityReport.of(net);
+            assertChart(Charts.layerSparsity(before, masked));
+            BufferedImage mask = Charts.mask(net, "res2.conv2");
+            assertTrue(mask.getWidth() > 100);
+            assertChart(Charts.weightHistogram(net, "res2.sc_conv1", false));
+            net.removePrunedUnits();
+            SparsityReport shrunk = SparsityReport.of(net);
+            assertEquals("units removed", shrunk.row("res1.conv2").status());
+            assertEquals(net.prunableLayers().size(), shrunk.toTable().rowCount() - 1);
+            assertTrue(shrunk.toString().contains("res3.sc_conv1"), shrunk.toString());
+            assertTrue(net.channelGroups().toTable().rowCount() == 7);
+        }
+    }
+
     private static double last(XYSeries s) {
         double[] y = s.getYData();
         return y[y.length - 1];

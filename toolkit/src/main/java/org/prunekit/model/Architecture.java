@@ -1,0 +1,230 @@
+package org.prunekit.model;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A net's architecture as data: the input shape and the named layers in order, where a
+ * {@link LayerSpec.Residual residual block} holds two branches of named layers of its own. This is
+ * what {@link NetIO} stores beside the weights and checks on load, what {@link Net#copy()} and
+ * structured removal rebuild from, and what {@link Models#sequential(String, Shape)} builds.
+ *
+ * <p>Layers inside a residual block are known by their full names, the block's name and the
+ * local name joined by a dot: {@code res1.conv1}, {@code res1.bn2}, {@code res2.proj}.
+ *
+ * @param inputShape the shape of one input without the batch axis, e.g. {@code (1, 28, 28)}
+ * @param layers the top-level layers, in order
+ */
+public record Architecture(Shape inputShape, List<Entry> layers) {
+
+    /**
+     * One named layer.
+     *
+     * @param name its name (local to its residual block, if it is in one)
+     * @param spec what it is
+     */
+    public record Entry(String name, LayerSpec spec) {
+        /** Checks the name. */
+        public Entry {
+            Objects.requireNonNull(spec, "spec");
+            if (name == null || name.isBlank() || !name.equals(name.strip()) || name.contains(" ")) {
+                throw new IllegalArgumentException("A layer name must be a non-empty word without spaces, got '" + name
+                        + "'.");
+            }
+        }
+    }
+
+    /**
+     * A layer that computes something (not a residual block), with its full name.
+     *
+     * @param name the full name, e.g. {@code res1.conv2}
+     * @param spec what it is
+     */
+    public record Leaf(String name, LayerSpec spec) {}
+
+    /** Copies the layers and checks that every full name is unique. */
+    public Architecture {
+        Objects.requireNonNull(inputShape, "inputShape");
+        layers = List.copyOf(layers);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("An architecture needs at least one layer.");
+        }
+        checkNames(layers, "the net");
+        Set<String> seen = new HashSet<>();
+        for (Leaf l : leaves(layers, "")) {
+            if (!seen.add(l.name())) {
+                throw new IllegalArgumentException("Layer name '" + l.name() + "' is used twice; layer names must be"
+                        + " unique.");
+            }
+        }
+    }
+
+    /** @return every computing layer in execution order (a residual block's main branch, then its shortcut) */
+    public List<Leaf> leaves() {
+        return leaves(layers, "");
+    }
+
+    private static List<Leaf> leaves(List<Entry> entries, String prefix) {
+        List<Leaf> out = new ArrayList<>();
+        for (Entry e : entries) {
+            String full = prefix + e.name();
+            if (e.spec() instanceof LayerSpec.Residual r) {
+                out.addAll(leaves(r.main(), full + "."));
+                out.addAll(leaves(r.shortcut(), full + "."));
+            } else {
+                out.add(new Leaf(full, e.spec()));
+            }
+        }
+        return out;
+    }
+
+    static void checkNames(List<Entry> entries, String where) {
+        Set<String> names = new HashSet<>();
+        for (Entry e : entries) {
+            if (!names.add(e.name())) {
+                throw new IllegalArgumentException("Layer name '" + e.name() + "' is used twice in " + where
+                        + "; layer names must be unique.");
+            }
+        }
+    }
+
+    /**
+     * @param specs new specs of the leaves, in {@link #leaves()} order
+     * @return this architecture's tree with each leaf's spec replaced (names kept)
+     */
+    Architecture withLeafSpecs(List<LayerSpec> specs) {
+        int[] next = {0};
+        List<Entry> out = replace(layers, specs, next);
+        if (next[0] != specs.size()) {
+            throw new IllegalArgumentException(specs.size() + " specs for " + next[0] + " layers.");
+        }
+        return new Architecture(inputShape, out);
+    }
+
+    private static List<Entry> replace(List<Entry> entries, List<LayerSpec> specs, int[] next) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.spec() instanceof LayerSpec.Residual r) {
+                out.add(new Entry(e.name(), new LayerSpec.Residual(replace(r.main(), specs, next),
+                        replace(r.shortcut(), specs, next))));
+            } else {
+                out.add(new Entry(e.name(), specs.get(next[0]++)));
+            }
+        }
+        return out;
+    }
+
+    /** @return whether some layer is a {@link LayerSpec.Foreign} block that cannot be rebuilt */
+    public boolean hasForeignBlocks() {
+        return leaves().stream().anyMatch(l -> l.spec() instanceof LayerSpec.Foreign);
+    }
+
+    /**
+     * @return the architecture as text, one layer per line ({@code name spec}); a residual
+     *     block's branches follow it, indented by two spaces. {@link #parse(String)} reads it back.
+     */
+    public String encode() {
+        StringBuilder sb = new StringBuilder("input");
+        for (long d : inputShape.getShape()) {
+            sb.append(' ').append(d);
+        }
+        sb.append('\n');
+        encode(layers, "", sb);
+        return sb.toString();
+    }
+
+    private static void encode(List<Entry> entries, String indent, StringBuilder sb) {
+        for (Entry e : entries) {
+            sb.append(indent).append(e.name()).append(' ').append(e.spec().encode()).append('\n');
+            if (e.spec() instanceof LayerSpec.Residual r) {
+                encode(r.main(), indent + "  ", sb);
+                encode(r.shortcut(), indent + "  ", sb);
+            }
+        }
+    }
+
+    /**
+     * @param text what {@link #encode()} wrote
+     * @return the architecture
+     * @throws IllegalArgumentException if the text is not an architecture
+     */
+    public static Architecture parse(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(line);
+            }
+        }
+        if (lines.isEmpty() || !lines.get(0).startsWith("input")) {
+            throw new IllegalArgumentException("Not an architecture: it should start with 'input <dims>'.");
+        }
+        String[] dims = lines.get(0).strip().split("\\s+");
+        long[] shape = new long[dims.length - 1];
+        try {
+            for (int i = 1; i < dims.length; i++) {
+                shape[i - 1] = Long.parseLong(dims[i]);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Not an input shape: '" + lines.get(0) + "'.", e);
+        }
+        int[] pos = {1};
+        List<Entry> entries = parseEntries(lines, pos, -1);
+        if (pos[0] != lines.size()) {
+            throw new IllegalArgumentException("Unexpected line in architecture: '" + lines.get(pos[0]) + "'.");
+        }
+        return new Architecture(new Shape(shape), entries);
+    }
+
+    private static List<Entry> parseEntries(List<String> lines, int[] pos, int count) {
+        List<Entry> out = new ArrayList<>();
+        int indent = pos[0] < lines.size() ? indent(lines.get(pos[0])) : 0;
+        while (pos[0] < lines.size() && (count < 0 || out.size() < count)) {
+            String line = lines.get(pos[0]);
+            if (count < 0 && indent(line) != indent) {
+                throw new IllegalArgumentException("Unexpected indentation in architecture: '" + line + "'.");
+            }
+            String[] p = line.strip().split("\\s+", 2);
+            if (p.length < 2) {
+                throw new IllegalArgumentException("Not a layer: '" + line + "' (expected 'name spec').");
+            }
+            pos[0]++;
+            if (p[1].startsWith("residual")) {
+                String[] r = p[1].split("\\s+");
+                int main;
+                int shortcut;
+                try {
+                    main = Integer.parseInt(r[1]);
+                    shortcut = Integer.parseInt(r[2]);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("Not a residual block: '" + line + "'.", e);
+                }
+                List<Entry> m = parseEntries(lines, pos, main);
+                List<Entry> s = parseEntries(lines, pos, shortcut);
+                if (m.size() != main || s.size() != shortcut) {
+                    throw new IllegalArgumentException("Residual block '" + p[0] + "' is cut short.");
+                }
+                out.add(new Entry(p[0], new LayerSpec.Residual(m, s)));
+            } else {
+                out.add(new Entry(p[0], LayerSpec.parse(p[1])));
+            }
+        }
+        return out;
+    }
+
+    private static int indent(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    @Override
+    public String toString() {
+        return encode();
+    }
+}

@@ -1,0 +1,54 @@
+package org.prunekit.model;
+
+import java.util.List;
+
+/**
+ * Channels that must be removed together: the output channels (or units) of one or more
+ * producers that end up added to each other by residual connections, with the batch norms that
+ * scale them and the layers that read them. Removing channel {@code c} of a group removes row
+ * {@code c} of every producer, entry {@code c} of every batch norm and the inputs of every
+ * consumer that channel {@code c} feeds (Torch-Pruning's "group"). In a plain sequential net each
+ * hidden layer is a group of its own.
+ *
+ * @param name the group's name: its first producer's name
+ * @param channels how many channels (or units) it has now
+ * @param producers the dense and convolution layers whose outputs are these channels
+ * @param norms the batch norms applied to them
+ * @param consumers the dense and convolution layers that read them
+ * @param notPrunableBecause why the group cannot be removed structurally (the net's input or
+ *     output, a block PruneKit cannot slice), or null if it can
+ */
+public record ChannelGroup(String name, int channels, List<String> producers, List<String> norms,
+        List<String> consumers, String notPrunableBecause) {
+
+    /** Copies the lists. */
+    public ChannelGroup {
+        producers = List.copyOf(producers);
+        norms = List.copyOf(norms);
+        consumers = List.copyOf(consumers);
+    }
+
+    /** @return whether its channels can be removed structurally */
+    public boolean isPrunable() {
+        return notPrunableBecause == null;
+    }
+
+    /** @return whether a residual connection ties more than one producer together here */
+    public boolean isCoupled() {
+        return producers.size() > 1;
+    }
+
+    /** @return every layer the group touches: producers, norms, consumers */
+    public List<String> members() {
+        java.util.List<String> all = new java.util.ArrayList<>(producers);
+        all.addAll(norms);
+        all.addAll(consumers);
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + channels + " channels): producers " + producers + ", norms " + norms + ", consumers "
+                + consumers + (isPrunable() ? "" : "; not prunable: " + notPrunableBecause);
+    }
+}

@@ -1,0 +1,374 @@
+package org.prunekit.model;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Builds a net layer by layer, reading like the model it describes:
+ *
+ * <pre>{@code
+ * Net net = Models.sequential("MyCNN", new Shape(1, 28, 28))
+ *         .conv(16, 3).batchNorm().relu().maxPool(2)
+ *         .residual(16, 1)                          // two 3x3 convs + BN, identity shortcut, ReLU
+ *         .flatten().dense(64).relu().dropout(0.2)
+ *         .dense(10)
+ *         .build(42);
+ * }</pre>
+ *
+ * <p>Every layer gets a readable name: the one given with {@link #named(String)} right after it,
+ * or a generated one ({@code conv1}, {@code bn1}, {@code relu1}, {@code pool1}, {@code fc1},
+ * {@code drop1}, {@code res1}, {@code flatten}, ...). Layers inside a residual block are named
+ * within it ({@code res1.conv1}, {@code res1.bn2}, the shortcut's {@code res1.sc_conv1}).
+ * Shapes are checked as layers are added, so a mistake is reported at the layer that makes it.
+ *
+ * <p>Defaults follow PyTorch: convolutions have stride 1 and no padding unless given, dense and
+ * convolution layers have a bias, pooling windows move by their own size.
+ */
+public final class NetBuilder {
+
+    private final String netName;
+    private final Shape inputShape;
+    private final String generatedPrefix;
+    private final List<Architecture.Entry> entries = new ArrayList<>();
+    private final Map<String, Integer> counters = new HashMap<>();
+    private Shape current;
+
+    NetBuilder(String netName, Shape inputShape) {
+        this(netName, inputShape, "");
+        if (netName == null || netName.isBlank()) {
+            throw new IllegalArgumentException("A net needs a name, e.g. \"MyCNN\".");
+        }
+        for (long d : inputShape.getShape()) {
+            if (d < 1) {
+                throw new IllegalArgumentException("Input shape " + inputShape + " has an empty axis; give the shape of"
+                        + " one input, e.g. new Shape(1, 28, 28) for grey 28x28 images or new Shape(30) for 30 features.");
+            }
+        }
+        if (inputShape.dimension() != 1 && inputShape.dimension() != 3) {
+            throw new IllegalArgumentException("Input shape " + inputShape + ": PruneKit nets take vectors (features)"
+                    + " or images (channels, height, width), without the batch axis.");
+        }
+    }
+
+    private NetBuilder(String netName, Shape inputShape, String generatedPrefix) {
+        this.netName = netName;
+        this.inputShape = Objects.requireNonNull(inputShape, "inputShape");
+        this.generatedPrefix = generatedPrefix;
+        this.current = new Shape(1).addAll(inputShape);
+    }
+
+    /**
+     * A fully connected layer with a bias.
+     *
+     * @param units output units
+     * @return this builder
+     * @throws IllegalStateException if the input is not a vector (flatten first)
+     */
+    public NetBuilder dense(int units) {
+        return dense(units, true);
+    }
+
+    /**
+     * @param units output units
+     * @param bias whether the layer has a bias
+     * @return this builder
+     */
+    public NetBuilder dense(int units, boolean bias) {
+        if (current.dimension() != 2) {
+            throw new IllegalStateException("dense(" + units + ") after an output of shape " + current.slice(1)
+                    + ": a dense layer takes a vector. Add flatten() or globalAvgPool() before it.");
+        }
+        return add(new LayerSpec.Dense(units, bias));
+    }
+
+    /**
+     * A square convolution with stride 1, no padding and a bias.
+     *
+     * @param filters output channels
+     * @param kernel kernel side
+     * @return this builder
+     */
+    public NetBuilder conv(int filters, int kernel) {
+        return conv(filters, kernel, 1, 0);
+    }
+
+    /**
+     * @param filters output channels
+     * @param kernel kernel side
+     * @param stride stride
+     * @param padding zero padding on each side ({@code kernel / 2} keeps the size at stride 1)
+     * @return this builder
+     */
+    public NetBuilder conv(int filters, int kernel, int stride, int padding) {
+        return conv(filters, kernel, stride, padding, true);
+    }
+
+    /**
+     * @param filters output channels
+     * @param kernel kernel side
+     * @param stride stride
+     * @param padding zero padding on each side
+     * @param bias whether the layer has a bias (often not, when a batch norm follows)
+     * @return this builder
+     */
+    public NetBuilder conv(int filters, int kernel, int stride, int padding, boolean bias) {
+        if (current.dimension() != 4) {
+            throw new IllegalStateException("conv(" + filters + ", " + kernel + ") after an output of shape "
+                    + current.slice(1) + ": a convolution takes images (channels, height, width).");
+        }
+        return add(new LayerSpec.Conv(filters, kernel, stride, padding, bias));
+    }
+
+    /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */
+    public NetBuilder batchNorm() {
+        return add(new LayerSpec.Norm());
+    }
+
+    /** @return this builder with a ReLU */
+    public NetBuilder relu() {
+        return add(new LayerSpec.Relu());
+    }
+
+    /** @return this builder with a tanh */
+    public NetBuilder tanh() {
+        return add(new LayerSpec.Tanh());
+    }
+
+    /**
+     * @return this builder with a sigmoid (channels that pass through it cannot be removed
+     *     structurally: it maps zero to one half)
+     */
+    public NetBuilder sigmoid() {
+        return add(new LayerSpec.Sigmoid());
+    }
+
+    /** @return this builder with a GELU */
+    public NetBuilder gelu() {
+        return add(new LayerSpec.Gelu());
+    }
+
+    /**
+     * @param alpha the slope below zero, e.g. 0.01
+     * @return this builder with a leaky ReLU
+     */
+    public NetBuilder leakyRelu(float alpha) {
+        return add(new LayerSpec.LeakyRelu(alpha));
+    }
+
+    /**
+     * @param kernel window side (the stride is the same)
+     * @return this builder with max pooling
+     */
+    public NetBuilder maxPool(int kernel) {
+        return maxPool(kernel, kernel);
+    }
+
+    /**
+     * @param kernel window side
+     * @param stride stride
+     * @return this builder with max pooling
+     */
+    public NetBuilder maxPool(int kernel, int stride) {
+        requireImages("maxPool");
+        return add(new LayerSpec.MaxPool(kernel, stride, 0));
+    }
+
+    /**
+     * @param kernel window side (the stride is the same)
+     * @return this builder with average pooling
+     */
+    public NetBuilder avgPool(int kernel) {
+        return avgPool(kernel, kernel);
+    }
+
+    /**
+     * @param kernel window side
+     * @param stride stride
+     * @return this builder with average pooling
+     */
+    public NetBuilder avgPool(int kernel, int stride) {
+        requireImages("avgPool");
+        return add(new LayerSpec.AvgPool(kernel, stride, 0));
+    }
+
+    /** @return this builder with global average pooling: one mean per channel, a vector */
+    public NetBuilder globalAvgPool() {
+        requireImages("globalAvgPool");
+        return add(new LayerSpec.GlobalAvgPool());
+    }
+
+    /**
+     * @param rate the fraction of values dropped in training, in [0, 1); at evaluation the layer is the identity
+     * @return this builder with dropout
+     */
+    public NetBuilder dropout(double rate) {
+        return add(new LayerSpec.Dropout((float) rate));
+    }
+
+    /** @return this builder with a flatten (channels × height × width to one vector) */
+    public NetBuilder flatten() {
+        return add(new LayerSpec.Flatten());
+    }
+
+    /**
+     * A ResNet basic block followed by a ReLU: {@code relu(bn(conv(relu(bn(conv(x))))) + shortcut(x))}
+     * with 3x3 convolutions (padding 1, no bias; the first with the given stride). The shortcut is
+     * the identity if the block keeps the shape, else a 1x1 convolution with the stride and a batch
+     * norm (a projection).
+     *
+     * @param filters output channels
+     * @param stride stride of the first convolution (2 halves the size)
+     * @return this builder
+     */
+    public NetBuilder residual(int filters, int stride) {
+        requireImages("residual");
+        boolean identity = stride == 1 && current.get(1) == filters;
+        residual(m -> m.conv(filters, 3, stride, 1, false).batchNorm().relu().conv(filters, 3, 1, 1, false).batchNorm(),
+                identity ? null : s -> s.conv(filters, 1, stride, 0, false).batchNorm());
+        String blockName = entries.get(entries.size() - 1).name();
+        return add(new LayerSpec.Relu()).named(blockName + ".relu");
+    }
+
+    /**
+     * A residual block with an identity shortcut: {@code y = main(x) + x}.
+     *
+     * @param main builds the main branch, e.g. {@code m -> m.dense(64).batchNorm().relu().dense(64)}
+     * @return this builder
+     */
+    public NetBuilder residual(Consumer<NetBuilder> main) {
+        return residual(main, null);
+    }
+
+    /**
+     * A residual block: {@code y = main(x) + shortcut(x)}. Add the activation after it yourself.
+     *
+     * @param main builds the main branch
+     * @param shortcut builds the shortcut branch (null for the identity)
+     * @return this builder
+     * @throws IllegalArgumentException if the two branches give different shapes
+     */
+    public NetBuilder residual(Consumer<NetBuilder> main, Consumer<NetBuilder> shortcut) {
+        NetBuilder m = branch("");
+        main.accept(m);
+        if (m.entries.isEmpty()) {
+            throw new IllegalArgumentException("The residual block's main branch is empty; add layers to it.");
+        }
+        List<Architecture.Entry> s = List.of();
+        if (shortcut != null) {
+            NetBuilder sb = branch("sc_");
+            shortcut.accept(sb);
+            s = sb.entries;
+        }
+        return add(new LayerSpec.Residual(m.entries, s));
+    }
+
+    private NetBuilder branch(String prefix) {
+        NetBuilder b = new NetBuilder(netName, inputShape, prefix);
+        b.current = current;
+        return b;
+    }
+
+    /**
+     * Names the layer added last.
+     *
+     * @param name a name without spaces, unique in the net
+     * @return this builder
+     */
+    public NetBuilder named(String name) {
+        if (entries.isEmpty()) {
+            throw new IllegalStateException("named(\"" + name + "\") must follow a layer.");
+        }
+        for (Architecture.Entry e : entries) {
+            if (e.name().equals(name)) {
+                throw new IllegalArgumentException("Layer name '" + name + "' is already used; names must be unique.");
+            }
+        }
+        Architecture.Entry last = entries.remove(entries.size() - 1);
+        entries.add(new Architecture.Entry(name, last.spec()));
+        return this;
+    }
+
+    /**
+     * Adds a layer given as data.
+     *
+     * @param spec the layer
+     * @return this builder
+     * @throws IllegalArgumentException if the layer cannot take the current output (the message says why)
+     */
+    public NetBuilder add(LayerSpec spec) {
+        String name = generateName(spec);
+        Architecture.Entry entry = new Architecture.Entry(name, spec);
+        Shape out = Assembly.output(new Architecture(current.slice(1), List.of(entry)));
+        entries.add(entry);
+        current = out;
+        return this;
+    }
+
+    private String generateName(LayerSpec spec) {
+        String prefix = spec.namePrefix();
+        int n = counters.merge(prefix, 1, Integer::sum);
+        boolean single = spec instanceof LayerSpec.Flatten || spec instanceof LayerSpec.GlobalAvgPool;
+        String name = generatedPrefix + prefix + (single && n == 1 ? "" : String.valueOf(n));
+        while (taken(name)) {
+            n = counters.merge(prefix, 1, Integer::sum);
+            name = generatedPrefix + prefix + n;
+        }
+        return name;
+    }
+
+    private boolean taken(String name) {
+        return entries.stream().anyMatch(e -> e.name().equals(name));
+    }
+
+    private void requireImages(String what) {
+        if (current.dimension() != 4) {
+            throw new IllegalStateException(what + " after an output of shape " + current.slice(1)
+                    + ": it works on images (channels, height, width).");
+        }
+    }
+
+    /** @return the shape of one output of the layers so far (without the batch axis) */
+    public Shape outputShape() {
+        return current.slice(1);
+    }
+
+    /** @return the architecture so far, as data */
+    public Architecture architecture() {
+        return new Architecture(inputShape, entries);
+    }
+
+    /** @return the net, initialised with {@value Models#DEFAULT_SEED} */
+    public Net build() {
+        return build(Models.DEFAULT_SEED);
+    }
+
+    /**
+     * @param seed the initialisation seed
+     * @return the net, its weights initialised from the seed
+     * @throws IllegalStateException if the last layer does not give one value per class
+     */
+    public Net build(long seed) {
+        if (current.dimension() != 2) {
+            throw new IllegalStateException("The net ends in an output of shape " + current.slice(1) + "; a classifier"
+                    + " must end in one value per class: add flatten() or globalAvgPool() and dense(classes).");
+        }
+        if (!(entries.get(entries.size() - 1).spec() instanceof LayerSpec.Dense)) {
+            // allowed (e.g. a dropout after the output) but unusual; the last producer still gives the classes
+            boolean anyDense = architecture().leaves().stream().anyMatch(l -> l.spec() instanceof LayerSpec.Dense);
+            if (!anyDense) {
+                throw new IllegalStateException("The net has no dense layer; end it with dense(classes).");
+            }
+        }
+        return new Net(netName, architecture(), seed);
+    }
+
+    @Override
+    public String toString() {
+        return "NetBuilder " + netName + ": " + entries.size() + " layers so far, output " + outputShape();
+    }
+}

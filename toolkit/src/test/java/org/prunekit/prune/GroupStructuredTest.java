@@ -1,0 +1,237 @@
+package org.prunekit.prune;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.prunekit.data.DataSplit;
+import org.prunekit.data.Datasets;
+import org.prunekit.model.ChannelGroup;
+import org.prunekit.model.ChannelGroups;
+import org.prunekit.model.Layer;
+import org.prunekit.model.Models;
+import org.prunekit.model.Net;
+import org.prunekit.model.NetIO;
+import org.prunekit.train.Progress;
+import org.prunekit.train.TrainConfig;
+import org.prunekit.train.Training;
+
+/**
+ * Structured pruning by channel groups on every layer kind and on residual nets: masked and
+ * physically shrunk nets compute the same outputs, every member of a group shrinks together.
+ */
+class GroupStructuredTest {
+
+    private static final DataSplit DATA = Datasets.mnist().optLimit(500).optTestLimit(200).optBatchSize(50).build();
+
+    /** Architectures covering every layer kind the builder offers, residual forms, the catalogue and an import. */
+    static Map<String, Supplier<Net>> nets() {
+        Map<String, Supplier<Net>> n = new LinkedHashMap<>();
+        n.put("mlp: dense, batch norm, tanh, gelu, leaky relu, dropout", () -> Models.sequential("MLP", 784)
+                .dense(64).batchNorm().tanh().dropout(0.2).dense(32).gelu().dense(24).leakyRelu(0.05f).dense(10)
+                .build(3));
+        n.put("cnn: conv, batch norm, max and average pooling, flatten", () -> Models.sequential("CNN", 1, 28, 28)
+                .conv(8, 3, 1, 1).batchNorm().relu().maxPool(2).conv(12, 3).gelu().avgPool(2).flatten().dense(32)
+                .relu().dense(10).build(3));
+        n.put("cnn: strided conv, global average pooling", () -> Models.sequential("GAP", 1, 28, 28)
+                .conv(8, 5).relu().conv(16, 3, 2, 1).batchNorm().relu().globalAvgPool().dense(10).build(3));
+        n.put("residual: identity and projection shortcuts", () -> Models.sequential("Res", 1, 28, 28)
+                .conv(8, 3, 1, 1).batchNorm().relu().maxPool(2).residual(8, 1).residual(16, 2).globalAvgPool()
+                .dense(10).build(3));
+        n.put("residual: dense blocks, batch norm inside, dense shortcut", () -> Models.sequential("ResMLP", 784)
+                .dense(32).relu().residual(m -> m.dense(32).batchNorm().relu().dense(32)).relu()
+                .residual(m -> m.dense(16).relu(), s -> s.dense(16)).relu().dense(10).build(3));
+        n.put("catalogue: ResNet-8", Models::resNet8);
+        n.put("catalogue: LeNet-5", Models::lenet5);
+        n.put("catalogue: SmallCNN", Models::smallCnn);
+        n.put("catalogue: LeNet-300-100", Models::lenet300100);
+        n.put("import: DJL ResNetV1 (relu after the sum)", () -> Net.of(ResNetV1.builder()
+                .setImageShape(new Shape(1, 28, 28)).setNumLayers(8).setOutSize(10).build(), new Shape(1, 28, 28), 10));
+        return n;
+    }
+
+    static Stream<Arguments> cases() {
+        return nets().keySet().stream().flatMap(k -> Stream.of(Arguments.of(k, 0.3), Arguments.of(k, 0.6)));
+    }
+
+    private static float[] outputs(Net net) {
+        int[] order = java.util.stream.IntStream.range(0, 64).toArray();
+        try (NDManager m = net.manager().newSubManager()) {
+            NDList batch = DATA.test().batch(m, order, 0, 64, net.inputShape());
+            return net.forward(batch.get(0), false).toFloatArray();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} at {1}")
+    @MethodSource("cases")
+    void maskedAndShrunkNetsAgreeAndEveryGroupMemberShrinks(String name, double sparsity) throws Exception {
+        try (Net net = nets().get(name).get()) {
+            Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
+            ChannelGroups groups = net.channelGroups();
+            long before = net.parameterCount();
+            Importance criterion = sparsity < 0.5 ? Importance.magnitudeL1() : Importance.taylor();
+            PruningPlan plan = Pruner.builder().setImportance(criterion).setSparsity(sparsity)
+                    .optGranularity(Granularity.STRUCTURED).build().plan(net, DATA);
+            assertEquals(groups.prunable().size(), plan.layers().size(), "one plan row per prunable group");
+            plan.apply();
+            float[] masked = outputs(net);
+            Map<String, Integer> removed = net.removePrunedUnits();
+            assertArrayEquals(masked, outputs(net), 1e-5f, "masked and shrunk outputs differ");
+            assertTrue(net.parameterCount() < before, net.summary());
+            for (LayerPlan p : plan.layers()) {
+                ChannelGroup g = groups.named(p.layer());
+                assertEquals(Math.round(sparsity * g.channels()), p.prunedAfter(), p.layer());
+                int kept = g.channels() - p.prunedAfter();
+                for (String producer : g.producers()) {
+                    assertEquals(p.prunedAfter(), removed.get(producer), producer);
+                    assertEquals(kept, net.layer(producer).weight().getArray().getShape().get(0), producer);
+                }
+                for (String norm : g.norms()) {
+                    long features = net.layer(norm).parameter("gamma").getArray().size();
+                    assertEquals(0, features % kept, norm);
+                    assertTrue(features < g.channels() * (features / kept), norm);
+                }
+                for (String consumer : g.consumers()) {
+                    Shape in = net.inputShapeOf(consumer);
+                    assertTrue(in.get(1) % kept == 0 && in.get(1) < g.channels() * (in.get(1) / kept) + 1,
+                            consumer + " reads " + in);
+                }
+                assertEquals(kept, net.channelGroups().named(p.layer()).channels());
+            }
+            // the shrunk net copies, saves and loads exactly, and still trains
+            Path file = Files.createTempFile("prunekit-groups", ".pk");
+            try (Net copy = net.copy()) {
+                NetIO.save(net, file, NetIO.Format.SPARSE);
+                try (Net loaded = NetIO.load(file)) {
+                    assertArrayEquals(outputs(net), outputs(copy), 0f);
+                    assertArrayEquals(outputs(net), outputs(loaded), 0f);
+                    assertEquals(net.architecture(), loaded.architecture());
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+            float[] beforeTuning = outputs(net);
+            var tuned = Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
+            assertTrue(Double.isFinite(tuned.epochs().get(0).trainLoss()), "fine-tuning the shrunk net");
+            assertTrue(!java.util.Arrays.equals(beforeTuning, outputs(net)), "fine-tuning changed the shrunk net");
+        }
+    }
+
+    @Test
+    void anIdentityShortcutTiesTheStemToTheBlockAndSkipConnectionsChainGroups() {
+        try (Net net = Models.resNet8()) {
+            ChannelGroups g = net.channelGroups();
+            ChannelGroup stem = g.of("conv1");
+            assertEquals(List.of("conv1", "res1.conv2"), stem.producers());
+            assertEquals(List.of("bn1", "res1.bn2"), stem.norms());
+            assertEquals(List.of("res1.conv1", "res2.conv1", "res2.sc_conv1"), stem.consumers());
+            assertTrue(stem.isCoupled());
+            assertEquals(List.of("res2.conv2", "res2.sc_conv1"), g.of("res2.sc_conv1").producers());
+            assertEquals(List.of("res1.conv1"), g.of("res1.conv1").producers());
+            assertEquals(List.of("fc1"), g.of("res3.conv2").consumers());
+            assertTrue(!g.of("fc1").isPrunable() && g.of("fc1").notPrunableBecause().contains("output"));
+            assertEquals(6, g.prunable().size());
+        }
+        // two identity blocks in a row: one group through both
+        try (Net net = Models.sequential("Chain", 1, 28, 28).conv(8, 3, 1, 1).residual(8, 1).residual(8, 1)
+                .globalAvgPool().dense(10).build()) {
+            assertEquals(List.of("conv1", "res1.conv2", "res2.conv2"), net.channelGroups().of("conv1").producers());
+        }
+    }
+
+    @Test
+    void groupScoresAreTheMeanOfTheProducersScores() {
+        try (Net net = Models.resNet8()) {
+            Pruner pruner = Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5)
+                    .optGranularity(Granularity.STRUCTURED).build();
+            float[] group = pruner.scores(net, null).get("conv1");
+            float[] stem = l1PerUnit(net.layer("conv1"));
+            float[] block = l1PerUnit(net.layer("res1.conv2"));
+            for (int c = 0; c < group.length; c++) {
+                assertEquals((stem[c] + block[c]) / 2, group[c], 1e-5f);
+            }
+        }
+    }
+
+    private static float[] l1PerUnit(Layer l) {
+        float[] w = l.weight().getArray().toFloatArray();
+        int units = (int) l.weight().getArray().getShape().get(0);
+        float[] out = new float[units];
+        for (int i = 0; i < w.length; i++) {
+            out[i / (w.length / units)] += Math.abs(w[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void everyCriterionRanksTheGroupsOfAResidualNetGloballyAndLayerWise() {
+        try (Net net = Models.resNet8()) {
+            Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
+            for (Importance i : List.of(Importance.magnitudeL1(), Importance.magnitudeL2(), Importance.random(1),
+                    Importance.gradient(), Importance.gradientSquared(), Importance.taylor(),
+                    Importance.hessianDiagonal(), Importance.entropy(), Importance.apoz())) {
+                for (Scope scope : Scope.values()) {
+                    try (Net c = net.copy()) {
+                        PruningPlan plan = Pruner.builder().setImportance(i).setSparsity(0.4).optScope(scope)
+                                .optGranularity(Granularity.STRUCTURED).optSamples(100).build().plan(c, DATA);
+                        plan.apply();
+                        float[] masked = outputs(c);
+                        c.removePrunedUnits();
+                        assertArrayEquals(masked, outputs(c), 1e-5f, i.name() + " " + scope);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void unstructuredPruningReachesEveryWeightLayerOfEveryKind() {
+        for (Map.Entry<String, Supplier<Net>> e : nets().entrySet()) {
+            try (Net net = e.getValue().get()) {
+                SparsityReport r = Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.7)
+                        .optScope(Scope.GLOBAL).build().plan(net).apply();
+                assertEquals(0.7, r.sparsity(), 1e-3, e.getKey());
+                assertEquals(net.prunableLayers().size(), r.rows().size(), e.getKey());
+            }
+        }
+    }
+
+    @Test
+    void layersWhoseChannelsCannotBeRemovedSayWhy() {
+        try (Net net = Models.sequential("Sig", 784).dense(16).sigmoid().dense(16).relu().dense(10).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pruner.builder()
+                    .setImportance(Importance.magnitudeL1()).setSparsity(0.5).optGranularity(Granularity.STRUCTURED)
+                    .optLayers("fc1").build().plan(net));
+            assertTrue(e.getMessage().contains("sigmoid1"), e.getMessage());
+            // the other hidden layer still prunes by units
+            assertEquals(1, Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5)
+                    .optGranularity(Granularity.STRUCTURED).build().plan(net).layers().size());
+            IllegalArgumentException out = assertThrows(IllegalArgumentException.class, () -> Pruner.builder()
+                    .setImportance(Importance.magnitudeL1()).setSparsity(0.5).optGranularity(Granularity.STRUCTURED)
+                    .optLayers("fc3").build().plan(net));
+            assertTrue(out.getMessage().contains("output layer"), out.getMessage());
+        }
+        try (Net net = Models.resNet8()) {
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> Pruner.builder()
+                    .setImportance(Importance.magnitudeL1()).setSparsity(0.5).optGranularity(Granularity.STRUCTURED)
+                    .optLayers("conv1", "res1.conv2").build().plan(net));
+            assertTrue(twice.getMessage().contains("channel group"), twice.getMessage());
+        }
+    }
+}
