@@ -32,6 +32,7 @@ final class Graph {
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, String> taps = new LinkedHashMap<>();
+    private final Map<String, String> normAfter = new LinkedHashMap<>();
     private final List<Integer> parent = new ArrayList<>();
     private final List<Integer> channels = new ArrayList<>();
     private final List<String> blocked = new ArrayList<>();
@@ -123,6 +124,9 @@ final class Graph {
                         || spec instanceof LayerSpec.LeakyRelu || spec instanceof LayerSpec.Dropout;
                 if (tap && lastProducer != null) {
                     taps.put(lastProducer, name);
+                    if (spec instanceof LayerSpec.Norm) {
+                        normAfter.putIfAbsent(lastProducer, name);
+                    }
                 } else {
                     lastProducer = null;
                 }
@@ -211,6 +215,14 @@ final class Graph {
      */
     String tap(String producer) {
         return taps.getOrDefault(producer, producer);
+    }
+
+    /**
+     * @param producer a dense or convolution layer
+     * @return the batch norm among the layers that directly follow it (see {@link #tap}), or null
+     */
+    String normAfter(String producer) {
+        return normAfter.get(producer);
     }
 
     /**

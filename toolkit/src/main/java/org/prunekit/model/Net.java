@@ -361,6 +361,14 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
+     * @param producer a dense or convolution layer
+     * @return the batch norm that directly follows it (before its activation), or null if none does
+     */
+    public String normAfter(String producer) {
+        return graph.normAfter(layer(producer).name());
+    }
+
+    /**
      * Physically removes every channel (or unit) whose output is exactly zero wherever it is
      * read, from every member of its channel group at once: the producers' rows and biases, the
      * batch-norm entries, the consumers' inputs. The net gets smaller and faster and computes the

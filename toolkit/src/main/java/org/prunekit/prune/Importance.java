@@ -12,7 +12,7 @@ package org.prunekit.prune;
  *   <tr><td>{@link #random(long)}</td><td colspan="2">uniform random: the baseline every criterion must beat</td><td>no</td></tr>
  *   <tr><td>{@link #gradient()}</td><td>|ḡ|, mean gradient over the sample batches</td><td>Σ|ḡ|</td><td>yes</td></tr>
  *   <tr><td>{@link #gradientSquared()}</td><td>mean of (∂L/∂w)² over batches, the seeds' Σ(∂L/∂w)²</td><td>sum over the unit</td><td>yes</td></tr>
- *   <tr><td>{@link #taylor()}</td><td>|w·ḡ|, first-order Taylor estimate of the loss change</td><td>mean over batches of (Σ g·w)² (Molchanov et al. 2019)</td><td>yes</td></tr>
+ *   <tr><td>{@link #taylor()}</td><td>|w·ḡ|, first-order Taylor estimate of the loss change</td><td>mean over batches of (Σ g·w)² (Molchanov et al. 2019); behind a batch norm, of its (g·γ + g·β)²</td><td>yes</td></tr>
  *   <tr><td>{@link #hessianDiagonal()}</td><td>½·h·w², OBD saliency (LeCun et al. 1990) with h = the mean over
  *       sample batches of the squared batch gradient (∂L/∂w)², an empirical-Fisher estimate of the Hessian
  *       diagonal. Near a minimum it is about the per-image Fisher divided by the batch size, so the

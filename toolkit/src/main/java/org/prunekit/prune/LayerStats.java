@@ -15,8 +15,9 @@ import ai.djl.ndarray.types.Shape;
  * @param mask the current mask (1 kept, 0 pruned)
  * @param gradMean per weight, the mean over sample batches of ∂L/∂w (null without data)
  * @param gradSquaredMean per weight, the mean over sample batches of (∂L/∂w)² (null without data)
- * @param unitTaylor per unit, the mean over batches of (Σ g·w over the unit's weights and bias)²
- *     (Molchanov et al. 2019; null without data)
+ * @param unitTaylor per unit, the mean over batches of (Σ g·w over the unit's weights and bias)²,
+ *     or, when a batch norm directly follows the layer, of (g·γ + g·β) over the norm's scale and
+ *     shift (the gate after batch norm, Molchanov et al. 2019; null without data)
  * @param activations per sample and unit, the unit's output after its activation, averaged over
  *     positions for a convolution channel: {@code activations[sample][unit]} (null without data)
  * @param zeroFraction per unit, the fraction of its activation values (all samples and positions)

@@ -60,6 +60,7 @@ final class StatsCollector {
         Loss loss = Loss.softmaxCrossEntropyLoss();
         int[] order = ImageSet.inOrder(data.size());
         int batches = 0;
+        zeroAllGradients(net); // nothing stale in, and nothing left for the next optimizer step
         try (NDManager acc = net.manager().newSubManager()) {
             List<NDArray> sumG = new ArrayList<>();
             List<NDArray> sumG2 = new ArrayList<>();
@@ -91,11 +92,26 @@ final class StatsCollector {
                         NDArray g2 = g.square();
                         g2.attach(bm);
                         sumG2.get(i).addi(g2);
-                        // per unit: Σ g·w over the unit's weights (and its bias)
-                        NDArray gw = g.mul(w);
-                        gw.attach(bm);
-                        NDArray perUnit = gw.reshape(w.getShape().get(0), -1).sum(new int[] {1});
-                        if (l.bias() != null) {
+                        NDArray perUnit;
+                        String norm = net.normAfter(l.name());
+                        if (norm != null) {
+                            // per unit: the batch norm's g·γ + g·β, the gate after BN (Molchanov et al. 2019);
+                            // with a batch norm behind it, the loss hardly depends on the scale of the unit's weights
+                            Layer bn = net.layer(norm);
+                            NDArray gamma = bn.parameter("gamma").getArray();
+                            NDArray beta = bn.parameter("beta").getArray();
+                            NDArray gg = gamma.getGradient();
+                            NDArray gb = beta.getGradient();
+                            gg.attach(bm);
+                            gb.attach(bm);
+                            perUnit = gg.mul(gamma).add(gb.mul(beta));
+                        } else {
+                            // per unit: Σ g·w over the unit's weights (and its bias)
+                            NDArray gw = g.mul(w);
+                            gw.attach(bm);
+                            perUnit = gw.reshape(w.getShape().get(0), -1).sum(new int[] {1});
+                        }
+                        if (norm == null && l.bias() != null) {
                             NDArray b = l.bias().getArray();
                             NDArray gb = b.getGradient();
                             gb.attach(bm);
@@ -105,8 +121,8 @@ final class StatsCollector {
                             JniUtils.zeroGrad((PtNDArray) b);
                         }
                         sumTaylor.get(i).addi(perUnit.square());
-                        JniUtils.zeroGrad((PtNDArray) w);
                     }
+                    zeroAllGradients(net);
                 }
                 batches++;
             }
@@ -118,6 +134,15 @@ final class StatsCollector {
             }
         }
         return batches;
+    }
+
+    private static void zeroAllGradients(Net net) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : net.block().getParameters()) {
+            NDArray a = p.getValue().getArray();
+            if (a.hasGradient()) {
+                JniUtils.zeroGrad((PtNDArray) a);
+            }
+        }
     }
 
     private static void activations(Net net, List<Layer> layers, ImageSet data, int batchSize,

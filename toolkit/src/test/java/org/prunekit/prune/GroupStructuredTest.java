@@ -179,25 +179,41 @@ class GroupStructuredTest {
         return out;
     }
 
-    @Test
-    void everyCriterionRanksTheGroupsOfAResidualNetGloballyAndLayerWise() {
-        try (Net net = Models.resNet8()) {
+    static final List<Importance> CRITERIA = List.of(Importance.magnitudeL1(), Importance.magnitudeL2(),
+            Importance.random(1), Importance.gradient(), Importance.gradientSquared(), Importance.taylor(),
+            Importance.hessianDiagonal(), Importance.entropy(), Importance.apoz());
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("netNames")
+    void everyCriterionPrunesEveryKindPerWeightAndPerGroupGloballyAndLayerWise(String name) {
+        try (Net net = nets().get(name).get()) {
             Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-            for (Importance i : List.of(Importance.magnitudeL1(), Importance.magnitudeL2(), Importance.random(1),
-                    Importance.gradient(), Importance.gradientSquared(), Importance.taylor(),
-                    Importance.hessianDiagonal(), Importance.entropy(), Importance.apoz())) {
+            for (Importance i : CRITERIA) {
                 for (Scope scope : Scope.values()) {
                     try (Net c = net.copy()) {
-                        PruningPlan plan = Pruner.builder().setImportance(i).setSparsity(0.4).optScope(scope)
-                                .optGranularity(Granularity.STRUCTURED).optSamples(100).build().plan(c, DATA);
-                        plan.apply();
+                        SparsityReport r = Pruner.builder().setImportance(i).setSparsity(0.5).optScope(scope)
+                                .optSamples(64).build().plan(c, DATA).apply();
+                        assertEquals(0.5, r.sparsity(), 0.01, i.name() + " " + scope);
+                        if (scope == Scope.LAYER) {
+                            for (SparsityReport.Row row : r.rows()) {
+                                assertEquals(0.5, row.sparsity(), 0.01, i.name() + " " + row.layer());
+                            }
+                        }
+                    }
+                    try (Net c = net.copy()) {
+                        Pruner.builder().setImportance(i).setSparsity(0.4).optScope(scope)
+                                .optGranularity(Granularity.STRUCTURED).optSamples(64).build().plan(c, DATA).apply();
                         float[] masked = outputs(c);
-                        c.removePrunedUnits();
+                        assertTrue(!c.removePrunedUnits().isEmpty(), i.name() + " " + scope);
                         assertArrayEquals(masked, outputs(c), 1e-5f, i.name() + " " + scope);
                     }
                 }
             }
         }
+    }
+
+    static Stream<String> netNames() {
+        return nets().keySet().stream();
     }
 
     @Test
