@@ -453,6 +453,53 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
+     * The net's raw outputs on a whole set, in inference mode (batches of 500, each in its own
+     * native memory scope).
+     *
+     * @param data the examples
+     * @return {@code logits[i][k]}: the score of class {@code k} for example {@code i}
+     */
+    public float[][] logits(ImageSet data) {
+        PruneKit.noGrad();
+        int k = numClasses;
+        float[][] out = new float[data.size()][];
+        int[] order = ImageSet.inOrder(data.size());
+        for (int from = 0; from < order.length; from += 500) {
+            int to = Math.min(order.length, from + 500);
+            try (NDManager m = manager().newSubManager()) {
+                float[] flat = forward(data.batch(m, order, from, to, inputShape()).get(0), false).toFloatArray();
+                for (int i = from; i < to; i++) {
+                    out[i] = java.util.Arrays.copyOfRange(flat, (i - from) * k, (i - from + 1) * k);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param data the examples
+     * @return {@code p[i][k]}: the softmax probability of class {@code k} for example {@code i}
+     */
+    public float[][] probabilities(ImageSet data) {
+        float[][] z = logits(data);
+        for (float[] row : z) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : row) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) Math.exp(row[j] - max);
+                sum += row[j];
+            }
+            for (int j = 0; j < row.length; j++) {
+                row[j] /= (float) sum;
+            }
+        }
+        return z;
+    }
+
+    /**
      * Trains the net and prints one progress line per epoch.
      *
      * @param data the train/test split

@@ -135,6 +135,28 @@ class NetBuilderTest {
     }
 
     @Test
+    void logitsAndProbabilitiesCoverTheWholeSetAndAgreeWithTheEvaluation() {
+        DataSplit data = Datasets.mnist().optLimit(100).optTestLimit(1234).build();
+        try (Net net = Models.lenet5()) {
+            float[][] z = net.logits(data.test());
+            float[][] p = net.probabilities(data.test());
+            assertEquals(1234, z.length);
+            long correct = 0;
+            for (int i = 0; i < z.length; i++) {
+                double sum = 0;
+                int best = 0;
+                for (int k = 0; k < 10; k++) {
+                    sum += p[i][k];
+                    best = z[i][k] > z[i][best] ? k : best;
+                }
+                assertEquals(1.0, sum, 1e-5);
+                correct += best == data.test().label(i) ? 1 : 0;
+            }
+            assertEquals(net.accuracy(data.test()), correct / 1234.0, 1e-12);
+        }
+    }
+
+    @Test
     void theCatalogueIsBuiltWithTheBuilderAndKeepsItsNames() {
         try (Net lenet5 = Models.lenet5(); Net cnn = Models.smallCnn(); Net resnet = Models.resNet8()) {
             assertEquals(List.of("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1", "relu3", "fc2",
