@@ -50,13 +50,13 @@ final class CriteriaBenchmark {
 
     private static Result one(Peer peer, String title, DataSplit data, Supplier<Net> factory, int pretrain,
             String torchModel, String dir, int limit, int testLimit, PrintStream out) {
-        out.println("  " + title + ": training, then 6 criteria x 4 sparsities");
+        out.println("  " + title + ": training, then 8 criteria x 4 sparsities");
         Sweep sweep;
         try (Net net = factory.get()) {
             Training.fit(net, data, TrainConfig.epochs(pretrain), Progress.none());
             sweep = Sweep.builder()
-                    .setCriteria(Importance.magnitudeL1(), Importance.gradient(), Importance.taylor(),
-                            Importance.entropy(), Importance.apoz(), Importance.random(42))
+                    .setCriteria(Importance.magnitudeL1(), Importance.lamp(), Importance.gradient(), Importance.taylor(),
+                            Importance.fpgm(), Importance.entropy(), Importance.apoz(), Importance.random(42))
                     .setSparsities(SPARSITIES).optScope(Scope.GLOBAL).optFineTune(TrainConfig.epochs(1))
                     .optProgress(null).run(net, data);
         }

@@ -143,6 +143,93 @@ final class Criteria {
         }
     };
 
+    /**
+     * FPGM (He et al. 2019): a filter near the geometric median of its layer's filters is
+     * replaceable by the others. A unit's score is the sum of the Euclidean distances from its
+     * weight vector to every other unit's; the lowest go first. Each weight gets its unit's score.
+     */
+    static final Importance FPGM = new Named("fpgm", false) {
+        @Override
+        public float[] unitScores(LayerStats s) {
+            int units = s.units();
+            int per = s.perUnit();
+            float[] w = s.weight();
+            double[] total = new double[units];
+            for (int a = 0; a < units; a++) {
+                for (int b = a + 1; b < units; b++) {
+                    double d = 0;
+                    for (int j = 0; j < per; j++) {
+                        double diff = w[a * per + j] - w[b * per + j];
+                        d += diff * diff;
+                    }
+                    d = Math.sqrt(d);
+                    total[a] += d;
+                    total[b] += d;
+                }
+            }
+            float[] out = new float[units];
+            for (int u = 0; u < units; u++) {
+                out[u] = (float) total[u];
+            }
+            return out;
+        }
+
+        @Override
+        public float[] weightScores(LayerStats s) {
+            return s.broadcast(unitScores(s));
+        }
+    };
+
+    /**
+     * LAMP (Lee et al. 2021): layer-adaptive magnitude scores for one global ranking. Within a
+     * layer, with the squared magnitudes sorted ascending, a weight's score is its squared
+     * magnitude divided by the sum of the squared magnitudes of itself and every larger weight.
+     * The largest weight of every layer scores 1, so no layer is emptied, and the scores of
+     * different layers compare directly. Per unit the same is done with the units' Σw².
+     */
+    static final Importance LAMP = new Named("lamp", false) {
+        @Override
+        public float[] weightScores(LayerStats s) {
+            return lamp(weightSquares(s));
+        }
+
+        @Override
+        public float[] unitScores(LayerStats s) {
+            return lamp(s.sumPerUnit(weightSquares(s)));
+        }
+
+        @Override
+        public boolean comparableAcrossLayers() {
+            return true;
+        }
+    };
+
+    private static float[] weightSquares(LayerStats s) {
+        float[] sq = new float[s.weight().length];
+        for (int i = 0; i < sq.length; i++) {
+            sq[i] = s.weight()[i] * s.weight()[i];
+        }
+        return sq;
+    }
+
+    /** score(i) = v(i) / Σ of v over i and every value ranked above it (ascending order, ties by position). */
+    static float[] lamp(float[] values) {
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> values[a] != values[b] ? Float.compare(values[a], values[b])
+                : Integer.compare(a, b));
+        float[] out = new float[values.length];
+        double suffix = 0;
+        for (int r = order.length - 1; r >= 0; r--) {
+            int i = order[r];
+            suffix += values[i];
+            out[i] = suffix > 0 ? (float) (values[i] / suffix) : 0f;
+        }
+        return out;
+    }
+
     /** Uniform random scores, seeded per layer name so that layers differ but runs repeat. */
     static final class Random implements Importance {
         private final long seed;

@@ -19,6 +19,8 @@ package org.prunekit.prune;
  *       saliencies rank weights like OBD but are smaller than the loss increase they estimate.</td>
  *       <td>sum over the unit</td><td>yes</td></tr>
  *   <tr><td>{@link #entropy(int)}</td><td>the unit's score, for each of its weights</td><td>entropy of a histogram of the unit's (pooled) activations over the samples (Luo and Wu 2017); low entropy = little information</td><td>yes</td></tr>
+ *   <tr><td>{@link #fpgm()}</td><td>the unit's score, for each of its weights</td><td>Σ of the distances from the unit's weight vector to every other unit's: units near the geometric median are replaceable (He et al. 2019)</td><td>no</td></tr>
+ *   <tr><td>{@link #lamp()}</td><td>w² / Σ of the v² of the weights at least as large (Lee et al. 2021): comparable across layers for one global ranking</td><td>the same with each unit's Σw²</td><td>no</td></tr>
  *   <tr><td>{@link #apoz()}</td><td>the unit's score, for each of its weights</td><td>1 − APoZ, the average percentage of zero activations (Hu et al. 2016)</td><td>yes</td></tr>
  * </table>
  *
@@ -29,6 +31,14 @@ public interface Importance {
 
     /** @return a short name, e.g. {@code "taylor"} */
     String name();
+
+    /**
+     * @return whether scores of different layers compare directly in a global ranking; if not (the
+     *     default), a global per-unit ranking first divides each layer's unit scores by their mean
+     */
+    default boolean comparableAcrossLayers() {
+        return false;
+    }
 
     /** @return whether this criterion needs gradients and activations measured on data */
     default boolean needsData() {
@@ -99,6 +109,16 @@ public interface Importance {
      */
     static Importance entropy(int bins) {
         return new Criteria.Entropy(bins);
+    }
+
+    /** @return FPGM: Σ of the distances from a unit's weights to every other unit's of its layer (He et al. 2019) */
+    static Importance fpgm() {
+        return Criteria.FPGM;
+    }
+
+    /** @return LAMP: layer-adaptive magnitude scores for global pruning (Lee et al. 2021) */
+    static Importance lamp() {
+        return Criteria.LAMP;
     }
 
     /** @return 1 − average percentage of zero activations */

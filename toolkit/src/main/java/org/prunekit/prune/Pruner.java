@@ -351,7 +351,8 @@ public final class Pruner {
 
     /**
      * Ranks all layers together. Structured scores are first divided by their layer's mean, so
-     * that layers of different widths compete on equal terms. Layers that would fall below the
+     * that layers of different widths compete on equal terms (not for criteria whose scores are
+     * comparable across layers already, such as LAMP). Layers that would fall below the
      * minimum density are held at it and the rest share the remaining budget.
      */
     private Map<String, Integer> globalBudgets(Map<String, float[]> scores, Map<String, float[]> masks) {
@@ -359,7 +360,7 @@ public final class Pruner {
         long total = 0;
         for (Map.Entry<String, float[]> e : scores.entrySet()) {
             float[] s = e.getValue().clone();
-            if (granularity == Granularity.STRUCTURED) {
+            if (granularity == Granularity.STRUCTURED && !importance.comparableAcrossLayers()) {
                 double mean = Arrays.stream(toDouble(s)).map(Math::abs).average().orElse(1);
                 for (int i = 0; i < s.length; i++) {
                     s[i] = (float) (s[i] / (mean == 0 ? 1 : mean));

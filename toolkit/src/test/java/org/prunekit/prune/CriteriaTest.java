@@ -67,6 +67,29 @@ class CriteriaTest {
     }
 
     @Test
+    void fpgmScoresEachFilterByItsDistanceToTheOthers() {
+        // three filters of two weights: (0,0), (3,4), (0,1); distances 5, 1 and sqrt(18)
+        LayerStats s = new LayerStats("conv", new Shape(3, 2), new float[] {0, 0, 3, 4, 0, 1}, null,
+                new float[] {1, 1, 1, 1, 1, 1}, null, null, null, null, null, 0);
+        float[] u = Importance.fpgm().unitScores(s);
+        assertArrayEquals(new float[] {6f, (float) (5 + Math.sqrt(18)), (float) (1 + Math.sqrt(18))}, u, 1e-5f);
+        assertArrayEquals(new float[] {u[0], u[0], u[1], u[1], u[2], u[2]}, Importance.fpgm().weightScores(s));
+        assertEquals(false, Importance.fpgm().needsData());
+    }
+
+    @Test
+    void lampDividesEachSquaredWeightByTheSumOfTheLargerOnes() {
+        // W² = 1, 4, 0.25, 0, 9, 1; ascending (ties by position): w3, w2, w0, w5, w1, w4;
+        // sums from the top: 9, 13, 14, 15, 15.25, 15.25
+        assertArrayEquals(new float[] {1f / 15f, 4f / 13f, 0.25f / 15.25f, 0f, 1f, 1f / 14f},
+                Importance.lamp().weightScores(S), 1e-6f);
+        // per unit: Σw² = 5.25 and 10
+        assertArrayEquals(new float[] {5.25f / 15.25f, 1f}, Importance.lamp().unitScores(S), 1e-6f);
+        assertEquals(true, Importance.lamp().comparableAcrossLayers());
+        assertEquals(false, Importance.magnitudeL1().comparableAcrossLayers());
+    }
+
+    @Test
     void dataNeedsAreDeclared() {
         assertEquals(false, Importance.magnitudeL1().needsData());
         assertEquals(false, Importance.random(1).needsData());

@@ -181,7 +181,7 @@ class GroupStructuredTest {
 
     static final List<Importance> CRITERIA = List.of(Importance.magnitudeL1(), Importance.magnitudeL2(),
             Importance.random(1), Importance.gradient(), Importance.gradientSquared(), Importance.taylor(),
-            Importance.hessianDiagonal(), Importance.entropy(), Importance.apoz());
+            Importance.hessianDiagonal(), Importance.entropy(), Importance.apoz(), Importance.fpgm(), Importance.lamp());
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("netNames")
