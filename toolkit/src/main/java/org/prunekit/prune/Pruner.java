@@ -130,6 +130,17 @@ public final class Pruner {
                     + " activations and needs sample data: call plan(net, data) with a DataSplit or ImageSet.");
         }
         Ranking r = rank(net, importance.needsData() ? sampleData : null);
+        if (granularity.isNm()) {
+            List<LayerPlan> plans = new ArrayList<>();
+            for (Map.Entry<String, float[]> e : r.scores.entrySet()) {
+                String name = e.getKey();
+                float[] old = r.alreadyPruned.get(name);
+                float[] mask = NmPattern.mask(e.getValue(), old, net.layer(name).weight().getArray().getShape(),
+                        granularity.n(), granularity.m());
+                plans.add(new LayerPlan(name, granularity, mask.length, zeros(old), zeros(mask), mask, List.of(name)));
+            }
+            return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped);
+        }
         Map<String, Integer> prune = scope == Scope.LAYER ? layerBudgets(r.alreadyPruned) : globalBudgets(r.scores,
                 r.alreadyPruned);
         List<LayerPlan> plans = new ArrayList<>();
@@ -152,19 +163,31 @@ public final class Pruner {
             }
             plans.add(new LayerPlan(name, granularity, ranked.length, before, k, mask, r.members.get(name)));
         }
-        return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name());
+        return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped);
+    }
+
+    private static int zeros(float[] mask) {
+        int z = 0;
+        for (float v : mask) {
+            if (v == 0) {
+                z++;
+            }
+        }
+        return z;
     }
 
     /** What a plan ranks: per layer (unstructured) or per channel group (structured), scores and current masks. */
     private record Ranking(Map<String, float[]> scores, Map<String, float[]> alreadyPruned,
-            Map<String, List<String>> members) {}
+            Map<String, List<String>> members, Map<String, String> skipped) {}
 
     private Ranking rank(Net net, ImageSet sampleData) {
         Map<String, float[]> scores = new LinkedHashMap<>();
         Map<String, float[]> alreadyPruned = new LinkedHashMap<>();
         Map<String, List<String>> members = new LinkedHashMap<>();
-        if (granularity == Granularity.UNSTRUCTURED) {
-            Map<String, LayerStats> stats = StatsCollector.collect(net, targetLayers(net), sampleData, batchSize);
+        Map<String, String> skipped = new LinkedHashMap<>();
+        if (granularity != Granularity.STRUCTURED) {
+            Map<String, LayerStats> stats = StatsCollector.collect(net, nmCompatible(targetLayers(net), skipped),
+                    sampleData, batchSize);
             for (LayerStats s : stats.values()) {
                 checkFinite(s.layer(), "weights", s.weight());
                 float[] sc = importance.weightScores(s);
@@ -173,7 +196,7 @@ public final class Pruner {
                 alreadyPruned.put(s.layer(), s.mask());
                 members.put(s.layer(), List.of(s.layer()));
             }
-            return new Ranking(scores, alreadyPruned, members);
+            return new Ranking(scores, alreadyPruned, members, skipped);
         }
         List<ChannelGroup> groups = targetGroups(net);
         Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sampleData, batchSize);
@@ -195,7 +218,7 @@ public final class Pruner {
             alreadyPruned.put(g.name(), alive);
             members.put(g.name(), g.members());
         }
-        return new Ranking(scores, alreadyPruned, members);
+        return new Ranking(scores, alreadyPruned, members, skipped);
     }
 
     private void checkScores(LayerStats s, float[] sc, int expected) {
@@ -222,8 +245,8 @@ public final class Pruner {
         if (importance.needsData() && data == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
         }
-        List<Layer> targets = granularity == Granularity.UNSTRUCTURED ? targetLayers(net)
-                : producers(net, targetGroups(net));
+        List<Layer> targets = granularity != Granularity.STRUCTURED
+                ? nmCompatible(targetLayers(net), new LinkedHashMap<>()) : producers(net, targetGroups(net));
         return StatsCollector.collect(net, targets, importance.needsData() ? data.train().limit(samples, seed) : null,
                 batchSize);
     }
@@ -243,6 +266,36 @@ public final class Pruner {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
         }
         return rank(net, importance.needsData() ? data.train().limit(samples, seed) : null).scores;
+    }
+
+    /**
+     * For N:M: the layers whose input axis M divides; the others are left out (and noted) unless
+     * they were asked for by name, which is an error.
+     */
+    private List<Layer> nmCompatible(List<Layer> layers, Map<String, String> skipped) {
+        if (!granularity.isNm()) {
+            return layers;
+        }
+        List<Layer> out = new ArrayList<>();
+        for (Layer l : layers) {
+            long inputs = l.weight().getArray().getShape().get(1);
+            if (inputs % granularity.m() == 0) {
+                out.add(l);
+                continue;
+            }
+            String why = "its " + inputs + " input" + (inputs == 1 ? "" : "s") + " (" + (l.weight().getArray().getShape()
+                    .dimension() == 4 ? "channels" : "features") + ") are not a multiple of M = " + granularity.m();
+            if (this.layers != null) {
+                throw new IllegalArgumentException("Layer " + l.name() + " cannot be pruned " + granularity + ": " + why
+                        + ". Leave it out of optLayers, or choose an M that divides " + inputs + ".");
+            }
+            skipped.put(l.name(), why);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("No layer of the net can be pruned " + granularity + ": " + skipped
+                    + ".");
+        }
+        return out;
     }
 
     private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
@@ -476,7 +529,8 @@ public final class Pruner {
         }
 
         /**
-         * @param granularity weights (default) or whole units
+         * @param granularity weights (default), whole units, or an N:M pattern
+         *     ({@code Granularity.nm(2, 4)}, which fixes the sparsity: setSparsity may then be left out)
          * @return this builder
          */
         public Builder optGranularity(Granularity granularity) {
@@ -552,6 +606,19 @@ public final class Pruner {
         public Pruner build() {
             if (importance == null) {
                 throw new IllegalStateException("setImportance(...) is required, e.g. Importance.magnitudeL1().");
+            }
+            if (granularity.isNm()) {
+                if (Double.isNaN(sparsity)) {
+                    sparsity = granularity.nmSparsity();
+                } else if (Math.abs(sparsity - granularity.nmSparsity()) > 1e-9) {
+                    throw new IllegalStateException("An " + granularity + " pattern fixes the sparsity at "
+                            + granularity.nmSparsity() + ", but setSparsity(" + sparsity + ") asks for another; leave"
+                            + " setSparsity out (schedules with changing sparsity do not apply to N:M).");
+                }
+                if (scope == Scope.GLOBAL) {
+                    throw new IllegalStateException("An " + granularity + " pattern is the same in every layer: use"
+                            + " Scope.LAYER (the default).");
+                }
             }
             if (Double.isNaN(sparsity)) {
                 throw new IllegalStateException("setSparsity(...) is required, e.g. 0.9 for 90 % zeros.");

@@ -28,7 +28,10 @@ public final class PruningPlan implements Tabular {
     private final String sampleData;
     private boolean applied;
 
-    PruningPlan(Net net, Pruner pruner, List<LayerPlan> layers, String sampleData) {
+    private final java.util.Map<String, String> skipped;
+
+    PruningPlan(Net net, Pruner pruner, List<LayerPlan> layers, String sampleData, java.util.Map<String, String> skipped) {
+        this.skipped = java.util.Map.copyOf(skipped);
         this.net = net;
         this.pruner = pruner;
         this.layers = List.copyOf(layers);
@@ -38,6 +41,11 @@ public final class PruningPlan implements Tabular {
     /** @return the per-layer plans, in layer order */
     public List<LayerPlan> layers() {
         return layers;
+    }
+
+    /** @return layers the pruner left out, with the reason (N:M: layers whose inputs M does not divide) */
+    public java.util.Map<String, String> skipped() {
+        return skipped;
     }
 
     /** @return the pruner that made the plan */
@@ -156,6 +164,7 @@ public final class PruningPlan implements Tabular {
                     p.prunedAfter(), p.sparsityAfter(), structured ? "  " + String.join(", ", p.members()) : ""));
         }
         sb.append(String.format("%-" + w + "s %10s %11s %13s %15.4f%n", "total", "", "", "", sparsityAfter()));
+        skipped.forEach((layer, why) -> sb.append("skipped ").append(layer).append(": ").append(why).append('\n'));
         if (sparsityAfter() < pruner.sparsity() - 1e-3) {
             sb.append(String.format("note: target %.4f not reached, capped by the minimum density per layer%n",
                     pruner.sparsity()));

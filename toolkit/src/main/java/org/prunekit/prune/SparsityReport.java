@@ -39,21 +39,34 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
      * @param macs multiply-accumulates per image with the current (dense) shapes (-1 if unknown: a
      *     convolution inside a DJL block PruneKit cannot look into)
      * @param nonZeroMacs multiply-accumulates per image that involve a non-zero weight (-1 if unknown)
+     * @param pattern the strictest N:M pattern the weights satisfy ({@code 1:4}, {@code 2:4},
+     *     {@code 4:8}), or the empty string
      */
     public record Row(String layer, String kind, Shape shape, long weights, long nonZero, long units, long originalUnits,
-            long macs, long nonZeroMacs) {
+            long macs, long nonZeroMacs, String pattern) {
+
+        /** A row without an N:M pattern. */
+        public Row(String layer, String kind, Shape shape, long weights, long nonZero, long units, long originalUnits,
+                long macs, long nonZeroMacs) {
+            this(layer, kind, shape, weights, nonZero, units, originalUnits, macs, nonZeroMacs, "");
+        }
 
         /** @return the fraction of zero weights */
         public double sparsity() {
             return 1 - nonZero / (double) weights;
         }
 
-        /** @return dense, masked (no speed-up), units removed, or units removed + masked */
+        /**
+         * @return dense, masked (no speed-up), N:M sparse (sparse tensor cores), units removed, or
+         *     units removed + masked
+         */
         public String status() {
             boolean removed = units < originalUnits;
             boolean masked = nonZero < weights;
-            return removed ? (masked ? "units removed + masked" : "units removed")
-                    : masked ? "masked (no speed-up)" : "dense";
+            String how = pattern.isEmpty() ? "masked" : pattern + " sparse";
+            return removed ? (masked ? "units removed + " + how : "units removed")
+                    : masked ? (pattern.isEmpty() ? "masked (no speed-up)" : how + " (sparse tensor cores only)")
+                    : "dense";
         }
     }
 
@@ -72,11 +85,12 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
         for (Layer l : net.prunableLayers()) {
             NDArray w = l.weight().getArray();
             long nonZero = w.countNonzero().getLong();
+            String pattern = nonZero < w.size() ? NmPattern.detect(w.toFloatArray(), w.getShape()) : "";
             Shape out = outputs.get(l.index());
             long positions = out == null ? -1 : out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
             rows.add(new Row(l.name(), l.kind(), w.getShape(), w.size(), nonZero, w.getShape().get(0),
                     net.originalUnits(l.name()), positions < 0 ? -1 : w.size() * positions,
-                    positions < 0 ? -1 : nonZero * positions));
+                    positions < 0 ? -1 : nonZero * positions, pattern));
         }
         return new SparsityReport(net.name(), rows);
     }

@@ -541,8 +541,9 @@ public final class Charts {
         }
         String dims = shape.dimension() == 2 ? rows + " × " + cols
                 : rows + " × " + shape.get(1) + "·" + shape.get(2) + "·" + shape.get(3) + " = " + rows + " × " + cols;
+        String pattern = m == null ? "" : org.prunekit.prune.NmPattern.detect(mask, shape);
         return mask(mask, rows, cols, "Mask of " + layer + " in " + net.name() + " (" + dims + ")"
-                + (m == null ? ", no mask" : ""));
+                + (m == null ? ", no mask" : "") + (pattern.isEmpty() ? "" : ", " + pattern + " pattern"));
     }
 
     /**
