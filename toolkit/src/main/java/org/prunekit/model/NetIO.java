@@ -35,6 +35,9 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Two encodings of the weights:
  * <ul>
+ *   <li>{@link Format#QUANTIZED}: as sparse, with the Linear/Conv2d weights as b-bit codes and
+ *       one scale per unit — pruning, quantization and gzip together, as in Han et al.'s "deep
+ *       compression";</li>
  *   <li>{@link Format#DENSE}: every value as a 32-bit float;</li>
  *   <li>{@link Format#SPARSE}: per tensor a bitmap of the non-zero positions and only the
  *       non-zero values, gzipped. A 90 %-sparse LeNet-300-100 takes about an eighth of the dense
@@ -48,7 +51,14 @@ public final class NetIO {
         /** All values. */
         DENSE,
         /** Non-zero bitmap plus non-zero values, gzipped. */
-        SPARSE
+        SPARSE,
+        /**
+         * As {@link #SPARSE}, but the weights of Linear and Conv2d layers as b-bit integer codes
+         * with one float scale per output unit (symmetric per-channel quantization, see
+         * {@link Quantization}); biases and batch norms stay 32-bit. Written by
+         * {@link NetIO#saveQuantized(Net, Path, int)}; loads as the de-quantized values.
+         */
+        QUANTIZED
     }
 
     private static final String MAGIC = "PRUNEKIT-NET";
@@ -63,12 +73,19 @@ public final class NetIO {
      * @return the file's size in bytes
      */
     public static long save(Net net, Path file, Format format) {
+        if (format == Format.QUANTIZED) {
+            throw new IllegalArgumentException("Give the bits for a quantized file: NetIO.saveQuantized(net, file, 8).");
+        }
+        return write(net, file, format, 32);
+    }
+
+    private static long write(Net net, Path file, Format format, int bits) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            byte[] body = body(net, format);
+            byte[] body = body(net, format, bits);
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
                 out.writeUTF(MAGIC);
                 out.writeInt(VERSION);
@@ -92,6 +109,24 @@ public final class NetIO {
      */
     public static long save(Net net, Path file) {
         return save(net, file, Format.DENSE);
+    }
+
+    /**
+     * Saves with the Linear and Conv2d weights quantized to {@code bits} bits per weight
+     * (symmetric, one scale per output unit; zeros stay zero, so a pruned net keeps its
+     * sparsity and the file gets the sparse encoding's savings too). The net itself is not
+     * changed; to evaluate what the file holds, quantize the net first with
+     * {@link org.prunekit.compress.Quantizer} (which rounds the same way) or load the file.
+     *
+     * @param net the net
+     * @param file where to write (replaced)
+     * @param bits bits per weight, 2 to 16
+     * @return the file's size in bytes
+     * @throws IllegalArgumentException if {@code bits} is outside 2..16
+     */
+    public static long saveQuantized(Net net, Path file, int bits) {
+        Quantization.checkBits(bits);
+        return write(net, file, Format.QUANTIZED, bits);
     }
 
     /**
@@ -166,9 +201,11 @@ public final class NetIO {
         return out;
     }
 
-    private static byte[] body(Net net, Format format) throws IOException {
+    private static byte[] body(Net net, Format format, int bits) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        OutputStream sink = format == Format.SPARSE ? new GZIPOutputStream(bytes, 1 << 16) : bytes;
+        OutputStream sink = format != Format.DENSE ? new GZIPOutputStream(bytes, 1 << 16) : bytes;
+        java.util.Set<Parameter> quantized = format == Format.QUANTIZED ? java.util.Set.copyOf(net.prunableWeights())
+                : java.util.Set.of();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(sink, 1 << 16))) {
             out.writeUTF(net.name());
             writeShape(out, net.inputShape());
@@ -198,10 +235,17 @@ public final class NetIO {
                         writeBits(out, mask);
                     }
                 } else {
-                    writeBits(out, values);
-                    for (float v : values) {
-                        if (v != 0) {
-                            out.writeFloat(v);
+                    if (format == Format.QUANTIZED) {
+                        out.writeByte(quantized.contains(p) ? bits : 32);
+                    }
+                    if (quantized.contains(p)) {
+                        values = writeQuantized(out, values, (int) a.getShape().get(0), bits);
+                    } else {
+                        writeBits(out, values);
+                        for (float v : values) {
+                            if (v != 0) {
+                                out.writeFloat(v);
+                            }
                         }
                     }
                     // 0: no mask, 1: mask = non-zero pattern of the values, 2: mask stored
@@ -246,10 +290,23 @@ public final class NetIO {
                     mask = readBits(in, n);
                 }
             } else {
-                float[] support = readBits(in, n);
-                values = new float[n];
-                for (int i = 0; i < n; i++) {
-                    values[i] = support[i] != 0 ? in.readFloat() : 0f;
+                int bits = format == Format.QUANTIZED ? in.readUnsignedByte() : 32;
+                float[] support;
+                if (bits == 32) {
+                    support = readBits(in, n);
+                    values = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        values[i] = support[i] != 0 ? in.readFloat() : 0f;
+                    }
+                } else if (bits >= Quantization.MIN_BITS && bits <= Quantization.MAX_BITS) {
+                    values = readQuantized(in, n, (int) stored.get(0), bits);
+                    support = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        support[i] = values[i] != 0 ? 1f : 0f;
+                    }
+                } else {
+                    throw new IllegalArgumentException(file + ": parameter " + p.getName() + " has " + bits
+                            + " bits per value; the file is damaged.");
                 }
                 int maskKind = in.readByte();
                 if (maskKind == 1) {
@@ -319,7 +376,7 @@ public final class NetIO {
             if (c.getValue() != crc) {
                 throw new IllegalArgumentException(file + " is damaged or was modified: its checksum does not match.");
             }
-            if (format == Format.SPARSE) {
+            if (format != Format.DENSE) {
                 try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(body))) {
                     body = gz.readAllBytes();
                 }
@@ -375,6 +432,75 @@ public final class NetIO {
             v[i] = in.readFloat();
         }
         return v;
+    }
+
+    /**
+     * Per unit a float scale, then the non-zero bitmap of the codes, then the non-zero codes
+     * (offset by L to be non-negative) packed {@code bits} bits each.
+     *
+     * @return the values as the file holds them (de-quantized)
+     */
+    private static float[] writeQuantized(DataOutputStream out, float[] values, int units, int bits)
+            throws IOException {
+        float[] scales = Quantization.scales(values, units, bits);
+        int l = Quantization.levels(bits);
+        int per = values.length / units;
+        int[] codes = new int[values.length];
+        float[] back = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            codes[i] = Quantization.code(values[i], scales[i / per], l);
+            back[i] = Quantization.value(codes[i], scales[i / per]);
+        }
+        for (float sc : scales) {
+            out.writeFloat(sc);
+        }
+        writeBits(out, back);
+        long buffer = 0;
+        int filled = 0;
+        for (int c : codes) {
+            if (c == 0) {
+                continue;
+            }
+            buffer |= (long) (c + l) << filled;
+            filled += bits;
+            while (filled >= 8) {
+                out.writeByte((int) (buffer & 0xff));
+                buffer >>>= 8;
+                filled -= 8;
+            }
+        }
+        if (filled > 0) {
+            out.writeByte((int) (buffer & 0xff));
+        }
+        return back;
+    }
+
+    private static float[] readQuantized(DataInputStream in, int n, int units, int bits) throws IOException {
+        float[] scales = new float[units];
+        for (int u = 0; u < units; u++) {
+            scales[u] = in.readFloat();
+        }
+        float[] support = readBits(in, n);
+        int l = Quantization.levels(bits);
+        int per = n / units;
+        float[] values = new float[n];
+        long buffer = 0;
+        int filled = 0;
+        long mask = (1L << bits) - 1;
+        for (int i = 0; i < n; i++) {
+            if (support[i] == 0) {
+                continue;
+            }
+            while (filled < bits) {
+                buffer |= (long) in.readUnsignedByte() << filled;
+                filled += 8;
+            }
+            int code = (int) (buffer & mask) - l;
+            buffer >>>= bits;
+            filled -= bits;
+            values[i] = Quantization.value(code, scales[i / per]);
+        }
+        return values;
     }
 
     /** Writes a bit per value: 1 where it is non-zero. */
