@@ -1,7 +1,8 @@
 package org.prunekit.train;
 
 /**
- * How to train: epochs, Adam's learning rate, weight decay and the seed of the data order.
+ * How to train: epochs, Adam's learning rate, weight decay, the seed of the data order, and
+ * optionally distillation from a teacher.
  * Immutable; build with {@link #builder()} or the shortcut {@link #epochs(int)}.
  *
  * <pre>{@code
@@ -14,9 +15,41 @@ package org.prunekit.train;
  * @param l1 L1 penalty strength λ (loss + λ·Σ|w| over all Linear/Conv weights, 0 for none)
  * @param seed seed of the shuffling of the training data
  * @param schedule how the learning rate changes from epoch to epoch
+ * @param distillation soft targets from a teacher net mixed into the loss, or null for none
  */
 public record TrainConfig(int epochs, float learningRate, float weightDecay, float l1, long seed,
-        LearningRateSchedule schedule) {
+        LearningRateSchedule schedule, Distillation distillation) {
+
+    /**
+     * Knowledge distillation (Hinton et al. 2015): the loss becomes
+     * {@code (1 − α)·CE(y, z) + α·T²·KL(softmax(z_teacher / T) ‖ softmax(z / T))}, so the student
+     * (a pruned net, say) learns from the teacher's full output distribution, softened by the
+     * temperature, as well as from the labels. The T² keeps the soft term's gradients on the
+     * scale of the hard one's. The teacher runs in inference mode and is not changed.
+     *
+     * @param teacher the teacher (for example the dense net before pruning)
+     * @param temperature the softening temperature T, positive (2 to 8 is usual)
+     * @param alpha the weight of the soft term, in [0, 1] (0: labels only; 1: teacher only)
+     */
+    public record Distillation(Trainable teacher, float temperature, float alpha) {
+        /** Checks the settings. */
+        public Distillation {
+            java.util.Objects.requireNonNull(teacher, "teacher");
+            if (!(temperature > 0) || Float.isInfinite(temperature)) {
+                throw new IllegalArgumentException("The distillation temperature must be positive, got " + temperature
+                        + " (1 leaves the teacher's probabilities as they are, 4 softens them).");
+            }
+            if (!(alpha >= 0 && alpha <= 1)) {
+                throw new IllegalArgumentException("The distillation weight alpha must be in [0, 1], got " + alpha
+                        + ": it mixes the teacher's soft targets (alpha) with the labels (1 - alpha).");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "distillation from " + teacher.name() + " (T=" + temperature + ", alpha=" + alpha + ")";
+        }
+    }
 
     /** Checks the settings. */
     public TrainConfig {
@@ -33,6 +66,12 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
             throw new IllegalArgumentException("The L1 strength must be 0 or positive, got " + l1 + ".");
         }
         java.util.Objects.requireNonNull(schedule, "schedule");
+    }
+
+    /** The settings without distillation. */
+    public TrainConfig(int epochs, float learningRate, float weightDecay, float l1, long seed,
+            LearningRateSchedule schedule) {
+        this(epochs, learningRate, weightDecay, l1, seed, schedule, null);
     }
 
     /**
@@ -53,7 +92,7 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
      * @return these settings with another epoch count
      */
     public TrainConfig withEpochs(int moreEpochs) {
-        return new TrainConfig(moreEpochs, learningRate, weightDecay, l1, seed, schedule);
+        return new TrainConfig(moreEpochs, learningRate, weightDecay, l1, seed, schedule, distillation);
     }
 
     /**
@@ -61,14 +100,14 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
      * @return these settings with that seed
      */
     public TrainConfig withSeed(long newSeed) {
-        return new TrainConfig(epochs, learningRate, weightDecay, l1, newSeed, schedule);
+        return new TrainConfig(epochs, learningRate, weightDecay, l1, newSeed, schedule, distillation);
     }
 
     @Override
     public String toString() {
         return "epochs=" + epochs + ", Adam lr=" + learningRate + (weightDecay > 0 ? ", weightDecay=" + weightDecay : "")
                 + (l1 > 0 ? ", L1=" + l1 : "") + (schedule == LearningRateSchedule.CONSTANT ? "" : ", " + schedule)
-                + ", seed=" + seed;
+                + ", seed=" + seed + (distillation == null ? "" : ", " + distillation);
     }
 
     /** Builder of {@link TrainConfig}; every setting is optional. */
@@ -79,8 +118,24 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
         private float l1;
         private long seed = 42;
         private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
+        private Distillation distillation;
 
         Builder() {}
+
+        /**
+         * Trains with soft targets from a teacher as well as the labels (knowledge distillation,
+         * see {@link Distillation}); works in fine-tuning, iterative pruning and sweeps alike.
+         *
+         * @param teacher the teacher net, e.g. a copy of the dense net before pruning (same input
+         *     shape and classes as the net trained)
+         * @param temperature the softening temperature T, positive (e.g. 4)
+         * @param alpha the weight of the soft term, in [0, 1] (e.g. 0.7)
+         * @return this builder
+         */
+        public Builder optDistillation(Trainable teacher, float temperature, float alpha) {
+            this.distillation = new Distillation(teacher, temperature, alpha);
+            return this;
+        }
 
         /**
          * @param schedule how the learning rate changes across epochs (default constant)
@@ -138,7 +193,7 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
 
         /** @return the settings */
         public TrainConfig build() {
-            return new TrainConfig(epochs, learningRate, weightDecay, l1, seed, schedule);
+            return new TrainConfig(epochs, learningRate, weightDecay, l1, seed, schedule, distillation);
         }
     }
 }

@@ -43,6 +43,10 @@ public final class Training {
     public static History fit(Trainable net, DataSplit data, TrainConfig config, Progress progress) {
         PruneKit.noGrad();
         PruneKit.seed(config.seed()); // dropout draws from the engine's generator: the same seed, the same masks
+        TrainConfig.Distillation distill = config.distillation();
+        if (distill != null) {
+            checkTeacher(net, distill.teacher());
+        }
         List<EpochStats> epochs = new ArrayList<>();
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Loss loss = Loss.softmaxCrossEntropyLoss();
@@ -60,10 +64,14 @@ public final class Training {
                         NDList batch = train.batch(batchManager, order, from, to, net.inputShape());
                         NDArray x = batch.get(0);
                         NDArray y = batch.get(1);
+                        // the teacher's logits before recording starts: no graph, no gradients for the teacher
+                        NDArray teacherLogits = distill == null ? null : distill.teacher().forward(x, false);
                         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                             NDArray logits = net.forward(x, true);
                             NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
-                            NDArray objective = config.l1() > 0 ? l.add(l1Penalty(net, config.l1(), batchManager)) : l;
+                            NDArray objective = distill == null ? l : distilled(l, logits, teacherLogits, distill);
+                            objective = config.l1() > 0 ? objective.add(l1Penalty(net, config.l1(), batchManager))
+                                    : objective;
                             collector.backward(objective);
                             lossSum += l.getFloat() * (to - from);
                             correct += countCorrect(logits, labels(order, from, to, train));
@@ -81,6 +89,32 @@ public final class Training {
             }
         }
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);
+    }
+
+    /** (1 − α)·CE + α·T²·KL(teacher ‖ student) at temperature T, averaged over the batch. */
+    static NDArray distilled(NDArray hardLoss, NDArray logits, NDArray teacherLogits,
+            TrainConfig.Distillation d) {
+        float t = d.temperature();
+        NDArray logStudent = logits.div(t).logSoftmax(1);
+        NDArray logTeacher = teacherLogits.div(t).logSoftmax(1);
+        NDArray kl = logTeacher.exp().mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean();
+        return hardLoss.mul(1 - d.alpha()).add(kl.mul(d.alpha() * t * t));
+    }
+
+    private static void checkTeacher(Trainable net, Trainable teacher) {
+        if (teacher == net) {
+            throw new IllegalArgumentException("The teacher is the net being trained; distil from a copy made before"
+                    + " pruning (net.copy()).");
+        }
+        if (teacher.numClasses() != net.numClasses()) {
+            throw new IllegalArgumentException("Teacher " + teacher.name() + " has " + teacher.numClasses()
+                    + " classes but " + net.name() + " has " + net.numClasses() + "; they must give the same outputs.");
+        }
+        if (!teacher.inputShape().equals(net.inputShape())) {
+            throw new IllegalArgumentException("Teacher " + teacher.name() + " takes inputs of shape " + teacher
+                    .inputShape() + " but " + net.name() + " takes " + net.inputShape() + "; both must read the same"
+                    + " examples.");
+        }
     }
 
     private static int[] labels(int[] order, int from, int to, ImageSet data) {
