@@ -15,12 +15,12 @@ import org.prunekit.data.Datasets;
  * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria] [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression] [--epochs N] [--runs N]
  * </pre>
  */
 public final class Benchmarks {
 
-    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria");
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression");
 
     private Benchmarks() {}
 
@@ -68,6 +68,9 @@ public final class Benchmarks {
                 case "resnet" -> PruningBenchmark.resnet(Datasets.fashionMnist().optLimit(12_000).optTestLimit(2_000)
                         .build(), System.out);
                 case "masked" -> PruningBenchmark.maskedOverhead(mnist, System.out);
+                case "distill" -> CompressionBenchmark.distillation(mnist, Datasets.fashionMnist().optLimit(10_000)
+                        .optTestLimit(2_000).build(), System.out);
+                case "compression" -> CompressionBenchmark.deepCompression(mnist, System.out);
                 case "global" -> PruningBenchmark.globalMasks(peer, System.out);
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
                 case "criteria" -> {
