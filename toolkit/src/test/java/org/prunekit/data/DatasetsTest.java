@@ -168,11 +168,19 @@ class DatasetsTest {
         Files.write(tmp.resolve("t10k-labels-idx1-ubyte.gz"), IdxTest.idx(8, new int[] {0}, new byte[0]));
         assertTrue(assertThrows(DatasetException.class, () -> Datasets.mnist(tmp).build())
                 .getMessage().contains("is empty"));
-        // 32x32 images load, but a model built for 28x28 refuses them with a reason
+        // train 28x28 but test 32x32: refused when loading, naming both files
         copyMnist(tmp);
         Files.write(tmp.resolve("t10k-images-idx3-ubyte.gz"), IdxTest.idx(8, new int[] {2000, 32, 32},
                 new byte[2000 * 32 * 32]));
+        DatasetException mixed = assertThrows(DatasetException.class, () -> Datasets.mnist(tmp).build());
+        assertTrue(mixed.getMessage().contains("(1, 28, 28)") && mixed.getMessage().contains("(1, 32, 32)"),
+                mixed.getMessage());
+        assertTrue(mixed.getMessage().contains("t10k-images-idx3-ubyte.gz"), mixed.getMessage());
+        // 32x32 images load, but a model built for 28x28 refuses them with a reason
+        Files.write(tmp.resolve("train-images-idx3-ubyte.gz"), IdxTest.idx(8, new int[] {8000, 32, 32},
+                new byte[8000 * 32 * 32]));
         ImageSet test = Datasets.mnist(tmp).build().test();
+        assertEquals(new Shape(1, 32, 32), test.imageShape());
         try (NDManager m = NDManager.newBaseManager()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> test.batch(m, new int[] {0}, 0, 1, new Shape(784)));
