@@ -39,7 +39,7 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  *   <li>{@link #breastCancerTable()} / {@link #breastCancer()}: the Breast Cancer Wisconsin
  *       (Diagnostic) table, 569 rows of 30 numeric features and a diagnosis, from the Debian
  *       package {@code python3-sklearn} 1.2.1+dfsg-1, embedded in the jar
- *       (see {@code datasets/breast-cancer/README.md}).</li>
+ *       (see {@code datasets/README.md}).</li>
  * </ul>
  *
  * <p>Your own data:
@@ -211,7 +211,7 @@ public final class Datasets {
      * fine-needle aspirate of a breast mass) and the label column {@value #BREAST_CANCER_LABEL}
      * ({@code "benign"} 357 rows, {@code "malignant"} 212). From the Debian package
      * {@code python3-sklearn} 1.2.1+dfsg-1 (scikit-learn's copy of the UCI data set by Wolberg,
-     * Street and Mangasarian), embedded in the toolkit jar; see {@code datasets/breast-cancer/README.md}.
+     * Street and Mangasarian), embedded in the toolkit jar; see {@code datasets/README.md}.
      *
      * @return a new table named {@code "breast-cancer-wisconsin"} (change it freely)
      * @throws DatasetException if the embedded file is missing or damaged
