@@ -1,42 +1,163 @@
 package org.prunekit.train;
 
-import org.prunekit.PruneKit;
-import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import org.prunekit.PruneKit;
 import org.prunekit.data.ImageSet;
 
-/** Measured inference time of a net: the median of several timed passes after warm-up. */
+/**
+ * Measured inference time of a net on one batch: it warms up until the pass time is steady (the
+ * first passes through a new net or a new batch size are several times slower while memory is set
+ * up), then times a number of passes and reports their median and spread.
+ *
+ * <pre>{@code
+ * Latency.Result r = Latency.measure(net, data.test(), 1000);   // r.medianMillis(), r.minMillis(), r
+ * }</pre>
+ */
 public final class Latency {
 
+    /** Passes timed by {@link #measure(Trainable, ImageSet, int)}. */
+    public static final int DEFAULT_PASSES = 21;
+
+    private static final int WINDOW = 5;
+    private static final int MAX_WARMUP = 200;
+    private static final double STEADY = 0.05;
+    private static final long WARMUP_NANOS = 10_000_000_000L;
+
     private Latency() {}
+
+    /**
+     * One measurement.
+     *
+     * @param batchSize images per pass
+     * @param warmupPasses untimed passes run until the time per pass was steady
+     * @param millis every timed pass, in milliseconds, in the order measured
+     */
+    public record Result(int batchSize, int warmupPasses, double[] millis) {
+
+        /** @return the median pass, in milliseconds */
+        public double medianMillis() {
+            return quantile(0.5);
+        }
+
+        /** @return the fastest pass */
+        public double minMillis() {
+            return quantile(0);
+        }
+
+        /** @return the slowest pass */
+        public double maxMillis() {
+            return quantile(1);
+        }
+
+        /**
+         * @param q in [0, 1]
+         * @return that quantile of the timed passes (nearest rank)
+         */
+        public double quantile(double q) {
+            double[] s = millis.clone();
+            Arrays.sort(s);
+            return s[(int) Math.round(q * (s.length - 1))];
+        }
+
+        /** @return the spread, (75th − 25th percentile) / median */
+        public double relativeSpread() {
+            return (quantile(0.75) - quantile(0.25)) / medianMillis();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.3f ms per %d images (median of %d passes, min %.3f, max %.3f, after %d warm-up"
+                    + " passes)", medianMillis(), batchSize, millis.length, minMillis(), maxMillis(), warmupPasses);
+        }
+    }
 
     /**
      * @param net the net
      * @param images the first {@code batchSize} images are classified
      * @param batchSize images per pass
-     * @param repetitions timed passes (after 3 warm-up passes)
+     * @return the median, spread and every timed pass of {@value #DEFAULT_PASSES} passes after a steady warm-up
+     */
+    public static Result measure(Trainable net, ImageSet images, int batchSize) {
+        return measure(net, images, batchSize, DEFAULT_PASSES);
+    }
+
+    /**
+     * @param net the net
+     * @param images the first {@code batchSize} images are classified
+     * @param batchSize images per pass
+     * @param passes timed passes (at least 1)
+     * @return the measurement
+     */
+    public static Result measure(Trainable net, ImageSet images, int batchSize, int passes) {
+        PruneKit.noGrad();
+        if (passes < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("Give at least one pass of at least one image, got " + passes
+                    + " passes of " + batchSize + ".");
+        }
+        int b = Math.min(batchSize, images.size());
+        int[] order = ImageSet.inOrder(b);
+        try (NDManager m = net.manager().newSubManager()) {
+            NDArray x = images.batch(m, order, 0, b, net.inputShape()).get(0);
+            int warm = warmUp(net, m, x);
+            double[] times = new double[passes];
+            for (int r = 0; r < passes; r++) {
+                times[r] = pass(net, m, x);
+            }
+            return new Result(b, warm, times);
+        }
+    }
+
+    /**
+     * @param net the net
+     * @param images the first {@code batchSize} images are classified
+     * @param batchSize images per pass
+     * @param repetitions timed passes (after a warm-up until steady)
      * @return the median milliseconds per pass
      */
     public static double medianMillis(Trainable net, ImageSet images, int batchSize, int repetitions) {
-        PruneKit.noGrad();
-        int b = Math.min(batchSize, images.size());
-        int[] order = ImageSet.inOrder(b);
-        double[] times = new double[repetitions];
-        try (NDManager m = net.manager().newSubManager()) {
-            NDList batch = images.batch(m, order, 0, b, net.inputShape());
-            for (int r = -3; r < repetitions; r++) {
-                try (NDManager pass = m.newSubManager()) {
-                    long start = System.nanoTime();
-                    net.forward(batch.get(0), false).attach(pass);
-                    long end = System.nanoTime();
-                    if (r >= 0) {
-                        times[r] = (end - start) / 1e6;
-                    }
+        return measure(net, images, batchSize, repetitions).medianMillis();
+    }
+
+    /** Runs passes until the median of the last five is within 5 % of the five before (or 200 passes, 10 s). */
+    private static int warmUp(Trainable net, NDManager m, NDArray x) {
+        double[] recent = new double[2 * WINDOW];
+        long start = System.nanoTime();
+        int n = 0;
+        while (n < MAX_WARMUP && System.nanoTime() - start < WARMUP_NANOS) {
+            recent[n % recent.length] = pass(net, m, x);
+            n++;
+            if (n >= recent.length) {
+                double[] older = new double[WINDOW];
+                double[] newer = new double[WINDOW];
+                for (int i = 0; i < WINDOW; i++) {
+                    older[i] = recent[(n - 2 * WINDOW + i) % recent.length];
+                    newer[i] = recent[(n - WINDOW + i) % recent.length];
+                }
+                double a = median(older);
+                double c = median(newer);
+                if (Math.abs(a - c) <= STEADY * Math.max(a, c)) {
+                    break;
                 }
             }
         }
-        Arrays.sort(times);
-        return times[repetitions / 2];
+        return n;
+    }
+
+    private static double pass(Trainable net, NDManager m, NDArray x) {
+        try (NDManager pass = m.newSubManager()) {
+            long start = System.nanoTime();
+            NDArray y = net.forward(x, false);
+            y.attach(pass);
+            y.toFloatArray(); // the result is really computed (and copied out, as a caller would)
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 }
