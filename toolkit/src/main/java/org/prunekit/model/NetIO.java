@@ -56,10 +56,15 @@ public final class NetIO {
          * As {@link #SPARSE}, but the weights of Linear and Conv2d layers as b-bit integer codes
          * with one float scale per output unit (symmetric per-channel quantization, see
          * {@link Quantization}); biases and batch norms stay 32-bit. Written by
-         * {@link NetIO#saveQuantized(Net, Path, int)}; loads as the de-quantized values.
+         * {@link NetIO#saveQuantized(Net, Path, int)} (or by {@code save} with {@value NetIO#DEFAULT_BITS}
+         * bits); loads as the de-quantized values. Lossy, unless the net was quantized with the
+         * same bits first ({@link org.prunekit.compress.Quantizer}).
          */
         QUANTIZED
     }
+
+    /** Bits per weight of {@link Format#QUANTIZED} when {@link #save(Net, Path, Format)} is given no other. */
+    public static final int DEFAULT_BITS = 8;
 
     private static final String MAGIC = "PRUNEKIT-NET";
     private static final int VERSION = 2; // 2: architecture as a tree (residual blocks); 1: a flat layer list
@@ -69,14 +74,11 @@ public final class NetIO {
     /**
      * @param net the net
      * @param file where to write (replaced)
-     * @param format dense or sparse
+     * @param format dense, sparse, or quantized ({@value #DEFAULT_BITS} bits; see {@link #saveQuantized})
      * @return the file's size in bytes
      */
     public static long save(Net net, Path file, Format format) {
-        if (format == Format.QUANTIZED) {
-            throw new IllegalArgumentException("Give the bits for a quantized file: NetIO.saveQuantized(net, file, 8).");
-        }
-        return write(net, file, format, 32);
+        return write(net, file, format, format == Format.QUANTIZED ? DEFAULT_BITS : 32);
     }
 
     private static long write(Net net, Path file, Format format, int bits) {

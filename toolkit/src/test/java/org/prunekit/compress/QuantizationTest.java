@@ -113,14 +113,16 @@ class QuantizationTest {
     }
 
     @Test
-    void badBitWidthsAreRefused(@TempDir Path dir) {
+    void badBitWidthsAreRefused(@TempDir Path dir) throws Exception {
         IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> Quantizer.perChannel(1));
         assertTrue(one.getMessage().contains("2 to 16"), one.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Quantizer.perChannel(17));
         try (Net net = Models.mlp(8)) {
             assertThrows(IllegalArgumentException.class, () -> NetIO.saveQuantized(net, dir.resolve("x.pk"), 0));
-            assertThrows(IllegalArgumentException.class, () -> NetIO.save(net, dir.resolve("x.pk"),
-                    NetIO.Format.QUANTIZED));
+            // save(..., QUANTIZED) means 8 bits
+            NetIO.save(net, dir.resolve("q.pk"), NetIO.Format.QUANTIZED);
+            NetIO.saveQuantized(net, dir.resolve("q8.pk"), 8);
+            assertEquals(java.nio.file.Files.size(dir.resolve("q8.pk")), java.nio.file.Files.size(dir.resolve("q.pk")));
         }
         assertThrows(IllegalArgumentException.class, () -> DeepCompression.builder().setBits(8, 20));
         assertThrows(IllegalArgumentException.class, () -> DeepCompression.builder().setSparsities(1.0));

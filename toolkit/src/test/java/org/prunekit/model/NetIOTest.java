@@ -48,7 +48,7 @@ class NetIOTest {
     void maskedNetRoundTripsInBothFormats(@TempDir Path tmp) {
         try (Net net = prunedLenet300(0.9)) {
             float[] expected = outputs(net);
-            for (NetIO.Format f : new NetIO.Format[] {NetIO.Format.DENSE, NetIO.Format.SPARSE}) { // QUANTIZED: QuantizationTest
+            for (NetIO.Format f : new NetIO.Format[] {NetIO.Format.DENSE, NetIO.Format.SPARSE}) { // lossless ones
                 Path file = tmp.resolve("net-" + f + ".pk");
                 NetIO.save(net, file, f);
                 try (Net back = NetIO.load(file)) {
