@@ -478,6 +478,32 @@ public final class Net implements Trainable, AutoCloseable {
 
     /**
      * @param data the examples
+     * @return the mean softmax cross-entropy of the net on them, in inference mode (the loss
+     *     training minimises, and whose change the data-driven criteria try to predict)
+     */
+    public double loss(ImageSet data) {
+        if (data.numClasses() != numClasses) {
+            throw new IllegalArgumentException("Net " + name + " has " + numClasses + " outputs but " + data.name()
+                    + " has " + data.numClasses() + " classes.");
+        }
+        double sum = 0;
+        float[][] z = logits(data);
+        for (int i = 0; i < z.length; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : z[i]) {
+                max = Math.max(max, v);
+            }
+            double norm = 0;
+            for (float v : z[i]) {
+                norm += Math.exp(v - max);
+            }
+            sum += Math.log(norm) + max - z[i][data.label(i)];
+        }
+        return sum / z.length;
+    }
+
+    /**
+     * @param data the examples
      * @return {@code p[i][k]}: the softmax probability of class {@code k} for example {@code i}
      */
     public float[][] probabilities(ImageSet data) {

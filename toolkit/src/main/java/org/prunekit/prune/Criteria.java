@@ -230,6 +230,114 @@ final class Criteria {
         return out;
     }
 
+    /** Scores given from outside, per weight or per unit of each layer. */
+    static final class Fixed extends Named {
+        private final java.util.Map<String, float[]> scores;
+
+        Fixed(String name, java.util.Map<String, float[]> scores) {
+            super(checkName(name), false);
+            java.util.Map<String, float[]> copy = new java.util.LinkedHashMap<>();
+            scores.forEach((k, v) -> copy.put(k, v.clone()));
+            this.scores = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        private float[] of(LayerStats s) {
+            float[] v = scores.get(s.layer());
+            if (v == null) {
+                throw new IllegalArgumentException("Criterion '" + name() + "' has no scores for layer " + s.layer()
+                        + "; it has scores for " + scores.keySet() + ". Give them all, or restrict the pruner with"
+                        + " optLayers(...).");
+            }
+            if (v.length != s.weight().length && v.length != s.units()) {
+                throw new IllegalArgumentException("Criterion '" + name() + "' has " + v.length + " scores for layer "
+                        + s.layer() + ", which has " + s.weight().length + " weights and " + s.units() + " units.");
+            }
+            return v;
+        }
+
+        @Override
+        public float[] weightScores(LayerStats s) {
+            float[] v = of(s);
+            return v.length == s.weight().length ? v.clone() : s.broadcast(v);
+        }
+
+        @Override
+        public float[] unitScores(LayerStats s) {
+            float[] v = of(s);
+            return v.length == s.units() && v.length != s.weight().length ? v.clone() : s.sumPerUnit(v);
+        }
+    }
+
+    private static String checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("A criterion needs a name, e.g. \"my scores\".");
+        }
+        return name;
+    }
+
+    /** The same criterion under another name. */
+    static Importance rename(Importance of, String newName) {
+        return new Wrapped(of, checkName(newName), false);
+    }
+
+    /** The same criterion with every score negated. */
+    static Importance negate(Importance of) {
+        return new Wrapped(of, "negated " + of.name(), true);
+    }
+
+    private static final class Wrapped implements Importance {
+        private final Importance inner;
+        private final String name;
+        private final boolean negate;
+
+        Wrapped(Importance inner, String name, boolean negate) {
+            this.inner = java.util.Objects.requireNonNull(inner, "criterion");
+            this.name = name;
+            this.negate = negate;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean needsData() {
+            return inner.needsData();
+        }
+
+        @Override
+        public boolean comparableAcrossLayers() {
+            return inner.comparableAcrossLayers();
+        }
+
+        @Override
+        public float[] weightScores(LayerStats s) {
+            return sign(inner.weightScores(s));
+        }
+
+        @Override
+        public float[] unitScores(LayerStats s) {
+            return sign(inner.unitScores(s));
+        }
+
+        private float[] sign(float[] v) {
+            if (!negate) {
+                return v;
+            }
+            float[] out = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = -v[i];
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     /** Uniform random scores, seeded per layer name so that layers differ but runs repeat. */
     static final class Random implements Importance {
         private final long seed;

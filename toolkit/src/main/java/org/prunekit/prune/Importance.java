@@ -116,6 +116,35 @@ public interface Importance {
         return Criteria.FPGM;
     }
 
+    /**
+     * Scores computed elsewhere — by hand in a notebook, by another tool, or from a paper — used
+     * like any criterion. Per layer, give one score per weight (per-unit scores are then their
+     * sums over each unit) or one per unit (each weight then gets its unit's score).
+     *
+     * @param name the criterion's name, e.g. {@code "obd, exact Hessian"}
+     * @param scores layer name → scores (a copy is kept)
+     * @return the criterion (needs no data)
+     */
+    static Importance fixed(String name, java.util.Map<String, float[]> scores) {
+        return new Criteria.Fixed(name, scores);
+    }
+
+    /**
+     * @param newName another name (for tables and charts)
+     * @return this criterion under that name
+     */
+    default Importance named(String newName) {
+        return Criteria.rename(this, newName);
+    }
+
+    /**
+     * @return this criterion with every score negated: the most important go first. A sanity
+     *     check that a criterion ranks anything at all (its negation should do far worse).
+     */
+    default Importance negated() {
+        return Criteria.negate(this);
+    }
+
     /** @return LAMP: layer-adaptive magnitude scores for global pruning (Lee et al. 2021) */
     static Importance lamp() {
         return Criteria.LAMP;

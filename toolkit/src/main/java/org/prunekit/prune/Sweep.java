@@ -46,16 +46,26 @@ public record Sweep(String net, String data, String settings, Granularity granul
     }
 
     /**
-     * A sweep over weights (unstructured).
+     * Two sweeps of the same net, data and granularity as one (for one table or chart), with the
+     * points of both.
      *
-     * @param net the net's name
-     * @param data the data's name
-     * @param settings how each point was made
-     * @param baseline the dense accuracy
-     * @param points one per criterion and sparsity
+     * @param other another sweep
+     * @return the combined sweep, whose settings name both
+     * @throws IllegalArgumentException if the sweeps prune at different granularities or different nets
      */
-    public Sweep(String net, String data, String settings, double baseline, List<Point> points) {
-        this(net, data, settings, Granularity.UNSTRUCTURED, baseline, points);
+    public Sweep merge(Sweep other) {
+        if (!granularity.equals(other.granularity)) {
+            throw new IllegalArgumentException("Cannot merge a " + granularity + " sweep with a " + other.granularity
+                    + " one: their sparsities count different things.");
+        }
+        if (!net.equals(other.net) || Math.abs(baseline - other.baseline) > 1e-12) {
+            throw new IllegalArgumentException("Cannot merge sweeps of different nets (" + net + ", baseline " + baseline
+                    + " vs " + other.net + ", baseline " + other.baseline + ").");
+        }
+        List<Point> all = new java.util.ArrayList<>(points);
+        all.addAll(other.points);
+        String s = settings.equals(other.settings) ? settings : settings + " | " + other.settings;
+        return new Sweep(net, data, s, granularity, baseline, all);
     }
 
     /** @return a builder: criteria and sparsities are required */

@@ -147,6 +147,155 @@ public final class Charts {
     }
 
     /**
+     * Display options for the general charts ({@link #lines}, {@link #bars}, {@link #groupedBars}):
+     * logarithmic axes, a fixed y range, number patterns. Immutable; start from {@link #options()}.
+     *
+     * <pre>{@code
+     * Show.image(Charts.lines("Sparsity against tolerance", "ε", "%", curves, Charts.options().logX()));
+     * }</pre>
+     *
+     * @param xLog a logarithmic x axis (line charts)
+     * @param yLog a logarithmic y axis
+     * @param yMin the lowest y shown, or NaN for automatic
+     * @param yMax the highest y shown, or NaN for automatic
+     * @param xPattern a {@link java.text.DecimalFormat} pattern for x tick labels (e.g. {@code 0E0}), or null
+     * @param yPattern a pattern for y tick labels, or null
+     */
+    public record Options(boolean xLog, boolean yLog, double yMin, double yMax, String xPattern, String yPattern) {
+
+        /** @return these options with a logarithmic x axis (tick labels in 1E-3 style) */
+        public Options logX() {
+            return new Options(true, yLog, yMin, yMax, xPattern == null ? "0E0" : xPattern, yPattern);
+        }
+
+        /** @return these options with a logarithmic y axis */
+        public Options logY() {
+            return new Options(xLog, true, yMin, yMax, xPattern, yPattern == null ? "0E0" : yPattern);
+        }
+
+        /**
+         * @param min the lowest y shown
+         * @param max the highest y shown
+         * @return these options with a fixed y range
+         */
+        public Options yRange(double min, double max) {
+            if (!(min < max)) {
+                throw new IllegalArgumentException("A y range needs min < max, got " + min + " and " + max + ".");
+            }
+            return new Options(xLog, yLog, min, max, xPattern, yPattern);
+        }
+
+        /**
+         * @param min the lowest y shown (the highest stays automatic)
+         * @return these options
+         */
+        public Options yFrom(double min) {
+            return new Options(xLog, yLog, min, yMax, xPattern, yPattern);
+        }
+
+        /**
+         * @param pattern a decimal pattern for the x tick labels, e.g. {@code "0.00"} or {@code "0E0"}
+         * @return these options
+         */
+        public Options xPattern(String pattern) {
+            return new Options(xLog, yLog, yMin, yMax, pattern, yPattern);
+        }
+
+        /**
+         * @param pattern a decimal pattern for the y tick labels
+         * @return these options
+         */
+        public Options yPattern(String pattern) {
+            return new Options(xLog, yLog, yMin, yMax, xPattern, pattern);
+        }
+    }
+
+    /** @return the default options: linear axes, automatic ranges */
+    public static Options options() {
+        return new Options(false, false, Double.NaN, Double.NaN, null, null);
+    }
+
+    private static <C extends Chart<?, ?>> C apply(C chart, Options o) {
+        if (chart.getStyler() instanceof org.knowm.xchart.style.AxesChartStyler st) {
+            if (!Double.isNaN(o.yMin())) {
+                st.setYAxisMin(o.yMin());
+            }
+            if (!Double.isNaN(o.yMax())) {
+                st.setYAxisMax(o.yMax());
+            }
+            if (o.yLog()) {
+                st.setYAxisLogarithmic(true);
+            }
+            if (o.xPattern() != null) {
+                st.setXAxisDecimalPattern(o.xPattern());
+            }
+            if (o.yPattern() != null) {
+                st.setYAxisDecimalPattern(o.yPattern());
+            }
+        }
+        if (chart.getStyler() instanceof org.knowm.xchart.style.XYStyler st && o.xLog()) {
+            st.setXAxisLogarithmic(true);
+        }
+        return chart;
+    }
+
+    /**
+     * @param title the chart title
+     * @param xTitle the x-axis title
+     * @param yTitle the y-axis title
+     * @param series series name → {@code {xs, ys}}
+     * @param options axes and ranges
+     * @return the image
+     */
+    public static BufferedImage lines(String title, String xTitle, String yTitle, Map<String, double[][]> series,
+            Options options) {
+        return toImage(apply(linesChart(title, xTitle, yTitle, series), options));
+    }
+
+    /**
+     * @param title the chart title
+     * @param xTitle the x-axis title
+     * @param yTitle the y-axis title (also the legend entry)
+     * @param values bar name → value (at least one)
+     * @param options axes and ranges
+     * @return the image
+     */
+    public static BufferedImage bars(String title, String xTitle, String yTitle, Map<String, Double> values,
+            Options options) {
+        return toImage(apply(barsChart(title, xTitle, yTitle, values), options));
+    }
+
+    /**
+     * Bars in groups: for each category (x), one bar per series, side by side.
+     *
+     * @param title the chart title
+     * @param xTitle the x-axis title
+     * @param yTitle the y-axis title
+     * @param series series name (legend) → (category → value); at least one series
+     * @return the image
+     */
+    public static BufferedImage groupedBars(String title, String xTitle, String yTitle,
+            Map<String, Map<String, Double>> series) {
+        return groupedBars(title, xTitle, yTitle, series, options());
+    }
+
+    /**
+     * @param title the chart title
+     * @param xTitle the x-axis title
+     * @param yTitle the y-axis title
+     * @param series series name (legend) → (category → value); at least one series
+     * @param options axes and ranges
+     * @return the image
+     */
+    public static BufferedImage groupedBars(String title, String xTitle, String yTitle,
+            Map<String, Map<String, Double>> series, Options options) {
+        if (series == null || series.isEmpty() || series.values().stream().allMatch(Map::isEmpty)) {
+            throw new IllegalArgumentException("groupedBars(...) needs at least one series with a value.");
+        }
+        return toImage(apply(groupedBarsChart(title, xTitle, yTitle, series), options));
+    }
+
+    /**
      * A bar chart of named values, one bar per entry in the map's order.
      *
      * @param title the chart title
@@ -174,7 +323,7 @@ public final class Charts {
         }
         Map<String, Map<String, Double>> one = new LinkedHashMap<>();
         one.put(yTitle, values);
-        return groupedBars(title, xTitle, yTitle, one);
+        return groupedBarsChart(title, xTitle, yTitle, one);
     }
 
     /**
@@ -422,7 +571,7 @@ public final class Charts {
             series.put(label, values);
         }
         String title = reports.length == 1 ? "Sparsity per layer of " + reports[0].net() : "Sparsity per layer";
-        CategoryChart chart = groupedBars(title, "layer", "sparsity (% of weights zero)", series);
+        CategoryChart chart = groupedBarsChart(title, "layer", "sparsity (% of weights zero)", series);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
         return chart;
@@ -807,7 +956,7 @@ public final class Charts {
                 v -> Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString(Math.round(v)) : "");
     }
 
-    private static CategoryChart groupedBars(String title, String xTitle, String yTitle,
+    private static CategoryChart groupedBarsChart(String title, String xTitle, String yTitle,
             Map<String, Map<String, Double>> series) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).theme(Styler.ChartTheme.XChart).build();

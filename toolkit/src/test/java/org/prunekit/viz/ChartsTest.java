@@ -52,7 +52,7 @@ class ChartsTest {
                 ps.add(new Sweep.Point(c, x, 0.98 - 2 * drop, 0.98 - drop, 1000, 266610, 0.4));
             }
         }
-        return new Sweep("LeNet-300-100", "MNIST", "global unstructured", 0.981, ps);
+        return new Sweep("LeNet-300-100", "MNIST", "global unstructured", Granularity.UNSTRUCTURED, 0.981, ps);
     }
 
     static Sensitivity sensitivity() {
@@ -173,7 +173,7 @@ class ChartsTest {
 
     @Test
     void emptySweepAndSensitivityThrow() {
-        Sweep empty = new Sweep("net", "MNIST", "", 0.98, List.of());
+        Sweep empty = new Sweep("net", "MNIST", "", Granularity.UNSTRUCTURED, 0.98, List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Charts.accuracyVsSparsity(empty));
         assertTrue(e.getMessage().contains("no points"), e.getMessage());
@@ -332,6 +332,21 @@ class ChartsTest {
             assertTrue(shrunk.toString().contains("res3.sc_conv1"), shrunk.toString());
             assertTrue(net.channelGroups().toTable().rowCount() == 7);
         }
+    }
+
+    @Test
+    void optionsSetLogAxesRangesAndGroupedBars() {
+        Map<String, double[][]> curves = Map.of("a", new double[][] {{1e-6, 1e-4, 1e-2, 1}, {0, 10, 50, 90}});
+        assertChart(Charts.lines("log", "ε", "%", curves, Charts.options().logX()));
+        assertChart(Charts.bars("bars", "x", "y", Map.of("p", 90.0, "q", 95.0), Charts.options().yFrom(85)));
+        Map<String, Map<String, Double>> grouped = new LinkedHashMap<>();
+        grouped.put("pruned", Map.of("l1", 80.0, "taylor", 85.0));
+        grouped.put("fine-tuned", Map.of("l1", 95.0, "taylor", 96.0));
+        assertChart(Charts.groupedBars("grouped", "criterion", "%", grouped));
+        assertThrows(IllegalArgumentException.class, () -> Charts.options().yRange(2, 1));
+        assertThrows(IllegalArgumentException.class, () -> Charts.groupedBars("g", "x", "y", Map.of()));
+        Charts.Options o = Charts.options().logX().logY().yRange(0.1, 10).xPattern("0.0");
+        assertTrue(o.xLog() && o.yLog() && o.yMin() == 0.1 && "0.0".equals(o.xPattern()));
     }
 
     private static double last(XYSeries s) {

@@ -1,0 +1,98 @@
+package org.prunekit.prune;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.prunekit.data.DataSplit;
+import org.prunekit.data.Datasets;
+import org.prunekit.model.Models;
+import org.prunekit.model.Net;
+
+/** Fixed, renamed and negated criteria; rank correlation; merging sweeps; the loss of a net. */
+class CriterionToolsTest {
+
+    private static final float[] W = {1f, -2f, 0.5f, 0f, 3f, -1f};
+    private static final LayerStats S = new LayerStats("fc1", new Shape(2, 3), W, null, new float[] {1, 1, 1, 1, 1, 1},
+            null, null, null, null, null, 0);
+
+    @Test
+    void fixedScoresPerWeightOrPerUnit() {
+        Importance perWeight = Importance.fixed("by hand", Map.of("fc1", new float[] {6, 5, 4, 3, 2, 1}));
+        assertArrayEquals(new float[] {6, 5, 4, 3, 2, 1}, perWeight.weightScores(S));
+        assertArrayEquals(new float[] {15, 6}, perWeight.unitScores(S));
+        Importance perUnit = Importance.fixed("units", Map.of("fc1", new float[] {0.5f, 2f}));
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 2f, 2f, 2f}, perUnit.weightScores(S));
+        assertArrayEquals(new float[] {0.5f, 2f}, perUnit.unitScores(S));
+        assertEquals(false, perWeight.needsData());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> Importance.fixed("x", Map.of("fc2", new float[6])).weightScores(S));
+        assertTrue(missing.getMessage().contains("no scores for layer fc1"), missing.getMessage());
+        IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
+                () -> Importance.fixed("x", Map.of("fc1", new float[4])).weightScores(S));
+        assertTrue(length.getMessage().contains("6 weights and 2 units"), length.getMessage());
+    }
+
+    @Test
+    void namedAndNegatedKeepOrFlipTheRanking() {
+        Importance l1 = Importance.magnitudeL1();
+        assertEquals("|w|", l1.named("|w|").name());
+        assertArrayEquals(l1.weightScores(S), l1.named("|w|").weightScores(S));
+        float[] neg = l1.negated().weightScores(S);
+        for (int i = 0; i < W.length; i++) {
+            assertEquals(-Math.abs(W[i]), neg[i]);
+        }
+        assertEquals("negated magnitude-L1", l1.negated().name());
+        assertEquals(true, Importance.taylor().negated().needsData());
+        try (Net net = Models.lenet300100()) {
+            // the negation prunes the largest weights: the kept ones are the smallest
+            Pruner.builder().setImportance(l1.negated()).setSparsity(0.5).optLayers("fc3").build().plan(net).apply();
+            float[] kept = net.layer("fc3").weight().getArray().toFloatArray();
+            float maxKept = 0;
+            for (float v : kept) {
+                maxKept = Math.max(maxKept, Math.abs(v));
+            }
+            assertTrue(maxKept < 0.2f, "largest surviving |w| " + maxKept);
+        }
+    }
+
+    @Test
+    void spearmanMatchesAHandComputationWithTies() {
+        assertEquals(1.0, Ranks.spearman(new float[] {1, 2, 3, 4}, new float[] {10, 20, 30, 40}), 1e-12);
+        assertEquals(-1.0, Ranks.spearman(new float[] {1, 2, 3, 4}, new float[] {4, 3, 2, 1}), 1e-12);
+        assertArrayEquals(new double[] {1.5, 1.5, 3, 4}, Ranks.of(new float[] {5, 5, 7, 9}));
+        // ranks (1.5, 1.5, 3, 4) vs (1, 2, 4, 3): Pearson of the ranks = 3.5 / sqrt(4.5 * 5)
+        assertEquals(3.5 / Math.sqrt(4.5 * 5), Ranks.spearman(new float[] {5, 5, 7, 9}, new float[] {1, 2, 4, 3}), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Ranks.spearman(new float[3], new float[4]));
+        assertEquals(1.0, Ranks.spearman(Map.of("a", new float[] {1, 2}, "b", new float[] {3}),
+                Map.of("a", new float[] {2, 4}, "b", new float[] {6})), 1e-12);
+    }
+
+    @Test
+    void sweepsMergeOnlyWhenTheyCountTheSameThing() {
+        Sweep a = new Sweep("n", "d", "s", Granularity.UNSTRUCTURED, 0.9, List.of());
+        Sweep b = new Sweep("n", "d", "t", Granularity.UNSTRUCTURED, 0.9, List.of());
+        assertEquals("s | t", a.merge(b).settings());
+        Sweep units = new Sweep("n", "d", "t", Granularity.STRUCTURED, 0.9, List.of());
+        assertThrows(IllegalArgumentException.class, () -> a.merge(units));
+    }
+
+    @Test
+    void theLossIsTheMeanCrossEntropyOfTheProbabilities() {
+        DataSplit data = Datasets.mnist().optLimit(10).optTestLimit(123).build();
+        try (Net net = Models.mlp(16)) {
+            float[][] p = net.probabilities(data.test());
+            double expected = 0;
+            for (int i = 0; i < p.length; i++) {
+                expected -= Math.log(p[i][data.test().label(i)]);
+            }
+            assertEquals(expected / p.length, net.loss(data.test()), 1e-5);
+            assertTrue(net.loss(data.test()) > 1.5, "an untrained net is near ln 10");
+        }
+    }
+}
