@@ -279,6 +279,21 @@ public final class Net implements Trainable, AutoCloseable {
         return layers.stream().filter(Layer::isPrunable).toList();
     }
 
+    /**
+     * @return the weights of every Linear and Conv2d layer, in layer order, end to end as one
+     *     array (biases and batch norms left out): what a global ranking ranks
+     */
+    public float[] weightValues() {
+        List<float[]> parts = prunableLayers().stream().map(l -> l.weight().getArray().toFloatArray()).toList();
+        float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
+        int k = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, k, p.length);
+            k += p.length;
+        }
+        return out;
+    }
+
     @Override
     public List<Parameter> prunableWeights() {
         return prunableLayers().stream().map(Layer::weight).toList();

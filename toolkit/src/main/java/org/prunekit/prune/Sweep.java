@@ -195,6 +195,46 @@ public record Sweep(String net, String data, String settings, Granularity granul
         return points.stream().filter(p -> p.criterion().equals(criterion)).toList();
     }
 
+    /**
+     * The criteria compared: per criterion its mean accuracy over the sweep's sparsities (right
+     * after pruning and after fine-tuning), at how many sparsities it was the best (ties count for
+     * each), and the highest sparsity whose fine-tuned accuracy stays within {@code margin} of the
+     * dense accuracy (0 if none does). Sorted by the mean accuracy right after pruning.
+     *
+     * @param margin the accuracy loss accepted, e.g. 0.01 for one percentage point
+     * @return one row per criterion
+     */
+    public Table ranking(double margin) {
+        if (!(margin >= 0 && margin < 1)) {
+            throw new IllegalArgumentException("The accepted accuracy loss must be in [0, 1), got " + margin + ".");
+        }
+        StringColumn name = StringColumn.create("criterion");
+        DoubleColumn meanPruned = DoubleColumn.create("mean acc pruned");
+        tech.tablesaw.api.IntColumn bestPruned = tech.tablesaw.api.IntColumn.create("best (pruned)");
+        DoubleColumn meanTuned = DoubleColumn.create("mean acc fine-tuned");
+        tech.tablesaw.api.IntColumn bestTuned = tech.tablesaw.api.IntColumn.create("best (fine-tuned)");
+        DoubleColumn safe = DoubleColumn.create(String.format("highest sparsity within %.1f pp", 100 * margin));
+        for (String c : criteria()) {
+            List<Point> ps = of(c);
+            int bp = 0;
+            int bt = 0;
+            for (Point p : ps) {
+                List<Point> same = points.stream().filter(q -> q.sparsity() == p.sparsity()).toList();
+                bp += same.stream().allMatch(q -> p.accuracyPruned() >= q.accuracyPruned()) ? 1 : 0;
+                bt += same.stream().allMatch(q -> p.accuracy() >= q.accuracy()) ? 1 : 0;
+            }
+            name.append(c);
+            meanPruned.append(ps.stream().mapToDouble(Point::accuracyPruned).average().orElse(Double.NaN));
+            bestPruned.append(bp);
+            meanTuned.append(ps.stream().mapToDouble(Point::accuracy).average().orElse(Double.NaN));
+            bestTuned.append(bt);
+            safe.append(ps.stream().filter(p -> p.accuracy() >= baseline - margin).mapToDouble(Point::sparsity).max()
+                    .orElse(0));
+        }
+        return Table.create("Criteria on " + net + " (dense accuracy " + String.format("%.4f", baseline) + ")", name,
+                meanPruned, bestPruned, meanTuned, bestTuned, safe).sortDescendingOn("mean acc pruned");
+    }
+
     /** @return one row per point */
     @Override
     public Table toTable() {

@@ -83,6 +83,42 @@ class CriterionToolsTest {
     }
 
     @Test
+    void aSweepRanksItsCriteria() {
+        List<Sweep.Point> ps = List.of(new Sweep.Point("a", 0.5, 0.90, 0.95, 0, 0, 0),
+                new Sweep.Point("a", 0.9, 0.50, 0.95, 0, 0, 0), new Sweep.Point("b", 0.5, 0.80, 0.96, 0, 0, 0),
+                new Sweep.Point("b", 0.9, 0.60, 0.90, 0, 0, 0));
+        var t = new Sweep("n", "d", "s", Granularity.UNSTRUCTURED, 0.955, ps).ranking(0.01);
+        assertEquals(List.of("a", "b"), t.stringColumn("criterion").asList(), "sorted by mean accuracy pruned");
+        assertEquals(0.70, t.doubleColumn("mean acc pruned").get(0), 1e-12);
+        assertEquals(1, t.intColumn("best (pruned)").get(0));
+        assertEquals(0.9, t.doubleColumn(2 + 3).get(0), 1e-12, "a stays within 1 pp up to 0.9");
+        assertEquals(0.5, t.doubleColumn(2 + 3).get(1), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new Sweep("n", "d", "s", Granularity.UNSTRUCTURED, 0.9,
+                ps).ranking(-0.1));
+    }
+
+    @Test
+    void aComparisonMeasuresEveryAxis() {
+        DataSplit data = Datasets.mnist().optLimit(10).optTestLimit(200).build();
+        try (Net dense = Models.lenet300100(); Net slim = dense.copy()) {
+            Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5)
+                    .optGranularity(Granularity.STRUCTURED).build().plan(slim).apply();
+            slim.removePrunedUnits();
+            Map<String, Net> nets = new java.util.LinkedHashMap<>();
+            nets.put("dense", dense);
+            nets.put("half the units", slim);
+            Comparison c = Comparison.of(data.test(), nets, 100);
+            assertEquals(2, c.toTable().rowCount());
+            assertEquals(dense.parameterCount(), c.row("dense").parameters());
+            assertTrue(c.row("half the units").macs() < c.row("dense").macs() * 0.6);
+            assertTrue(c.row("half the units").fileBytes() < c.row("dense").fileBytes());
+            assertEquals(dense.accuracy(data.test()), c.row("dense").accuracy(), 0);
+            assertTrue(c.row("dense").medianMillis() > 0);
+            assertThrows(IllegalArgumentException.class, () -> c.row("other"));
+        }
+    }
+
+    @Test
     void theLossIsTheMeanCrossEntropyOfTheProbabilities() {
         DataSplit data = Datasets.mnist().optLimit(10).optTestLimit(123).build();
         try (Net net = Models.mlp(16)) {

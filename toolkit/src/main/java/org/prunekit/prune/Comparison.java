@@ -1,0 +1,150 @@
+package org.prunekit.prune;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.prunekit.Tabular;
+import org.prunekit.data.ImageSet;
+import org.prunekit.model.Net;
+import org.prunekit.model.NetIO;
+import org.prunekit.train.Evaluation;
+import org.prunekit.train.Latency;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Several versions of a net side by side, on every axis the pruning literature reports: size
+ * (parameters, non-zero weights, compression, sparse file bytes), computation (multiply-
+ * accumulates computed and those with a non-zero weight), speed (median inference time, warmed
+ * up until steady) and accuracy (overall, macro F1, the worst class's F1). A value.
+ *
+ * <pre>{@code
+ * Comparison.of(data.test(), Map.of("dense", dense, "90 % masked", masked, "50 % units removed", slim))
+ * }</pre>
+ *
+ * @param data the test data's name
+ * @param batchSize images per timed pass
+ * @param rows one per net, in the order given
+ */
+public record Comparison(String data, int batchSize, List<Row> rows) implements Tabular {
+
+    /**
+     * One version.
+     *
+     * @param name its label
+     * @param parameters all parameter values stored
+     * @param weights Linear/Conv2d weights
+     * @param nonZero non-zero weights
+     * @param macs multiply-accumulates per image computed (dense shapes)
+     * @param nonZeroMacs multiply-accumulates per image with a non-zero weight
+     * @param fileBytes size of its {@link NetIO.Format#SPARSE} file
+     * @param medianMillis median time to classify a batch
+     * @param accuracy test accuracy
+     * @param macroF1 mean F1 over the classes
+     * @param worstF1 the lowest class F1
+     */
+    public record Row(String name, long parameters, long weights, long nonZero, long macs, long nonZeroMacs,
+            long fileBytes, double medianMillis, double accuracy, double macroF1, double worstF1) {
+
+        /** @return weights / non-zero weights */
+        public double compression() {
+            return weights / (double) nonZero;
+        }
+    }
+
+    /** Copies the rows. */
+    public Comparison {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * @param test the images to classify and to time (the first {@code 1,000})
+     * @param nets label → net, in the order to show (use a {@code LinkedHashMap})
+     * @return the comparison
+     */
+    public static Comparison of(ImageSet test, Map<String, Net> nets) {
+        return of(test, nets, 1000);
+    }
+
+    /**
+     * @param test the images to classify and to time
+     * @param nets label → net
+     * @param batchSize images per timed pass
+     * @return the comparison
+     */
+    public static Comparison of(ImageSet test, Map<String, Net> nets, int batchSize) {
+        if (nets.isEmpty()) {
+            throw new IllegalArgumentException("Give at least one net to compare.");
+        }
+        List<Row> rows = new ArrayList<>();
+        try {
+            Path dir = Files.createTempDirectory("prunekit-compare");
+            try {
+                for (Map.Entry<String, Net> e : nets.entrySet()) {
+                    Net n = e.getValue();
+                    Evaluation ev = n.evaluate(test);
+                    SparsityReport r = SparsityReport.of(n);
+                    long bytes = NetIO.save(n, dir.resolve("net.pk"), NetIO.Format.SPARSE);
+                    long nonZeroMacs = r.rows().stream().mapToLong(SparsityReport.Row::nonZeroMacs).filter(m -> m >= 0)
+                            .sum();
+                    rows.add(new Row(e.getKey(), n.parameterCount(), r.weights(), r.nonZero(), r.macs(), nonZeroMacs,
+                            bytes, Latency.measure(n, test, batchSize).medianMillis(), ev.accuracy(), ev.macroF1(),
+                            IntStream.range(0, n.numClasses()).mapToDouble(ev::f1).min().orElse(0)));
+                }
+            } finally {
+                Files.deleteIfExists(dir.resolve("net.pk"));
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write a temporary file: " + e.getMessage(), e);
+        }
+        return new Comparison(test.name(), batchSize, rows);
+    }
+
+    /**
+     * @param name a label given to {@link #of}
+     * @return its row
+     */
+    public Row row(String name) {
+        return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("No net '" + name + "' in this comparison; it has "
+                        + rows.stream().map(Row::name).toList() + "."));
+    }
+
+    @Override
+    public Table toTable() {
+        Row first = rows.get(0);
+        return Table.create("Compared on " + data,
+                StringColumn.create("net", rows.stream().map(Row::name)),
+                LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray()),
+                LongColumn.create("non-zero weights", rows.stream().mapToLong(Row::nonZero).toArray()),
+                DoubleColumn.create("compression (x)", rows.stream().mapToDouble(Row::compression)),
+                LongColumn.create("MACs", rows.stream().mapToLong(Row::macs).toArray()),
+                LongColumn.create("non-zero MACs", rows.stream().mapToLong(Row::nonZeroMacs).toArray()),
+                LongColumn.create("sparse file bytes", rows.stream().mapToLong(Row::fileBytes).toArray()),
+                DoubleColumn.create("ms per " + batchSize + " images", rows.stream().mapToDouble(Row::medianMillis)),
+                DoubleColumn.create("speed-up vs " + first.name(), rows.stream().mapToDouble(r -> first.medianMillis()
+                        / r.medianMillis())),
+                DoubleColumn.create("accuracy", rows.stream().mapToDouble(Row::accuracy)),
+                DoubleColumn.create("macro F1", rows.stream().mapToDouble(Row::macroF1)),
+                DoubleColumn.create("worst class F1", rows.stream().mapToDouble(Row::worstF1)));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Compared on " + data + ":\n");
+        for (Row r : rows) {
+            sb.append(String.format("  %-28s %,10d params %,10d non-zero (%.1fx) %,12d MACs %,9d B %8.3f ms"
+                    + " acc %.4f F1 %.4f (worst %.4f)%n", r.name(), r.parameters(), r.nonZero(), r.compression(),
+                    r.macs(), r.fileBytes(), r.medianMillis(), r.accuracy(), r.macroF1(), r.worstF1()));
+        }
+        return sb.toString();
+    }
+}
