@@ -43,6 +43,16 @@ public final class Ranks {
     }
 
     /**
+     * @param values scores
+     * @return the indices ordered by increasing score (ties by position): the pruning order
+     */
+    public static int[] ascending(float[] values) {
+        return java.util.stream.IntStream.range(0, values.length).boxed()
+                .sorted((x, y) -> values[x] != values[y] ? Float.compare(values[x], values[y]) : Integer.compare(x, y))
+                .mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * @param a scores of one criterion
      * @param b scores of another for the same items
      * @return Spearman's ρ: the Pearson correlation of their ranks (NaN if either is constant)

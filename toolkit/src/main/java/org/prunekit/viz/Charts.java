@@ -160,17 +160,47 @@ public final class Charts {
      * @param yMax the highest y shown, or NaN for automatic
      * @param xPattern a {@link java.text.DecimalFormat} pattern for x tick labels (e.g. {@code 0E0}), or null
      * @param yPattern a pattern for y tick labels, or null
+     * @param title a chart title replacing the default, or null
+     * @param xTitle an x-axis title replacing the default, or null
+     * @param yTitle a y-axis title replacing the default, or null
      */
-    public record Options(boolean xLog, boolean yLog, double yMin, double yMax, String xPattern, String yPattern) {
+    public record Options(boolean xLog, boolean yLog, double yMin, double yMax, String xPattern, String yPattern,
+            String title, String xTitle, String yTitle) {
+
+        /**
+         * @param newTitle the chart's title
+         * @return these options
+         */
+        public Options title(String newTitle) {
+            return new Options(xLog, yLog, yMin, yMax, xPattern, yPattern, newTitle, xTitle, yTitle);
+        }
+
+        /**
+         * @param newTitle the x axis's title
+         * @return these options
+         */
+        public Options xTitle(String newTitle) {
+            return new Options(xLog, yLog, yMin, yMax, xPattern, yPattern, title, newTitle, yTitle);
+        }
+
+        /**
+         * @param newTitle the y axis's title
+         * @return these options
+         */
+        public Options yTitle(String newTitle) {
+            return new Options(xLog, yLog, yMin, yMax, xPattern, yPattern, title, xTitle, newTitle);
+        }
 
         /** @return these options with a logarithmic x axis (tick labels in 1E-3 style) */
         public Options logX() {
-            return new Options(true, yLog, yMin, yMax, xPattern == null ? "0E0" : xPattern, yPattern);
+            return new Options(true, yLog, yMin, yMax, xPattern == null ? "0E0" : xPattern, yPattern, title, xTitle,
+                    yTitle);
         }
 
         /** @return these options with a logarithmic y axis */
         public Options logY() {
-            return new Options(xLog, true, yMin, yMax, xPattern, yPattern == null ? "0E0" : yPattern);
+            return new Options(xLog, true, yMin, yMax, xPattern, yPattern == null ? "0E0" : yPattern, title, xTitle,
+                    yTitle);
         }
 
         /**
@@ -182,7 +212,7 @@ public final class Charts {
             if (!(min < max)) {
                 throw new IllegalArgumentException("A y range needs min < max, got " + min + " and " + max + ".");
             }
-            return new Options(xLog, yLog, min, max, xPattern, yPattern);
+            return new Options(xLog, yLog, min, max, xPattern, yPattern, title, xTitle, yTitle);
         }
 
         /**
@@ -190,7 +220,7 @@ public final class Charts {
          * @return these options
          */
         public Options yFrom(double min) {
-            return new Options(xLog, yLog, min, yMax, xPattern, yPattern);
+            return new Options(xLog, yLog, min, yMax, xPattern, yPattern, title, xTitle, yTitle);
         }
 
         /**
@@ -198,7 +228,7 @@ public final class Charts {
          * @return these options
          */
         public Options xPattern(String pattern) {
-            return new Options(xLog, yLog, yMin, yMax, pattern, yPattern);
+            return new Options(xLog, yLog, yMin, yMax, pattern, yPattern, title, xTitle, yTitle);
         }
 
         /**
@@ -206,16 +236,25 @@ public final class Charts {
          * @return these options
          */
         public Options yPattern(String pattern) {
-            return new Options(xLog, yLog, yMin, yMax, xPattern, pattern);
+            return new Options(xLog, yLog, yMin, yMax, xPattern, pattern, title, xTitle, yTitle);
         }
     }
 
     /** @return the default options: linear axes, automatic ranges */
     public static Options options() {
-        return new Options(false, false, Double.NaN, Double.NaN, null, null);
+        return new Options(false, false, Double.NaN, Double.NaN, null, null, null, null, null);
     }
 
     private static <C extends Chart<?, ?>> C apply(C chart, Options o) {
+        if (o.title() != null) {
+            chart.setTitle(o.title());
+        }
+        if (o.xTitle() != null) {
+            chart.setXAxisTitle(o.xTitle());
+        }
+        if (o.yTitle() != null) {
+            chart.setYAxisTitle(o.yTitle());
+        }
         if (chart.getStyler() instanceof org.knowm.xchart.style.AxesChartStyler st) {
             if (!Double.isNaN(o.yMin())) {
                 st.setYAxisMin(o.yMin());
@@ -453,6 +492,16 @@ public final class Charts {
      */
     public static BufferedImage accuracyVsSparsity(Sweep sweep, boolean beforeFineTuning) {
         return toImage(accuracyVsSparsityChart(sweep, beforeFineTuning));
+    }
+
+    /**
+     * @param sweep a sweep with at least one point
+     * @param beforeFineTuning true to plot the accuracy right after pruning instead of after fine-tuning
+     * @param options titles, axes and ranges (e.g. {@code options().title("...").xTitle("neurons removed (%)")})
+     * @return the image
+     */
+    public static BufferedImage accuracyVsSparsity(Sweep sweep, boolean beforeFineTuning, Options options) {
+        return toImage(apply(accuracyVsSparsityChart(sweep, beforeFineTuning), options));
     }
 
     /**

@@ -69,6 +69,7 @@ class CriterionToolsTest {
         // ranks (1.5, 1.5, 3, 4) vs (1, 2, 4, 3): Pearson of the ranks = 3.5 / sqrt(4.5 * 5)
         assertEquals(3.5 / Math.sqrt(4.5 * 5), Ranks.spearman(new float[] {5, 5, 7, 9}, new float[] {1, 2, 4, 3}), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> Ranks.spearman(new float[3], new float[4]));
+        assertArrayEquals(new int[] {1, 3, 0, 2}, Ranks.ascending(new float[] {5, 1, 7, 1}));
         assertEquals(1.0, Ranks.spearman(Map.of("a", new float[] {1, 2}, "b", new float[] {3}),
                 Map.of("a", new float[] {2, 4}, "b", new float[] {6})), 1e-12);
     }
