@@ -22,8 +22,9 @@ import tech.tablesaw.api.Table;
 /**
  * Several versions of a net side by side, on every axis the pruning literature reports: size
  * (parameters, non-zero weights, compression, sparse file bytes), computation (multiply-
- * accumulates computed and those with a non-zero weight), speed (median inference time, warmed
- * up until steady) and accuracy (overall, macro F1, the worst class's F1). A value.
+ * accumulates computed and those with a non-zero weight), speed (inference time: every net warmed
+ * up until steady, then the nets timed in turns, five rounds of seven passes, the best round median
+ * kept; see {@link Latency#compare}) and accuracy (overall, macro F1, the worst class's F1). A value.
  *
  * <pre>{@code
  * Comparison.of(data.test(), Map.of("dense", dense, "90 % masked", masked, "50 % units removed", slim))
@@ -45,7 +46,7 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
      * @param macs multiply-accumulates per image computed (dense shapes)
      * @param nonZeroMacs multiply-accumulates per image with a non-zero weight
      * @param fileBytes size of its {@link NetIO.Format#SPARSE} file
-     * @param medianMillis median time to classify a batch
+     * @param medianMillis time to classify a batch: the best of the round medians
      * @param accuracy test accuracy
      * @param macroF1 mean F1 over the classes
      * @param worstF1 the lowest class F1
@@ -84,6 +85,8 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
             throw new IllegalArgumentException("Give at least one net to compare.");
         }
         List<Row> rows = new ArrayList<>();
+        double[] millis = Latency.compare(List.copyOf(nets.values()), test, batchSize, 5, 7);
+        int k = 0;
         try {
             Path dir = Files.createTempDirectory("prunekit-compare");
             try {
@@ -95,7 +98,7 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
                     long nonZeroMacs = r.rows().stream().mapToLong(SparsityReport.Row::nonZeroMacs).filter(m -> m >= 0)
                             .sum();
                     rows.add(new Row(e.getKey(), n.parameterCount(), r.weights(), r.nonZero(), r.macs(), nonZeroMacs,
-                            bytes, Latency.measure(n, test, batchSize).medianMillis(), ev.accuracy(), ev.macroF1(),
+                            bytes, millis[k++], ev.accuracy(), ev.macroF1(),
                             IntStream.range(0, n.numClasses()).mapToDouble(ev::f1).min().orElse(0)));
                 }
             } finally {

@@ -120,6 +120,55 @@ public final class Latency {
         return measure(net, images, batchSize, repetitions).medianMillis();
     }
 
+    /**
+     * Times several nets fairly on a shared machine: each is warmed up until steady, then they
+     * take turns, {@code rounds} rounds of {@code passes} timed passes each, and every net gets the
+     * fastest of its round medians (other load only ever slows a pass down, and taking turns
+     * exposes every net to the same drifts).
+     *
+     * @param nets the nets
+     * @param images the first {@code batchSize} images are classified
+     * @param batchSize images per pass
+     * @param rounds rounds of turns (at least 1)
+     * @param passes timed passes per turn (at least 1)
+     * @return per net, in order, the best round median in milliseconds
+     */
+    public static double[] compare(java.util.List<? extends Trainable> nets, ImageSet images, int batchSize, int rounds,
+            int passes) {
+        PruneKit.noGrad();
+        if (rounds < 1 || passes < 1) {
+            throw new IllegalArgumentException("Give at least one round of one pass, got " + rounds + " and " + passes
+                    + ".");
+        }
+        int b = Math.min(batchSize, images.size());
+        int[] order = ImageSet.inOrder(b);
+        double[] best = new double[nets.size()];
+        java.util.Arrays.fill(best, Double.MAX_VALUE);
+        java.util.List<NDManager> managers = new java.util.ArrayList<>();
+        java.util.List<NDArray> inputs = new java.util.ArrayList<>();
+        try {
+            for (Trainable net : nets) {
+                NDManager m = net.manager().newSubManager();
+                managers.add(m);
+                NDArray x = images.batch(m, order, 0, b, net.inputShape()).get(0);
+                inputs.add(x);
+                warmUp(net, m, x);
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < nets.size(); i++) {
+                    double[] times = new double[passes];
+                    for (int p = 0; p < passes; p++) {
+                        times[p] = pass(nets.get(i), managers.get(i), inputs.get(i));
+                    }
+                    best[i] = Math.min(best[i], median(times));
+                }
+            }
+        } finally {
+            managers.forEach(NDManager::close);
+        }
+        return best;
+    }
+
     /** Runs passes until the median of the last five is within 5 % of the five before (or 200 passes, 10 s). */
     private static int warmUp(Trainable net, NDManager m, NDArray x) {
         double[] recent = new double[2 * WINDOW];

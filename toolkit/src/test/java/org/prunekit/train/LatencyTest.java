@@ -27,6 +27,13 @@ class LatencyTest {
             // a batch larger than the set is the whole set
             assertEquals(300, Latency.measure(net, data.test(), 5000, 1).batchSize());
             assertThrows(IllegalArgumentException.class, () -> Latency.measure(net, data.test(), 10, 0));
+            try (Net small = Models.mlp(8)) {
+                double[] both = Latency.compare(java.util.List.of(net, small), data.test(), 100, 2, 3);
+                assertEquals(2, both.length);
+                assertTrue(both[0] > 0 && both[1] > 0);
+                assertThrows(IllegalArgumentException.class, () -> Latency.compare(java.util.List.of(net), data.test(), 10,
+                        0, 1));
+            }
         }
     }
 }
