@@ -7,8 +7,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +44,11 @@ public final class Training {
     public static History fit(Trainable net, DataSplit data, TrainConfig config, Progress progress) {
         PruneKit.noGrad();
         PruneKit.seed(config.seed()); // dropout draws from the engine's generator: the same seed, the same masks
-        TrainConfig.Distillation distill = config.distillation();
-        if (distill != null) {
-            checkTeacher(net, distill.teacher());
+        if (config.distillation() != null) {
+            checkTeacher(net, config.distillation().teacher());
         }
         List<EpochStats> epochs = new ArrayList<>();
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
-            Loss loss = Loss.softmaxCrossEntropyLoss();
             Random random = new Random(config.seed());
             ImageSet train = data.train();
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -60,25 +59,9 @@ public final class Training {
                 long correct = 0;
                 for (int from = 0; from < order.length; from += data.batchSize()) {
                     int to = Math.min(order.length, from + data.batchSize());
-                    try (NDManager batchManager = net.manager().newSubManager()) {
-                        NDList batch = train.batch(batchManager, order, from, to, net.inputShape());
-                        NDArray x = batch.get(0);
-                        NDArray y = batch.get(1);
-                        // the teacher's logits before recording starts: no graph, no gradients for the teacher
-                        NDArray teacherLogits = distill == null ? null : distill.teacher().forward(x, false);
-                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits = net.forward(x, true);
-                            NDArray l = loss.evaluate(new NDList(y), new NDList(logits));
-                            NDArray objective = distill == null ? l : distilled(l, logits, teacherLogits, distill);
-                            objective = config.l1() > 0 ? objective.add(l1Penalty(net, config.l1(), batchManager))
-                                    : objective;
-                            collector.backward(objective);
-                            lossSum += l.getFloat() * (to - from);
-                            correct += countCorrect(logits, labels(order, from, to, train));
-                        }
-                        adam.step();
-                        net.applyMasks();
-                    }
+                    BatchResult b = batchStep(net, train, order, from, to, adam, config, null);
+                    lossSum += b.loss() * (to - from);
+                    correct += b.correct();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double testAccuracy = Evaluation.of(net, data.test()).accuracy();
@@ -89,6 +72,112 @@ public final class Training {
             }
         }
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);
+    }
+
+    private record BatchResult(double loss, long correct) {}
+
+    /**
+     * One mini-batch: assemble, forward, loss, backward, optimizer step, masks re-applied. With a
+     * {@code clock}, adds the nanoseconds of each phase to {@code clock[phase]} (see
+     * {@link TrainingProfile#PHASES}); PyTorch on the CPU runs each op synchronously, so the
+     * wall-clock time between two phases is the time of that phase's native work.
+     */
+    private static BatchResult batchStep(Trainable net, ImageSet train, int[] order, int from, int to, Adam adam,
+            TrainConfig config, long[] clock) {
+        TrainConfig.Distillation distill = config.distillation();
+        long t0 = clock == null ? 0 : System.nanoTime();
+        try (NDManager batchManager = net.manager().newSubManager()) {
+            NDList batch = train.batch(batchManager, order, from, to, net.inputShape());
+            NDArray x = batch.get(0);
+            NDArray y = batch.get(1);
+            long t1 = tick(clock, 0, t0);
+            // the teacher's logits before recording starts: no graph, no gradients for the teacher
+            NDArray teacherLogits = distill == null ? null : distill.teacher().forward(x, false);
+            double lossValue;
+            long correct;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = net.forward(x, true);
+                long t2 = tick(clock, 1, t1);
+                NDArray l = crossEntropy(logits, y);
+                NDArray objective = distill == null ? l : distilled(l, logits, teacherLogits, distill);
+                objective = config.l1() > 0 ? objective.add(l1Penalty(net, config.l1(), batchManager)) : objective;
+                long t3 = tick(clock, 2, t2);
+                collector.backward(objective);
+                long t4 = tick(clock, 3, t3);
+                lossValue = l.getFloat();
+                correct = countCorrect(logits, labels(order, from, to, train));
+                t1 = tick(clock, 6, t4);
+            }
+            adam.step();
+            long t5 = tick(clock, 4, t1);
+            net.applyMasks();
+            tick(clock, 5, t5);
+            return new BatchResult(lossValue, correct);
+        }
+    }
+
+    /**
+     * Softmax cross-entropy of integer labels, averaged over the batch: the value of DJL's
+     * {@code Loss.softmaxCrossEntropyLoss()} in four native calls (DJL's goes through its
+     * index parser and costs ~3x more per batch on small nets).
+     */
+    static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        PtNDArray logp = (PtNDArray) logits.logSoftmax(1);
+        // the index stays with the labels' (batch) manager: autograd keeps it for the backward pass
+        PtNDArray index = (PtNDArray) labels.reshape(labels.size(), 1);
+        return JniUtils.gather(logp, index, 1).mean().neg();
+    }
+
+    private static long tick(long[] clock, int phase, long since) {
+        if (clock == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        clock[phase] += now - since;
+        return now;
+    }
+
+    /**
+     * Where a training batch spends its time: runs {@code warmUp} batches, then times each phase
+     * of the next {@code batches} (assembly, forward, loss, backward, optimizer step, mask
+     * re-application, loss/accuracy read-back) and returns the mean per batch. The net is trained
+     * by these batches (changed in place): profile a copy.
+     *
+     * @param net the net to train while profiling
+     * @param data the data; its batch size is used
+     * @param config learning rate, regularisation, distillation (epochs are ignored)
+     * @param warmUp batches run before timing starts (JIT and allocator warm-up)
+     * @param batches batches timed
+     * @return the mean time per batch of every phase
+     */
+    public static TrainingProfile profile(Trainable net, DataSplit data, TrainConfig config, int warmUp,
+            int batches) {
+        if (warmUp < 0 || batches < 1) {
+            throw new IllegalArgumentException("Profile at least one batch after zero or more warm-up batches (got"
+                    + " warmUp=" + warmUp + ", batches=" + batches + ").");
+        }
+        PruneKit.noGrad();
+        PruneKit.seed(config.seed());
+        if (config.distillation() != null) {
+            checkTeacher(net, config.distillation().teacher());
+        }
+        long[] clock = new long[TrainingProfile.PHASES.size()];
+        try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
+            Random random = new Random(config.seed());
+            ImageSet train = data.train();
+            int[] order = ImageSet.permutation(train.size(), random);
+            int perEpoch = (order.length + data.batchSize() - 1) / data.batchSize();
+            for (int b = 0; b < warmUp + batches; b++) {
+                int from = (b % perEpoch) * data.batchSize();
+                int to = Math.min(order.length, from + data.batchSize());
+                batchStep(net, train, order, from, to, adam, config, b < warmUp ? null : clock);
+            }
+        }
+        double[] micros = new double[clock.length];
+        for (int i = 0; i < clock.length; i++) {
+            micros[i] = clock[i] / 1e3 / batches;
+        }
+        return new TrainingProfile(net.name(), data.batchSize(), batches, micros);
     }
 
     /** (1 − α)·CE + α·T²·KL(teacher ‖ student) at temperature T, averaged over the batch. */

@@ -1,0 +1,75 @@
+package org.prunekit.train;
+
+import java.util.List;
+
+/**
+ * Where one training batch spends its time, phase by phase (mean microseconds per batch), as
+ * measured by {@link Training#profile}. The phases, in the order a batch runs them:
+ * <ul>
+ *   <li>{@code assembly}: the batch's images and labels copied into native tensors;</li>
+ *   <li>{@code forward}: the net's forward pass, recorded for autograd;</li>
+ *   <li>{@code loss}: softmax cross-entropy (and distillation / L1 terms if configured);</li>
+ *   <li>{@code backward}: autograd's backward pass;</li>
+ *   <li>{@code optimizer}: the Adam step over every parameter, gradients zeroed;</li>
+ *   <li>{@code masks}: pruning masks re-applied to the weights;</li>
+ *   <li>{@code read-back}: the loss value and the number of correct answers copied to Java.</li>
+ * </ul>
+ *
+ * @param net the profiled net's name
+ * @param batchSize examples per batch
+ * @param batches how many batches were timed
+ * @param micros mean microseconds per batch, one per entry of {@link #PHASES}
+ */
+public record TrainingProfile(String net, int batchSize, int batches, double[] micros) {
+
+    /** The phase names, in the order of {@link #micros()}. */
+    public static final List<String> PHASES = List.of("assembly", "forward", "loss", "backward", "optimizer",
+            "masks", "read-back");
+
+    /** Checks the shape of the values and copies them. */
+    public TrainingProfile {
+        if (micros.length != PHASES.size()) {
+            throw new IllegalArgumentException("A profile has " + PHASES.size() + " phases " + PHASES + ", not "
+                    + micros.length + ".");
+        }
+        micros = micros.clone();
+    }
+
+    @Override
+    public double[] micros() {
+        return micros.clone();
+    }
+
+    /**
+     * @param phase one of {@link #PHASES}
+     * @return its mean microseconds per batch
+     */
+    public double micros(String phase) {
+        int i = PHASES.indexOf(phase);
+        if (i < 0) {
+            throw new IllegalArgumentException("Unknown phase '" + phase + "'; phases are " + PHASES + ".");
+        }
+        return micros[i];
+    }
+
+    /** @return the mean microseconds of a whole batch */
+    public double totalMicros() {
+        double sum = 0;
+        for (double m : micros) {
+            sum += m;
+        }
+        return sum;
+    }
+
+    /** @return one line: every phase with its microseconds and share of the batch */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(String.format("%s, batch %d, mean of %d batches: %.0f us/batch =", net,
+                batchSize, batches, totalMicros()));
+        for (int i = 0; i < micros.length; i++) {
+            sb.append(String.format(" %s %.0f (%.0f%%)%s", PHASES.get(i), micros[i], 100 * micros[i] / totalMicros(),
+                    i + 1 < micros.length ? "," : ""));
+        }
+        return sb.toString();
+    }
+}
