@@ -7,7 +7,7 @@ answers read back every batch), and prints one JSON line with the seconds of eve
 and the final test accuracy. Run with Debian's /usr/bin/python3 (python3-torch) and
 libopenblas0-pthread installed; OPENBLAS_NUM_THREADS=1 keeps the figures steady.
 
-Usage: torch_train.py --model lenet300100|lenet5 --data DIR [--epochs 3] [--limit 0] [--seed 42]
+Usage: torch_train.py --model lenet300100|lenet5|smallcnn --data DIR [--epochs 3] [--limit 0] [--seed 42] [--profile BATCHES]
 """
 import argparse
 import gzip
@@ -58,6 +58,7 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--profile", type=int, default=0, help="after training, time the phases of this many batches")
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -96,12 +97,40 @@ def main():
             total_loss += loss.item() * len(idx)
             correct += (logits.argmax(1) == yb).sum().item()
         seconds.append(time.perf_counter() - start)
+    profile = {}
+    if args.profile:
+        # the same phases as PruneKit's Training.profile: mean microseconds per batch
+        phases = ["assembly", "forward", "loss", "backward", "optimizer", "read-back"]
+        clock = dict.fromkeys(phases, 0.0)
+        order = torch.from_numpy(rng.permutation(len(y_train)))
+        per_epoch = (len(order) + args.batch - 1) // args.batch
+        for b in range(args.profile):
+            i = (b % per_epoch) * args.batch
+            t0 = time.perf_counter()
+            idx = order[i:i + args.batch]
+            xb, yb = x_train[idx], y_train[idx]
+            t1 = time.perf_counter()
+            opt.zero_grad()
+            logits = net(xb)
+            t2 = time.perf_counter()
+            loss = loss_fn(logits, yb)
+            t3 = time.perf_counter()
+            loss.backward()
+            t4 = time.perf_counter()
+            opt.step()
+            t5 = time.perf_counter()
+            loss.item()
+            (logits.argmax(1) == yb).sum().item()
+            t6 = time.perf_counter()
+            for name, (a, z) in zip(phases, [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5), (t5, t6)]):
+                clock[name] += (z - a) * 1e6 / args.profile
+        profile = {"profile_phases": list(clock.values())}
     net.eval()
     with torch.no_grad():
         acc = sum((net(x_test[i:i + 500]).argmax(1) == y_test[i:i + 500]).sum().item()
                   for i in range(0, len(y_test), 500)) / len(y_test)
     print(json.dumps({"model": args.model, "torch": torch.__version__, "epoch_seconds": seconds,
-                      "test_accuracy": acc}))
+                      "test_accuracy": acc, **profile}))
 
 
 if __name__ == "__main__":

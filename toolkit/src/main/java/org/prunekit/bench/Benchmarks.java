@@ -30,7 +30,7 @@ public final class Benchmarks {
      */
     public static void main(String[] args) throws IOException {
         int epochs = 4;
-        int runs = 3;
+        int runs = 5;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
