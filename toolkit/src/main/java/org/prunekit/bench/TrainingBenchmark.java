@@ -48,9 +48,11 @@ public final class TrainingBenchmark {
      * @param djlAccuracy test accuracy of the last DJL run
      * @param torchAccuracy test accuracy of the last PyTorch run
      * @param profile where a DJL batch spends its time
+     * @param torchProfile where a PyTorch batch spends its time, in microseconds per phase (assembly, forward,
+     *        loss, backward, optimizer, read-back)
      */
     record Row(String model, double target, List<double[]> djl, List<double[]> torch, List<double[]> kernel,
-            double djlAccuracy, double torchAccuracy, TrainingProfile profile) {
+            double djlAccuracy, double torchAccuracy, TrainingProfile profile, double[] torchProfile) {
 
         double djlSeconds() {
             return Stats.median(flat(djl));
@@ -143,8 +145,10 @@ public final class TrainingBenchmark {
             try (Net net = m.factory().apply(42)) {
                 profile = Training.profile(net, split, TrainConfig.builder().optSeed(42).build(), 50, 250);
             }
+            double[] torchProfile = Peer.numbers(peer.run("torch_train.py", List.of("--model", m.name(), "--data",
+                    data.toString(), "--epochs", "1", "--seed", "42", "--profile", "250")), "profile_phases");
             rows.add(new Row(m.name(), m.target(), djl.get(m.name()), torch.get(m.name()), kernel.get(m.name()),
-                    accuracy.get(m.name())[0], accuracy.get(m.name())[1], profile));
+                    accuracy.get(m.name())[0], accuracy.get(m.name())[1], profile, torchProfile));
         }
         return rows;
     }
@@ -186,10 +190,25 @@ public final class TrainingBenchmark {
         out.println("Accuracy after the last run (DJL / PyTorch): " + String.join(", ", rows.stream().map(r -> String
                 .format(Locale.ROOT, "%s %.4f / %.4f", r.model(), r.djlAccuracy(), r.torchAccuracy())).toList()));
         out.println();
-        out.println("Where a DJL training batch spends its time (in this JVM; 250 batches after 50 warm-up):");
+        out.println("Where a training batch spends its time (250 batches; DJL in this JVM after 50 warm-up,"
+                + " PyTorch after one epoch):");
         for (Row r : rows) {
-            out.println("  " + r.profile());
+            out.println("  DJL     " + r.profile());
+            out.println("  PyTorch " + torchLine(r));
         }
+    }
+
+    private static final List<String> TORCH_PHASES = List.of("assembly", "forward", "loss", "backward",
+            "optimizer", "read-back");
+
+    private static String torchLine(Row r) {
+        double[] us = r.torchProfile();
+        double total = java.util.Arrays.stream(us).sum();
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %.0f us/batch =", r.model(), total));
+        for (int i = 0; i < us.length && i < TORCH_PHASES.size(); i++) {
+            b.append(String.format(Locale.ROOT, " %s %.0f (%.0f%%)", TORCH_PHASES.get(i), us[i], 100 * us[i] / total));
+        }
+        return b.toString();
     }
 
     private static String verdict(int met, int runs) {
