@@ -36,7 +36,7 @@ import org.prunekit.train.TrainConfig;
  *       score by score with the checker's own computation (20 points).</li>
  * </ol>
  *
- * Each check prints {@code PASS exercise N (p/max points): ...} or throws an {@link AssertionError}
+ * Each check returns its {@link Grade}, which shows as {@code PASS exercise N (p/max points): ...}, or throws an {@link AssertionError}
  * {@code FAIL exercise N (0/max points): ...} with a hint per requirement not met, and records
  * the grade in the {@link Gradebook}.
  */
