@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.prunekit.data.DataSplit;
-import org.prunekit.data.Datasets;
-import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.notebook.Mode;
 import org.prunekit.prune.Importance;
@@ -13,9 +11,7 @@ import org.prunekit.prune.LayerStats;
 import org.prunekit.prune.Pruner;
 import org.prunekit.prune.Scope;
 import org.prunekit.prune.SparsityReport;
-import org.prunekit.train.LearningRateSchedule;
 import org.prunekit.train.Latency;
-import org.prunekit.train.TrainConfig;
 
 /**
  * The checks of assignment 1, "Pruning with Taylor importance" (notebook
@@ -81,10 +77,7 @@ public final class Assignment1 {
         if (ref != null) {
             ref.close();
         }
-        DataSplit data = Datasets.mnist().optLimit(trainRows).optTestLimit(testRows).optBatchSize(64).optSeed(42).build();
-        ref = Reference.train(data, Models.lenet300100(42), TrainConfig.builder().optEpochs(epochs)
-                .optLearningRate(2e-3f).optWeightDecay(5e-4f).optSchedule(LearningRateSchedule.COSINE).optSeed(42)
-                .build());
+        ref = Reference.lenet(trainRows, testRows, epochs);
         Gradebook.reset(NAME);
         return ref.start();
     }

@@ -17,8 +17,9 @@ public final class Course {
     public static List<Exercise> exercises(String assignment) {
         return switch (assignment) {
             case Assignment1.NAME -> Assignment1.EXERCISES;
+            case Assignment2.NAME -> Assignment2.EXERCISES;
             default -> throw new IllegalArgumentException("No such assignment: " + assignment + " (known: "
-                    + Assignment1.NAME + ").");
+                    + Assignment1.NAME + ", " + Assignment2.NAME + ").");
         };
     }
 }
