@@ -18,8 +18,9 @@ public final class Course {
         return switch (assignment) {
             case Assignment1.NAME -> Assignment1.EXERCISES;
             case Assignment2.NAME -> Assignment2.EXERCISES;
+            case Assignment3.NAME -> Assignment3.EXERCISES;
             default -> throw new IllegalArgumentException("No such assignment: " + assignment + " (known: "
-                    + Assignment1.NAME + ", " + Assignment2.NAME + ").");
+                    + Assignment1.NAME + ", " + Assignment2.NAME + ", " + Assignment3.NAME + ").");
         };
     }
 }
