@@ -82,7 +82,7 @@ public final class Assignment1 {
         return ref.start();
     }
 
-    private static Reference ref(Exercise e) {
+    private static Reference ref() {
         if (ref == null) {
             throw new IllegalStateException("Run the set-up cell first (Assignment1.setUp()).");
         }
@@ -116,7 +116,7 @@ public final class Assignment1 {
         Exercise e = EXERCISES.get(0);
         Check c = new Check(NAME, e);
         SparsityReport r;
-        try (Net own = pruneForExercise1(ref(e).trained)) {
+        try (Net own = pruneForExercise1(ref().trained)) {
             r = SparsityReport.of(own);
         }
         if (Double.isNaN(fc2Sparsity) && Double.isNaN(overallSparsity)) {
@@ -155,7 +155,7 @@ public final class Assignment1 {
      */
     public static Grade check2(Net net2) {
         Exercise e = EXERCISES.get(1);
-        Reference r = ref(e);
+        Reference r = ref();
         Check c = new Check(NAME, e);
         if (net2 == null || !Reference.sameShapes(net2, r.trained)) {
             return c.require(false, net2 == null ? "net2 is null" : "net2 has other layers or shapes than the trained model",
@@ -214,7 +214,7 @@ public final class Assignment1 {
      */
     public static Grade check3(Net net3) {
         Exercise e = EXERCISES.get(2);
-        Reference r = ref(e);
+        Reference r = ref();
         Check c = new Check(NAME, e);
         if (net3 == null || net3.prunableLayers().size() != 3) {
             return c.require(false, "net3 is " + (net3 == null ? "null" : "not a LeNet-300-100 copy"),
@@ -290,7 +290,7 @@ public final class Assignment1 {
      */
     public static Grade check4(Importance mine) {
         Exercise e = EXERCISES.get(3);
-        Reference r = ref(e);
+        Reference r = ref();
         Check c = new Check(NAME, e);
         if (mine == null) {
             return c.notDoneYet("mine is null", "assign your criterion to `mine`: mine = new Importance() { ... };")
@@ -380,6 +380,6 @@ public final class Assignment1 {
 
     /** @return the data the checks use (the same object the set-up handed out) */
     public static DataSplit data() {
-        return ref(EXERCISES.get(0)).data;
+        return ref().data;
     }
 }

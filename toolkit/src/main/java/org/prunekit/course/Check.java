@@ -65,12 +65,4 @@ final class Check {
         }
         return g;
     }
-
-    /** Records and throws a failure for a check that could not run at all. */
-    static Grade crashed(String assignment, Exercise exercise, RuntimeException e) {
-        Check c = new Check(assignment, exercise);
-        c.require(false, "the check could not run: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
-                "fix the error named here; re-run the exercise cell, then this check.");
-        return c.verdict();
-    }
 }
