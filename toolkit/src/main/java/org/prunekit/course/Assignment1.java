@@ -50,8 +50,11 @@ public final class Assignment1 {
 
     /**
      * Exercise 2: the least share of the checker's Taylor plan's kept weights a submission must also
-     * keep (the same plan: 100 %; Taylor on another sample of the training data: about 70 %; a
-     * magnitude plan: about 55 %).
+     * keep. The same plan (the pruner's default sample of 512 images, seed 42) keeps 100 %; a
+     * magnitude plan 56-67 %. Per-weight Taylor scores are noisy: on the full data a Taylor plan on
+     * another sample (other seed or size) keeps only 67-73 % of the reference's weights, no more
+     * than magnitude does, so the exercise requires the default sample and a Taylor plan on another
+     * sample can fail this check.
      */
     static final double TAYLOR_OVERLAP = 0.6;
 
