@@ -145,8 +145,13 @@ final class Criteria {
 
     /**
      * FPGM (He et al. 2019): a filter near the geometric median of its layer's filters is
-     * replaceable by the others. A unit's score is the sum of the Euclidean distances from its
-     * weight vector to every other unit's; the lowest go first. Each weight gets its unit's score.
+     * replaceable by the others. A unit's score is the mean Euclidean distance from its weight
+     * vector to every other unit's of its layer; the lowest go first. Each weight gets its unit's
+     * score. Within a layer this ranks exactly as the paper's sum of distances; the mean keeps the
+     * score independent of the layer's width (with the sum, a 10-unit output layer
+     * scores ~30x lower than a 300-unit hidden layer and a global ranking empties it first). Like
+     * every unit criterion it is meant for structured, layer-wise pruning (the paper prunes the
+     * same share of every layer); used per weight in one global ranking it removes whole units.
      */
     static final Importance FPGM = new Named("fpgm", false) {
         @Override
@@ -169,7 +174,7 @@ final class Criteria {
             }
             float[] out = new float[units];
             for (int u = 0; u < units; u++) {
-                out[u] = (float) total[u];
+                out[u] = units > 1 ? (float) (total[u] / (units - 1)) : 0f;
             }
             return out;
         }

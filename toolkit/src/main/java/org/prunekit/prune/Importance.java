@@ -19,7 +19,7 @@ package org.prunekit.prune;
  *       saliencies rank weights like OBD but are smaller than the loss increase they estimate.</td>
  *       <td>sum over the unit</td><td>yes</td></tr>
  *   <tr><td>{@link #entropy(int)}</td><td>the unit's score, for each of its weights</td><td>entropy of a histogram of the unit's (pooled) activations over the samples (Luo and Wu 2017); low entropy = little information</td><td>yes</td></tr>
- *   <tr><td>{@link #fpgm()}</td><td>the unit's score, for each of its weights</td><td>Σ of the distances from the unit's weight vector to every other unit's: units near the geometric median are replaceable (He et al. 2019)</td><td>no</td></tr>
+ *   <tr><td>{@link #fpgm()}</td><td>the unit's score, for each of its weights</td><td>mean distance from the unit's weight vector to every other unit's: units near the geometric median are replaceable (He et al. 2019)</td><td>no</td></tr>
  *   <tr><td>{@link #lamp()}</td><td>w² / Σ of the v² of the weights at least as large (Lee et al. 2021): comparable across layers for one global ranking</td><td>the same with each unit's Σw²</td><td>no</td></tr>
  *   <tr><td>{@link #apoz()}</td><td>the unit's score, for each of its weights</td><td>1 − APoZ, the average percentage of zero activations (Hu et al. 2016)</td><td>yes</td></tr>
  * </table>
@@ -111,7 +111,7 @@ public interface Importance {
         return new Criteria.Entropy(bins);
     }
 
-    /** @return FPGM: Σ of the distances from a unit's weights to every other unit's of its layer (He et al. 2019) */
+    /** @return FPGM: mean distance from a unit's weights to every other unit's of its layer (He et al. 2019) */
     static Importance fpgm() {
         return Criteria.FPGM;
     }

@@ -72,9 +72,22 @@ class CriteriaTest {
         LayerStats s = new LayerStats("conv", new Shape(3, 2), new float[] {0, 0, 3, 4, 0, 1}, null,
                 new float[] {1, 1, 1, 1, 1, 1}, null, null, null, null, null, 0);
         float[] u = Importance.fpgm().unitScores(s);
-        assertArrayEquals(new float[] {6f, (float) (5 + Math.sqrt(18)), (float) (1 + Math.sqrt(18))}, u, 1e-5f);
+        // the mean distance to the two others
+        assertArrayEquals(new float[] {3f, (float) (5 + Math.sqrt(18)) / 2, (float) (1 + Math.sqrt(18)) / 2}, u,
+                1e-5f);
         assertArrayEquals(new float[] {u[0], u[0], u[1], u[1], u[2], u[2]}, Importance.fpgm().weightScores(s));
         assertEquals(false, Importance.fpgm().needsData());
+    }
+
+    @Test
+    void fpgmScoresDoNotShrinkWithTheLayersWidth() {
+        // two filters at distance 5 score 5 each, as the first of the three-filter layer above scores 3
+        LayerStats narrow = new LayerStats("fc", new Shape(2, 2), new float[] {0, 0, 3, 4}, null,
+                new float[] {1, 1, 1, 1}, null, null, null, null, null, 0);
+        assertArrayEquals(new float[] {5f, 5f}, Importance.fpgm().unitScores(narrow), 1e-6f);
+        LayerStats single = new LayerStats("fc", new Shape(1, 2), new float[] {3, 4}, null, new float[] {1, 1}, null,
+                null, null, null, null, 0);
+        assertArrayEquals(new float[] {0f}, Importance.fpgm().unitScores(single));
     }
 
     @Test
