@@ -50,7 +50,7 @@ public final class Assignment2 {
     /** Exercise 3: the least share of the checker's plan's kept units a submission must also keep. */
     static final double UNIT_OVERLAP = 0.9;
 
-    private static Reference ref;
+    private static final ReferenceSlot REF = new ReferenceSlot(NAME, "Assignment2");
 
     private Assignment2() {}
 
@@ -65,12 +65,7 @@ public final class Assignment2 {
     }
 
     static synchronized Start setUp(int trainRows, int testRows, int epochs) {
-        if (ref != null) {
-            ref.close();
-        }
-        ref = Reference.lenet(trainRows, testRows, epochs);
-        Gradebook.reset(NAME);
-        return ref.start();
+        return REF.setUp(trainRows, testRows, epochs);
     }
 
     /** @return how many epochs the set-up trained (exercise 1 trains as long) */
@@ -79,10 +74,7 @@ public final class Assignment2 {
     }
 
     private static Reference ref() {
-        if (ref == null) {
-            throw new IllegalStateException("Run the set-up cell first (Assignment2.setUp()).");
-        }
-        return ref;
+        return REF.get();
     }
 
     private static double nearZero(Net net) {
@@ -98,7 +90,7 @@ public final class Assignment2 {
         try (Net c = net.copy()) {
             Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(sparsity).optScope(Scope.GLOBAL).build()
                     .plan(c).apply();
-            return c.accuracy(ref.data.test());
+            return c.accuracy(ref().data.test());
         }
     }
 
@@ -192,15 +184,15 @@ public final class Assignment2 {
     }
 
     private static Map<String, boolean[]> planUnits(Importance importance) {
-        try (Net n = ref.trained.copy()) {
+        try (Net n = ref().trained.copy()) {
             Pruner.builder().setImportance(importance).setSparsity(0.5).optGranularity(Granularity.STRUCTURED).build()
-                    .plan(n, ref.data).apply();
+                    .plan(n, ref().data).apply();
             return Reference.keptUnits(n, "fc1", "fc2");
         }
     }
 
     private static void criterion(Check c, String what, Net net, Importance wanted, String hintName) {
-        if (net == null || !Reference.sameShapes(net, ref.trained)) {
+        if (net == null || !Reference.sameShapes(net, ref().trained)) {
             c.require(false, what + (net == null ? " is null" : " has other shapes (units removed?)"),
                     "mask the units of " + what + " = trained.copy() (apply the plan; do not call removePrunedUnits()).");
             return;

@@ -54,7 +54,7 @@ public final class Assignment3 {
     /** Exercise 2: the least share of the checker's iterative run's kept weights a submission must keep. */
     static final double ITERATIVE_OVERLAP = 0.97;
 
-    private static Reference ref;
+    private static final ReferenceSlot REF = new ReferenceSlot(NAME, "Assignment3");
     private static int epochs;
 
     private Assignment3() {}
@@ -70,13 +70,8 @@ public final class Assignment3 {
     }
 
     static synchronized Start setUp(int trainRows, int testRows, int trainEpochs) {
-        if (ref != null) {
-            ref.close();
-        }
         epochs = trainEpochs;
-        ref = Reference.lenet(trainRows, testRows, trainEpochs);
-        Gradebook.reset(NAME);
-        return ref.start();
+        return REF.setUp(trainRows, testRows, trainEpochs);
     }
 
     /** @return the training recipe of the set-up (seed 42), for retraining a ticket */
@@ -86,10 +81,7 @@ public final class Assignment3 {
     }
 
     private static Reference ref() {
-        if (ref == null) {
-            throw new IllegalStateException("Run the set-up cell first (Assignment3.setUp()).");
-        }
-        return ref;
+        return REF.get();
     }
 
     /** @return Han's s_k = 1 - (1 - s)^(k/n) and the cubic s_f + (s_i - s_f)(1 - k/n)^3, k = 1..n */
