@@ -35,15 +35,16 @@ class AdamTest {
         return x;
     }
 
-    @ParameterizedTest(name = "weight decay {0}, fused kernel {1}")
-    @CsvSource({"0, true", "0.1, true", "0, false", "0.1, false"})
-    void matchesTorchAdamStepByStep(float weightDecay, boolean fused) {
+    @ParameterizedTest(name = "weight decay {0}, fused kernel {1}, Java loop {2}")
+    @CsvSource({"0, true, false", "0.1, true, false", "0, false, false", "0.1, false, false", "0, false, true",
+        "0.1, false, true"})
+    void matchesTorchAdamStepByStep(float weightDecay, boolean fused, boolean javaLoop) {
         PruneKit.init();
         double[] start = {1.0, -2.0, 0.5, 0.0};
         double[][] grads = {{0.3, -1.0, 2.0, 1e-4}, {0.1, -0.5, -2.0, 0.0}, {-0.2, 0.25, 1.0, 3.0}};
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[] {1f, -2f, 0.5f, 0f});
-            try (Adam adam = new Adam(List.of(w), m, 0.01f, weightDecay, fused ? Long.MAX_VALUE : 0)) {
+            try (Adam adam = new Adam(List.of(w), m, 0.01f, weightDecay, fused ? Long.MAX_VALUE : 0, javaLoop)) {
                 for (double[] g : grads) {
                     float[] gf = new float[g.length];
                     for (int i = 0; i < g.length; i++) {
