@@ -198,8 +198,9 @@ public final class TrainingBenchmark {
         }
     }
 
-    private static final List<String> TORCH_PHASES = List.of("assembly", "forward", "loss", "backward",
-            "optimizer", "read-back");
+    /** The phases torch_train.py --profile reports: PruneKit's, without masks (the peer has none). */
+    private static final List<String> TORCH_PHASES = TrainingProfile.PHASES.stream().filter(p -> !p.equals("masks"))
+            .toList();
 
     private static String torchLine(Row r) {
         double[] us = r.torchProfile();

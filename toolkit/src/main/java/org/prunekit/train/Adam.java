@@ -38,12 +38,15 @@ final class Adam implements AutoCloseable {
 
     private final NDManager state;
     private final List<NDArray> weights;
+    /** How a parameter is updated (see the class comment). */
+    private enum Path { FUSED, JAVA_LOOP, TENSORS }
+
+    private final List<Path> paths = new ArrayList<>();
+    // the moments as tensors (FUSED, TENSORS) or, for JAVA_LOOP, unscaled in Java arrays; null where unused
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
-    // the unscaled moments of the large parameters, updated in Java over the tensors' own memory
     private final List<float[]> mj = new ArrayList<>();
     private final List<float[]> vj = new ArrayList<>();
-    private final long fusedBelow;
     // 0-d tensors for the constants: an op with a Java float operand creates a scalar tensor on
     // every call (~10-25 us each through DJL); an op with a tensor operand costs ~1 us
     private final NDArray beta1;
@@ -74,7 +77,6 @@ final class Adam implements AutoCloseable {
      */
     Adam(List<NDArray> weights, NDManager parent, float learningRate, float weightDecay, long fusedBelow,
             boolean javaLoop) {
-        this.fusedBelow = fusedBelow;
         this.state = parent.newSubManager();
         this.weights = List.copyOf(weights);
         this.learningRate = learningRate;
@@ -84,8 +86,11 @@ final class Adam implements AutoCloseable {
         this.decay = state.create(weightDecay);
         for (NDArray w : this.weights) {
             w.setRequiresGradient(true);
-            boolean inJava = javaLoop && w.size() >= fusedBelow && w.size() <= Integer.MAX_VALUE
-                    && w.getDevice().equals(ai.djl.Device.cpu()) && w.getDataType() == DataType.FLOAT32;
+            Path path = w.size() < fusedBelow ? Path.FUSED : javaLoop && w.size() <= Integer.MAX_VALUE
+                    && w.getDevice().equals(ai.djl.Device.cpu()) && w.getDataType() == DataType.FLOAT32
+                            ? Path.JAVA_LOOP : Path.TENSORS;
+            boolean inJava = path == Path.JAVA_LOOP;
+            paths.add(path);
             m.add(inJava ? null : state.zeros(w.getShape(), DataType.FLOAT32));
             v.add(inJava ? null : state.zeros(w.getShape(), DataType.FLOAT32));
             mj.add(inJava ? new float[Math.toIntExact(w.size())] : null);
@@ -116,47 +121,43 @@ final class Adam implements AutoCloseable {
         // fused kernel: w −= lrc·m/(√v + ε'), with lrc = lr·√bias2/bias1 and ε' = ε·√bias2 matches torch
         float fusedRate = (float) (learningRate * Math.sqrt(bias2) / bias1);
         float fusedEps = (float) (EPSILON * Math.sqrt(bias2));
-        try (NDArray stepTensor = state.create(step); NDArray epsTensor = state.create(eps)) {
-            update(stepTensor, epsTensor, step, eps, fusedRate, fusedEps);
+        // the NDArray form's scalars as tensors, made only if a parameter takes that path
+        boolean tensors = paths.contains(Path.TENSORS);
+        try (NDArray stepTensor = tensors ? state.create(step) : null;
+                NDArray epsTensor = tensors ? state.create(eps) : null) {
+            for (int i = 0; i < weights.size(); i++) {
+                NDArray w = weights.get(i);
+                try (NDArray g = w.getGradient()) {
+                    switch (paths.get(i)) {
+                        // the engine's kernel also zeroes the gradient
+                        case FUSED -> w.getNDArrayInternal().adamUpdate(new NDList(w, g, m.get(i), v.get(i)),
+                                new NDList(w), learningRate, fusedRate, weightDecay, 1f, -1f, BETA1, BETA2, fusedEps,
+                                true, false);
+                        case JAVA_LOOP -> javaUpdate(w, g, mj.get(i), vj.get(i), step, eps);
+                        case TENSORS -> tensorUpdate(w, g, m.get(i), v.get(i), stepTensor, epsTensor);
+                    }
+                }
+            }
         }
     }
 
-    private void update(NDArray stepTensor, NDArray epsTensor, float step, float eps, float fusedRate,
-            float fusedEps) {
-        for (int i = 0; i < weights.size(); i++) {
-            NDArray w = weights.get(i);
-            if (w.size() < fusedBelow) {
-                try (NDArray g = w.getGradient()) {
-                    // the engine's kernel also zeroes the gradient
-                    w.getNDArrayInternal().adamUpdate(new NDList(w, g, m.get(i), v.get(i)), new NDList(w),
-                            learningRate, fusedRate, weightDecay, 1f, -1f, BETA1, BETA2, fusedEps, true, false);
-                }
-                continue;
-            }
-            if (mj.get(i) != null) {
-                try (NDArray g = w.getGradient()) {
-                    javaUpdate(w, g, mj.get(i), vj.get(i), step, eps);
-                }
-                continue;
-            }
-            try (NDArray g = w.getGradient()) {
-                NDArray grad = g;
-                if (weightDecay > 0) {
-                    grad = w.mul(decay);
-                    grad.addi(g);
-                }
-                m.get(i).muli(beta1).addi(grad);
-                // the gradient is zeroed after the step anyway: square it in place (no new tensor)
-                v.get(i).muli(beta2).addi(grad.muli(grad));
-                if (grad != g) {
-                    grad.close();
-                }
-                try (NDArray denom = v.get(i).sqrt(); NDArray update = m.get(i).div(denom.addi(epsTensor))) {
-                    w.subi(update.muli(stepTensor));
-                }
-            }
-            JniUtils.zeroGrad((PtNDArray) w);
+    /** The NDArray form: the unscaled moments updated by in-place tensor ops, then the gradient zeroed. */
+    private void tensorUpdate(NDArray w, NDArray g, NDArray mom, NDArray sq, NDArray stepTensor, NDArray epsTensor) {
+        NDArray grad = g;
+        if (weightDecay > 0) {
+            grad = w.mul(decay);
+            grad.addi(g);
         }
+        mom.muli(beta1).addi(grad);
+        // the gradient is zeroed after the step anyway: square it in place (no new tensor)
+        sq.muli(beta2).addi(grad.muli(grad));
+        if (grad != g) {
+            grad.close();
+        }
+        try (NDArray denom = sq.sqrt(); NDArray update = mom.div(denom.addi(epsTensor))) {
+            w.subi(update.muli(stepTensor));
+        }
+        JniUtils.zeroGrad((PtNDArray) w);
     }
 
     /**

@@ -42,11 +42,7 @@ public final class Training {
      * @return the history, with the settings it was made with
      */
     public static History fit(Trainable net, DataSplit data, TrainConfig config, Progress progress) {
-        PruneKit.noGrad();
-        PruneKit.seed(config.seed()); // dropout draws from the engine's generator: the same seed, the same masks
-        if (config.distillation() != null) {
-            checkTeacher(net, config.distillation().teacher());
-        }
+        begin(net, config);
         List<EpochStats> epochs = new ArrayList<>();
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Random random = new Random(config.seed());
@@ -72,6 +68,15 @@ public final class Training {
             }
         }
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);
+    }
+
+    /** Before the first batch: no recording, the config's seed, the teacher checked. */
+    private static void begin(Trainable net, TrainConfig config) {
+        PruneKit.noGrad();
+        PruneKit.seed(config.seed()); // dropout draws from the engine's generator: the same seed, the same masks
+        if (config.distillation() != null) {
+            checkTeacher(net, config.distillation().teacher());
+        }
     }
 
     private record BatchResult(double loss, long correct) {}
@@ -118,7 +123,7 @@ public final class Training {
 
     /**
      * Softmax cross-entropy of integer labels, averaged over the batch: the value of DJL's
-     * {@code Loss.softmaxCrossEntropyLoss()} in four native calls (DJL's goes through its
+     * {@code Loss.softmaxCrossEntropyLoss()} in five native calls (DJL's goes through its
      * index parser and costs ~3x more per batch on small nets).
      */
     static NDArray crossEntropy(NDArray logits, NDArray labels) {
@@ -156,11 +161,7 @@ public final class Training {
             throw new IllegalArgumentException("Profile at least one batch after zero or more warm-up batches (got"
                     + " warmUp=" + warmUp + ", batches=" + batches + ").");
         }
-        PruneKit.noGrad();
-        PruneKit.seed(config.seed());
-        if (config.distillation() != null) {
-            checkTeacher(net, config.distillation().teacher());
-        }
+        begin(net, config);
         long[] clock = new long[TrainingProfile.PHASES.size()];
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Random random = new Random(config.seed());
