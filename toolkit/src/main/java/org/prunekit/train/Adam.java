@@ -47,6 +47,8 @@ final class Adam implements AutoCloseable {
     private final List<NDArray> v = new ArrayList<>();
     private final List<float[]> mj = new ArrayList<>();
     private final List<float[]> vj = new ArrayList<>();
+    // JAVA_LOOP: whether the weight's and gradient's memory can be written in place (checked at the first step)
+    private final List<Boolean> inPlace = new ArrayList<>();
     // 0-d tensors for the constants: an op with a Java float operand creates a scalar tensor on
     // every call (~10-25 us each through DJL); an op with a tensor operand costs ~1 us
     private final NDArray beta1;
@@ -95,6 +97,7 @@ final class Adam implements AutoCloseable {
             v.add(inJava ? null : state.zeros(w.getShape(), DataType.FLOAT32));
             mj.add(inJava ? new float[Math.toIntExact(w.size())] : null);
             vj.add(inJava ? new float[Math.toIntExact(w.size())] : null);
+            inPlace.add(null);
         }
     }
 
@@ -133,7 +136,7 @@ final class Adam implements AutoCloseable {
                         case FUSED -> w.getNDArrayInternal().adamUpdate(new NDList(w, g, m.get(i), v.get(i)),
                                 new NDList(w), learningRate, fusedRate, weightDecay, 1f, -1f, BETA1, BETA2, fusedEps,
                                 true, false);
-                        case JAVA_LOOP -> javaUpdate(w, g, mj.get(i), vj.get(i), step, eps);
+                        case JAVA_LOOP -> javaUpdate(i, w, g, step, eps);
                         case TENSORS -> tensorUpdate(w, g, m.get(i), v.get(i), stepTensor, epsTensor);
                     }
                 }
@@ -167,11 +170,16 @@ final class Adam implements AutoCloseable {
      * gradient in the same pass. Four arrays read and written once, where the NDArray path makes
      * about eleven passes and torch's kernel-per-op Adam about nine.
      */
-    private void javaUpdate(NDArray w, NDArray g, float[] mom, float[] sq, float step, float eps) {
+    private void javaUpdate(int i, NDArray w, NDArray g, float step, float eps) {
+        float[] mom = mj.get(i);
+        float[] sq = vj.get(i);
         FloatBuffer wb = memory(w);
         FloatBuffer gb = memory(g);
-        // a tensor whose memory is not one dense block (a strided gradient): work on copies
-        boolean copies = wb == null || gb == null;
+        if (inPlace.get(i) == null) {
+            inPlace.set(i, wb != null && gb != null && writesThrough(w, wb) && writesThrough(g, gb));
+        }
+        // a strided tensor (a view, a transposed weight): DJL hands out a copy of its values, so work on copies
+        boolean copies = !inPlace.get(i);
         if (copies) {
             wb = FloatBuffer.wrap(w.toFloatArray());
             gb = FloatBuffer.wrap(g.toFloatArray());
@@ -195,11 +203,38 @@ final class Adam implements AutoCloseable {
         }
     }
 
-    /** @return the tensor's own memory (not a copy) as floats, or null if it is not one dense block */
+    /**
+     * @return the tensor's memory as floats, or null if it is not one dense block; for a strided
+     *     tensor this is a copy in logical order (see {@link #writesThrough})
+     */
     private static FloatBuffer memory(NDArray a) {
         java.nio.ByteBuffer b = JniUtils.getByteBuffer((PtNDArray) a, true);
         return b.isDirect() && b.capacity() == a.size() * Float.BYTES ? b.order(ByteOrder.nativeOrder())
                 .asFloatBuffer() : null;
+    }
+
+    /**
+     * Whether {@code memory} is the tensor's own memory in its logical order: it holds the tensor's
+     * values in that order, and a value written into it shows in the tensor (restored after).
+     */
+    private static boolean writesThrough(NDArray a, FloatBuffer memory) {
+        float[] values = a.toFloatArray();
+        for (int j = 0; j < values.length; j++) {
+            if (Float.floatToRawIntBits(memory.get(j)) != Float.floatToRawIntBits(values[j])) {
+                return false;
+            }
+        }
+        if (values.length == 0) {
+            return true;
+        }
+        int probe = Float.floatToRawIntBits(values[0]) ^ 1;
+        memory.put(0, Float.intBitsToFloat(probe));
+        float seen;
+        try (NDArray flat = a.reshape(-1)) {
+            seen = flat.getFloat(0);
+        }
+        memory.put(0, values[0]);
+        return Float.floatToRawIntBits(seen) == probe;
     }
 
     @Override

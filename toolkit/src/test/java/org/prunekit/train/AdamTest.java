@@ -70,4 +70,39 @@ class AdamTest {
             assertArrayEquals(want, got, 1e-6f);
         }
     }
+
+    /**
+     * A strided weight (a transposed view) on the Java-loop path: DJL hands out a copy of such a
+     * tensor's memory, so the loop must notice that its writes would be lost and work on copies.
+     */
+    @ParameterizedTest(name = "weight decay {0}")
+    @CsvSource({"0", "0.1"})
+    void aStridedWeightIsStillUpdated(float weightDecay) {
+        PruneKit.init();
+        double[] start = {1.0, -2.0, 0.5, 0.0};
+        double[][] grads = {{0.3, -1.0, 2.0, 1e-4}, {0.1, -0.5, -2.0, 0.0}};
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(new float[] {1f, 0.5f, -2f, 0f}, new ai.djl.ndarray.types.Shape(2, 2)).transpose();
+            try (Adam adam = new Adam(List.of(w), m, 0.01f, weightDecay, 0, true)) {
+                for (double[] g : grads) {
+                    float[] gf = new float[g.length];
+                    for (int i = 0; i < g.length; i++) {
+                        gf[i] = (float) g[i];
+                    }
+                    try (NDManager batch = m.newSubManager();
+                            GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                        c.backward(w.mul(batch.create(gf, w.getShape())).sum());
+                    }
+                    adam.step();
+                    assertEquals(0f, w.getGradient().abs().sum().getFloat(), "gradient is zeroed after a step");
+                }
+            }
+            double[] expected = reference(start, grads, 0.01, weightDecay);
+            float[] want = new float[expected.length];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = (float) expected[i];
+            }
+            assertArrayEquals(want, w.toFloatArray(), 1e-6f);
+        }
+    }
 }
