@@ -25,4 +25,38 @@ public final class Tensors {
         }
         into.set(ALL, from);
     }
+
+    /** Batches smaller than this stay in the default layout: reorders cost more than they save. */
+    static final int CHANNELS_LAST_MIN_BATCH = 8;
+
+    /**
+     * The same batch of images, laid out channels-last in memory: shape {@code (b, c, h, w)} as
+     * before, but the channel values of each pixel side by side (strides of an NHWC array). libtorch
+     * picks its layout for a convolution from its input and keeps it through ReLU, pooling and
+     * batch normalisation, so one change at the input moves a whole convolutional net onto oneDNN's
+     * and ATen's channels-last kernels: fewer reorders around every convolution and a vectorised
+     * max pooling (the training benchmark's profile shows the effect per phase). Values and shape
+     * are unchanged, and every op and read-back sees the same logical array; flattening before a
+     * dense layer copies back to the usual order. Weights keep their layout (so do their gradients,
+     * which autograd gives the strides of their weight).
+     *
+     * <p>A one-channel batch already has that memory order and is only re-described (no copy); a
+     * batch of several channels is copied once. Arrays that are not 4-D, and batches of fewer than
+     * 8 examples (single-image latency, where the layout's reorders cost more than they save), are
+     * returned as they are.
+     *
+     * @param x a batch, e.g. of shape {@code (b, c, h, w)}
+     * @return {@code x} itself, or the same values with channels-last strides (in {@code x}'s manager)
+     */
+    public static NDArray channelsLast(NDArray x) {
+        long[] s = x.getShape().getShape();
+        if (s.length != 4 || s[0] < CHANNELS_LAST_MIN_BATCH) {
+            return x;
+        }
+        if (s[1] == 1) {
+            return x.reshape(s[0], s[2], s[3], 1).transpose(0, 3, 1, 2);
+        }
+        // the permuted view cannot be flattened in place: reshape copies it in NHWC order
+        return x.transpose(0, 2, 3, 1).reshape(s[0], -1).reshape(s[0], s[2], s[3], s[1]).transpose(0, 3, 1, 2);
+    }
 }

@@ -1,0 +1,73 @@
+package org.prunekit.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Image batches of 8 or more run channels-last in memory: the layout changes, the values do not.
+ * A batch of 16 (channels-last) must give what its examples give one by one (default layout),
+ * on every kind of convolutional net the toolkit builds.
+ */
+class ChannelsLastTest {
+
+    @Test
+    void theLayoutKeepsShapeAndValues() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (Shape one : List.of(new Shape(1, 6, 5), new Shape(3, 4, 7))) {
+                NDArray x = NetBuilderTest.input(m, one, 16, 7);
+                NDArray cl = Tensors.channelsLast(x);
+                assertEquals(x.getShape(), cl.getShape());
+                assertArrayEquals(x.toFloatArray(), cl.toFloatArray());
+                assertArrayEquals(x.get("3, :, 2").toFloatArray(), cl.get("3, :, 2").toFloatArray());
+                assertArrayEquals(x.sum(new int[] {0, 2, 3}).toFloatArray(), cl.sum(new int[] {0, 2, 3})
+                        .toFloatArray(), 1e-3f); // another summation order
+            }
+        }
+    }
+
+    @Test
+    void smallBatchesAndOtherShapesAreLeftAlone() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray few = NetBuilderTest.input(m, new Shape(1, 28, 28), Tensors.CHANNELS_LAST_MIN_BATCH - 1, 1);
+            assertSame(few, Tensors.channelsLast(few));
+            NDArray flat = NetBuilderTest.input(m, new Shape(784), 64, 1);
+            assertSame(flat, Tensors.channelsLast(flat));
+        }
+    }
+
+    @Test
+    void aBatchComputesWhatItsExamplesComputeOneByOne() {
+        List<Net> nets = List.of(Models.lenet5(3), Models.smallCnn(3), Models.resNet8(3),
+                Models.sequential("RGB", 3, 12, 12).conv(8, 3, 1, 1).batchNorm().relu().avgPool(2)
+                        .residual(8, 1).conv(6, 3).relu().maxPool(2, 1).globalAvgPool().dropout(0.3).dense(4)
+                        .build(3));
+        for (Net net : nets) {
+            try (net; NDManager m = net.manager().newSubManager()) {
+                NDArray batch = NetBuilderTest.input(m, net.inputShape(), 16, 11);
+                NDArray together = net.forward(batch, false);
+                NDList alone = new NDList();
+                for (int i = 0; i < 16; i++) {
+                    alone.add(net.forward(batch.get(i + ":" + (i + 1)), false));
+                }
+                float[] expected = NDArrays.concat(alone).toFloatArray();
+                assertArrayEquals(expected, together.toFloatArray(), 1e-4f, net.name());
+                // the layer-by-layer pass runs in the same layout and gives the same logits
+                Map<String, NDArray> observed = net.forwardWithActivations(batch, List.of(net.layers().get(0)
+                        .name()));
+                assertArrayEquals(together.toFloatArray(), observed.get("output").toFloatArray(), 1e-5f, net.name());
+                assertEquals(new Shape(16).addAll(net.outputShapes().get(0).slice(1)),
+                        observed.get(net.layers().get(0).name()).getShape());
+            }
+        }
+    }
+}
