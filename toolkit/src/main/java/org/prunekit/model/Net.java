@@ -52,6 +52,8 @@ public final class Net implements Trainable, AutoCloseable {
     private final Model model;
     private Architecture architecture;
     private SequentialBlock block;
+    /** The top-level blocks in the order {@link #forward} runs them (see {@link #executionOrder}). */
+    private List<ai.djl.nn.Block> execution;
     private List<Layer> layers;
     private Graph graph;
     private final Map<Parameter, NDArray> masks = new LinkedHashMap<>();
@@ -164,6 +166,7 @@ public final class Net implements Trainable, AutoCloseable {
         built.block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(arch.inputShape()));
         model.setBlock(built.block);
         this.block = built.block;
+        this.execution = executionOrder(arch, built.block);
         this.architecture = arch;
         this.layers = built.layers;
         this.graph = built.graph;
@@ -411,7 +414,8 @@ public final class Net implements Trainable, AutoCloseable {
      * Runs the net on a batch.
      *
      * <p>Image batches of 8 or more run channels-last in memory (see {@link Tensors#channelsLast}):
-     * same values, faster convolutions and pooling.
+     * same values, faster convolutions and pooling. A ReLU followed by a max pooling runs as the
+     * pooling first, then the ReLU (see {@link #executionOrder}): the same values and gradients.
      *
      * @param x a batch of shape {@code (b, inputShape...)}
      * @param training whether to run in training mode (batch-norm statistics, dropout)
@@ -422,7 +426,33 @@ public final class Net implements Trainable, AutoCloseable {
     @Override
     public NDArray forward(NDArray x, boolean training) {
         ParameterStore ps = new ParameterStore(x.getManager(), false);
-        return block.forward(ps, new NDList(Tensors.channelsLast(x)), training).singletonOrThrow();
+        NDList y = new NDList(Tensors.channelsLast(x));
+        for (ai.djl.nn.Block b : execution) {
+            y = b.forward(ps, y, training);
+        }
+        return y.singletonOrThrow();
+    }
+
+    /**
+     * The top-level blocks in the order to run them: the architecture's, except that a ReLU
+     * directly followed by a max pooling is run after it. Max pooling commutes with a
+     * non-decreasing function (max(relu(a), relu(b)) = relu(max(a, b))), and so do the gradients:
+     * both orders send a window's gradient to its largest input if that is positive and nowhere
+     * otherwise. The ReLU and its backward pass then touch a quarter of the values (2x2 pooling).
+     * {@link #forwardWithActivations} keeps the architecture's order, so that a ReLU layer's output
+     * is what its name says.
+     */
+    private static List<ai.djl.nn.Block> executionOrder(Architecture arch, SequentialBlock block) {
+        List<ai.djl.nn.Block> order = new ArrayList<>(block.getChildren().values());
+        List<Architecture.Entry> entries = arch.layers();
+        for (int i = 0; i + 1 < entries.size(); i++) {
+            if (entries.get(i).spec() instanceof LayerSpec.Relu
+                    && entries.get(i + 1).spec() instanceof LayerSpec.MaxPool) {
+                Collections.swap(order, i, i + 1);
+                i++;
+            }
+        }
+        return List.copyOf(order);
     }
 
     /**
