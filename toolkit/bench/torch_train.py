@@ -8,6 +8,9 @@ and the final test accuracy. Run with Debian's /usr/bin/python3 (python3-torch) 
 libopenblas0-pthread installed; OPENBLAS_NUM_THREADS=1 keeps the figures steady.
 
 Usage: torch_train.py --model lenet300100|lenet5|smallcnn --data DIR [--epochs 3] [--limit 0] [--seed 42] [--profile BATCHES]
+       [--channels-last]
+--channels-last trains with the model's weights in channels-last memory format (what PruneKit does
+for image batches of 8 or more), PyTorch's layout option for convolutional nets.
 """
 import argparse
 import gzip
@@ -59,6 +62,7 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--profile", type=int, default=0, help="after training, time the phases of this many batches")
+    ap.add_argument("--channels-last", action="store_true", help="weights (and so activations) channels-last")
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -78,6 +82,8 @@ def main():
         x_train, y_train = x_train[keep], y_train[keep]
 
     net = model(args.model)
+    if args.channels_last:
+        net = net.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     loss_fn = nn.CrossEntropyLoss()
     seconds = []

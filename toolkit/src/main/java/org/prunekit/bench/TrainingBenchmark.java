@@ -31,11 +31,14 @@ import org.prunekit.train.TrainingProfile;
  */
 public final class TrainingBenchmark {
 
-    /** A model of the benchmark and its targets (DJL / PyTorch seconds per epoch). */
-    private record Model(String name, LongFunction<Net> factory, double target) {}
+    /**
+     * A model of the benchmark and its target (DJL / PyTorch seconds per epoch); a convolutional one is
+     * also profiled in PyTorch with channels-last weights, the layout PruneKit uses for image batches.
+     */
+    private record Model(String name, LongFunction<Net> factory, double target, boolean convolutional) {}
 
-    private static final List<Model> MODELS = List.of(new Model("lenet300100", Models::lenet300100, 1.10),
-            new Model("lenet5", Models::lenet5, 1.05), new Model("smallcnn", Models::smallCnn, 1.10));
+    private static final List<Model> MODELS = List.of(new Model("lenet300100", Models::lenet300100, 1.10, false),
+            new Model("lenet5", Models::lenet5, 1.05, true), new Model("smallcnn", Models::smallCnn, 1.10, true));
 
     /**
      * One row of the result.
@@ -48,11 +51,11 @@ public final class TrainingBenchmark {
      * @param djlAccuracy test accuracy of the last DJL run
      * @param torchAccuracy test accuracy of the last PyTorch run
      * @param profile where a DJL batch spends its time
-     * @param torchProfile where a PyTorch batch spends its time, in microseconds per phase (assembly, forward,
-     *        loss, backward, optimizer, read-back)
+     * @param torchProfiles where a PyTorch batch spends its time, in microseconds per phase (assembly, forward,
+     *        loss, backward, optimizer, read-back), by setting ("PyTorch", "PyTorch channels-last")
      */
     record Row(String model, double target, List<double[]> djl, List<double[]> torch, List<double[]> kernel,
-            double djlAccuracy, double torchAccuracy, TrainingProfile profile, double[] torchProfile) {
+            double djlAccuracy, double torchAccuracy, TrainingProfile profile, Map<String, double[]> torchProfiles) {
 
         double djlSeconds() {
             return Stats.median(flat(djl));
@@ -145,10 +148,18 @@ public final class TrainingBenchmark {
             try (Net net = m.factory().apply(42)) {
                 profile = Training.profile(net, split, TrainConfig.builder().optSeed(42).build(), 50, 250);
             }
-            double[] torchProfile = Peer.numbers(peer.run("torch_train.py", List.of("--model", m.name(), "--data",
-                    data.toString(), "--epochs", "1", "--seed", "42", "--profile", "250")), "profile_phases");
+            List<String> args = List.of("--model", m.name(), "--data", data.toString(), "--epochs", "1", "--seed", "42",
+                    "--profile", "250");
+            Map<String, double[]> torchProfiles = new LinkedHashMap<>();
+            torchProfiles.put("PyTorch", Peer.numbers(peer.run("torch_train.py", args), "profile_phases"));
+            if (m.convolutional()) {
+                List<String> channelsLast = new ArrayList<>(args);
+                channelsLast.add("--channels-last");
+                torchProfiles.put("PyTorch channels-last", Peer.numbers(peer.run("torch_train.py", channelsLast),
+                        "profile_phases"));
+            }
             rows.add(new Row(m.name(), m.target(), djl.get(m.name()), torch.get(m.name()), kernel.get(m.name()),
-                    accuracy.get(m.name())[0], accuracy.get(m.name())[1], profile, torchProfile));
+                    accuracy.get(m.name())[0], accuracy.get(m.name())[1], profile, torchProfiles));
         }
         return rows;
     }
@@ -191,10 +202,11 @@ public final class TrainingBenchmark {
                 .format(Locale.ROOT, "%s %.4f / %.4f", r.model(), r.djlAccuracy(), r.torchAccuracy())).toList()));
         out.println();
         out.println("Where a training batch spends its time (250 batches; DJL in this JVM after 50 warm-up,"
-                + " PyTorch after one epoch):");
+                + " PyTorch after one epoch; DJL runs image batches channels-last, the ratios above compare it"
+                + " with PyTorch's default layout):");
         for (Row r : rows) {
-            out.println("  DJL     " + r.profile());
-            out.println("  PyTorch " + torchLine(r));
+            out.println("  DJL                   " + r.profile());
+            r.torchProfiles().forEach((setting, us) -> out.printf("  %-21s %s%n", setting, torchLine(r.model(), us)));
         }
     }
 
@@ -202,10 +214,9 @@ public final class TrainingBenchmark {
     private static final List<String> TORCH_PHASES = TrainingProfile.PHASES.stream().filter(p -> !p.equals("masks"))
             .toList();
 
-    private static String torchLine(Row r) {
-        double[] us = r.torchProfile();
+    private static String torchLine(String model, double[] us) {
         double total = java.util.Arrays.stream(us).sum();
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %.0f us/batch =", r.model(), total));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %.0f us/batch =", model, total));
         for (int i = 0; i < us.length && i < TORCH_PHASES.size(); i++) {
             b.append(String.format(Locale.ROOT, " %s %.0f (%.0f%%)", TORCH_PHASES.get(i), us[i], 100 * us[i] / total));
         }
