@@ -210,9 +210,12 @@ public final class TrainingBenchmark {
         }
     }
 
-    /** The phases torch_train.py --profile reports: PruneKit's, without masks (the peer has none). */
-    private static final List<String> TORCH_PHASES = TrainingProfile.PHASES.stream().filter(p -> !p.equals("masks"))
-            .toList();
+    /**
+     * The phases torch_train.py --profile reports: PruneKit's without masks (the peer has none) and
+     * release (Python frees a batch's tensors inside the other phases, as references drop).
+     */
+    private static final List<String> TORCH_PHASES = TrainingProfile.PHASES.stream().filter(p -> !p.equals("masks")
+            && !p.equals("release")).toList();
 
     private static String torchLine(String model, double[] us) {
         double total = java.util.Arrays.stream(us).sum();

@@ -91,7 +91,8 @@ public final class Training {
             TrainConfig config, long[] clock) {
         TrainConfig.Distillation distill = config.distillation();
         long t0 = clock == null ? 0 : System.nanoTime();
-        try (NDManager batchManager = net.manager().newSubManager()) {
+        NDManager batchManager = net.manager().newSubManager();
+        try {
             NDList batch = train.batch(batchManager, order, from, to, net.inputShape());
             NDArray x = batch.get(0);
             NDArray y = batch.get(1);
@@ -118,6 +119,10 @@ public final class Training {
             net.applyMasks();
             tick(clock, 5, t5);
             return new BatchResult(lossValue, correct);
+        } finally {
+            long t6 = clock == null ? 0 : System.nanoTime();
+            batchManager.close();
+            tick(clock, 7, t6);
         }
     }
 
@@ -145,7 +150,8 @@ public final class Training {
     /**
      * Where a training batch spends its time: runs {@code warmUp} batches, then times each phase
      * of the next {@code batches} (assembly, forward, loss, backward, optimizer step, mask
-     * re-application, loss/accuracy read-back) and returns the mean per batch. The net is trained
+     * re-application, loss/accuracy read-back, release of the batch's arrays) and returns the mean
+     * per batch. The net is trained
      * by these batches (changed in place): profile a copy.
      *
      * @param net the net to train while profiling

@@ -12,7 +12,9 @@ import java.util.List;
  *   <li>{@code backward}: autograd's backward pass;</li>
  *   <li>{@code optimizer}: the Adam step over every parameter, gradients zeroed;</li>
  *   <li>{@code masks}: pruning masks re-applied to the weights;</li>
- *   <li>{@code read-back}: the loss value and the number of correct answers copied to Java.</li>
+ *   <li>{@code read-back}: the loss value and the number of correct answers copied to Java;</li>
+ *   <li>{@code release}: the batch's native arrays (activations, gradients of the activations)
+ *       freed when its manager closes.</li>
  * </ul>
  *
  * @param net the profiled net's name
@@ -24,7 +26,7 @@ public record TrainingProfile(String net, int batchSize, int batches, double[] m
 
     /** The phase names, in the order of {@link #micros()}. */
     public static final List<String> PHASES = List.of("assembly", "forward", "loss", "backward", "optimizer",
-            "masks", "read-back");
+            "masks", "read-back", "release");
 
     /** Checks the shape of the values and copies them. */
     public TrainingProfile {

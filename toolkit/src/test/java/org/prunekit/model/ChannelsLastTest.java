@@ -70,4 +70,19 @@ class ChannelsLastTest {
             }
         }
     }
+
+    @Test
+    void batchNormOverChannelsThatAreNoMultipleOfEightKeepsTheDefaultLayout() {
+        try (Net lenet = Models.lenet5(1); Net cnn = Models.smallCnn(1); Net res = Models.resNet8(1);
+                Net odd = Models.sequential("Odd", 1, 12, 12).conv(13, 3).batchNorm().relu().flatten().dense(4)
+                        .build(1);
+                Net denseNorm = Models.sequential("DenseNorm", 1, 12, 12).conv(8, 3).batchNorm().relu().flatten()
+                        .dense(100).batchNorm().relu().dense(4).build(1)) {
+            assertEquals(true, lenet.runsChannelsLast());
+            assertEquals(true, cnn.runsChannelsLast());
+            assertEquals(true, res.runsChannelsLast());
+            assertEquals(false, odd.runsChannelsLast(), "13 channels under batch norm");
+            assertEquals(true, denseNorm.runsChannelsLast(), "a batch norm over 100 dense units does not count");
+        }
+    }
 }
