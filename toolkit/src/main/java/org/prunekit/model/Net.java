@@ -448,16 +448,16 @@ public final class Net implements Trainable, AutoCloseable {
 
     /**
      * Whether the channels-last layout pays for this net: unless a batch-normalisation layer over
-     * images has a channel count that is not a multiple of 8. ATen's channels-last batch norm vectorises across
-     * the channels of a pixel, and with, say, 13 channels (a pruned ResNet-8) it ran ~6x slower than
-     * in the default layout, more than the convolutions and pooling gain; with 16, 32 or 64 it is
-     * as fast. Nets without batch norm (LeNet-5, pruned or not) always gain.
+     * images has a channel count that is not a multiple of 8. ATen's channels-last batch norm
+     * vectorises across the channels of a pixel, and with, say, 13 channels (a pruned ResNet-8) it
+     * ran ~6x slower than in the default layout, more than the convolutions and pooling gain; with
+     * 16, 32 or 64 it is as fast. Nets without batch norm (LeNet-5, pruned or not) always gain.
      */
     private static boolean channelsLastPays(List<Layer> layers, Graph graph) {
         for (Layer l : layers) {
-            Graph.Node n = graph.node(l.name());
-            boolean onImages = n != null && n.out().dimension() == 4; // (1, c, h, w): not after a dense layer
-            if (l.isBatchNorm() && onImages && n.out().get(1) % 8 != 0) {
+            Graph.Node n = l.isBatchNorm() ? graph.node(l.name()) : null;
+            // (1, c, h, w): a batch norm over images, not after a dense layer
+            if (n != null && n.out().dimension() == 4 && n.out().get(1) % 8 != 0) {
                 return false;
             }
         }

@@ -151,8 +151,7 @@ public final class Training {
      * Where a training batch spends its time: runs {@code warmUp} batches, then times each phase
      * of the next {@code batches} (assembly, forward, loss, backward, optimizer step, mask
      * re-application, loss/accuracy read-back, release of the batch's arrays) and returns the mean
-     * per batch. The net is trained
-     * by these batches (changed in place): profile a copy.
+     * per batch. The net is trained by these batches (changed in place): profile a copy.
      *
      * @param net the net to train while profiling
      * @param data the data; its batch size is used

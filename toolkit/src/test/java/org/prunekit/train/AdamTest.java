@@ -45,30 +45,34 @@ class AdamTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[] {1f, -2f, 0.5f, 0f});
             try (Adam adam = new Adam(List.of(w), m, 0.01f, weightDecay, fused ? Long.MAX_VALUE : 0, javaLoop)) {
-                for (double[] g : grads) {
-                    float[] gf = new float[g.length];
-                    for (int i = 0; i < g.length; i++) {
-                        gf[i] = (float) g[i];
-                    }
-                    try (NDManager batch = m.newSubManager();
-                            GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                        // d/dw of sum(w * g) is g: the gradient arrives through real autograd
-                        NDArray loss = w.mul(batch.create(gf)).sum();
-                        c.backward(loss);
-                    }
-                    adam.step();
-                    assertEquals(0f, w.getGradient().abs().sum().getFloat(), "gradient is zeroed after a step");
-                }
+                stepThrough(adam, w, m, grads);
                 assertEquals(3, adam.steps());
             }
-            double[] expected = reference(start, grads, 0.01, weightDecay);
-            float[] got = w.toFloatArray();
-            float[] want = new float[expected.length];
-            for (int i = 0; i < want.length; i++) {
-                want[i] = (float) expected[i];
-            }
-            assertArrayEquals(want, got, 1e-6f);
+            assertArrayEquals(floats(reference(start, grads, 0.01, weightDecay)), w.toFloatArray(), 1e-6f);
         }
+    }
+
+    /**
+     * One Adam step per gradient, each gradient arriving through real autograd (d/dw of
+     * sum(w * g) is g, in w's shape); checks that every step zeroes the gradient.
+     */
+    private static void stepThrough(Adam adam, NDArray w, NDManager m, double[][] grads) {
+        for (double[] g : grads) {
+            try (NDManager batch = m.newSubManager();
+                    GradientCollector c = Engine.getInstance().newGradientCollector()) {
+                c.backward(w.mul(batch.create(floats(g), w.getShape())).sum());
+            }
+            adam.step();
+            assertEquals(0f, w.getGradient().abs().sum().getFloat(), "gradient is zeroed after a step");
+        }
+    }
+
+    private static float[] floats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     /**
@@ -84,25 +88,9 @@ class AdamTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[] {1f, 0.5f, -2f, 0f}, new ai.djl.ndarray.types.Shape(2, 2)).transpose();
             try (Adam adam = new Adam(List.of(w), m, 0.01f, weightDecay, 0, true)) {
-                for (double[] g : grads) {
-                    float[] gf = new float[g.length];
-                    for (int i = 0; i < g.length; i++) {
-                        gf[i] = (float) g[i];
-                    }
-                    try (NDManager batch = m.newSubManager();
-                            GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                        c.backward(w.mul(batch.create(gf, w.getShape())).sum());
-                    }
-                    adam.step();
-                    assertEquals(0f, w.getGradient().abs().sum().getFloat(), "gradient is zeroed after a step");
-                }
+                stepThrough(adam, w, m, grads);
             }
-            double[] expected = reference(start, grads, 0.01, weightDecay);
-            float[] want = new float[expected.length];
-            for (int i = 0; i < want.length; i++) {
-                want[i] = (float) expected[i];
-            }
-            assertArrayEquals(want, w.toFloatArray(), 1e-6f);
+            assertArrayEquals(floats(reference(start, grads, 0.01, weightDecay)), w.toFloatArray(), 1e-6f);
         }
     }
 }
