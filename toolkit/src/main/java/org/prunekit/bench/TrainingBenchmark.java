@@ -26,8 +26,9 @@ import org.prunekit.train.TrainingProfile;
  * each model three ways, one after the other so that all see the same machine state: in this
  * JVM, with PyTorch ({@code toolkit/bench/torch_train.py}), and in the installed Jupyter kernel as
  * a notebook cell would ({@code toolkit/bench/kernel_train.py}). The first epoch of every run is a
- * warm-up and is not counted. Every run's ratio is printed; a target counts as met only if every
- * run meets it. A per-phase profile of a batch follows.
+ * warm-up and is not counted. Every run's ratio is printed. A target counts as met, as the issue
+ * that set it defines it, when the ratio of the medians over all runs meets it; how many single
+ * runs meet it on their own is printed next to the verdict. A per-phase profile of a batch follows.
  */
 public final class TrainingBenchmark {
 
@@ -188,7 +189,7 @@ public final class TrainingBenchmark {
         out.println();
         out.println("Training speed on the MNIST split (8,000 train images, Adam 1e-3, batch 64, 1 thread;"
                 + " median s/epoch over all counted epochs; run ratios = each run's median against PyTorch's in"
-                + " the same run)");
+                + " the same run; met = the ratio meets the target, with the number of single runs that do)");
         out.printf("%-12s %9s %9s %9s %7s %11s %7s %11s %8s %16s %16s%n", "model", "DJL", "kernel", "PyTorch",
                 "ratio", "run ratios", "kernel", "run ratios", "target", "met (DJL)", "met (kernel)");
         for (Row r : rows) {
@@ -196,7 +197,8 @@ public final class TrainingBenchmark {
             out.printf(Locale.ROOT, "%-12s %9.3f %9.3f %9.3f %7.2f %11s %7.2f %11s %8s %16s %16s%n", r.model(),
                     r.djlSeconds(), r.kernelSeconds(), r.torchSeconds(), r.ratio(), spread(r.runRatios(r.djl())),
                     r.kernelRatio(), spread(r.runRatios(r.kernel())), String.format(Locale.ROOT, "<= %.2f", r.target()),
-                    verdict(r.met(r.djl()), n), verdict(r.met(r.kernel()), n));
+                    verdict(r.ratio() <= r.target(), r.met(r.djl()), n), verdict(r.kernelRatio() <= r.target(),
+                            r.met(r.kernel()), n));
         }
         out.println("Accuracy after the last run (DJL / PyTorch): " + String.join(", ", rows.stream().map(r -> String
                 .format(Locale.ROOT, "%s %.4f / %.4f", r.model(), r.djlAccuracy(), r.torchAccuracy())).toList()));
@@ -226,8 +228,8 @@ public final class TrainingBenchmark {
         return b.toString();
     }
 
-    private static String verdict(int met, int runs) {
-        return (met == runs ? "yes" : "NO") + " (" + met + "/" + runs + " runs)";
+    private static String verdict(boolean medianMeets, int runsMeeting, int runs) {
+        return (medianMeets ? "yes" : "NO") + " (" + runsMeeting + "/" + runs + " runs)";
     }
 
     /**
