@@ -21,9 +21,10 @@ import java.util.List;
  * the step size and ε. On the CPU, a float32 parameter is updated in Java: its values and its
  * gradient are copied into the heap in bulk (at memcpy speed), one element-wise loop that the JIT
  * compiles to vector instructions updates them with the moments (kept in Java arrays), and the
- * values are copied back. That is a handful of passes and two JNI calls per parameter, where
+ * values are copied back. That is a handful of passes and a few JNI calls per parameter, where
  * torch's Adam makes about nine passes and the engine's fused kernel about twelve native calls;
- * the optimizer step of LeNet-5 took ~90 us instead of ~320 us with that kernel. Elsewhere
+ * the optimizer step of LeNet-5 took ~90 us instead of ~320 us with that kernel. The price is
+ * heap memory: four float arrays per parameter (the two moments and the two copies). Elsewhere
  * (another device or data type, or with the loop turned off) the NDArray form makes the same
  * float operations as in-place tensor ops. Both compute torch's update to float precision (tests
  * check both, step by step, against torch's formulas, on a few values and on 100,003).
