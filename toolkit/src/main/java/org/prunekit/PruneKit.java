@@ -2,6 +2,9 @@ package org.prunekit;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import org.prunekit.engine.EngineCheck;
+import org.prunekit.engine.EngineGuard;
+import org.prunekit.engine.EngineStatus;
 
 /**
  * Process-wide set-up of the deep-learning runtime behind PruneKit.
@@ -12,6 +15,14 @@ import ai.djl.pytorch.jni.JniUtils;
  * These settings must be in place before the engine first starts; every PruneKit entry point
  * calls {@link #init()}, so users never have to. A setting given on the command line
  * ({@code -Dai.djl.pytorch.num_threads=2}) wins over PruneKit's default.
+ *
+ * <p>Before the engine's first operation, {@link #init()} makes sure its arithmetic is right on
+ * this CPU: the {@link EngineCheck} compares every operation PruneKit's nets use with an
+ * independent computation, once per machine and engine version, in separate processes; where
+ * the engine computes wrong (libtorch's oneDNN does on some AVX-512 CPUs), the fastest
+ * remedy that passes is applied and one notice says so. {@link #engineStatus()} tells what was
+ * found. Call {@code PruneKit.init()} before any DJL code of your own, so that a remedy that must
+ * precede the engine's first operation can still be applied.
  */
 public final class PruneKit {
 
@@ -39,10 +50,24 @@ public final class PruneKit {
                 setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
                 setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
                 setDefault("java.awt.headless", "true");
-                engine = Engine.getEngine("PyTorch");
+                EngineGuard.beforeEngineStart();
+                Engine started = Engine.getEngine("PyTorch");
+                EngineGuard.afterEngineStart();
+                engine = started;
             }
             return engine;
         }
+    }
+
+    /**
+     * What the engine check found on this machine and which remedy is in force, e.g. in a
+     * notebook cell: {@code PruneKit.engineStatus()}.
+     *
+     * @return the status (starts the engine if needed)
+     */
+    public static EngineStatus engineStatus() {
+        init();
+        return EngineGuard.status();
     }
 
     /**
