@@ -15,12 +15,16 @@ import org.prunekit.data.Datasets;
  * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression] [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies] [--epochs N] [--runs N]
  * </pre>
+ *
+ * <p>It starts by printing the CPU and the engine's status ({@link PruneKit#engineStatus()}): every
+ * figure depends on both, and on a CPU where the engine check fails the figures are those of the
+ * remedy in force. The {@code remedies} section measures what every remedy costs on this CPU.
  */
 public final class Benchmarks {
 
-    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression");
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies");
 
     private Benchmarks() {}
 
@@ -54,6 +58,7 @@ public final class Benchmarks {
         DataSplit mnist = Datasets.mnist(peer.repo().resolve("datasets/mnist")).build();
         System.out.printf("PruneKit benchmarks %s on %d cores, Java %s%n", only, Runtime.getRuntime()
                 .availableProcessors(), System.getProperty("java.version"));
+        System.out.println(PruneKit.engineStatus());
         for (String section : only) {
             long start = System.nanoTime();
             Table t = switch (section) {
@@ -72,6 +77,7 @@ public final class Benchmarks {
                         .optTestLimit(2_000).build(), System.out);
                 case "compression" -> CompressionBenchmark.deepCompression(mnist, System.out);
                 case "global" -> PruningBenchmark.globalMasks(peer, System.out);
+                case "remedies" -> RemedyBenchmark.run(peer.repo(), System.out);
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
                 case "criteria" -> {
                     int i = 0;
