@@ -11,6 +11,19 @@ final class Selection {
     private Selection() {}
 
     /**
+     * How many of {@code n} items a fraction selects: {@code fraction·n} rounded to the nearest
+     * whole number, halves to even, exactly as Python's {@code round} (which
+     * {@code torch.nn.utils.prune} uses): 10 at 0.25 gives 2, 6 at 0.75 gives 4, 10 at 0.35 gives 4.
+     *
+     * @param fraction a fraction in [0, 1]
+     * @param n how many items there are
+     * @return the count, in [0, n]
+     */
+    static long count(double fraction, long n) {
+        return (long) Math.rint(fraction * n);
+    }
+
+    /**
      * @param scores the scores (not changed)
      * @param k how many to mark, 0 ≤ k ≤ n
      * @return a flag per score: true for the k lowest
