@@ -55,6 +55,31 @@ final class Selection {
     }
 
     /**
+     * The same for double scores (few of them, such as channel norms): sorts the indices.
+     *
+     * @param scores the scores (not changed)
+     * @param k how many to mark, 0 ≤ k ≤ n
+     * @return a flag per score: true for the k lowest, equal scores in index order
+     */
+    static boolean[] lowest(double[] scores, int k) {
+        int n = scores.length;
+        if (k < 0 || k > n) {
+            throw new IllegalArgumentException("Cannot select " + k + " of " + n + " scores.");
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> scores[x] != scores[y] ? Double.compare(scores[x], scores[y])
+                : Integer.compare(x, y));
+        boolean[] out = new boolean[n];
+        for (int i = 0; i < k; i++) {
+            out[order[i]] = true;
+        }
+        return out;
+    }
+
+    /**
      * @param scores scores, not changed
      * @param k rank from 1
      * @return the k-th smallest score
