@@ -61,6 +61,21 @@ class TorchPruneTest {
     }
 
     @Test
+    void theReadmeExampleRunsOnLeNet5() {
+        try (Net net = Models.lenet5()) {
+            TorchPrune.l1Unstructured(net, "fc1.weight", 0.5);
+            TorchPrune.lnStructured(net, "conv2.weight", 0.25, 2, 1);
+            TorchPrune.globalUnstructured(net, List.of("fc1.weight", "fc1.bias", "fc2.weight"), 0.9);
+            int firstStep = 120 * 400 / 2; // fc1.weight (120, 400) at 0.5
+            int unpruned = 120 * 400 - firstStep + 120 + 84 * 120; // then fc1.bias (120) and fc2.weight (84, 120)
+            int globalStep = zeros(TorchPrune.mask(net, "fc1.weight")) - firstStep
+                    + zeros(TorchPrune.mask(net, "fc1.bias")) + zeros(TorchPrune.mask(net, "fc2.weight"));
+            assertEquals(Selection.count(0.9, unpruned), globalStep, "0.9 of the entries still unpruned");
+            assertEquals(16 * 2 * 25, zeros(TorchPrune.mask(net, "conv2.weight")), "round(1.5) = 2 of 6 input channels");
+        }
+    }
+
+    @Test
     void unknownParametersAreClearErrorsListingTheValidOnes() {
         try (Net net = Models.sequential("t", 4).dense(3, false).relu().dense(2).build()) {
             String valid = "[fc1.weight, fc2.weight, fc2.bias]";
