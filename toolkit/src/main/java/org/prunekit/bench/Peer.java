@@ -12,12 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the PyTorch peer scripts in {@code toolkit/bench/} with Debian's {@code /usr/bin/python3}
- * (python3-torch with libopenblas0-pthread, one thread) and reads the one JSON line they print.
+ * Runs PyTorch scripts — the benchmark peers in {@code toolkit/bench/}, the torch conformance
+ * script of the tests — with Debian's {@code /usr/bin/python3} (python3-torch with
+ * libopenblas0-pthread, one thread) and reads the one JSON line they print last.
  */
-final class Peer {
+public final class Peer {
 
-    static final String PYTHON = "/usr/bin/python3";
+    /** The Python that has Debian's python3-torch (not a pyenv or virtualenv one on the PATH). */
+    public static final String PYTHON = "/usr/bin/python3";
 
     private final Path repo;
 
@@ -25,8 +27,20 @@ final class Peer {
         this.repo = repo;
     }
 
-    /** @return the repository root: {@code -Dprunekit.repo}, else the first parent of the working directory holding toolkit/bench */
-    static Path findRepo() {
+    /**
+     * @return a peer for the repository found by {@link #findRepo()}
+     * @throws IllegalStateException if the repository cannot be found
+     */
+    public static Peer inRepo() {
+        return new Peer(findRepo());
+    }
+
+    /**
+     * @return the repository root: {@code -Dprunekit.repo}, else the first parent of the working
+     *     directory holding toolkit/bench
+     * @throws IllegalStateException if there is none
+     */
+    public static Path findRepo() {
         String prop = System.getProperty("prunekit.repo");
         if (prop != null) {
             return Path.of(prop).toAbsolutePath().normalize();
@@ -40,7 +54,8 @@ final class Peer {
                 + " run from inside it or pass -Dprunekit.repo=DIR.");
     }
 
-    Path repo() {
+    /** @return the repository root */
+    public Path repo() {
         return repo;
     }
 
@@ -50,11 +65,25 @@ final class Peer {
      * @return the JSON line it printed last
      */
     String run(String script, List<String> args) {
+        return runScript(Path.of("toolkit/bench").resolve(script), args);
+    }
+
+    /**
+     * Runs a Python script with {@value #PYTHON}, one BLAS and OpenMP thread, without the
+     * caller's {@code PYTHONPATH}.
+     *
+     * @param script the script, relative to the repository root (or absolute)
+     * @param args its arguments
+     * @return the line it printed last on standard output or error
+     * @throws IllegalStateException if Python or torch is missing (the message says to run
+     *     toolkit/bin/setup), or the script fails (the message holds its output)
+     */
+    public String runScript(Path script, List<String> args) {
         if (!Files.isExecutable(Path.of(PYTHON))) {
-            throw new IllegalStateException(PYTHON + " is missing: install python3-torch and libopenblas0-pthread"
-                    + " (toolkit/bin/setup does).");
+            throw new IllegalStateException(PYTHON + " is missing: run toolkit/bin/setup (it installs python3-torch and"
+                    + " libopenblas0-pthread).");
         }
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, repo.resolve("toolkit/bench").resolve(script).toString()));
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, repo.resolve(script).toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
@@ -65,8 +94,12 @@ final class Peer {
             Process p = pb.start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("PyTorch peer " + cmd + " failed:\n"
-                        + new String(out, StandardCharsets.UTF_8));
+                String text = new String(out, StandardCharsets.UTF_8);
+                if (text.contains("No module named 'torch'") || text.contains("torch-missing")) {
+                    throw new IllegalStateException(PYTHON + " cannot import torch: run toolkit/bin/setup (it installs"
+                            + " Debian's python3-torch and libopenblas0-pthread). " + cmd + " said:\n" + text);
+                }
+                throw new IllegalStateException("PyTorch peer " + cmd + " failed:\n" + text);
             }
             String text = new String(out, StandardCharsets.UTF_8).strip();
             return text.substring(text.lastIndexOf('\n') + 1);

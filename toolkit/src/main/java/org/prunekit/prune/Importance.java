@@ -121,6 +121,15 @@ public interface Importance {
      * like any criterion. Per layer, give one score per weight (per-unit scores are then their
      * sums over each unit) or one per unit (each weight then gets its unit's score).
      *
+     * <p>The scores are ranked as they are, <em>signed</em>: the lowest go first, so a score of
+     * −5 is pruned before one of 0.1, and a unit's score is the plain sum of its weights' scores.
+     * This is not what torch's {@code importance_scores} do: {@code torch.nn.utils.prune} ranks
+     * {@code |s|} (unstructured) or the L{@code n} norm of each channel's scores (structured). To
+     * prune by torch's rules with scores of one's own, use
+     * {@link TorchPrune#l1Unstructured(org.prunekit.model.Net, String, double, float[])} or
+     * {@link TorchPrune#globalUnstructured(org.prunekit.model.Net, java.util.List, double, java.util.Map)};
+     * to rank magnitudes here, pass {@code |s|} yourself.
+     *
      * @param name the criterion's name, e.g. {@code "obd, exact Hessian"}
      * @param scores layer name → scores (a copy is kept)
      * @return the criterion (needs no data)

@@ -30,11 +30,29 @@ import org.prunekit.model.Net;
  * plan.apply();                                   // masks stay put during fine-tuning
  * }</pre>
  *
- * <p>Semantics, as in {@code torch.nn.utils.prune}: the sparsity is the target after the call,
- * counting weights that earlier masks already removed; a new mask is combined with the old one,
- * so re-pruning only removes more; exactly {@code round(sparsity·n)} are pruned, ties broken by
- * position. A global plan keeps at least {@code minDensity} of every layer (and at least one
- * weight or unit), so no layer is ever emptied.
+ * <p>Semantics:
+ * <ul>
+ *   <li>Counts: exactly {@code round(sparsity·n)} weights (or units) are pruned, rounded half to
+ *       even as Python's {@code round} and {@code torch.nn.utils.prune} do (10 weights at 0.25:
+ *       2; 6 filters at 0.75: 4); equal scores are pruned in index order. A global plan rounds
+ *       once, over all its layers together.</li>
+ *   <li>The sparsity is the <em>total</em> target after the call, counting the weights that
+ *       earlier masks already removed; a new mask is combined with the old one, so re-pruning
+ *       only removes more, and a target below what is already pruned removes nothing. This
+ *       differs from torch, whose {@code amount} is a fraction of the weights still unpruned
+ *       (50 % twice is 75 % in torch, 50 % here): {@link TorchPrune} follows torch's rules.</li>
+ *   <li>A layer-wise plan never empties a layer: it keeps at least one weight or unit of each,
+ *       even where {@code round(sparsity·n) = n} (3 weights at 0.9 lose 2). An empty layer cuts
+ *       every path through the net: its output no longer depends on the input, and a
+ *       structured plan could not remove it physically.</li>
+ *   <li>A global plan keeps at least {@code minDensity} of every layer (default 0.01, rounded
+ *       up, so at least one weight or unit), and the other layers make up the difference, so the
+ *       total is exactly the target whenever the floors allow it. A layer that earlier masks
+ *       left sparser than its floor counts with the zeros it has. {@code optMinDensity(0)}
+ *       means no floor: a layer may then be emptied, as in torch's {@code global_unstructured}.</li>
+ * </ul>
+ * {@link PruningPlan#notes()} says why a plan misses its target: rounding, the floors, or
+ * layers that were already sparser.
  */
 public final class Pruner {
 
@@ -139,9 +157,10 @@ public final class Pruner {
                         granularity.n(), granularity.m());
                 plans.add(new LayerPlan(name, granularity, mask.length, zeros(old), zeros(mask), mask, List.of(name)));
             }
-            return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped);
+            return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped,
+                    List.of());
         }
-        Map<String, Integer> prune = scope == Scope.LAYER ? layerBudgets(r.alreadyPruned) : globalBudgets(r.scores,
+        Budgets budgets = scope == Scope.LAYER ? layerBudgets(r.alreadyPruned) : globalBudgets(r.scores,
                 r.alreadyPruned);
         List<LayerPlan> plans = new ArrayList<>();
         for (Map.Entry<String, float[]> e : r.scores.entrySet()) {
@@ -155,7 +174,7 @@ public final class Pruner {
                     before++;
                 }
             }
-            int k = Math.max(before, prune.get(name));
+            int k = Math.max(before, budgets.prune().get(name));
             boolean[] drop = Selection.lowest(ranked, k);
             float[] mask = new float[ranked.length];
             for (int i = 0; i < mask.length; i++) {
@@ -163,7 +182,8 @@ public final class Pruner {
             }
             plans.add(new LayerPlan(name, granularity, ranked.length, before, k, mask, r.members.get(name)));
         }
-        return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped);
+        return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped,
+                notes(plans, budgets));
     }
 
     private static int zeros(float[] mask) {
@@ -393,23 +413,80 @@ public final class Pruner {
         return m;
     }
 
-    private Map<String, Integer> layerBudgets(Map<String, float[]> masks) {
+    /**
+     * What a plan may prune per layer (or channel group), before the zeros already there.
+     *
+     * @param prune the count per layer
+     * @param wanted how many the target asks for in all, before any floor: the sum of
+     *     {@code round(sparsity·n)} per layer (layer-wise), or {@code round(sparsity·total)} (global)
+     * @param capped the layers a floor held above the target (layer-wise: the one weight or unit
+     *     kept; global: the minimum density)
+     */
+    private record Budgets(Map<String, Integer> prune, long wanted, List<String> capped) {}
+
+    private Budgets layerBudgets(Map<String, float[]> masks) {
         Map<String, Integer> out = new LinkedHashMap<>();
+        List<String> capped = new ArrayList<>();
+        long wanted = 0;
         for (Map.Entry<String, float[]> e : masks.entrySet()) {
             int n = e.getValue().length;
-            out.put(e.getKey(), Math.min(n - 1, (int) Math.round(sparsity * n)));
+            int k = (int) Selection.count(sparsity, n);
+            wanted += k;
+            if (k > n - 1) {
+                capped.add(e.getKey()); // never empty a layer: it would cut the net
+            }
+            out.put(e.getKey(), Math.min(n - 1, k));
         }
-        return out;
+        return new Budgets(out, wanted, capped);
+    }
+
+    /**
+     * Says why a plan's sparsity differs from its target: a floor held layers back, layers were
+     * already sparser than the target, or the counts are whole numbers.
+     */
+    private List<String> notes(List<LayerPlan> plans, Budgets budgets) {
+        long total = plans.stream().mapToLong(LayerPlan::total).sum();
+        long after = plans.stream().mapToLong(LayerPlan::prunedAfter).sum();
+        double reached = after / (double) total;
+        String units = granularity == Granularity.STRUCTURED ? "units" : "weights";
+        List<String> sparser = plans.stream().filter(p -> p.prunedBefore() > budgets.prune().get(p.layer()))
+                .map(LayerPlan::layer).toList();
+        if (after < budgets.wanted() && !budgets.capped().isEmpty()) {
+            return List.of(String.format("target %.4f not reached (%.4f), %s", sparsity, reached, scope == Scope.LAYER
+                    ? "capped: a layer-wise plan never empties a layer, so " + budgets.capped() + " keep one of their "
+                            + units
+                    : "capped by the minimum density per layer (optMinDensity(" + minDensity + ")), which holds "
+                            + budgets.capped() + " at their floor; a lower minimum density lets them go further"));
+        }
+        if (after > budgets.wanted() && !sparser.isEmpty()) {
+            return List.of(String.format("sparsity %.4f is above the target %.4f: %s already had more %s pruned than"
+                    + " this plan asks for, and a plan never restores pruned %s", reached, sparsity, sparser, units,
+                    units));
+        }
+        if (Math.abs(reached - sparsity) > 1e-3) {
+            String how = scope == Scope.GLOBAL || plans.size() == 1
+                    ? String.format("round(%s x %d) = %d of %d %s", sparsity, total, after, total, units)
+                    : "each layer prunes round(" + sparsity + " x its size): " + String.join(", ", plans.stream()
+                            .limit(4).map(p -> p.layer() + " " + p.prunedAfter() + " of " + p.total()).toList())
+                            + (plans.size() > 4 ? ", ..." : "") + " " + units;
+            return List.of(String.format("sparsity %.4f instead of the target %.4f: counts are whole numbers,"
+                    + " rounded half to even (%s)", reached, sparsity, how));
+        }
+        return List.of();
     }
 
     /**
      * Ranks all layers together. Structured scores are first divided by their layer's mean, so
      * that layers of different widths compete on equal terms (not for criteria whose scores are
      * comparable across layers already, such as LAMP). Layers that would fall below the
-     * minimum density are held at it and the rest share the remaining budget.
+     * minimum density are held at it (or at the zeros they already have, if more) and the rest
+     * share the remaining budget, so the total is exactly {@code round(sparsity·total)} whenever
+     * the floors allow it.
      */
-    private Map<String, Integer> globalBudgets(Map<String, float[]> scores, Map<String, float[]> masks) {
+    private Budgets globalBudgets(Map<String, float[]> scores, Map<String, float[]> masks) {
         Map<String, float[]> ranked = new LinkedHashMap<>();
+        Map<String, Integer> floors = new LinkedHashMap<>(); // the most each layer may lose
+        List<String> capped = new ArrayList<>();
         long total = 0;
         for (Map.Entry<String, float[]> e : scores.entrySet()) {
             float[] s = e.getValue().clone();
@@ -420,15 +497,19 @@ public final class Pruner {
                 }
             }
             float[] m = masks.get(e.getKey());
+            int before = 0;
             for (int i = 0; i < s.length; i++) {
                 if (m[i] == 0) {
                     s[i] = Float.NEGATIVE_INFINITY;
+                    before++;
                 }
             }
             ranked.put(e.getKey(), s);
             total += s.length;
+            // minDensity > 0 keeps at least one; a layer already sparser than that counts with its real zeros
+            floors.put(e.getKey(), Math.max(before, s.length - (int) Math.ceil(minDensity * s.length)));
         }
-        long budget = Math.round(sparsity * total);
+        long budget = Selection.count(sparsity, total);
         Map<String, Integer> fixed = new LinkedHashMap<>();
         while (true) {
             List<String> free = ranked.keySet().stream().filter(k -> !fixed.containsKey(k)).toList();
@@ -454,9 +535,12 @@ public final class Pruner {
                     }
                 }
                 pos += n;
-                int maxPrune = n - Math.max(1, (int) Math.ceil(minDensity * n));
+                int maxPrune = floors.get(k);
                 if (c > maxPrune) {
                     fixed.put(k, maxPrune);
+                    if (maxPrune == n - (int) Math.ceil(minDensity * n)) {
+                        capped.add(k);
+                    }
                     changed = true;
                 } else {
                     counts.put(k, c);
@@ -467,7 +551,7 @@ public final class Pruner {
                 for (String k : ranked.keySet()) {
                     out.put(k, fixed.containsKey(k) ? fixed.get(k) : counts.get(k));
                 }
-                return out;
+                return new Budgets(out, budget, capped);
             }
         }
     }
@@ -480,7 +564,7 @@ public final class Pruner {
         return d;
     }
 
-    private static void checkFinite(String layer, String what, float[] values) {
+    static void checkFinite(String layer, String what, float[] values) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
                 throw new IllegalStateException("Layer " + layer + " has a non-finite value (" + values[i] + ") in its "
@@ -548,7 +632,12 @@ public final class Pruner {
         }
 
         /**
-         * @param minDensity the least fraction of each layer a global plan keeps (default 0.01)
+         * @param minDensity the least fraction of each layer a global plan keeps (default 0.01),
+         *     rounded up to whole weights or units, so any value above 0 keeps at least one; 0
+         *     means no floor: a global plan may then empty a layer, as torch's
+         *     {@code global_unstructured} does (an empty layer cuts the net, and a structured
+         *     plan that empties a channel group cannot be removed physically). Layer-wise plans
+         *     ignore it: they keep at least one weight or unit of every layer.
          * @return this builder
          */
         public Builder optMinDensity(double minDensity) {
@@ -563,8 +652,14 @@ public final class Pruner {
          * @param names the layers to prune (default: every Linear and Conv2d layer; for structured
          *     pruning every one but the output layer); null for the default
          * @return this builder
+         * @throws IllegalArgumentException if no name is given (an empty list would prune nothing)
          */
         public Builder optLayers(String... names) {
+            if (names != null && names.length == 0) {
+                throw new IllegalArgumentException("optLayers() was given no layer names, so the pruner would prune"
+                        + " nothing. Name at least one layer, e.g. optLayers(\"fc1\"), or leave optLayers out (or"
+                        + " pass null) to prune every Linear and Conv2d layer.");
+            }
             this.layers = names == null ? null : List.of(names);
             return this;
         }

@@ -29,9 +29,12 @@ public final class PruningPlan implements Tabular {
     private boolean applied;
 
     private final java.util.Map<String, String> skipped;
+    private final List<String> notes;
 
-    PruningPlan(Net net, Pruner pruner, List<LayerPlan> layers, String sampleData, java.util.Map<String, String> skipped) {
+    PruningPlan(Net net, Pruner pruner, List<LayerPlan> layers, String sampleData, java.util.Map<String, String> skipped,
+            List<String> notes) {
         this.skipped = java.util.Map.copyOf(skipped);
+        this.notes = List.copyOf(notes);
         this.net = net;
         this.pruner = pruner;
         this.layers = List.copyOf(layers);
@@ -46,6 +49,16 @@ public final class PruningPlan implements Tabular {
     /** @return layers the pruner left out, with the reason (N:M: layers whose inputs M does not divide) */
     public java.util.Map<String, String> skipped() {
         return skipped;
+    }
+
+    /**
+     * @return why the plan's sparsity differs from the pruner's target, if it does: the counts are
+     *     whole numbers (rounded half to even), a floor held layers back (a layer-wise plan keeps
+     *     one weight or unit of each layer; a global plan the minimum density), or layers were
+     *     already sparser; empty if the plan meets its target (within 0.001)
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** @return the pruner that made the plan */
@@ -165,10 +178,7 @@ public final class PruningPlan implements Tabular {
         }
         sb.append(String.format("%-" + w + "s %10s %11s %13s %15.4f%n", "total", "", "", "", sparsityAfter()));
         skipped.forEach((layer, why) -> sb.append("skipped ").append(layer).append(": ").append(why).append('\n'));
-        if (sparsityAfter() < pruner.sparsity() - 1e-3) {
-            sb.append(String.format("note: target %.4f not reached, capped by the minimum density per layer%n",
-                    pruner.sparsity()));
-        }
+        notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
         return sb.toString();
     }
 }

@@ -11,6 +11,19 @@ final class Selection {
     private Selection() {}
 
     /**
+     * How many of {@code n} items a fraction selects: {@code fraction·n} rounded to the nearest
+     * whole number, halves to even, exactly as Python's {@code round} (which
+     * {@code torch.nn.utils.prune} uses): 10 at 0.25 gives 2, 6 at 0.75 gives 4, 10 at 0.35 gives 4.
+     *
+     * @param fraction a fraction in [0, 1]
+     * @param n how many items there are
+     * @return the count, in [0, n]
+     */
+    static long count(double fraction, long n) {
+        return (long) Math.rint(fraction * n);
+    }
+
+    /**
      * @param scores the scores (not changed)
      * @param k how many to mark, 0 ≤ k ≤ n
      * @return a flag per score: true for the k lowest
@@ -37,6 +50,31 @@ final class Selection {
                 out[i] = true;
                 marked++;
             }
+        }
+        return out;
+    }
+
+    /**
+     * The same for double scores (few of them, such as channel norms): sorts the indices.
+     *
+     * @param scores the scores (not changed)
+     * @param k how many to mark, 0 ≤ k ≤ n
+     * @return a flag per score: true for the k lowest, equal scores in index order
+     */
+    static boolean[] lowest(double[] scores, int k) {
+        int n = scores.length;
+        if (k < 0 || k > n) {
+            throw new IllegalArgumentException("Cannot select " + k + " of " + n + " scores.");
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> scores[x] != scores[y] ? Double.compare(scores[x], scores[y])
+                : Integer.compare(x, y));
+        boolean[] out = new boolean[n];
+        for (int i = 0; i < k; i++) {
+            out[order[i]] = true;
         }
         return out;
     }
