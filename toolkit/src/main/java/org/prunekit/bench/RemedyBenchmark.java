@@ -75,7 +75,7 @@ final class RemedyBenchmark {
 
     private static Row child(Path repo, Remedy r) {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-Djava.awt.headless=true", "-Dprunekit.repo=" + repo, "-cp", System.getProperty("java.class.path"),
+                "-XX:ErrorFile=" + org.prunekit.engine.EngineGuard.crashReport(), "-Djava.awt.headless=true", "-Dprunekit.repo=" + repo, "-cp", System.getProperty("java.class.path"),
                 RemedyBenchmark.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PRUNEKIT_ENGINE_REMEDY", r.settingName());

@@ -298,7 +298,7 @@ public final class EngineGuard {
      */
     static Probe probe(Remedy r, boolean time) {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-Xmx1g",
-                "-Djava.awt.headless=true", "-cp", classPath()));
+                "-XX:ErrorFile=" + crashReport(), "-Djava.awt.headless=true", "-cp", classPath()));
         for (String key : List.of("ai.djl.offline", "ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads",
                 "ENGINE_CACHE_DIR", "DJL_CACHE_DIR", EngineCheck.SIMULATE_FAULT)) {
             String v = setting(key, null);
@@ -411,6 +411,11 @@ public final class EngineGuard {
             return null;
         }
         return null;
+    }
+
+    /** @return where a crashing probe's JVM writes its report (not the caller's working folder) */
+    public static String crashReport() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "prunekit-engine-crash-%p.log").toString();
     }
 
     private static String javaBinary() {
