@@ -17,6 +17,7 @@ import org.prunekit.PruneKit;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.engine.EngineCheck;
+import org.prunekit.engine.EngineGuard;
 import org.prunekit.engine.Remedy;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
@@ -75,8 +76,8 @@ final class RemedyBenchmark {
 
     private static Row child(Path repo, Remedy r) {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-XX:ErrorFile=" + org.prunekit.engine.EngineGuard.crashReport(), "-Djava.awt.headless=true", "-Dprunekit.repo=" + repo, "-cp", System.getProperty("java.class.path"),
-                RemedyBenchmark.class.getName());
+                "-XX:ErrorFile=" + EngineGuard.crashReport(), "-Djava.awt.headless=true", "-Dprunekit.repo=" + repo,
+                "-cp", System.getProperty("java.class.path"), RemedyBenchmark.class.getName());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PRUNEKIT_ENGINE_REMEDY", r.settingName());
         Map<String, Double> micros = new LinkedHashMap<>();
