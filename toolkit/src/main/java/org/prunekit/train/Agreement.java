@@ -152,13 +152,13 @@ public final class Agreement {
         if (isWithin(tolerance)) {
             return this;
         }
-        throw new IllegalStateException(String.format("%s and %s do not compute the same outputs on %s: the largest"
+        throw new IllegalStateException(String.format("The %s do not compute the same outputs on %s: the largest"
                 + " logit difference over %,d images is %.3g (image %d, class %d: %s vs %s), above the tolerance %.1g,"
                 + " and they predict the same class for %,d of them (%.2f %%). Removing masked-out units"
                 + " (removePrunedUnits()) must not change what a net computes, so if one net is the other's masked"
                 + " copy made right before the removal, this is a fault of the engine (PruneKit.init() prints a"
                 + " notice if the engine failed its self-check) or of the surgery, not of the pruning settings;"
-                + " the numbers computed with these nets cannot be trusted.", first, second, data, images,
+                + " the numbers computed with these nets cannot be trusted.", nets(), data, images,
                 maxDifference, worstImage, worstClass, worstFirst, worstSecond, tolerance, samePredictions,
                 100 * samePredictionFraction()));
     }
@@ -172,8 +172,12 @@ public final class Agreement {
 
     @Override
     public String toString() {
-        return String.format("%s vs %s on %s (%,d images): largest logit difference %.2e, same prediction for %,d"
-                + " (%.2f %%)", first, second, data, images, maxDifference, samePredictions,
-                100 * samePredictionFraction());
+        return String.format("%s on %,d images of %s: largest logit difference %.2e, same prediction for %,d"
+                + " (%.2f %%)", nets(), images, data, maxDifference, samePredictions, 100 * samePredictionFraction());
+    }
+
+    /** @return "two MyCNN nets" (a net and its copy share their name), else "LeNet-5 and SmallCNN" */
+    private String nets() {
+        return first.equals(second) ? "two " + first + " nets" : first + " and " + second;
     }
 }

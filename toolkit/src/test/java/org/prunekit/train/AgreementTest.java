@@ -56,8 +56,8 @@ class AgreementTest {
                 assertEquals(1200, a.images());
                 assertEquals(1200, a.samePredictions());
                 assertEquals(1.0, a.samePredictionFraction());
-                assertTrue(a.toString().startsWith(name + " vs " + name + " on MNIST"), a.toString());
-                assertTrue(a.toString().contains("(1,200 images): largest logit difference "), a.toString());
+                assertTrue(a.toString().startsWith("two " + name + " nets on 1,200 images of MNIST"), a.toString());
+                assertTrue(a.toString().contains("): largest logit difference "), a.toString());
                 assertTrue(a.toString().endsWith("same prediction for 1,200 (100.00 %)"), a.toString());
             }
         }
@@ -71,7 +71,7 @@ class AgreementTest {
             assertTrue(agreement.samePredictionFraction() < 1, agreement.toString());
             assertTrue(!agreement.isWithin(1e-5));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> agreement.requireWithin(1e-5));
-            for (String part : List.of("LeNet-5 and LeNet-5 do not compute the same outputs on MNIST",
+            for (String part : List.of("The two LeNet-5 nets do not compute the same outputs on MNIST",
                     String.format("over 1,200 images is %.3g (image ", agreement.maxDifference()),
                     "above the tolerance 1e-05", "same class for " + String.format("%,d", agreement.samePredictions()),
                     "Removing masked-out units (removePrunedUnits()) must not change what a net computes",
@@ -104,6 +104,10 @@ class AgreementTest {
             assertTrue(e.getMessage().contains("must take the same inputs"), e.getMessage());
             Agreement same = Agreement.of(cnn, cnn, DATA.test());
             assertEquals(0.0, same.maxDifference());
+            try (Net other = Models.smallCnn()) {
+                String text = Agreement.of(cnn, other, DATA.test()).toString();
+                assertTrue(text.startsWith("LeNet-5 and SmallCNN on 1,200 images of MNIST"), text);
+            }
             for (double t : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
                 assertThrows(IllegalArgumentException.class, () -> same.requireWithin(t));
             }
