@@ -112,7 +112,10 @@ public final class Agreement {
         }
     }
 
-    /** @return the largest |logit of a − logit of b| over every image and class; NaN if an output was NaN */
+    /**
+     * @return the largest |logit of a − logit of b| over every image and class; NaN if an output was
+     *     NaN or infinite
+     */
     public double maxDifference() {
         return maxDifference;
     }

@@ -37,7 +37,8 @@ class PeerTest {
         for (int i = 0; i < 50 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false); i++) {
             Thread.sleep(100);
         }
-        assertTrue(!ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "child " + child + " still runs");
+        assertTrue(!ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false),
+                "child " + child + " still runs");
     }
 
     @Test
