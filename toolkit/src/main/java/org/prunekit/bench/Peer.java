@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,56 +60,122 @@ public final class Peer {
         return repo;
     }
 
+    /** How long a peer script may run: the longest (the criteria sweeps) take a few minutes. */
+    static final Duration TIMEOUT = Duration.ofMinutes(30);
+
     /**
      * @param script a file name in toolkit/bench
      * @param args its arguments
      * @return the JSON line it printed last
+     * @throws IllegalStateException if it fails, or runs longer than {@link #TIMEOUT} (then it is stopped)
      */
     String run(String script, List<String> args) {
-        return runScript(Path.of("toolkit/bench").resolve(script), args);
+        return runScript(Path.of("toolkit/bench").resolve(script), args, TIMEOUT);
     }
 
     /**
      * Runs a Python script with {@value #PYTHON}, one BLAS and OpenMP thread, without the
-     * caller's {@code PYTHONPATH}.
+     * caller's {@code PYTHONPATH}, for at most {@link #TIMEOUT}.
      *
      * @param script the script, relative to the repository root (or absolute)
      * @param args its arguments
      * @return the line it printed last on standard output or error
      * @throws IllegalStateException if Python or torch is missing (the message says to run
-     *     toolkit/bin/setup), or the script fails (the message holds its output)
+     *     toolkit/bin/setup), the script fails (the message holds its output) or runs too long
      */
     public String runScript(Path script, List<String> args) {
+        return runScript(script, args, TIMEOUT);
+    }
+
+    /**
+     * @param script the script, relative to the repository root (or absolute)
+     * @param args its arguments
+     * @param timeout how long it may run before it is stopped (with its child processes)
+     * @return the line it printed last on standard output or error
+     * @throws IllegalStateException as {@link #runScript(Path, List)}
+     */
+    String runScript(Path script, List<String> args, Duration timeout) {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             throw new IllegalStateException(PYTHON + " is missing: run toolkit/bin/setup (it installs python3-torch and"
                     + " libopenblas0-pthread).");
         }
         List<String> cmd = new ArrayList<>(List.of(PYTHON, repo.resolve(script).toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("OPENBLAS_NUM_THREADS", "1");
-        env.put("OMP_NUM_THREADS", "1");
-        env.remove("PYTHONPATH");
+        String text;
         try {
-            Process p = pb.start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                String text = new String(out, StandardCharsets.UTF_8);
-                if (text.contains("No module named 'torch'") || text.contains("torch-missing")) {
-                    throw new IllegalStateException(PYTHON + " cannot import torch: run toolkit/bin/setup (it installs"
-                            + " Debian's python3-torch and libopenblas0-pthread). " + cmd + " said:\n" + text);
-                }
-                throw new IllegalStateException("PyTorch peer " + cmd + " failed:\n" + text);
+            text = execute(cmd, timeout).strip();
+        } catch (IllegalStateException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("No module named 'torch'") || m.contains("torch-missing")) {
+                throw new IllegalStateException(PYTHON + " cannot import torch: run toolkit/bin/setup (it installs"
+                        + " Debian's python3-torch and libopenblas0-pthread). " + m, e);
             }
-            String text = new String(out, StandardCharsets.UTF_8).strip();
-            return text.substring(text.lastIndexOf('\n') + 1);
+            throw e;
+        }
+        return text.substring(text.lastIndexOf('\n') + 1);
+    }
+
+    /**
+     * Runs a command with one BLAS/OpenMP thread and no PYTHONPATH, its output (standard output and
+     * error together) going to a temporary file, so the wait below is the only thing that blocks.
+     * A command still running after {@code timeout} is stopped with its child processes.
+     *
+     * @param cmd the command and its arguments
+     * @param timeout how long it may run
+     * @return everything it printed
+     * @throws IllegalStateException if it cannot start, exits with a non-zero status, or times out
+     */
+    static String execute(List<String> cmd, Duration timeout) {
+        Path log = null;
+        try {
+            log = Files.createTempFile("prunekit-peer-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = pb.environment();
+            env.put("OPENBLAS_NUM_THREADS", "1");
+            env.put("OMP_NUM_THREADS", "1");
+            env.remove("PYTHONPATH");
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                stopTree(p);
+                throw new IllegalStateException("PyTorch peer " + cmd + " did not finish within " + timeout.toSeconds()
+                        + " s and was stopped (with its child processes). A peer run takes minutes at most: check"
+                        + " that the machine is not overloaded and that /usr/bin/python3 has python3-torch and"
+                        + " libopenblas0-pthread (without it torch is ~10x slower). Its output so far:\n"
+                        + tail(log));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("PyTorch peer " + cmd + " failed with exit status " + p.exitValue()
+                        + ":\n" + tail(log));
+            }
+            return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + cmd + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot run " + cmd + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while running " + cmd, e);
+        } finally {
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException ignored) {
+                    // a temporary file left behind is harmless
+                }
+            }
         }
+    }
+
+    /** Kills a process and every process it started (found before the parent dies and they are re-parented). */
+    private static void stopTree(Process p) throws InterruptedException {
+        List<ProcessHandle> children = p.descendants().toList();
+        p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** @return the last 4,000 characters a command printed */
+    private static String tail(Path log) throws IOException {
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        return out.length() <= 4000 ? out : "...\n" + out.substring(out.length() - 4000);
     }
 
     /**

@@ -14,8 +14,8 @@ public final class Html {
 
     /**
      * @param table a table (its name becomes the caption)
-     * @return an HTML table; numbers right-aligned, decimals to 4 places (tiny ones in scientific notation), at
-     *     most 200 rows
+     * @return an HTML table; numbers right-aligned, decimals to 4 places (tiny ones in scientific notation), a
+     *     NaN as {@code NaN} (not as the blank of a missing value), at most 200 rows
      */
     public static String table(Table table) {
         StringBuilder sb = new StringBuilder("<table class=\"prunekit\" style=\"border-collapse:collapse;"
@@ -62,7 +62,8 @@ public final class Html {
 
     private static String cell(Column<?> c, int row) {
         if (c.isMissing(row)) {
-            return "";
+            // Tablesaw counts a NaN double as missing; a NaN loss or accuracy must not look like a blank cell
+            return c.type() == ColumnType.DOUBLE || c.type() == ColumnType.FLOAT ? "NaN" : "";
         }
         Object v = c.get(row);
         if (v instanceof Double || v instanceof Float) {

@@ -1,15 +1,29 @@
 package org.prunekit.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.model.Models;
@@ -104,6 +118,137 @@ class TrainingTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(2, text.lines().count(), text);
         assertTrue(text.contains("MLP-784-32-10  epoch 2/2"), text);
+    }
+
+    /** The weights of every parameter, in order, as Java arrays. */
+    private static List<float[]> weights(Net net) {
+        List<float[]> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : net.block().getParameters()) {
+            out.add(p.getValue().getArray().toFloatArray());
+        }
+        return out;
+    }
+
+    private static void assertSameFiniteWeights(List<float[]> expected, Net net) {
+        List<float[]> actual = weights(net);
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), 0f, "parameter " + i + " was not restored");
+            for (float v : actual.get(i)) {
+                assertTrue(Float.isFinite(v), "parameter " + i + " holds " + v);
+            }
+        }
+    }
+
+    static Stream<Arguments> mlpAndCnn() {
+        return Stream.of(Arguments.of("LeNet-300-100", (Supplier<Net>) Models::lenet300100, List.of("fc1", "fc2")),
+                Arguments.of("LeNet-5", (Supplier<Net>) Models::lenet5, List.of("conv1", "conv2")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mlpAndCnn")
+    void anAbsurdLearningRateStopsTrainingAndRestoresTheWeights(String name, Supplier<Net> model, List<String> big) {
+        try (Net net = model.get()) {
+            List<float[]> start = weights(net);
+            TrainConfig absurd = TrainConfig.builder().optEpochs(3).optLearningRate(1e30f).build();
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> Training.fit(net, SMALL, absurd, Progress.none()));
+            assertSameFiniteWeights(start, net);
+            assertEquals(1, e.epoch());
+            assertTrue(e.batch() >= 2, "the first batch runs on the initial weights: " + e.getMessage());
+            assertTrue(!Double.isFinite(e.loss()), e.getMessage());
+            assertTrue(e.completed().epochs().isEmpty());
+            for (String part : List.of("Training " + name + " diverged: batch " + e.batch() + " of 32 in epoch 1 of 3",
+                    "gave a loss of " + e.loss(), "restored to the weights it had when fit was called",
+                    "learning rate is too high (1.0E30", "PruneKit.init() prints a notice if the engine failed")) {
+                assertTrue(e.getMessage().contains(part), "'" + part + "' missing from: " + e.getMessage());
+            }
+            // the restored net still trains normally
+            assertTrue(Training.fit(net, SMALL, TrainConfig.epochs(1), Progress.none()).finalTestAccuracy() > 0.5);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mlpAndCnn")
+    void aLaterEpochThatDivergesGivesBackTheWeightsOfItsStart(String name, Supplier<Net> model, List<String> big) {
+        try (Net net = model.get()) {
+            List<List<float[]>> atEpochEnd = new ArrayList<>();
+            // after epoch 1, two layers are scaled by 1e20: finite weights whose activations overflow in epoch 2
+            Progress blowUp = (what, stats, epochs) -> {
+                if (stats.epoch() == 1) {
+                    big.forEach(l -> net.layer(l).weight().getArray().muli(1e20f));
+                }
+                atEpochEnd.add(weights(net));
+            };
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> Training.fit(net, SMALL, TrainConfig.epochs(3), blowUp));
+            assertEquals(2, e.epoch(), e.getMessage());
+            assertEquals(1, e.batch(), e.getMessage());
+            assertEquals(1, e.completed().epochs().size());
+            assertTrue(e.getMessage().contains("restored to the weights it had after epoch 1 (loss "), e.getMessage());
+            assertSameFiniteWeights(atEpochEnd.get(0), net);
+        }
+    }
+
+    /**
+     * A net whose mask re-application after optimizer step {@code poisonStep} writes a NaN into
+     * a weight: an optimizer step gone wrong (an engine fault) that no loss of the epoch shows.
+     */
+    private record PoisonedAfterStep(Net net, int poisonStep, int[] steps) implements Trainable {
+        public String name() {
+            return net.name();
+        }
+
+        public Shape inputShape() {
+            return net.inputShape();
+        }
+
+        public int numClasses() {
+            return net.numClasses();
+        }
+
+        public NDManager manager() {
+            return net.manager();
+        }
+
+        public NDArray forward(NDArray x, boolean training) {
+            return net.forward(x, training);
+        }
+
+        public Block block() {
+            return net.block();
+        }
+
+        public List<Parameter> prunableWeights() {
+            return net.prunableWeights();
+        }
+
+        public Map<Parameter, NDArray> masks() {
+            return net.masks();
+        }
+
+        public void applyMasks() {
+            net.applyMasks();
+            if (++steps[0] == poisonStep) {
+                net.layer("fc2").weight().getArray().set(new NDIndex("3, 4"), Float.NaN);
+            }
+        }
+    }
+
+    @Test
+    void weightsTurnedNonFiniteByTheLastStepOfAnEpochAreCaughtToo() {
+        try (Net net = Models.lenet300100()) {
+            List<float[]> start = weights(net);
+            // 2,000 images in batches of 64: step 32 is the last of epoch 1
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> Training.fit(
+                    new PoisonedAfterStep(net, 32, new int[1]), SMALL, TrainConfig.epochs(2), Progress.none()));
+            assertEquals(1, e.epoch(), e.getMessage());
+            assertEquals(32, e.batch());
+            assertTrue(Double.isFinite(e.loss()), e.getMessage());
+            assertTrue(e.getMessage().contains("batch 32 of 32 in epoch 1 of 2 left parameter "), e.getMessage());
+            assertTrue(e.getMessage().contains("with a value of NaN after the optimizer step"), e.getMessage());
+            assertSameFiniteWeights(start, net);
+        }
     }
 
     @Test
