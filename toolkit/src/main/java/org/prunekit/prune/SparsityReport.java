@@ -2,6 +2,7 @@ package org.prunekit.prune;
 
 import org.prunekit.Tabular;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
         List<Shape> outputs = net.outputShapes();
         for (Layer l : net.prunableLayers()) {
             NDArray w = l.weight().getArray();
-            long nonZero = w.countNonzero().getLong();
+            long nonZero = countNonZero(w);
             String pattern = nonZero < w.size() ? NmPattern.detect(w.toFloatArray(), w.getShape()) : "";
             Shape out = outputs.get(l.index());
             long positions = out == null ? -1 : out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
@@ -93,6 +94,17 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
                     positions < 0 ? -1 : nonZero * positions, pattern));
         }
         return new SparsityReport(net.name(), rows);
+    }
+
+    /**
+     * The count runs in a scope of its own: its boolean copy of the weights and the count would
+     * otherwise belong to the weights' manager (an operation's result goes to its first operand's)
+     * and live as long as the net, one more pair with every report.
+     */
+    private static long countNonZero(NDArray w) {
+        try (NDScope scope = new NDScope()) {
+            return w.countNonzero().getLong();
+        }
     }
 
     /** @return all weights of the prunable layers */

@@ -11,6 +11,20 @@ import org.prunekit.data.ImageSet;
  * first passes through a new net or a new batch size are several times slower while memory is set
  * up), then times a number of passes and reports their median and spread.
  *
+ * <p>What is timed: one pass is {@code net.forward(x, false)} on the batch (inference mode) plus
+ * copying the logits out to a Java array, nothing else. The batch is built once, before the clock
+ * starts, and stays in native memory for the whole measurement (one batch per net in
+ * {@link #compare}).
+ *
+ * <p>Memory: every pass's arrays are freed when the pass ends, warm-up passes included. The input's
+ * layout copy, every intermediate activation and the logits belong to a manager of that pass
+ * alone and are freed right after the clock has stopped, the same way for every net and every
+ * pass: freeing is never part of a timed pass. A measurement therefore holds the native memory of
+ * one pass however many passes it runs (before issue 19, item 4, it kept every pass's activations
+ * until it ended: +290 MB per 1,000-image pass of ResNet-8, and passes several times slower as it
+ * grew). Warm-up stops when the pass time is steady, after {@value #MAX_WARMUP_PASSES} passes, or
+ * once 10 s have passed (the pass under way finishes).
+ *
  * <pre>{@code
  * Latency.Result r = Latency.measure(net, data.test(), 1000);   // r.medianMillis(), r.minMillis(), r
  * }</pre>
@@ -20,8 +34,10 @@ public final class Latency {
     /** Passes timed by {@link #measure(Trainable, ImageSet, int)}. */
     public static final int DEFAULT_PASSES = 21;
 
+    /** The most untimed warm-up passes one net gets (fewer if 10 s have passed). */
+    public static final int MAX_WARMUP_PASSES = 200;
+
     private static final int WINDOW = 5;
-    private static final int MAX_WARMUP = 200;
     private static final double STEADY = 0.05;
     private static final long WARMUP_NANOS = 10_000_000_000L;
 
@@ -100,10 +116,10 @@ public final class Latency {
         int[] order = ImageSet.inOrder(b);
         try (NDManager m = net.manager().newSubManager()) {
             NDArray x = images.batch(m, order, 0, b, net.inputShape()).get(0);
-            int warm = warmUp(net, m, x);
+            int warm = warmUp(net, x);
             double[] times = new double[passes];
             for (int r = 0; r < passes; r++) {
-                times[r] = pass(net, m, x);
+                times[r] = pass(net, x);
             }
             return new Result(b, warm, times);
         }
@@ -124,7 +140,8 @@ public final class Latency {
      * Times several nets fairly on a shared machine: each is warmed up until steady, then they
      * take turns, {@code rounds} rounds of {@code passes} timed passes each, and every net gets the
      * fastest of its round medians (other load only ever slows a pass down, and taking turns
-     * exposes every net to the same drifts).
+     * exposes every net to the same drifts). Every net's batch stays in native memory until the last
+     * round ends; every pass's own arrays are freed when the pass ends (see the class comment).
      *
      * @param nets the nets
      * @param images the first {@code batchSize} images are classified
@@ -152,13 +169,13 @@ public final class Latency {
                 managers.add(m);
                 NDArray x = images.batch(m, order, 0, b, net.inputShape()).get(0);
                 inputs.add(x);
-                warmUp(net, m, x);
+                warmUp(net, x);
             }
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < nets.size(); i++) {
                     double[] times = new double[passes];
                     for (int p = 0; p < passes; p++) {
-                        times[p] = pass(nets.get(i), managers.get(i), inputs.get(i));
+                        times[p] = pass(nets.get(i), inputs.get(i));
                     }
                     best[i] = Math.min(best[i], median(times));
                 }
@@ -170,12 +187,12 @@ public final class Latency {
     }
 
     /** Runs passes until the median of the last five is within 5 % of the five before (or 200 passes, 10 s). */
-    private static int warmUp(Trainable net, NDManager m, NDArray x) {
+    private static int warmUp(Trainable net, NDArray x) {
         double[] recent = new double[2 * WINDOW];
         long start = System.nanoTime();
         int n = 0;
-        while (n < MAX_WARMUP && System.nanoTime() - start < WARMUP_NANOS) {
-            recent[n % recent.length] = pass(net, m, x);
+        while (n < MAX_WARMUP_PASSES && System.nanoTime() - start < WARMUP_NANOS) {
+            recent[n % recent.length] = pass(net, x);
             n++;
             if (n >= recent.length) {
                 double[] older = new double[WINDOW];
@@ -194,12 +211,18 @@ public final class Latency {
         return n;
     }
 
-    private static double pass(Trainable net, NDManager m, NDArray x) {
-        try (NDManager pass = m.newSubManager()) {
+    /**
+     * One timed pass. The pass gets its own manager, and {@code x} is attached to it for the pass
+     * ({@link NDArray#tempAttach}): an operation's result goes to its first operand's manager, so
+     * the layout copy, every intermediate activation and the logits of {@code net.forward(x)} all
+     * land in the pass's manager and are freed when it closes, after the clock has stopped;
+     * {@code x} then goes back to its own manager for the next pass.
+     */
+    private static double pass(Trainable net, NDArray x) {
+        try (NDManager pass = x.getManager().newSubManager()) {
+            x.tempAttach(pass);
             long start = System.nanoTime();
-            NDArray y = net.forward(x, false);
-            y.attach(pass);
-            y.toFloatArray(); // the result is really computed (and copied out, as a caller would)
+            net.forward(x, false).toFloatArray(); // the result is really computed (and copied out, as a caller would)
             return (System.nanoTime() - start) / 1e6;
         }
     }

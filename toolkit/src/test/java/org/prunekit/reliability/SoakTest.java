@@ -23,17 +23,6 @@ import org.prunekit.train.Training;
  */
 class SoakTest {
 
-    /** Native arrays alive anywhere under the engine's system manager (every manager is below it). */
-    static long liveArrays(Net base) {
-        try (ai.djl.ndarray.NDManager probe = base.manager().newSubManager()) {
-            ai.djl.ndarray.NDManager root = probe;
-            while (root.getParentManager() != null && root.getParentManager() != root) {
-                root = root.getParentManager();
-            }
-            return root.getManagedArrays().size();
-        }
-    }
-
     private static final int WARM_UP = 200;
     private static final int MEASURED = 200;
 
@@ -58,7 +47,7 @@ class SoakTest {
                     net.evaluate(data.test());
                 }
                 rss[cycle] = Memory.rssMb();
-                arrays[cycle] = liveArrays(base);
+                arrays[cycle] = Memory.liveArrays(base.manager());
             }
         }
         // The allocator and the JIT settle within ~200 cycles; after that RSS moves in steps of tens of MB
