@@ -2,17 +2,14 @@ package org.prunekit.model;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -540,14 +537,14 @@ public final class Net implements Trainable, AutoCloseable {
     public String summary() {
         StringBuilder sb = new StringBuilder(name).append(" (input ").append(inputShape()).append(", ")
                 .append(String.format("%,d", parameterCount())).append(" parameters)\n");
+        List<Shape> shapes = outputShapes();
         int width = Math.max(8, layers.stream().mapToInt(l -> l.name().length()).max().orElse(8));
-        for (Layer l : layers) {
-            Graph.Node n = graph.node(l.name());
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
             sb.append(String.format("  %-" + width + "s %-12s %-14s", l.name(), l.kind(),
-                    n == null ? "" : "-> " + n.out().slice(1)));
-            for (Pair<String, Parameter> p : l.block().getParameters()) {
-                sb.append(' ').append(p.getKey()).append(p.getValue().getArray().getShape());
-            }
+                    shapes.get(i) == null ? "" : "-> " + shapes.get(i).slice(1)));
+            l.block().getParameters().forEach(p -> sb.append(' ').append(p.getKey()).append(p.getValue().getArray()
+                    .getShape()));
             sb.append('\n');
         }
         return sb.toString();
