@@ -6,10 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.prunekit.model.layers.LayerKinds;
 
 /**
- * A net's architecture as data: the input shape and the named layers in order, where a
- * {@link LayerSpec.Residual residual block} holds two branches of named layers of its own. This is
+ * A net's architecture as data: the input shape and the named layers in order, where a container
+ * (a {@link org.prunekit.model.layers.Residual residual block}) holds branches of named layers of
+ * its own. This is
  * what {@link NetIO} stores beside the weights and checks on load, what {@link Net#copy()} and
  * structured removal rebuild from, and what {@link Models#sequential(String, Shape)} builds.
  *
@@ -53,7 +55,7 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("An architecture needs at least one layer.");
         }
-        checkNames(layers, "the net");
+        requireUniqueNames(layers, "the net");
         Set<String> seen = new HashSet<>();
         for (Leaf l : leaves(layers, "")) {
             if (!seen.add(l.name())) {
@@ -72,9 +74,10 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
         List<Leaf> out = new ArrayList<>();
         for (Entry e : entries) {
             String full = prefix + e.name();
-            if (e.spec() instanceof LayerSpec.Residual r) {
-                out.addAll(leaves(r.main(), full + "."));
-                out.addAll(leaves(r.shortcut(), full + "."));
+            if (e.spec().role().isContainer()) {
+                for (List<Entry> branch : e.spec().branches()) {
+                    out.addAll(leaves(branch, full + "."));
+                }
             } else {
                 out.add(new Leaf(full, e.spec()));
             }
@@ -82,7 +85,12 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
         return out;
     }
 
-    static void checkNames(List<Entry> entries, String where) {
+    /**
+     * @param entries layers of one level (the net, or one branch of a container)
+     * @param where what they are, for the message
+     * @throws IllegalArgumentException if a name is used twice
+     */
+    public static void requireUniqueNames(List<Entry> entries, String where) {
         Set<String> names = new HashSet<>();
         for (Entry e : entries) {
             if (!names.add(e.name())) {
@@ -108,9 +116,12 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
     private static List<Entry> replace(List<Entry> entries, List<LayerSpec> specs, int[] next) {
         List<Entry> out = new ArrayList<>();
         for (Entry e : entries) {
-            if (e.spec() instanceof LayerSpec.Residual r) {
-                out.add(new Entry(e.name(), new LayerSpec.Residual(replace(r.main(), specs, next),
-                        replace(r.shortcut(), specs, next))));
+            if (e.spec().role().isContainer()) {
+                List<List<Entry>> branches = new ArrayList<>();
+                for (List<Entry> branch : e.spec().branches()) {
+                    branches.add(replace(branch, specs, next));
+                }
+                out.add(new Entry(e.name(), e.spec().withBranches(branches)));
             } else {
                 out.add(new Entry(e.name(), specs.get(next[0]++)));
             }
@@ -118,9 +129,9 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
         return out;
     }
 
-    /** @return whether some layer is a {@link LayerSpec.Foreign} block that cannot be rebuilt */
+    /** @return whether some layer is a DJL block PruneKit does not know and cannot rebuild */
     public boolean hasForeignBlocks() {
-        return leaves().stream().anyMatch(l -> l.spec() instanceof LayerSpec.Foreign);
+        return leaves().stream().anyMatch(l -> !l.spec().isRebuildable());
     }
 
     /**
@@ -140,9 +151,8 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
     private static void encode(List<Entry> entries, String indent, StringBuilder sb) {
         for (Entry e : entries) {
             sb.append(indent).append(e.name()).append(' ').append(e.spec().encode()).append('\n');
-            if (e.spec() instanceof LayerSpec.Residual r) {
-                encode(r.main(), indent + "  ", sb);
-                encode(r.shortcut(), indent + "  ", sb);
+            for (List<Entry> branch : e.spec().branches()) {
+                encode(branch, indent + "  ", sb);
             }
         }
     }
@@ -192,24 +202,23 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
                 throw new IllegalArgumentException("Not a layer: '" + line + "' (expected 'name spec').");
             }
             pos[0]++;
-            if (p[1].startsWith("residual")) {
-                String[] r = p[1].split("\\s+");
-                int main;
-                int shortcut;
-                try {
-                    main = Integer.parseInt(r[1]);
-                    shortcut = Integer.parseInt(r[2]);
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("Not a residual block: '" + line + "'.", e);
+            int[] sizes = LayerKinds.branchSizes(p[1]);
+            if (sizes != null) {
+                List<List<Entry>> branches = new ArrayList<>();
+                for (int size : sizes) {
+                    List<Entry> branch = parseEntries(lines, pos, size);
+                    if (branch.size() != size) {
+                        throw new IllegalArgumentException("Block '" + p[0] + "' (" + p[1] + ") is cut short.");
+                    }
+                    branches.add(branch);
                 }
-                List<Entry> m = parseEntries(lines, pos, main);
-                List<Entry> s = parseEntries(lines, pos, shortcut);
-                if (m.size() != main || s.size() != shortcut) {
-                    throw new IllegalArgumentException("Residual block '" + p[0] + "' is cut short.");
-                }
-                out.add(new Entry(p[0], new LayerSpec.Residual(m, s)));
+                out.add(new Entry(p[0], LayerKinds.decodeContainer(p[1], branches)));
             } else {
-                out.add(new Entry(p[0], LayerSpec.parse(p[1])));
+                try {
+                    out.add(new Entry(p[0], LayerKinds.decode(p[1])));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("Layer '" + p[0] + "': " + e.getMessage(), e);
+                }
             }
         }
         return out;

@@ -9,6 +9,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.prunekit.model.layers.Foreign;
 
 /**
  * The DJL blocks of an architecture, not yet initialised: the sequential block, every layer
@@ -37,7 +38,7 @@ final class Assembly {
             Layer indexed = new Layer(l.name(), all.size(), l.block(), l.spec());
             all.add(indexed);
             flow.add(indexed);
-            if (l.spec() instanceof LayerSpec.Foreign) {
+            if (!l.spec().isRebuildable()) {
                 insideForeign(l.name(), l.block(), all);
             }
         }
@@ -59,12 +60,15 @@ final class Assembly {
         for (int i = 0; i < entries.size(); i++) {
             Architecture.Entry e = entries.get(i);
             Block b = blocks.get(i);
-            if (e.spec() instanceof LayerSpec.Residual r) {
-                List<Block> branches = new ArrayList<>(b.getChildren().values());
-                collect(r.main(), new ArrayList<>(branches.get(0).getChildren().values()), prefix + e.name() + ".", out);
-                if (!r.shortcut().isEmpty()) {
-                    collect(r.shortcut(), new ArrayList<>(branches.get(1).getChildren().values()),
-                            prefix + e.name() + ".", out);
+            if (e.spec().role().isContainer()) {
+                // a container's block holds one block per branch (a SequentialBlock, or an identity for an empty one)
+                List<Block> branchBlocks = new ArrayList<>(b.getChildren().values());
+                List<List<Architecture.Entry>> branches = e.spec().branches();
+                for (int k = 0; k < branches.size(); k++) {
+                    if (!branches.get(k).isEmpty()) {
+                        collect(branches.get(k), new ArrayList<>(branchBlocks.get(k).getChildren().values()),
+                                prefix + e.name() + ".", out);
+                    }
                 }
             } else {
                 out.add(new Layer(prefix + e.name(), out.size(), b, e.spec()));
@@ -78,7 +82,7 @@ final class Assembly {
             Block c = child.getValue();
             String n = prefix + "/" + child.getKey();
             if (c instanceof Linear || c instanceof Conv2d) {
-                out.add(new Layer(n, out.size(), c, new LayerSpec.Foreign(c, c.getClass().getSimpleName())));
+                out.add(new Layer(n, out.size(), c, new Foreign(c, c.getClass().getSimpleName())));
             } else {
                 insideForeign(n, c, out);
             }

@@ -21,13 +21,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.prunekit.PruneKit;
+import org.prunekit.model.layers.AvgPool;
+import org.prunekit.model.layers.Conv;
+import org.prunekit.model.layers.Dense;
+import org.prunekit.model.layers.DepthwiseConv;
+import org.prunekit.model.layers.Flatten;
+import org.prunekit.model.layers.Foreign;
+import org.prunekit.model.layers.Gelu;
+import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.LeakyRelu;
+import org.prunekit.model.layers.MaxPool;
+import org.prunekit.model.layers.Norm;
+import org.prunekit.model.layers.Relu;
+import org.prunekit.model.layers.Residual;
+import org.prunekit.model.layers.Sigmoid;
+import org.prunekit.model.layers.Tanh;
 
 /**
  * Turns a DJL block into a PruneKit {@link Architecture}: layers with parameters are read from
  * their settings; blocks without settings (activations, pools and flattens are anonymous lambdas
  * in DJL) are recognised by running them on test inputs and comparing with each candidate; a
  * {@code ParallelBlock} of two branches is a residual block if it adds them (optionally followed
- * by ReLU, as DJL's {@code ResNetV1} does). Anything else is kept as a {@link LayerSpec.Foreign}
+ * by ReLU, as DJL's {@code ResNetV1} does). Anything else is kept as a {@link Foreign}
  * block. The result is checked against the block on random inputs.
  */
 final class BlockImport {
@@ -101,20 +116,25 @@ final class BlockImport {
             sequence(children(s), b);
         } else if (block instanceof Linear l) {
             Parameter w = l.getParameters().get("weight");
-            b.add(new LayerSpec.Dense((int) w.getArray().getShape().get(0), l.getParameters().contains("bias")));
+            b.add(new Dense((int) w.getArray().getShape().get(0), l.getParameters().contains("bias")));
             copies.add(new Pair<>(block, null));
         } else if (block instanceof Conv2d c && c.getGroups() == 1 && c.getDilation().get(0) == c.getDilation().get(1)) {
             Shape k = c.getKernelShape();
             Shape st = c.getStride();
             Shape p = c.getPadding();
-            b.add(new LayerSpec.Conv(c.getFilters(), (int) k.get(0), (int) k.get(1), (int) st.get(0), (int) st.get(1),
+            b.add(new Conv(c.getFilters(), (int) k.get(0), (int) k.get(1), (int) st.get(0), (int) st.get(1),
                     (int) p.get(0), (int) p.get(1), (int) c.getDilation().get(0), c.isIncludeBias()));
+            copies.add(new Pair<>(block, null));
+        } else if (block instanceof Conv2d c && c.getGroups() > 1 && c.getGroups() == c.getFilters()
+                && in.dimension() == 4 && in.get(1) == c.getFilters() && square(c)) {
+            b.add(new DepthwiseConv(c.getFilters(), (int) c.getKernelShape().get(0), (int) c.getStride().get(0),
+                    (int) c.getPadding().get(0), c.isIncludeBias()));
             copies.add(new Pair<>(block, null));
         } else if (block instanceof BatchNorm bn && normSpec(bn) != null) {
             b.add(normSpec(bn));
             copies.add(new Pair<>(block, null));
         } else if (block instanceof Dropout d && field(d, "rate") instanceof Float rate) {
-            b.add(new LayerSpec.Dropout(rate));
+            b.add(new org.prunekit.model.layers.Dropout(rate));
         } else if (block instanceof LambdaBlock lambda) {
             LayerSpec spec = recognise(lambda, in);
             if (spec != null) {
@@ -134,10 +154,17 @@ final class BlockImport {
         if (block instanceof Conv2d c) {
             what = "Conv2d with groups " + c.getGroups();
         }
-        b.add(new LayerSpec.Foreign(block, what));
+        b.add(new Foreign(block, what));
     }
 
-    private static LayerSpec.Norm normSpec(BatchNorm bn) {
+    /** @return whether a convolution's kernel, stride and padding are square and it has no dilation */
+    private static boolean square(Conv2d c) {
+        return c.getKernelShape().get(0) == c.getKernelShape().get(1) && c.getStride().get(0) == c.getStride().get(1)
+                && c.getPadding().get(0) == c.getPadding().get(1) && c.getDilation().get(0) == 1
+                && c.getDilation().get(1) == 1;
+    }
+
+    private static Norm normSpec(BatchNorm bn) {
         Object axis = field(bn, "axis");
         Object eps = field(bn, "epsilon");
         Object momentum = field(bn, "momentum");
@@ -145,7 +172,7 @@ final class BlockImport {
         Object scale = field(bn, "scale");
         if (Integer.valueOf(1).equals(axis) && eps instanceof Float e && momentum instanceof Float mo
                 && Boolean.TRUE.equals(center) && Boolean.TRUE.equals(scale)) {
-            return new LayerSpec.Norm(e, mo);
+            return new Norm(e, mo);
         }
         return null;
     }
@@ -215,25 +242,25 @@ final class BlockImport {
                 if (close(y, x)) {
                     return null; // identity: nothing to add
                 }
-                for (LayerSpec c : List.of(new LayerSpec.Relu(), new LayerSpec.Tanh(), new LayerSpec.Gelu(),
-                        new LayerSpec.Sigmoid())) {
+                for (LayerSpec c : List.of(new Relu(), new Tanh(), new Gelu(),
+                        new Sigmoid())) {
                     if (matches(c, m, x, y)) {
                         return c;
                     }
                 }
                 float alpha = leakySlope(x, y);
-                if (!Float.isNaN(alpha) && matches(new LayerSpec.LeakyRelu(alpha), m, x, y)) {
-                    return new LayerSpec.LeakyRelu(alpha);
+                if (!Float.isNaN(alpha) && matches(new LeakyRelu(alpha), m, x, y)) {
+                    return new LeakyRelu(alpha);
                 }
                 return null;
             }
             if (x.getShape().dimension() > 2 && y.getShape().dimension() == 2) {
                 if (y.getShape().get(1) == x.getShape().size() / x.getShape().get(0)
-                        && matches(new LayerSpec.Flatten(), m, x, y)) {
-                    return new LayerSpec.Flatten();
+                        && matches(new Flatten(), m, x, y)) {
+                    return new Flatten();
                 }
-                if (x.getShape().dimension() == 4 && matches(new LayerSpec.GlobalAvgPool(), m, x, y)) {
-                    return new LayerSpec.GlobalAvgPool();
+                if (x.getShape().dimension() == 4 && matches(new GlobalAvgPool(), m, x, y)) {
+                    return new GlobalAvgPool();
                 }
                 return null;
             }
@@ -262,11 +289,11 @@ final class BlockImport {
                     if ((h + 2 * p - k) / s + 1 != y.getShape().get(2) || (w + 2 * p - k) / s + 1 != y.getShape().get(3)) {
                         continue;
                     }
-                    LayerSpec max = new LayerSpec.MaxPool(k, s, p);
+                    LayerSpec max = new MaxPool(k, s, p);
                     if (matches(max, m, x, y)) {
                         return max;
                     }
-                    LayerSpec avg = new LayerSpec.AvgPool(k, s, p);
+                    LayerSpec avg = new AvgPool(k, s, p);
                     if (matches(avg, m, x, y)) {
                         return avg;
                     }
@@ -324,7 +351,7 @@ final class BlockImport {
     }
 
     private void copyWeights(Net net) {
-        List<Layer> ours = net.layers().stream().filter(l -> !(l.spec() instanceof LayerSpec.Foreign) && !l.block()
+        List<Layer> ours = net.layers().stream().filter(l -> l.spec().isRebuildable() && !l.block()
                 .getParameters().isEmpty()).toList();
         if (ours.size() != copies.size()) {
             throw new IllegalStateException("Import found " + copies.size() + " layers with weights but built "

@@ -4,27 +4,29 @@ import java.util.List;
 
 /**
  * Channels that must be removed together: the output channels (or units) of one or more
- * producers that end up added to each other by residual connections, with the batch norms that
- * scale them and the layers that read them. Removing channel {@code c} of a group removes row
- * {@code c} of every producer, entry {@code c} of every batch norm and the inputs of every
- * consumer that channel {@code c} feeds (Torch-Pruning's "group"). In a plain sequential net each
- * hidden layer is a group of its own.
+ * producers that end up added to each other by residual connections, with the per-channel layers
+ * that hold parameters for them (batch norms, depthwise convolutions) and the layers that read
+ * them. Removing channel {@code c} of a group removes row {@code c} of every producer, entry
+ * {@code c} of every per-channel layer and the inputs of every consumer that channel {@code c}
+ * feeds (Torch-Pruning's "group"). In a plain sequential net each hidden layer is a group of its
+ * own.
  *
  * @param name the group's name: its first producer's name
  * @param channels how many channels (or units) it has now
  * @param producers the dense and convolution layers whose outputs are these channels
- * @param norms the batch norms applied to them
+ * @param perChannel the layers with a parameter per channel applied to them (batch norms,
+ *     depthwise convolutions)
  * @param consumers the dense and convolution layers that read them
  * @param notPrunableBecause why the group cannot be removed structurally (the net's input or
  *     output, a block PruneKit cannot slice), or null if it can
  */
-public record ChannelGroup(String name, int channels, List<String> producers, List<String> norms,
+public record ChannelGroup(String name, int channels, List<String> producers, List<String> perChannel,
         List<String> consumers, String notPrunableBecause) {
 
     /** Copies the lists. */
     public ChannelGroup {
         producers = List.copyOf(producers);
-        norms = List.copyOf(norms);
+        perChannel = List.copyOf(perChannel);
         consumers = List.copyOf(consumers);
     }
 
@@ -38,17 +40,17 @@ public record ChannelGroup(String name, int channels, List<String> producers, Li
         return producers.size() > 1;
     }
 
-    /** @return every layer the group touches: producers, norms, consumers */
+    /** @return every layer the group touches: producers, per-channel layers, consumers */
     public List<String> members() {
         java.util.List<String> all = new java.util.ArrayList<>(producers);
-        all.addAll(norms);
+        all.addAll(perChannel);
         all.addAll(consumers);
         return all;
     }
 
     @Override
     public String toString() {
-        return name + " (" + channels + " channels): producers " + producers + ", norms " + norms + ", consumers "
+        return name + " (" + channels + " channels): producers " + producers + ", per channel " + perChannel + ", consumers "
                 + consumers + (isPrunable() ? "" : "; not prunable: " + notPrunableBecause);
     }
 }

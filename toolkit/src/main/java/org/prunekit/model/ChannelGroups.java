@@ -76,7 +76,7 @@ public final class ChannelGroups implements Tabular, Iterable<ChannelGroup> {
         t.addColumns(StringColumn.create("group", groups.stream().map(ChannelGroup::name)),
                 IntColumn.create("channels", groups.stream().mapToInt(ChannelGroup::channels).toArray()),
                 StringColumn.create("producers", groups.stream().map(g -> String.join(", ", g.producers()))),
-                StringColumn.create("batch norms", groups.stream().map(g -> String.join(", ", g.norms()))),
+                StringColumn.create("per-channel layers", groups.stream().map(g -> String.join(", ", g.perChannel()))),
                 StringColumn.create("consumers", groups.stream().map(g -> String.join(", ", g.consumers()))),
                 BooleanColumn.create("prunable", groups.stream().map(ChannelGroup::isPrunable).toList()),
                 StringColumn.create("why not", groups.stream().map(g -> g.isPrunable() ? "" : g.notPrunableBecause())));

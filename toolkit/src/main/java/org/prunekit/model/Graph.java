@@ -8,12 +8,13 @@ import java.util.Map;
 
 /**
  * The data flow of a net, computed from its architecture: every layer's input and output shape,
- * and which <em>channel space</em> each tensor lives in. A producer (dense or convolution) opens
- * a new space; per-channel layers (batch norm, activations, pools, dropout) keep it; a flatten
- * keeps it but spreads each channel over {@code HW} features; a residual sum unites the spaces
- * of its two branches (Torch-Pruning's dependency graph, for sequential nets with residual
- * blocks). The united spaces are the {@link ChannelGroups}: channel {@code c} of a group can only
- * be removed from all its members at once.
+ * and which <em>channel space</em> each tensor lives in. What each layer does to the spaces is its
+ * kind's {@link ChannelRole}: a producer (dense or convolution) opens a new space; per-channel
+ * layers (batch norm, activations, pools, dropout, depthwise convolutions) keep it; a flatten
+ * keeps it but spreads each channel over {@code HW} features; a residual sum unites the spaces of
+ * its branches (Torch-Pruning's dependency graph, for sequential nets with residual blocks). The
+ * united spaces are the {@link ChannelGroups}: channel {@code c} of a group can only be removed
+ * from all its members at once.
  */
 final class Graph {
 
@@ -40,7 +41,61 @@ final class Graph {
     private int next;
     private final Shape outputShape;
 
-    private record State(Shape shape, int space, int hw) {}
+    /**
+     * The channel state of a tensor in the flow.
+     *
+     * @param shape its shape (batch 1)
+     * @param space the channel space it lives in
+     * @param hw features per channel on its feature axis (1 unless behind a flatten)
+     */
+    record State(Shape shape, int space, int hw) {}
+
+    /**
+     * What a {@link ChannelRole} may do while the flow is walked: open, block and unite channel
+     * spaces, and say whether the layer continues a producer's activation (the output that the
+     * activation-based criteria observe).
+     */
+    final class Walk {
+        private String lastProducer;
+
+        private Walk() {}
+
+        /** @return a new channel space of {@code size} channels */
+        int newSpace(int size) {
+            return Graph.this.newSpace(size);
+        }
+
+        /** Marks a space as not removable, with the first reason given. */
+        void block(int space, String reason) {
+            Graph.this.block(space, reason);
+        }
+
+        /** @return the space uniting {@code a} and {@code b} */
+        int union(int a, int b) {
+            return Graph.this.union(a, b);
+        }
+
+        /** The layer {@code name} is a producer: its activation starts with its own output. */
+        void producer(String name) {
+            lastProducer = name;
+            taps.put(name, name);
+        }
+
+        /** The layer {@code name} (a batch norm if {@code norm}) continues the last producer's activation, if any. */
+        void activation(String name, boolean norm) {
+            if (lastProducer != null) {
+                taps.put(lastProducer, name);
+                if (norm) {
+                    normAfter.putIfAbsent(lastProducer, name);
+                }
+            }
+        }
+
+        /** The layer ends the last producer's activation. */
+        void endActivation() {
+            lastProducer = null;
+        }
+    }
 
     /**
      * @param arch the architecture
@@ -52,7 +107,7 @@ final class Graph {
         Shape in = new Shape(1).addAll(arch.inputShape());
         int input = newSpace(in.dimension() >= 2 ? (int) in.get(1) : 1);
         block(input, "it is the net's input");
-        State end = walk(arch.layers(), "", new State(in, input, 1));
+        State end = walk(arch.layers(), "", new State(in, input, 1), new Walk());
         if (next != leaves.size()) {
             throw new IllegalStateException(leaves.size() + " layers for " + next + " leaves.");
         }
@@ -60,26 +115,17 @@ final class Graph {
         block(end.space, "it is the net's output (one unit per class)");
     }
 
-    private State walk(List<Architecture.Entry> entries, String prefix, State state) {
-        String lastProducer = null;
+    private State walk(List<Architecture.Entry> entries, String prefix, State state, Walk walk) {
         for (Architecture.Entry e : entries) {
             String name = prefix + e.name();
             LayerSpec spec = e.spec();
-            if (spec instanceof LayerSpec.Residual r) {
-                State a = walk(r.main(), name + ".", state);
-                State b = r.shortcut().isEmpty() ? state : walk(r.shortcut(), name + ".", state);
-                if (!a.shape.equals(b.shape)) {
-                    throw new IllegalArgumentException("Residual block " + name + ": its main branch gives " + a.shape
-                            + " but its " + (r.shortcut().isEmpty() ? "identity shortcut" : "shortcut") + " gives "
-                            + b.shape + "; the two must match (use a projection shortcut with the same filters and"
-                            + " stride, e.g. residual(filters, stride)).");
+            ChannelRole role = spec.role();
+            if (role.isContainer()) {
+                List<State> ends = new ArrayList<>();
+                for (List<Architecture.Entry> branch : spec.branches()) {
+                    ends.add(branch.isEmpty() ? state : walk(branch, name + ".", state, walk));
                 }
-                if (a.hw != b.hw) {
-                    block(a.space, "residual block " + name + " adds tensors of different layouts");
-                    block(b.space, "residual block " + name + " adds tensors of different layouts");
-                }
-                state = new State(a.shape, union(a.space, b.space), a.hw);
-                lastProducer = null;
+                state = role.combine(walk, name, spec, ends);
                 continue;
             }
             Layer layer = leaves.get(next++);
@@ -87,50 +133,7 @@ final class Graph {
                 throw new IllegalStateException("Layer " + layer.name() + " found where " + name + " was expected.");
             }
             Shape out = outputShape(layer, state.shape);
-            State after;
-            if (spec.isPrunable() && !(spec instanceof LayerSpec.Foreign)) {
-                if (spec instanceof LayerSpec.Dense && state.shape.dimension() != 2) {
-                    block(state.space, "dense layer " + name + " reads the last axis of a " + state.shape.slice(1)
-                            + " tensor (put flatten() or globalAvgPool() before it)");
-                }
-                after = new State(out, newSpace((int) out.get(1)), 1);
-                lastProducer = name;
-                taps.put(name, name);
-            } else if (spec instanceof LayerSpec.Flatten) {
-                long spread = 1;
-                for (int d = 2; d < state.shape.dimension(); d++) {
-                    spread *= state.shape.get(d);
-                }
-                after = new State(out, state.space, (int) (state.hw * spread));
-            } else if (spec instanceof LayerSpec.Foreign f) {
-                block(state.space, "it reaches " + name + " (" + f.description() + "), a block PruneKit cannot slice");
-                after = new State(out, newSpace(out.dimension() >= 2 ? (int) out.get(1) : 1), 1);
-                block(after.space, "it comes from " + name + " (" + f.description() + "), a block PruneKit cannot"
-                        + " slice");
-                lastProducer = null;
-            } else if (spec instanceof LayerSpec.Sigmoid) {
-                block(state.space, "sigmoid " + name + " turns a removed (zero) channel into 0.5, so removing it would"
-                        + " change the outputs");
-                after = new State(out, state.space, state.hw);
-                lastProducer = null;
-            } else {
-                if (!out.slice(0, Math.min(2, out.dimension())).equals(state.shape.slice(0,
-                        Math.min(2, state.shape.dimension())))) {
-                    block(state.space, "layer " + name + " changes the channel axis");
-                }
-                after = new State(out, state.space, state.hw);
-                boolean tap = spec instanceof LayerSpec.Norm || spec instanceof LayerSpec.Relu
-                        || spec instanceof LayerSpec.Tanh || spec instanceof LayerSpec.Gelu
-                        || spec instanceof LayerSpec.LeakyRelu || spec instanceof LayerSpec.Dropout;
-                if (tap && lastProducer != null) {
-                    taps.put(lastProducer, name);
-                    if (spec instanceof LayerSpec.Norm) {
-                        normAfter.putIfAbsent(lastProducer, name);
-                    }
-                } else {
-                    lastProducer = null;
-                }
-            }
+            State after = role.flow(walk, name, spec, state, out);
             nodes.put(name, new Node(layer, state.shape, out, state.space, after.space, state.hw, after.hw));
             state = after;
         }
@@ -236,17 +239,17 @@ final class Graph {
     /** @return the channel groups, in the order of their first producer */
     ChannelGroups groups() {
         Map<Integer, List<String>> producers = new LinkedHashMap<>();
-        Map<Integer, List<String>> norms = new LinkedHashMap<>();
+        Map<Integer, List<String>> perChannel = new LinkedHashMap<>();
         Map<Integer, List<String>> consumers = new LinkedHashMap<>();
         for (Node n : nodes.values()) {
             int out = find(n.outSpace);
             int in = find(n.inSpace);
-            LayerSpec spec = n.layer().spec();
-            if (spec.isPrunable()) {
+            ChannelRole role = n.layer().spec().role();
+            if (role.producesChannels()) {
                 producers.computeIfAbsent(out, k -> new ArrayList<>()).add(n.layer().name());
                 consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n.layer().name());
-            } else if (spec instanceof LayerSpec.Norm) {
-                norms.computeIfAbsent(in, k -> new ArrayList<>()).add(n.layer().name());
+            } else if (role.slicedWithChannels()) {
+                perChannel.computeIfAbsent(in, k -> new ArrayList<>()).add(n.layer().name());
             }
         }
         List<ChannelGroup> out = new ArrayList<>();
@@ -255,7 +258,7 @@ final class Graph {
             List<String> p = e.getValue();
             List<String> c = consumers.getOrDefault(g, List.of());
             String reason = blocked.get(g);
-            out.add(new ChannelGroup(p.get(0), channels.get(g), p, norms.getOrDefault(g, List.of()), c, reason));
+            out.add(new ChannelGroup(p.get(0), channels.get(g), p, perChannel.getOrDefault(g, List.of()), c, reason));
         }
         return new ChannelGroups(out);
     }

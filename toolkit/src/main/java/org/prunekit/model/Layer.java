@@ -54,8 +54,8 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
 
     /** @return the layer's kind, e.g. {@code Linear}, {@code Conv2d}, {@code BatchNorm}, {@code relu}, {@code maxpool} */
     public String kind() {
-        if (block instanceof ai.djl.nn.LambdaBlock && !(spec instanceof LayerSpec.Foreign)) {
-            return spec.encode().split(" ")[0];
+        if (block instanceof ai.djl.nn.LambdaBlock && spec.isRebuildable()) {
+            return spec.kind();
         }
         return block.getClass().getSimpleName();
     }

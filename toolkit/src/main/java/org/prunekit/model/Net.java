@@ -2,17 +2,14 @@ package org.prunekit.model;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +49,10 @@ public final class Net implements Trainable, AutoCloseable {
     private final Model model;
     private Architecture architecture;
     private SequentialBlock block;
-    /** The top-level blocks in the order {@link #forward} runs them (see {@link #executionOrder}). */
-    private List<ai.djl.nn.Block> execution;
-    /** Whether image batches run channels-last (see {@link #channelsLastPays}). */
-    private boolean channelsLast;
     private List<Layer> layers;
     private Graph graph;
-    private final Map<Parameter, NDArray> masks = new LinkedHashMap<>();
+    private final MaskSet masks = new MaskSet(this);
+    private Inference inference;
     private final Map<String, Long> originalUnits = new LinkedHashMap<>();
 
     /**
@@ -105,7 +99,7 @@ public final class Net implements Trainable, AutoCloseable {
      * weights are copied (an uninitialised block is initialised with the seed), and the imported
      * net is checked to give the block's outputs.
      *
-     * <p>A block PruneKit does not know is kept as it is ({@link LayerSpec.Foreign}): the net
+     * <p>A block PruneKit does not know is kept as it is ({@link org.prunekit.model.layers.Foreign}): the net
      * still trains, and its Linear/Conv2d layers — also inside such a block — can be pruned per
      * weight; structured pruning of the channels that reach it says which block stops it.
      *
@@ -154,8 +148,7 @@ public final class Net implements Trainable, AutoCloseable {
             oldToNew.put(oldParams.get(k++), p.getValue());
         }
         Map<Parameter, NDArray> newMasks = copyInto.apply(oldToNew);
-        clearMasks();
-        masks.putAll(newMasks);
+        masks.replaceAll(newMasks);
         for (Pair<String, Parameter> p : old.getParameters()) {
             if (p.getValue().isInitialized()) {
                 p.getValue().getArray().close();
@@ -168,11 +161,10 @@ public final class Net implements Trainable, AutoCloseable {
         built.block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(arch.inputShape()));
         model.setBlock(built.block);
         this.block = built.block;
-        this.execution = executionOrder(arch, built.block);
-        this.channelsLast = channelsLastPays(built.layers, built.graph);
         this.architecture = arch;
         this.layers = built.layers;
         this.graph = built.graph;
+        this.inference = new Inference(this, arch, built.block, built.layers, built.graph);
     }
 
     /** @return the architecture: the layers as data, enough to build the net again */
@@ -202,21 +194,15 @@ public final class Net implements Trainable, AutoCloseable {
         for (Pair<String, Parameter> p : c.block.getParameters()) {
             Parameter from = mine.get(k++);
             Tensors.copy(from.getArray(), p.getValue().getArray());
-            NDArray mask = masks.get(from);
-            if (mask != null) {
-                NDArray m = mask.duplicate();
-                m.attach(c.manager());
-                c.masks.put(p.getValue(), m);
-            }
+            c.masks.copyFrom(masks, from, p.getValue());
         }
         return c;
     }
 
     void requireRebuildable(String what) {
         if (architecture.hasForeignBlocks()) {
-            List<String> foreign = layers.stream().filter(l -> l.spec() instanceof LayerSpec.Foreign f
-                    && f.block() == l.block() && graph.node(l.name()) != null).map(l -> l.name() + " ("
-                    + ((LayerSpec.Foreign) l.spec()).description() + ")").toList();
+            List<String> foreign = layers.stream().filter(l -> !l.spec().isRebuildable()
+                    && graph.node(l.name()) != null).map(l -> l.name() + " (" + l.spec().description() + ")").toList();
             throw new IllegalStateException("Net " + name + " cannot be " + what + ": it holds DJL blocks PruneKit"
                     + " cannot rebuild: " + foreign + ". Build the net from supported layers (see LayerSpec) or"
                     + " rebuild the block yourself and use NetIO.loadInto(net, file).");
@@ -418,8 +404,8 @@ public final class Net implements Trainable, AutoCloseable {
      *
      * <p>Image batches of 8 or more run channels-last in memory (see {@link Tensors#channelsLast}):
      * same values, faster convolutions and pooling (unless the net's batch normalisation would be
-     * slower for it, see {@link #channelsLastPays}). A ReLU followed by a max pooling runs as the
-     * pooling first, then the ReLU (see {@link #executionOrder}): the same values and gradients.
+     * slower for it). A ReLU followed by a max pooling runs as the pooling first, then the ReLU:
+     * the same values and gradients (see {@link LayerSpec#commutesWith}).
      *
      * @param x a batch of shape {@code (b, inputShape...)}
      * @param training whether to run in training mode (batch-norm statistics, dropout)
@@ -429,66 +415,17 @@ public final class Net implements Trainable, AutoCloseable {
      */
     @Override
     public NDArray forward(NDArray x, boolean training) {
-        ParameterStore ps = new ParameterStore(x.getManager(), false);
-        NDList y = new NDList(layout(x));
-        for (ai.djl.nn.Block b : execution) {
-            y = b.forward(ps, y, training);
-        }
-        return y.singletonOrThrow();
+        return inference.forward(x, training);
     }
 
     /** @return whether image batches of 8 or more run channels-last in this net */
     boolean runsChannelsLast() {
-        return channelsLast;
-    }
-
-    private NDArray layout(NDArray x) {
-        return channelsLast ? Tensors.channelsLast(x) : x;
-    }
-
-    /**
-     * Whether the channels-last layout pays for this net: unless a batch-normalisation layer over
-     * images has a channel count that is not a multiple of 8. ATen's channels-last batch norm
-     * vectorises across the channels of a pixel, and with, say, 13 channels (a pruned ResNet-8) it
-     * ran ~6x slower than in the default layout, more than the convolutions and pooling gain; with
-     * 16, 32 or 64 it is as fast. Nets without batch norm (LeNet-5, pruned or not) always gain.
-     */
-    private static boolean channelsLastPays(List<Layer> layers, Graph graph) {
-        for (Layer l : layers) {
-            Graph.Node n = l.isBatchNorm() ? graph.node(l.name()) : null;
-            // (1, c, h, w): a batch norm over images, not after a dense layer
-            if (n != null && n.out().dimension() == 4 && n.out().get(1) % 8 != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The top-level blocks in the order to run them: the architecture's, except that a ReLU
-     * directly followed by a max pooling is run after it. Max pooling commutes with a
-     * non-decreasing function (max(relu(a), relu(b)) = relu(max(a, b))), and so do the gradients:
-     * both orders send a window's gradient to its largest input if that is positive and nowhere
-     * otherwise. The ReLU and its backward pass then touch a quarter of the values (2x2 pooling).
-     * {@link #forwardWithActivations} keeps the architecture's order, so that a ReLU layer's output
-     * is what its name says.
-     */
-    private static List<ai.djl.nn.Block> executionOrder(Architecture arch, SequentialBlock block) {
-        List<ai.djl.nn.Block> order = new ArrayList<>(block.getChildren().values());
-        List<Architecture.Entry> entries = arch.layers();
-        for (int i = 0; i + 1 < entries.size(); i++) {
-            if (entries.get(i).spec() instanceof LayerSpec.Relu
-                    && entries.get(i + 1).spec() instanceof LayerSpec.MaxPool) {
-                Collections.swap(order, i, i + 1);
-                i++;
-            }
-        }
-        return List.copyOf(order);
+        return inference.channelsLast();
     }
 
     /**
      * Runs the net layer by layer in inference mode and keeps the outputs of some layers — the
-     * same computation as {@link #forward(NDArray, boolean)}.
+     * same computation as {@link #forward(NDArray, boolean)}, in the architecture's order.
      *
      * @param x a batch of shape {@code (b, inputShape...)}
      * @param layerNames the layers whose outputs to keep (not inside foreign blocks)
@@ -497,38 +434,13 @@ public final class Net implements Trainable, AutoCloseable {
      */
     public Map<String, NDArray> forwardWithActivations(NDArray x, Collection<String> layerNames) {
         PruneKit.noGrad();
-        Set<String> wanted = Set.copyOf(layerNames);
-        for (String n : wanted) {
+        for (String n : layerNames) {
             if (graph.node(layer(n).name()) == null) {
                 throw new IllegalArgumentException("Layer " + n + " is inside a foreign block; its output cannot be"
                         + " observed.");
             }
         }
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        ParameterStore ps = new ParameterStore(x.getManager(), false);
-        int[] next = {0};
-        List<Layer> leaves = graph.nodes().stream().map(Graph.Node::layer).toList();
-        NDArray y = run(architecture.layers(), leaves, next, layout(x), ps, wanted, out);
-        out.put("output", y);
-        return out;
-    }
-
-    private static NDArray run(List<Architecture.Entry> entries, List<Layer> leaves, int[] next, NDArray x,
-            ParameterStore ps, Set<String> wanted, Map<String, NDArray> out) {
-        for (Architecture.Entry e : entries) {
-            if (e.spec() instanceof LayerSpec.Residual r) {
-                NDArray a = run(r.main(), leaves, next, x, ps, wanted, out);
-                NDArray b = r.shortcut().isEmpty() ? x : run(r.shortcut(), leaves, next, x, ps, wanted, out);
-                x = a.add(b);
-                continue;
-            }
-            Layer l = leaves.get(next[0]++);
-            x = l.block().forward(ps, new NDList(x), false).singletonOrThrow();
-            if (wanted.contains(l.name())) {
-                out.put(l.name(), x);
-            }
-        }
-        return x;
+        return inference.forwardWithActivations(x, Set.copyOf(layerNames));
     }
 
     /**
@@ -540,19 +452,7 @@ public final class Net implements Trainable, AutoCloseable {
      */
     public float[][] logits(ImageSet data) {
         PruneKit.noGrad();
-        int k = numClasses;
-        float[][] out = new float[data.size()][];
-        int[] order = ImageSet.inOrder(data.size());
-        for (int from = 0; from < order.length; from += 500) {
-            int to = Math.min(order.length, from + 500);
-            try (NDManager m = manager().newSubManager()) {
-                float[] flat = forward(data.batch(m, order, from, to, inputShape()).get(0), false).toFloatArray();
-                for (int i = from; i < to; i++) {
-                    out[i] = java.util.Arrays.copyOfRange(flat, (i - from) * k, (i - from + 1) * k);
-                }
-            }
-        }
-        return out;
+        return inference.logits(data);
     }
 
     /**
@@ -565,20 +465,7 @@ public final class Net implements Trainable, AutoCloseable {
             throw new IllegalArgumentException("Net " + name + " has " + numClasses + " outputs but " + data.name()
                     + " has " + data.numClasses() + " classes.");
         }
-        double sum = 0;
-        float[][] z = logits(data);
-        for (int i = 0; i < z.length; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : z[i]) {
-                max = Math.max(max, v);
-            }
-            double norm = 0;
-            for (float v : z[i]) {
-                norm += Math.exp(v - max);
-            }
-            sum += Math.log(norm) + max - z[i][data.label(i)];
-        }
-        return sum / z.length;
+        return Inference.crossEntropy(logits(data), data);
     }
 
     /**
@@ -586,22 +473,7 @@ public final class Net implements Trainable, AutoCloseable {
      * @return {@code p[i][k]}: the softmax probability of class {@code k} for example {@code i}
      */
     public float[][] probabilities(ImageSet data) {
-        float[][] z = logits(data);
-        for (float[] row : z) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : row) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            for (int j = 0; j < row.length; j++) {
-                row[j] = (float) Math.exp(row[j] - max);
-                sum += row[j];
-            }
-            for (int j = 0; j < row.length; j++) {
-                row[j] /= (float) sum;
-            }
-        }
-        return z;
+        return Inference.softmax(logits(data));
     }
 
     /**
@@ -641,59 +513,38 @@ public final class Net implements Trainable, AutoCloseable {
      * @param mask a 0/1 array of the parameter's shape
      */
     public void addMask(Parameter parameter, NDArray mask) {
-        PruneKit.noGrad();
-        NDArray w = parameter.getArray();
-        if (!w.getShape().equals(mask.getShape())) {
-            throw new IllegalArgumentException("Mask shape " + mask.getShape() + " does not match parameter "
-                    + parameter.getName() + " of shape " + w.getShape() + ".");
-        }
-        // duplicate() is a real copy: toType(..., true) keeps sharing the storage of an array made from a
-        // Java array, whose direct buffer the GC may free once the caller closes it
-        NDArray owned = mask.getDataType() == DataType.FLOAT32 ? mask.duplicate() : mask.toType(DataType.FLOAT32, true)
-                .duplicate();
-        owned.attach(manager());
-        NDArray old = masks.get(parameter);
-        if (old != null) {
-            owned.muli(old);
-            old.close();
-        }
-        masks.put(parameter, owned);
-        w.muli(owned);
+        masks.add(parameter, mask);
     }
 
     /** @return the registered masks, by parameter (read-only view) */
     @Override
     public Map<Parameter, NDArray> masks() {
-        return Collections.unmodifiableMap(masks);
+        return masks.view();
     }
 
     /** Removes every mask (the weights stay as they are). */
     public void clearMasks() {
-        masks.values().forEach(NDArray::close);
         masks.clear();
     }
 
     /** Multiplies every registered mask into its parameter; called after each optimizer step. */
     @Override
     public void applyMasks() {
-        PruneKit.noGrad();
-        for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
-            e.getKey().getArray().muli(e.getValue());
-        }
+        masks.apply();
     }
 
     /** @return a multi-line summary: one line per layer with its output shape and parameter shapes */
     public String summary() {
         StringBuilder sb = new StringBuilder(name).append(" (input ").append(inputShape()).append(", ")
                 .append(String.format("%,d", parameterCount())).append(" parameters)\n");
+        List<Shape> shapes = outputShapes();
         int width = Math.max(8, layers.stream().mapToInt(l -> l.name().length()).max().orElse(8));
-        for (Layer l : layers) {
-            Graph.Node n = graph.node(l.name());
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
             sb.append(String.format("  %-" + width + "s %-12s %-14s", l.name(), l.kind(),
-                    n == null ? "" : "-> " + n.out().slice(1)));
-            for (Pair<String, Parameter> p : l.block().getParameters()) {
-                sb.append(' ').append(p.getKey()).append(p.getValue().getArray().getShape());
-            }
+                    shapes.get(i) == null ? "" : "-> " + shapes.get(i).slice(1)));
+            l.block().getParameters().forEach(p -> sb.append(' ').append(p.getKey()).append(p.getValue().getArray()
+                    .getShape()));
             sb.append('\n');
         }
         return sb.toString();

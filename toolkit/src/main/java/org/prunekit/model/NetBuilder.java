@@ -7,6 +7,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.prunekit.model.layers.AvgPool;
+import org.prunekit.model.layers.Conv;
+import org.prunekit.model.layers.Dense;
+import org.prunekit.model.layers.DepthwiseConv;
+import org.prunekit.model.layers.Dropout;
+import org.prunekit.model.layers.Flatten;
+import org.prunekit.model.layers.Gelu;
+import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.LeakyRelu;
+import org.prunekit.model.layers.MaxPool;
+import org.prunekit.model.layers.Norm;
+import org.prunekit.model.layers.Relu;
+import org.prunekit.model.layers.Residual;
+import org.prunekit.model.layers.Sigmoid;
+import org.prunekit.model.layers.Tanh;
 
 /**
  * Builds a net layer by layer, reading like the model it describes:
@@ -83,7 +98,7 @@ public final class NetBuilder {
             throw new IllegalStateException("dense(" + units + ") after an output of shape " + current.slice(1)
                     + ": a dense layer takes a vector. Add flatten() or globalAvgPool() before it.");
         }
-        return add(new LayerSpec.Dense(units, bias));
+        return add(new Dense(units, bias));
     }
 
     /**
@@ -121,22 +136,40 @@ public final class NetBuilder {
             throw new IllegalStateException("conv(" + filters + ", " + kernel + ") after an output of shape "
                     + current.slice(1) + ": a convolution takes images (channels, height, width).");
         }
-        return add(new LayerSpec.Conv(filters, kernel, stride, padding, bias));
+        return add(new Conv(filters, kernel, stride, padding, bias));
+    }
+
+    /**
+     * A depthwise convolution (as in MobileNet): every channel filtered by a {@code kernel x
+     * kernel} filter of its own, with a bias; the channels stay where they are. Structured
+     * pruning slices its filters with the channels of the group it filters.
+     *
+     * @param kernel kernel side
+     * @param stride stride
+     * @param padding zero padding on each side ({@code kernel / 2} keeps the size at stride 1)
+     * @return this builder
+     */
+    public NetBuilder depthwiseConv(int kernel, int stride, int padding) {
+        if (current.dimension() != 4) {
+            throw new IllegalStateException("depthwiseConv(" + kernel + ", ...) after an output of shape "
+                    + current.slice(1) + ": a convolution takes images (channels, height, width).");
+        }
+        return add(new DepthwiseConv((int) current.get(1), kernel, stride, padding, true));
     }
 
     /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */
     public NetBuilder batchNorm() {
-        return add(new LayerSpec.Norm());
+        return add(new Norm());
     }
 
     /** @return this builder with a ReLU */
     public NetBuilder relu() {
-        return add(new LayerSpec.Relu());
+        return add(new Relu());
     }
 
     /** @return this builder with a tanh */
     public NetBuilder tanh() {
-        return add(new LayerSpec.Tanh());
+        return add(new Tanh());
     }
 
     /**
@@ -144,12 +177,12 @@ public final class NetBuilder {
      *     structurally: it maps zero to one half)
      */
     public NetBuilder sigmoid() {
-        return add(new LayerSpec.Sigmoid());
+        return add(new Sigmoid());
     }
 
     /** @return this builder with a GELU */
     public NetBuilder gelu() {
-        return add(new LayerSpec.Gelu());
+        return add(new Gelu());
     }
 
     /**
@@ -157,7 +190,7 @@ public final class NetBuilder {
      * @return this builder with a leaky ReLU
      */
     public NetBuilder leakyRelu(float alpha) {
-        return add(new LayerSpec.LeakyRelu(alpha));
+        return add(new LeakyRelu(alpha));
     }
 
     /**
@@ -175,7 +208,7 @@ public final class NetBuilder {
      */
     public NetBuilder maxPool(int kernel, int stride) {
         requireImages("maxPool");
-        return add(new LayerSpec.MaxPool(kernel, stride, 0));
+        return add(new MaxPool(kernel, stride, 0));
     }
 
     /**
@@ -193,13 +226,13 @@ public final class NetBuilder {
      */
     public NetBuilder avgPool(int kernel, int stride) {
         requireImages("avgPool");
-        return add(new LayerSpec.AvgPool(kernel, stride, 0));
+        return add(new AvgPool(kernel, stride, 0));
     }
 
     /** @return this builder with global average pooling: one mean per channel, a vector */
     public NetBuilder globalAvgPool() {
         requireImages("globalAvgPool");
-        return add(new LayerSpec.GlobalAvgPool());
+        return add(new GlobalAvgPool());
     }
 
     /**
@@ -207,12 +240,12 @@ public final class NetBuilder {
      * @return this builder with dropout
      */
     public NetBuilder dropout(double rate) {
-        return add(new LayerSpec.Dropout((float) rate));
+        return add(new Dropout((float) rate));
     }
 
     /** @return this builder with a flatten (channels × height × width to one vector) */
     public NetBuilder flatten() {
-        return add(new LayerSpec.Flatten());
+        return add(new Flatten());
     }
 
     /**
@@ -231,7 +264,7 @@ public final class NetBuilder {
         residual(m -> m.conv(filters, 3, stride, 1, false).batchNorm().relu().conv(filters, 3, 1, 1, false).batchNorm(),
                 identity ? null : s -> s.conv(filters, 1, stride, 0, false).batchNorm());
         String blockName = entries.get(entries.size() - 1).name();
-        return add(new LayerSpec.Relu()).named(blockName + ".relu");
+        return add(new Relu()).named(blockName + ".relu");
     }
 
     /**
@@ -264,7 +297,7 @@ public final class NetBuilder {
             shortcut.accept(sb);
             s = sb.entries;
         }
-        return add(new LayerSpec.Residual(m.entries, s));
+        return add(new Residual(m.entries, s));
     }
 
     private NetBuilder branch(String prefix) {
@@ -312,7 +345,7 @@ public final class NetBuilder {
     private String generateName(LayerSpec spec) {
         String prefix = spec.namePrefix();
         int n = counters.merge(prefix, 1, Integer::sum);
-        boolean single = spec instanceof LayerSpec.Flatten || spec instanceof LayerSpec.GlobalAvgPool;
+        boolean single = !spec.numberedNames();
         String name = generatedPrefix + prefix + (single && n == 1 ? "" : String.valueOf(n));
         while (taken(name)) {
             n = counters.merge(prefix, 1, Integer::sum);
@@ -357,12 +390,10 @@ public final class NetBuilder {
             throw new IllegalStateException("The net ends in an output of shape " + current.slice(1) + "; a classifier"
                     + " must end in one value per class: add flatten() or globalAvgPool() and dense(classes).");
         }
-        if (!(entries.get(entries.size() - 1).spec() instanceof LayerSpec.Dense)) {
-            // allowed (e.g. a dropout after the output) but unusual; the last producer still gives the classes
-            boolean anyDense = architecture().leaves().stream().anyMatch(l -> l.spec() instanceof LayerSpec.Dense);
-            if (!anyDense) {
-                throw new IllegalStateException("The net has no dense layer; end it with dense(classes).");
-            }
+        // a dropout after the output is allowed; but some dense layer must give the classes
+        boolean anyDense = architecture().leaves().stream().anyMatch(l -> l.spec().role() == ChannelRole.DENSE);
+        if (!anyDense) {
+            throw new IllegalStateException("The net has no dense layer; end it with dense(classes).");
         }
         return new Net(netName, architecture(), seed);
     }

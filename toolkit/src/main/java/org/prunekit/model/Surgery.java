@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,11 +17,12 @@ import java.util.Map;
  * channels gone from every producer (rows and biases), batch norm (all four statistics) and
  * consumer (inputs; behind a flatten, channel {@code c} owns the inputs {@code [c·HW, (c+1)·HW)}).
  *
- * <p>Whether a channel is zero is followed through the net: a producer's channel is zero when
- * its weight row and bias are; a batch norm's when its scale and shift are (or its input is and
- * nothing shifts it); ReLU, tanh, GELU, leaky ReLU, dropout, pooling and flatten keep zeros; a
- * residual sum is zero when both branches are. Removing a channel that is zero wherever it is
- * read changes no output.
+ * <p>Whether a channel is zero is followed through the net, each layer's {@link ChannelRole}
+ * saying how: a producer's channel is zero when its weight row and bias are; a batch norm's when
+ * its scale and shift are (or its input is and nothing shifts it); a depthwise filter's when the
+ * filter (or its input channel) and its bias are; ReLU, tanh, GELU, leaky ReLU, dropout, pooling
+ * and flatten keep zeros; a residual sum is zero when both branches are. Removing a channel that
+ * is zero wherever it is read changes no output.
  */
 final class Surgery {
 
@@ -73,23 +73,12 @@ final class Surgery {
         Map<Parameter, int[][]> slices = new LinkedHashMap<>();
         for (Graph.Node n : graph.nodes()) {
             Layer l = n.layer();
+            ChannelRole role = l.spec().role();
             int[] in = keep.get(graph.group(n.inSpace()));
+            int[] out = role.producesChannels() ? keep.get(graph.group(n.outSpace())) : null;
             int[] inExpanded = in == null ? null : expand(in, n.inHw());
-            if (l.spec().isPrunable()) {
-                int[] out = keep.get(graph.group(n.outSpace()));
-                specs.add(out == null ? l.spec() : l.spec().withUnits(out.length));
-                slices.put(l.weight(), new int[][] {out, inExpanded});
-                if (l.bias() != null) {
-                    slices.put(l.bias(), new int[][] {out});
-                }
-            } else {
-                specs.add(l.spec());
-                if (l.spec() instanceof LayerSpec.Norm) {
-                    for (Pair<String, Parameter> p : l.block().getParameters()) {
-                        slices.put(p.getValue(), new int[][] {inExpanded});
-                    }
-                }
-            }
+            specs.add(role.resize(l.spec(), inExpanded, out));
+            role.slice(l, inExpanded, out, slices);
         }
         NDManager m = net.manager();
         Map<Parameter, NDArray> oldMasks = new HashMap<>(net.masks());
@@ -109,8 +98,11 @@ final class Surgery {
         });
     }
 
-    /** Follows exact zeros per channel through the net and notes, per group, which channels every reader sees as zero. */
-    private static final class ZeroFlow {
+    /**
+     * Follows exact zeros per channel through the net (each layer's {@link ChannelRole} says how
+     * they pass it) and notes, per group, which channels every reader sees as zero.
+     */
+    static final class ZeroFlow {
         private final Net net;
         private final Graph graph;
         private final Map<Integer, boolean[]> removable;
@@ -131,62 +123,23 @@ final class Surgery {
         /** @param zero per feature of the current tensor, whether it is exactly zero (null = none known) */
         private boolean[] walk(List<Architecture.Entry> entries, boolean[] zero) {
             for (Architecture.Entry e : entries) {
-                if (e.spec() instanceof LayerSpec.Residual r) {
-                    boolean[] a = walk(r.main(), zero);
-                    boolean[] b = r.shortcut().isEmpty() ? zero : walk(r.shortcut(), zero);
-                    zero = and(a, b);
+                ChannelRole role = e.spec().role();
+                if (role.isContainer()) {
+                    List<boolean[]> ends = new ArrayList<>();
+                    for (List<Architecture.Entry> branch : e.spec().branches()) {
+                        ends.add(branch.isEmpty() ? zero : walk(branch, zero));
+                    }
+                    zero = role.combineZeros(ends);
                     continue;
                 }
                 Graph.Node n = nodes.get(next++);
-                zero = step(n, zero);
+                zero = role.zeros(this, n, zero);
             }
             return zero;
         }
 
-        private boolean[] step(Graph.Node n, boolean[] zero) {
-            Layer l = n.layer();
-            LayerSpec spec = l.spec();
-            if (spec.isPrunable()) {
-                read(n, zero);
-                float[] w = l.weight().getArray().toFloatArray();
-                float[] b = l.bias() == null ? null : l.bias().getArray().toFloatArray();
-                int units = (int) l.weight().getArray().getShape().get(0);
-                int per = w.length / units;
-                boolean[] out = new boolean[units];
-                for (int u = 0; u < units; u++) {
-                    boolean z = b == null || b[u] == 0;
-                    for (int j = u * per; j < (u + 1) * per && z; j++) {
-                        z = w[j] == 0;
-                    }
-                    out[u] = z;
-                }
-                return out;
-            }
-            if (spec instanceof LayerSpec.Norm) {
-                float[] gamma = l.parameter("gamma").getArray().toFloatArray();
-                float[] beta = l.parameter("beta").getArray().toFloatArray();
-                float[] mean = l.parameter("runningMean").getArray().toFloatArray();
-                boolean[] out = new boolean[gamma.length];
-                for (int i = 0; i < out.length; i++) {
-                    boolean in = zero != null && zero[i];
-                    out[i] = gamma[i] == 0 && beta[i] == 0 || in && beta[i] == 0 && (gamma[i] == 0 || mean[i] == 0);
-                }
-                return out;
-            }
-            if (spec instanceof LayerSpec.Flatten && zero != null && n.out().size() != zero.length) {
-                int spread = (int) (n.out().size() / zero.length);
-                boolean[] out = new boolean[(int) n.out().size()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = zero[i / spread];
-                }
-                return out;
-            }
-            // per-channel layers that map 0 to 0 (and flatten) keep zeros; anything else (a sigmoid) does not
-            return spec instanceof LayerSpec.Flatten || spec.isChannelwise() ? zero : null;
-        }
-
         /** A consumer reads its input: channels of the input's group are removable only if zero here. */
-        private void read(Graph.Node n, boolean[] zero) {
+        void read(Graph.Node n, boolean[] zero) {
             int group = graph.group(n.inSpace());
             int hw = n.inHw();
             int channels = (int) (n.in().get(1) / (n.in().dimension() == 2 ? hw : 1));
@@ -202,17 +155,6 @@ final class Surgery {
                 }
                 r[c] &= z;
             }
-        }
-
-        private static boolean[] and(boolean[] a, boolean[] b) {
-            if (a == null || b == null) {
-                return null;
-            }
-            boolean[] out = new boolean[a.length];
-            for (int i = 0; i < a.length; i++) {
-                out[i] = a[i] && b[i];
-            }
-            return out;
         }
     }
 

@@ -112,18 +112,11 @@ public final class PruningPlan implements Tabular {
                 continue;
             }
             ChannelGroup g = groups.named(p.layer());
-            for (String producer : g.producers()) {
-                Layer l = net.layer(producer);
-                Shape shape = l.weight().getArray().getShape();
-                maskPerChannel(l.weight(), p.mask(), (int) (shape.size() / p.total()));
-                if (l.bias() != null) {
-                    maskPerChannel(l.bias(), p.mask(), 1);
-                }
-            }
-            for (String norm : g.norms()) {
-                Layer bn = net.layer(norm);
-                for (String key : new String[] {"gamma", "beta"}) {
-                    Parameter param = bn.parameter(key);
+            List<String> members = new java.util.ArrayList<>(g.producers());
+            members.addAll(g.perChannel());
+            for (String member : members) {
+                Layer l = net.layer(member);
+                for (Parameter param : l.spec().role().parametersPerChannel(l)) {
                     maskPerChannel(param, p.mask(), (int) (param.getArray().size() / p.total()));
                 }
             }

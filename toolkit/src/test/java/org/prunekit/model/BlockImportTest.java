@@ -74,12 +74,12 @@ class BlockImportTest {
             try (Net net = Net.of(block, IMAGE, 10, "DJL-CNN", 1)) {
                 assertEquals(List.of("conv1", "bn1", "relu1", "pool1", "conv2", "lrelu1", "avgpool1", "flatten", "fc1",
                         "tanh1", "drop1", "fc2"), net.layers().stream().map(Layer::name).toList());
-                assertEquals(new LayerSpec.Norm(1e-3f, 0.9f), net.layer("bn1").spec());
-                assertEquals(new LayerSpec.MaxPool(2, 2, 0), net.layer("pool1").spec());
-                assertEquals(new LayerSpec.AvgPool(2, 1, 0), net.layer("avgpool1").spec());
-                assertEquals(new LayerSpec.LeakyRelu(0.1f), net.layer("lrelu1").spec());
-                assertEquals(new LayerSpec.Dropout(0.25f), net.layer("drop1").spec());
-                assertEquals(new LayerSpec.Conv(12, 3, 3, 2, 2, 0, 0, 1, true), net.layer("conv2").spec());
+                assertEquals(new org.prunekit.model.layers.Norm(1e-3f, 0.9f), net.layer("bn1").spec());
+                assertEquals(new org.prunekit.model.layers.MaxPool(2, 2, 0), net.layer("pool1").spec());
+                assertEquals(new org.prunekit.model.layers.AvgPool(2, 1, 0), net.layer("avgpool1").spec());
+                assertEquals(new org.prunekit.model.layers.LeakyRelu(0.1f), net.layer("lrelu1").spec());
+                assertEquals(new org.prunekit.model.layers.Dropout(0.25f), net.layer("drop1").spec());
+                assertEquals(new org.prunekit.model.layers.Conv(12, 3, 3, 2, 2, 0, 0, 1, true), net.layer("conv2").spec());
                 try (NDManager b = net.manager().newSubManager()) {
                     NDArray x = NetBuilderTest.input(b, IMAGE, 4, 9);
                     assertArrayEquals(run(block, x), net.forward(x, false).toFloatArray(), 1e-5f);
@@ -100,8 +100,8 @@ class BlockImportTest {
     void djlResNetV1IsImportedWithItsResidualUnitsAndPrunedByGroups() {
         SequentialBlock resnet = ResNetV1.builder().setImageShape(IMAGE).setNumLayers(8).setOutSize(10).build();
         try (Net net = Net.of(resnet, IMAGE, 10)) {
-            assertInstanceOf(LayerSpec.Residual.class, net.architecture().layers().get(1).spec());
-            assertEquals(new LayerSpec.Relu(), net.architecture().layers().get(2).spec(), "relu after the sum");
+            assertInstanceOf(org.prunekit.model.layers.Residual.class, net.architecture().layers().get(1).spec());
+            assertEquals(new org.prunekit.model.layers.Relu(), net.architecture().layers().get(2).spec(), "relu after the sum");
             ChannelGroups groups = net.channelGroups();
             assertEquals(List.of("res1.conv2", "res1.sc_conv1"), groups.of("res1.conv2").producers());
             assertEquals(7, groups.prunable().size());
@@ -136,7 +136,7 @@ class BlockImportTest {
                 .add(Linear.builder().setUnits(32).build()).add(Activation.reluBlock()).add(concat)
                 .add(Activation.reluBlock()).add(Linear.builder().setUnits(10).build());
         try (Net net = Net.of(block, IMAGE, 10)) {
-            LayerSpec.Foreign foreign = assertInstanceOf(LayerSpec.Foreign.class, net.layer("block1").spec());
+            org.prunekit.model.layers.Foreign foreign = assertInstanceOf(org.prunekit.model.layers.Foreign.class, net.layer("block1").spec());
             assertEquals("ParallelBlock", foreign.description());
             assertEquals(4, net.prunableLayers().size(), "fc1, the two Linear layers inside the block, fc2: "
                     + net.prunableLayers().stream().map(Layer::name).toList());

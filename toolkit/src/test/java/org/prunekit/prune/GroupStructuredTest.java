@@ -59,6 +59,10 @@ class GroupStructuredTest {
         n.put("residual: dense blocks, batch norm inside, dense shortcut", () -> Models.sequential("ResMLP", 784)
                 .dense(32).relu().residual(m -> m.dense(32).batchNorm().relu().dense(32)).relu()
                 .residual(m -> m.dense(16).relu(), s -> s.dense(16)).relu().dense(10).build(3));
+        n.put("depthwise separable (MobileNet style), depthwise in a residual block", () -> Models.sequential("DW",
+                1, 28, 28).conv(16, 3, 1, 1).batchNorm().relu().depthwiseConv(3, 1, 1).batchNorm().relu().conv(24, 1, 1, 0)
+                .relu().maxPool(2).residual(m -> m.depthwiseConv(3, 1, 1).relu().conv(24, 1, 1, 0).batchNorm()).relu()
+                .depthwiseConv(3, 2, 1).relu().globalAvgPool().dense(10).build(3));
         n.put("catalogue: ResNet-8", Models::resNet8);
         n.put("catalogue: LeNet-5", Models::lenet5);
         n.put("catalogue: SmallCNN", Models::smallCnn);
@@ -99,10 +103,12 @@ class GroupStructuredTest {
                     assertEquals(p.prunedAfter(), removed.get(producer), producer);
                     assertEquals(kept, net.layer(producer).weight().getArray().getShape().get(0), producer);
                 }
-                for (String norm : g.norms()) {
-                    long features = net.layer(norm).parameter("gamma").getArray().size();
-                    assertEquals(0, features % kept, norm);
-                    assertTrue(features < g.channels() * (features / kept), norm);
+                for (String perChannel : g.perChannel()) {
+                    // a batch norm's scale (features) or a depthwise convolution's filters: first axis per channel
+                    long features = net.layer(perChannel).block().getParameters().valueAt(0).getArray().getShape()
+                            .get(0);
+                    assertEquals(0, features % kept, perChannel);
+                    assertTrue(features < g.channels() * (features / kept), perChannel);
                 }
                 for (String consumer : g.consumers()) {
                     Shape in = net.inputShapeOf(consumer);
@@ -135,7 +141,7 @@ class GroupStructuredTest {
             ChannelGroups g = net.channelGroups();
             ChannelGroup stem = g.of("conv1");
             assertEquals(List.of("conv1", "res1.conv2"), stem.producers());
-            assertEquals(List.of("bn1", "res1.bn2"), stem.norms());
+            assertEquals(List.of("bn1", "res1.bn2"), stem.perChannel());
             assertEquals(List.of("res1.conv1", "res2.conv1", "res2.sc_conv1"), stem.consumers());
             assertTrue(stem.isCoupled());
             assertEquals(List.of("res2.conv2", "res2.sc_conv1"), g.of("res2.sc_conv1").producers());

@@ -1,0 +1,461 @@
+package org.prunekit.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a layer kind does to channels, the one thing structured pruning needs to know about it:
+ * whether it makes new channels (a producer), keeps each channel where it is (per-channel layers,
+ * some with per-channel parameters that are sliced along), spreads them (flatten), adds branches
+ * together (a residual block), or stops removal (a sigmoid turns a removed zero into ½; a block
+ * PruneKit does not know). Each {@link LayerSpec} kind names its role; the channel groups
+ * ({@link Graph}), the zero tracking and slicing of structured removal ({@link Surgery}) and
+ * the reports ask the role, never the kind.
+ *
+ * <table>
+ *   <caption>Roles</caption>
+ *   <tr><th>role</th><th>channels</th><th>in a structured removal</th><th>kinds</th></tr>
+ *   <tr><td>{@link #DENSE}, {@link #CONV}</td><td>opens a new channel space; reads its input's</td>
+ *       <td>output rows and bias entries go; input columns go where the input's channels go</td>
+ *       <td>dense, conv</td></tr>
+ *   <tr><td>{@link #ACTIVATION}</td><td>keeps them, zero stays zero; counts as the producer's activation</td>
+ *       <td>nothing to slice</td><td>ReLU, tanh, GELU, leaky ReLU, dropout</td></tr>
+ *   <tr><td>{@link #NORM}</td><td>keeps them; counts as the producer's activation</td>
+ *       <td>every parameter sliced with the channels</td><td>batch norm</td></tr>
+ *   <tr><td>{@link #PER_CHANNEL}</td><td>keeps them, zero stays zero</td><td>nothing to slice</td>
+ *       <td>max, average and global average pooling</td></tr>
+ *   <tr><td>{@link #PER_CHANNEL_WEIGHTED}</td><td>keeps them (each channel its own filter)</td>
+ *       <td>filters and biases sliced with the channels</td><td>depthwise convolution</td></tr>
+ *   <tr><td>{@link #FLATTEN}</td><td>keeps them, channel {@code c} becomes features {@code [c·HW, (c+1)·HW)}</td>
+ *       <td>nothing to slice</td><td>flatten</td></tr>
+ *   <tr><td>{@link #SIGMOID}</td><td>keeps them, but zero becomes ½</td><td>stops removal of what it reads</td>
+ *       <td>sigmoid</td></tr>
+ *   <tr><td>{@link #FOREIGN}</td><td>unknown</td><td>stops removal on both sides</td><td>a DJL block PruneKit does not know</td></tr>
+ *   <tr><td>{@link #RESIDUAL_SUM}</td><td>adds its branches: ties their channel spaces into one group</td>
+ *       <td>a channel goes from every branch at once</td><td>residual block</td></tr>
+ * </table>
+ *
+ * <p>The roles are fixed here; a new layer kind picks the one that describes it (a kind that
+ * needs a new role adds it to this class, next to the others).
+ */
+public abstract class ChannelRole {
+
+    private final String name;
+
+    private ChannelRole(String name) {
+        this.name = name;
+    }
+
+    /** A dense (fully connected) layer: new units; it reads the units of a 2-D input. */
+    public static final ChannelRole DENSE = new Producer("dense producer", false);
+    /** A convolution: new channels; it reads its input's channels. */
+    public static final ChannelRole CONV = new Producer("convolution producer", true);
+    /** Element-wise, zero stays zero, part of the producer's activation (ReLU, tanh, dropout, ...). */
+    public static final ChannelRole ACTIVATION = new PerChannel("activation", true, false);
+    /** Per-channel scale and shift with statistics (batch norm), part of the producer's activation. */
+    public static final ChannelRole NORM = new PerChannel("batch norm", true, true);
+    /** Per channel, zero stays zero, no parameters (pooling). */
+    public static final ChannelRole PER_CHANNEL = new PerChannel("per channel", false, false);
+    /** Per channel with a filter and bias of its own for each channel (depthwise convolution). */
+    public static final ChannelRole PER_CHANNEL_WEIGHTED = new PerChannel("per-channel filters", false, true);
+    /** Flatten: channel {@code c} becomes the features {@code [c·HW, (c+1)·HW)}. */
+    public static final ChannelRole FLATTEN = new Flatten();
+    /** Element-wise but zero becomes ½: channels it reads cannot be removed. */
+    public static final ChannelRole SIGMOID = new Stop();
+    /** A block PruneKit does not know: the channels on both sides of it cannot be removed. */
+    public static final ChannelRole FOREIGN = new Foreign();
+    /** A container whose branches' outputs are added: ties their channel spaces. */
+    public static final ChannelRole RESIDUAL_SUM = new ResidualSum();
+
+    /** @return whether this role makes new channels from its input's (dense, convolution) */
+    public boolean producesChannels() {
+        return false;
+    }
+
+    /** @return whether a channel that is zero before the layer is zero after it */
+    public boolean keepsZeros() {
+        return false;
+    }
+
+    /** @return whether the layer has per-channel parameters sliced along with its channels */
+    public boolean slicedWithChannels() {
+        return false;
+    }
+
+    /** @return whether the layer holds other layers in branches (a residual block) */
+    public boolean isContainer() {
+        return false;
+    }
+
+    /**
+     * The learned parameters that hold one slice per output channel of this layer: what a
+     * structured mask zeroes when a channel goes (a producer's weight rows and bias, a batch norm's
+     * scale and shift, a depthwise convolution's filters and bias); empty for layers without them.
+     *
+     * @param layer a layer of this role
+     * @return its per-channel parameters, leading axis (or, behind a flatten, blocks of it) per channel
+     */
+    public List<Parameter> parametersPerChannel(Layer layer) {
+        return List.of();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    // --- what the channel-group analysis (Graph) asks ---------------------------------------------
+
+    /**
+     * The channel state after a (leaf) layer.
+     *
+     * @param walk the analysis, for opening, blocking and joining channel spaces
+     * @param name the layer's full name
+     * @param spec the layer
+     * @param in the state of its input
+     * @param out its output shape (batch 1)
+     * @return the state of its output
+     */
+    abstract Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out);
+
+    /**
+     * The channel state after a container, from the states its branches ended in.
+     *
+     * @param walk the analysis
+     * @param name the container's full name
+     * @param spec the container
+     * @param branches the state each branch ended in (the input's for an empty branch)
+     * @return the state of its output
+     */
+    Graph.State combine(Graph.Walk walk, String name, LayerSpec spec, List<Graph.State> branches) {
+        throw new IllegalStateException(this + " is not a container.");
+    }
+
+    // --- what structured removal (Surgery) asks ---------------------------------------------------
+
+    /**
+     * Which output channels (features) of a layer are exactly zero.
+     *
+     * @param flow the removal's zero tracking (a producer tells it what it reads)
+     * @param node the layer in the data flow
+     * @param in which input features are exactly zero (null: none known)
+     * @return which output features are exactly zero (null: none known)
+     */
+    abstract boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in);
+
+    /**
+     * @param branches which features each branch's output has exactly zero (null: none known)
+     * @return which features of the container's output are exactly zero
+     */
+    boolean[] combineZeros(List<boolean[]> branches) {
+        throw new IllegalStateException(this + " is not a container.");
+    }
+
+    /**
+     * What to keep of each of a layer's parameters when channels go.
+     *
+     * @param layer the layer
+     * @param keepIn the input features kept (null: all)
+     * @param keepOut the output channels kept (producers only; null: all)
+     * @param slices where to put, per parameter, the indices to keep along each axis
+     */
+    void slice(Layer layer, int[] keepIn, int[] keepOut, Map<Parameter, int[][]> slices) {
+    }
+
+    /**
+     * @param spec the layer
+     * @param keepIn the input features kept (null: all)
+     * @param keepOut the output channels kept (producers only; null: all)
+     * @return the layer after the removal (a producer with fewer units, a depthwise convolution
+     *     with fewer channels; most layers unchanged)
+     */
+    LayerSpec resize(LayerSpec spec, int[] keepIn, int[] keepOut) {
+        return spec;
+    }
+
+    // --- the roles --------------------------------------------------------------------------------
+
+    private static final class Producer extends ChannelRole {
+        private final boolean spatial;
+
+        Producer(String name, boolean spatial) {
+            super(name);
+            this.spatial = spatial;
+        }
+
+        @Override
+        public boolean producesChannels() {
+            return true;
+        }
+
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            if (!spatial && in.shape().dimension() != 2) {
+                walk.block(in.space(), "dense layer " + name + " reads the last axis of a " + in.shape().slice(1)
+                        + " tensor (put flatten() or globalAvgPool() before it)");
+            }
+            walk.producer(name);
+            return new Graph.State(out, walk.newSpace((int) out.get(1)), 1);
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            flow.read(node, in);
+            Layer l = node.layer();
+            float[] w = l.weight().getArray().toFloatArray();
+            float[] b = l.bias() == null ? null : l.bias().getArray().toFloatArray();
+            int units = (int) l.weight().getArray().getShape().get(0);
+            return rowsZero(w, b, units);
+        }
+
+        @Override
+        public List<Parameter> parametersPerChannel(Layer layer) {
+            return layer.bias() == null ? List.of(layer.weight()) : List.of(layer.weight(), layer.bias());
+        }
+
+        @Override
+        LayerSpec resize(LayerSpec spec, int[] keepIn, int[] keepOut) {
+            return keepOut == null ? spec : spec.withUnits(keepOut.length);
+        }
+
+        @Override
+        void slice(Layer layer, int[] keepIn, int[] keepOut, Map<Parameter, int[][]> slices) {
+            slices.put(layer.weight(), new int[][] {keepOut, keepIn});
+            if (layer.bias() != null) {
+                slices.put(layer.bias(), new int[][] {keepOut});
+            }
+        }
+    }
+
+    private static final class PerChannel extends ChannelRole {
+        private final boolean activation;
+        private final boolean weighted;
+
+        PerChannel(String name, boolean activation, boolean weighted) {
+            super(name);
+            this.activation = activation;
+            this.weighted = weighted;
+        }
+
+        @Override
+        public boolean keepsZeros() {
+            return !weighted;
+        }
+
+        @Override
+        public boolean slicedWithChannels() {
+            return weighted;
+        }
+
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            int axes = Math.min(2, out.dimension());
+            if (!out.slice(0, axes).equals(in.shape().slice(0, Math.min(2, in.shape().dimension())))) {
+                walk.block(in.space(), "layer " + name + " changes the channel axis");
+            }
+            if (activation) {
+                walk.activation(name, this == NORM);
+            } else {
+                walk.endActivation();
+            }
+            return new Graph.State(out, in.space(), in.hw());
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            if (!weighted) {
+                return in;
+            }
+            Layer l = node.layer();
+            if (this == NORM) {
+                float[] gamma = l.parameter("gamma").getArray().toFloatArray();
+                float[] beta = l.parameter("beta").getArray().toFloatArray();
+                float[] mean = l.parameter("runningMean").getArray().toFloatArray();
+                boolean[] out = new boolean[gamma.length];
+                for (int i = 0; i < out.length; i++) {
+                    boolean zeroIn = in != null && in[i];
+                    out[i] = gamma[i] == 0 && beta[i] == 0 || zeroIn && beta[i] == 0 && (gamma[i] == 0 || mean[i] == 0);
+                }
+                return out;
+            }
+            // a per-channel filter: zero out if the filter and bias are zero, or the input channel and the bias are
+            float[] w = l.weight().getArray().toFloatArray();
+            float[] b = l.bias() == null ? null : l.bias().getArray().toFloatArray();
+            int channels = (int) l.weight().getArray().getShape().get(0);
+            boolean[] out = rowsZero(w, b, channels);
+            for (int c = 0; c < channels; c++) {
+                out[c] |= in != null && in[c] && (b == null || b[c] == 0);
+            }
+            return out;
+        }
+
+        @Override
+        public List<Parameter> parametersPerChannel(Layer layer) {
+            if (!weighted) {
+                return List.of();
+            }
+            if (this == NORM) {
+                return List.of(layer.parameter("gamma"), layer.parameter("beta"));
+            }
+            return layer.bias() == null ? List.of(layer.weight()) : List.of(layer.weight(), layer.bias());
+        }
+
+        @Override
+        LayerSpec resize(LayerSpec spec, int[] keepIn, int[] keepOut) {
+            return weighted && this != NORM && keepIn != null ? spec.withUnits(keepIn.length) : spec;
+        }
+
+        @Override
+        void slice(Layer layer, int[] keepIn, int[] keepOut, Map<Parameter, int[][]> slices) {
+            if (weighted) {
+                for (Pair<String, Parameter> p : layer.block().getParameters()) {
+                    slices.put(p.getValue(), new int[][] {keepIn});
+                }
+            }
+        }
+    }
+
+    private static final class Flatten extends ChannelRole {
+        Flatten() {
+            super("flatten");
+        }
+
+        @Override
+        public boolean keepsZeros() {
+            return true;
+        }
+
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            long spread = 1;
+            for (int d = 2; d < in.shape().dimension(); d++) {
+                spread *= in.shape().get(d);
+            }
+            walk.endActivation();
+            return new Graph.State(out, in.space(), (int) (in.hw() * spread));
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            if (in == null || node.out().size() == in.length) {
+                return in;
+            }
+            int spread = (int) (node.out().size() / in.length);
+            boolean[] out = new boolean[(int) node.out().size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = in[i / spread];
+            }
+            return out;
+        }
+    }
+
+    private static final class Stop extends ChannelRole {
+        Stop() {
+            super("sigmoid (stops removal)");
+        }
+
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            walk.block(in.space(), "sigmoid " + name + " turns a removed (zero) channel into 0.5, so removing it would"
+                    + " change the outputs");
+            walk.endActivation();
+            return new Graph.State(out, in.space(), in.hw());
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            return null;
+        }
+    }
+
+    private static final class Foreign extends ChannelRole {
+        Foreign() {
+            super("foreign block");
+        }
+
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            String what = name + " (" + spec.description() + ")";
+            walk.block(in.space(), "it reaches " + what + ", a block PruneKit cannot slice");
+            Graph.State after = new Graph.State(out, walk.newSpace(out.dimension() >= 2 ? (int) out.get(1) : 1), 1);
+            walk.block(after.space(), "it comes from " + what + ", a block PruneKit cannot slice");
+            walk.endActivation();
+            return after;
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            return null;
+        }
+    }
+
+    private static final class ResidualSum extends ChannelRole {
+        ResidualSum() {
+            super("residual sum");
+        }
+
+        @Override
+        public boolean isContainer() {
+            return true;
+        }
+
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            throw new IllegalStateException("A residual block is walked through its branches.");
+        }
+
+        @Override
+        Graph.State combine(Graph.Walk walk, String name, LayerSpec spec, List<Graph.State> branches) {
+            Graph.State a = branches.get(0);
+            Graph.State b = branches.get(1);
+            if (!a.shape().equals(b.shape())) {
+                throw new IllegalArgumentException("Residual block " + name + ": its main branch gives " + a.shape()
+                        + " but its " + (spec.branches().get(1).isEmpty() ? "identity shortcut" : "shortcut")
+                        + " gives " + b.shape() + "; the two must match (use a projection shortcut with the same"
+                        + " filters and stride, e.g. residual(filters, stride)).");
+            }
+            if (a.hw() != b.hw()) {
+                walk.block(a.space(), "residual block " + name + " adds tensors of different layouts");
+                walk.block(b.space(), "residual block " + name + " adds tensors of different layouts");
+            }
+            walk.endActivation();
+            return new Graph.State(a.shape(), walk.union(a.space(), b.space()), a.hw());
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            throw new IllegalStateException("A residual block is walked through its branches.");
+        }
+
+        @Override
+        boolean[] combineZeros(List<boolean[]> branches) {
+            boolean[] a = branches.get(0);
+            boolean[] b = branches.get(1);
+            if (a == null || b == null) {
+                return null;
+            }
+            boolean[] out = new boolean[a.length];
+            for (int i = 0; i < a.length; i++) {
+                out[i] = a[i] && b[i];
+            }
+            return out;
+        }
+    }
+
+    /** @return per row of a weight (and its bias entry), whether everything in it is zero */
+    private static boolean[] rowsZero(float[] w, float[] b, int rows) {
+        int per = w.length / rows;
+        boolean[] out = new boolean[rows];
+        for (int u = 0; u < rows; u++) {
+            boolean z = b == null || b[u] == 0;
+            for (int j = u * per; j < (u + 1) * per && z; j++) {
+                z = w[j] == 0;
+            }
+            out[u] = z;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package org.prunekit.model.layers;
+
+/** Checks of layer settings shared by the kinds, with the messages users see. */
+final class Settings {
+
+    private Settings() {}
+
+    static void positive(int value, String what) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, got " + value + ".");
+        }
+    }
+
+    static void window(int kernel, int stride, int padding, String what) {
+        positive(kernel, what + "'s window");
+        positive(stride, what + "'s stride");
+        if (padding < 0 || 2 * padding > kernel) {
+            throw new IllegalArgumentException(what + "'s padding must be in [0, kernel/2], got " + padding
+                    + " for a window of " + kernel + ".");
+        }
+    }
+
+    static int integer(String[] p, int i) {
+        return Integer.parseInt(p[i]);
+    }
+}
