@@ -96,7 +96,7 @@ class EngineCheckTest {
         String old = System.getProperty(EngineCheck.SIMULATE_FAULT);
         System.setProperty(EngineCheck.SIMULATE_FAULT, "crash:conv2d 3x3/1 24->24");
         try {
-            EngineGuard.Probe p = EngineGuard.probe(Remedy.NONE, false);
+            Probe p = Probe.run(Remedy.NONE, false);
             assertFalse(p.passed());
             assertEquals("the engine crashed (exit code 134) in conv2d 3x3/1 24->24 NCHW", p.failures().get(0));
         } finally {
@@ -111,15 +111,15 @@ class EngineCheckTest {
         try {
             Cpu cpu = Cpu.current();
             StringBuilder progress = new StringBuilder();
-            Map<Remedy, EngineGuard.Probe> probes = EngineGuard.probeAll(cpu, s -> progress.append(s).append('\n'));
-            EngineGuard.Probe none = probes.get(Remedy.NONE);
+            Map<Remedy, Probe> probes = EngineGuard.probeAll(cpu, s -> progress.append(s).append('\n'));
+            Probe none = probes.get(Remedy.NONE);
             assertFalse(none.passed());
             assertTrue(none.failures().get(0).startsWith("conv2d 3x3/1 20->20 NCHW output"), none.failures().toString());
             assertTrue(probes.get(Remedy.ATEN_CONVOLUTIONS).passed(), "oneDNN off must pass: " + probes);
             Remedy chosen = EngineGuard.choose(probes, false);
             assertNotEquals(Remedy.NONE, chosen);
             assertTrue(probes.get(chosen).passed());
-            for (Map.Entry<Remedy, EngineGuard.Probe> e : probes.entrySet()) {
+            for (Map.Entry<Remedy, Probe> e : probes.entrySet()) {
                 if (e.getKey() != Remedy.NONE && e.getValue().passed()) {
                     assertTrue(probes.get(chosen).stepMillis() <= e.getValue().stepMillis(), probes.toString());
                 }
@@ -143,20 +143,20 @@ class EngineCheckTest {
 
     @Test
     void theDecisionIsCachedAndReadBack(@TempDir Path dir) throws Exception {
-        Map<Remedy, EngineGuard.Probe> probes = new EnumMap<>(Remedy.class);
-        probes.put(Remedy.NONE, new EngineGuard.Probe(false, 872, List.of("conv2d 3x3/1 20->20 NCHW output: wrong",
+        Map<Remedy, Probe> probes = new EnumMap<>(Remedy.class);
+        probes.put(Remedy.NONE, new Probe(false, 872, List.of("conv2d 3x3/1 20->20 NCHW output: wrong",
                 "the engine crashed (exit code 134) in conv2d 1x1/2 8->8 NCHW"), 10.0));
-        probes.put(Remedy.ATEN_CONVOLUTIONS, new EngineGuard.Probe(true, 872, List.of(), 30.0));
-        probes.put(Remedy.ONEDNN_SSE41, new EngineGuard.Probe(true, 872, List.of(), 24.0));
-        probes.put(Remedy.ONEDNN_AVX2, new EngineGuard.Probe(false, 872, List.of("conv2d ... wrong"), 11.0));
+        probes.put(Remedy.ATEN_CONVOLUTIONS, new Probe(true, 872, List.of(), 30.0));
+        probes.put(Remedy.ONEDNN_SSE41, new Probe(true, 872, List.of(), 24.0));
+        probes.put(Remedy.ONEDNN_AVX2, new Probe(false, 872, List.of("conv2d ... wrong"), 11.0));
         Path file = dir.resolve("sub").resolve("engine-check.properties");
-        assertEquals(file, EngineGuard.writeCache(file, Cpu.current(), "engine", probes, "2026-12-06 10:00 UTC"));
-        Map<Remedy, EngineGuard.Probe> back = EngineGuard.readCache(file);
+        assertEquals(file, CheckCache.write(file, Cpu.current(), "engine", probes, "2026-12-06 10:00 UTC"));
+        Map<Remedy, Probe> back = CheckCache.read(file);
         assertEquals(probes, back);
         assertEquals(Remedy.ONEDNN_SSE41, EngineGuard.choose(back, false), "the fastest that passed");
         assertEquals(Remedy.ATEN_CONVOLUTIONS, EngineGuard.choose(back, true), "the only one that applies late");
         Files.writeString(file, "garbage = \\u12");
-        assertEquals(null, EngineGuard.readCache(file), "an unreadable cache is checked again, not trusted");
+        assertEquals(null, CheckCache.read(file), "an unreadable cache is checked again, not trusted");
     }
 
     @Test
