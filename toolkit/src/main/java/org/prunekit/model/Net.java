@@ -334,6 +334,42 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
+     * The weights of each prunable layer in the net as it was built, before
+     * {@link #removePrunedUnits()} shrank it: its output units as built times its inputs as built
+     * (the units of the layer before it as built; for a dense layer after a convolution, those
+     * channels times the positions flattened into it) times its kernel positions. For a net never
+     * shrunk, its current weight counts. The reference of {@code SparsityReport.compression()}.
+     *
+     * @return layer name → weights as built, in {@link #prunableLayers()} order
+     */
+    public Map<String, Long> originalWeights() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        List<Layer> prunable = prunableLayers();
+        boolean shrunk = prunable.stream().anyMatch(l -> l.weight().getArray().getShape().get(0)
+                < originalUnits.getOrDefault(l.name(), 0L));
+        Graph asBuilt = null;
+        if (shrunk && !architecture.hasForeignBlocks()) {
+            List<LayerSpec> specs = architecture.leaves().stream().map(leaf -> leaf.spec().isPrunable()
+                    && originalUnits.containsKey(leaf.name())
+                            ? leaf.spec().withUnits(Math.toIntExact(originalUnits.get(leaf.name())))
+                            : leaf.spec()).toList();
+            asBuilt = new Assembly(architecture.withLeafSpecs(specs)).graph; // shapes only: nothing is allocated
+        }
+        for (Layer l : prunable) {
+            Shape w = l.weight().getArray().getShape();
+            Graph.Node n = asBuilt == null ? null : asBuilt.node(l.name());
+            if (n == null) {
+                out.put(l.name(), w.size());
+                continue;
+            }
+            long inputs = l.spec() instanceof LayerSpec.Dense ? n.in().size() / n.in().get(0) : n.in().get(1);
+            long kernel = w.size() / (w.get(0) * w.get(1));
+            out.put(l.name(), originalUnits(l.name()) * inputs * kernel);
+        }
+        return out;
+    }
+
+    /**
      * @return the output shape of every layer for one input (batch 1), in {@link #layers()}
      *     order; {@code null} for a layer inside a foreign block (its shapes are not known)
      */
