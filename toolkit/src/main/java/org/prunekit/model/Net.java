@@ -36,7 +36,9 @@ import org.prunekit.train.Training;
  * {@link Models#sequential(String, Shape)}, from a DJL block ({@link #of(SequentialBlock, Shape, int)})
  * or from a file ({@link NetIO#load}). They are initialised with a seed when built, so two nets
  * built with the same seed hold the same weights. A net owns native memory (its parameters) and
- * should be {@link #close() closed} when no longer needed; notebooks may simply let the kernel end.
+ * should be {@link #close() closed} when no longer needed (try-with-resources); a net nothing
+ * refers to any more (a notebook variable assigned again, a net made inside an expression) is
+ * freed by the garbage collector, silently, and notebooks may simply let the kernel end.
  *
  * <pre>{@code
  * Net net = Models.lenet300100();
