@@ -188,16 +188,34 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
-     * An independent copy: same architecture, weights and masks, its own native memory. Use it
-     * to try several pruning settings on one trained net.
+     * An independent copy: same name, architecture, weights and masks, its own native memory. Use
+     * it to try several pruning settings on one trained net; to tell the copies apart in tables
+     * and chart legends, name them with {@link #copy(String)}.
      *
      * @return the copy
      * @throws IllegalStateException if the net holds a DJL block PruneKit cannot rebuild
      */
     public Net copy() {
+        return copy(name);
+    }
+
+    /**
+     * An independent copy under another name: the name its {@code History}, sparsity reports,
+     * comparisons and chart legends show, e.g. {@code net.copy("LAMP 98 %")}.
+     *
+     * @param copyName the copy's name
+     * @return the copy: same architecture, weights and masks, its own native memory
+     * @throws IllegalArgumentException if the name is blank
+     * @throws IllegalStateException if the net holds a DJL block PruneKit cannot rebuild
+     */
+    public Net copy(String copyName) {
+        if (copyName == null || copyName.isBlank()) {
+            throw new IllegalArgumentException("A net's name cannot be blank; give the copy a name such as \"" + name
+                    + " pruned\".");
+        }
         PruneKit.noGrad();
         requireRebuildable("copied");
-        Net c = new Net(name, architecture, seed);
+        Net c = new Net(copyName, architecture, seed);
         c.originalUnits.putAll(originalUnits);
         List<Parameter> mine = parameterList();
         int k = 0;

@@ -30,8 +30,12 @@ import tech.tablesaw.api.Table;
  * @param rows one row per prunable layer
  * @param reference what {@link #compression()} compares with, e.g. {@code LeNet-300-100 as built}
  * @param referenceWeights the reference's Linear/Conv2d weights (zeros included)
+ * @param pruning the pruning that led to it, e.g. {@code lamp, global 98 %} for the report
+ *     {@link PruningPlan#apply()} returns ({@link Pruner#label()}); empty if not known. Charts
+ *     name a report's series after it where several reports belong to nets of the same name.
  */
-public record SparsityReport(String net, List<Row> rows, String reference, long referenceWeights) implements Tabular {
+public record SparsityReport(String net, List<Row> rows, String reference, long referenceWeights, String pruning)
+        implements Tabular {
 
     /**
      * One layer.
@@ -88,6 +92,27 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
     /** Copies the rows. */
     public SparsityReport {
         rows = List.copyOf(rows);
+        pruning = pruning == null ? "" : pruning;
+    }
+
+    /**
+     * A report that does not say which pruning led to it.
+     *
+     * @param net the net's name
+     * @param rows one row per prunable layer
+     * @param reference what {@link #compression()} compares with
+     * @param referenceWeights the reference's Linear/Conv2d weights (zeros included)
+     */
+    public SparsityReport(String net, List<Row> rows, String reference, long referenceWeights) {
+        this(net, rows, reference, referenceWeights, "");
+    }
+
+    /**
+     * @param label the pruning that led to this report, e.g. {@code lamp, global 98 %}
+     * @return the same report, saying so
+     */
+    public SparsityReport withPruning(String label) {
+        return new SparsityReport(net, rows, reference, referenceWeights, label);
     }
 
     /**
@@ -200,7 +225,7 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
     /** @return one row per layer plus a total row */
     @Override
     public Table toTable() {
-        Table t = Table.create("Sparsity of " + net);
+        Table t = Table.create("Sparsity of " + net + (pruning.isEmpty() ? "" : " after " + pruning));
         StringColumn layer = StringColumn.create("layer");
         StringColumn kind = StringColumn.create("kind");
         StringColumn shape = StringColumn.create("shape");
@@ -245,8 +270,9 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Sparsity of %s: %.2f%% zeros, %,d of %,d weights non-zero;"
-                + " compression %.1fx against the %,d weights of %s%n", net, 100 * sparsity(), nonZero(), weights(),
+        StringBuilder sb = new StringBuilder(String.format("Sparsity of %s%s: %.2f%% zeros, %,d of %,d weights non-zero;"
+                + " compression %.1fx against the %,d weights of %s%n", net, pruning.isEmpty() ? "" : " after " + pruning,
+                100 * sparsity(), nonZero(), weights(),
                 compression(), referenceWeights, reference));
         int w = Math.max(7, rows.stream().mapToInt(r -> r.layer().length()).max().orElse(7));
         sb.append(String.format("%-" + w + "s %-7s %-16s %9s %9s %8s %9s %11s  %s%n", "layer", "kind", "shape",

@@ -409,7 +409,8 @@ public final class Charts {
 
     /**
      * Test accuracy (solid) and training accuracy (dashed, same colour) per epoch, one colour
-     * per history. Series are named after the net; repeated names get {@code #1}, {@code #2}, ...
+     * per history. Series are named after the net that trained (give copies their own names with
+     * {@code net.copy("...")}); repeated names get {@code #1}, {@code #2}, ...
      *
      * @param histories one or more training histories, each with at least one epoch
      * @return the image
@@ -582,8 +583,11 @@ public final class Charts {
 
     /**
      * Sparsity of each prunable layer, in percent, as grouped bars: one series per report, named
-     * after its net (repeated names get {@code #1}, {@code #2}, ...). A layer missing from a
-     * report has no bar for it.
+     * after its net; reports of nets with the same name (copies of one net) are named after the
+     * pruning that led to them ({@link SparsityReport#pruning()}: the report
+     * {@code plan.apply()} returns says, e.g., {@code lamp, global 98 %}); names still repeated get
+     * {@code #1}, {@code #2}, ... (name the copies with {@code net.copy("...")}). A layer missing
+     * from a report has no bar for it.
      *
      * @param reports one or more sparsity reports, each with at least one row
      * @return the image
@@ -603,11 +607,15 @@ public final class Charts {
             throw new IllegalArgumentException("layerSparsity(...) needs at least one SparsityReport.");
         }
         List<String> names = new ArrayList<>();
+        Map<String, Integer> nets = new HashMap<>();
         for (SparsityReport r : reports) {
             if (r.rows().isEmpty()) {
                 throw new IllegalArgumentException("The sparsity report of " + r.net() + " has no layers.");
             }
-            names.add(r.net());
+            nets.merge(r.net(), 1, Integer::sum);
+        }
+        for (SparsityReport r : reports) {
+            names.add(nets.get(r.net()) > 1 && !r.pruning().isEmpty() ? r.pruning() : r.net());
         }
         names = disambiguate(names);
         Map<String, Map<String, Double>> series = new LinkedHashMap<>();
