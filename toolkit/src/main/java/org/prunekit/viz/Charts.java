@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -1047,7 +1048,35 @@ public final class Charts {
         st.setPlotGridVerticalLinesVisible(false);
         style(chart);
         st.setPlotGridVerticalLinesVisible(false);
+        turnLongLabels(chart, categories);
         return chart;
+    }
+
+    /**
+     * Category labels wider than the space each category gets along the x axis would overlap
+     * (long layer names such as {@code res2.sc_conv1}, or many categories): they are turned by
+     * 45°, or by 90° where even slanted labels would touch, so every label stays readable.
+     * Labels that fit stay horizontal.
+     *
+     * @return the rotation chosen, in degrees
+     */
+    static int turnLongLabels(CategoryChart chart, Collection<String> categories) {
+        if (categories.isEmpty()) {
+            return 0;
+        }
+        FontMetrics fm = metrics(TICK_FONT);
+        int widest = categories.stream().mapToInt(fm::stringWidth).max().orElse(0);
+        int legend = 0;
+        if (chart.getStyler().getLegendPosition() == Styler.LegendPosition.OutsideE) {
+            FontMetrics lf = metrics(LEGEND_FONT);
+            legend = chart.getSeriesMap().keySet().stream().mapToInt(lf::stringWidth).max().orElse(0) + LEGEND_LINE
+                    + 4 * LEGEND_PADDING;
+        }
+        // the plot: the chart less the y axis (title, tick labels), paddings and an east legend
+        double slot = (chart.getWidth() - 110.0 - legend) / categories.size();
+        int rotation = widest + 10 <= slot ? 0 : fm.getHeight() * 1.5 <= slot ? 45 : 90;
+        chart.getStyler().setXAxisLabelRotation(rotation);
+        return rotation;
     }
 
     /** Step-outline histograms with shared bins, filled translucent. */
