@@ -49,6 +49,9 @@ public final class PruneKit {
                 setDefault("ai.djl.pytorch.num_interop_threads", "1");
                 setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
                 setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+                // a net left to the garbage collector is freed by DJL's finalizer, which would warn
+                // "Model: ... was not closed explicitly" (see Net)
+                setDefault("org.slf4j.simpleLogger.log.ai.djl.BaseModel", "error");
                 setDefault("java.awt.headless", "true");
                 EngineGuard.beforeEngineStart();
                 Engine started = Engine.getEngine("PyTorch");

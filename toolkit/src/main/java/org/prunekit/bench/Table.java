@@ -7,8 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.prunekit.notebook.TableFormat;
 
-/** A small benchmark result table: printed aligned, written as CSV. */
+/** A small benchmark result table: printed aligned, written as CSV; decimals as {@link TableFormat#number(double)} shows them. */
 final class Table {
 
     private final String title;
@@ -26,7 +27,7 @@ final class Table {
         }
         List<String> row = new ArrayList<>();
         for (Object c : cells) {
-            row.add(c instanceof Double d ? String.format(java.util.Locale.ROOT, "%.4f", d) : String.valueOf(c));
+            row.add(c instanceof Double d ? TableFormat.number(d) : String.valueOf(c));
         }
         rows.add(row);
         return this;

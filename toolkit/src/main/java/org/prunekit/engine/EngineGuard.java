@@ -45,6 +45,17 @@ public final class EngineGuard {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
+    /**
+     * c10's log level variable. Unless it is set already, {@link #beforeEngineStart()} sets it to
+     * {@value #QUIET_LOG_LEVEL} in the native environment and {@link #afterEngineStart()} makes c10
+     * read it, so that libtorch's warnings about itself (NNPACK on unsupported hardware, the
+     * deprecated guard DJL's JNI uses when it writes into a tensor) stay out of notebooks and
+     * kernel logs; its errors still show. Set {@code TORCH_CPP_LOG_LEVEL=WARNING} to see them.
+     */
+    public static final String LOG_LEVEL_VARIABLE = "TORCH_CPP_LOG_LEVEL";
+    /** The level PruneKit gives c10 unless {@value #LOG_LEVEL_VARIABLE} is set. */
+    public static final String QUIET_LOG_LEVEL = "ERROR";
+
     private static EngineStatus status;
     private static Remedy remedy;
 
@@ -59,6 +70,9 @@ public final class EngineGuard {
     public static synchronized Remedy beforeEngineStart() {
         if (remedy != null) {
             return remedy;
+        }
+        if (System.getenv(LOG_LEVEL_VARIABLE) == null) {
+            NativeSwitches.setenv(LOG_LEVEL_VARIABLE, QUIET_LOG_LEVEL);
         }
         Cpu cpu = Cpu.current();
         String engine = engineDescription();
@@ -95,7 +109,8 @@ public final class EngineGuard {
     }
 
     /**
-     * Applies the run-time part of the remedy (switching oneDNN off) and prints the notice.
+     * Applies the run-time part of the remedy (switching oneDNN off), makes c10 read its log level
+     * (see {@link #LOG_LEVEL_VARIABLE}) and prints the notice.
      * Called by {@code PruneKit.init()} right after the engine started.
      */
     public static synchronized void afterEngineStart() {
@@ -105,6 +120,7 @@ public final class EngineGuard {
         if (remedy.disablesOneDnn()) {
             NativeSwitches.setOneDnnEnabled(false);
         }
+        NativeSwitches.reloadTorchLogLevel();
         if (!status.notice().isEmpty() && !noticePrinted) {
             noticePrinted = true;
             System.err.println(status.notice());

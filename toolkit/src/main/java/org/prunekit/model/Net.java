@@ -33,7 +33,9 @@ import org.prunekit.train.Training;
  * {@link Models#sequential(String, Shape)}, from a DJL block ({@link #of(SequentialBlock, Shape, int)})
  * or from a file ({@link NetIO#load}). They are initialised with a seed when built, so two nets
  * built with the same seed hold the same weights. A net owns native memory (its parameters) and
- * should be {@link #close() closed} when no longer needed; notebooks may simply let the kernel end.
+ * should be {@link #close() closed} when no longer needed (try-with-resources); a net nothing
+ * refers to any more (a notebook variable assigned again, a net made inside an expression) is
+ * freed by the garbage collector, silently, and notebooks may simply let the kernel end.
  *
  * <pre>{@code
  * Net net = Models.lenet300100();
@@ -178,16 +180,34 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
-     * An independent copy: same architecture, weights and masks, its own native memory. Use it
-     * to try several pruning settings on one trained net.
+     * An independent copy: same name, architecture, weights and masks, its own native memory. Use
+     * it to try several pruning settings on one trained net; to tell the copies apart in tables
+     * and chart legends, name them with {@link #copy(String)}.
      *
      * @return the copy
      * @throws IllegalStateException if the net holds a DJL block PruneKit cannot rebuild
      */
     public Net copy() {
+        return copy(name);
+    }
+
+    /**
+     * An independent copy under another name: the name its {@code History}, sparsity reports,
+     * comparisons and chart legends show, e.g. {@code net.copy("LAMP 98 %")}.
+     *
+     * @param copyName the copy's name
+     * @return the copy: same architecture, weights and masks, its own native memory
+     * @throws IllegalArgumentException if the name is blank
+     * @throws IllegalStateException if the net holds a DJL block PruneKit cannot rebuild
+     */
+    public Net copy(String copyName) {
+        if (copyName == null || copyName.isBlank()) {
+            throw new IllegalArgumentException("A net's name cannot be blank; give the copy a name such as \"" + name
+                    + " pruned\".");
+        }
         PruneKit.noGrad();
         requireRebuildable("copied");
-        Net c = new Net(name, architecture, seed);
+        Net c = new Net(copyName, architecture, seed);
         c.originalUnits.putAll(originalUnits);
         List<Parameter> mine = parameterList();
         int k = 0;
@@ -317,6 +337,42 @@ public final class Net implements Trainable, AutoCloseable {
                     + originalUnits.keySet() + ".");
         }
         return n;
+    }
+
+    /**
+     * The weights of each prunable layer in the net as it was built, before
+     * {@link #removePrunedUnits()} shrank it: its output units as built times its inputs as built
+     * (the units of the layer before it as built; for a dense layer after a convolution, those
+     * channels times the positions flattened into it) times its kernel positions. For a net never
+     * shrunk, its current weight counts. The reference of {@code SparsityReport.compression()}.
+     *
+     * @return layer name → weights as built, in {@link #prunableLayers()} order
+     */
+    public Map<String, Long> originalWeights() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        List<Layer> prunable = prunableLayers();
+        boolean shrunk = prunable.stream().anyMatch(l -> l.weight().getArray().getShape().get(0)
+                < originalUnits.getOrDefault(l.name(), 0L));
+        Graph asBuilt = null;
+        if (shrunk && !architecture.hasForeignBlocks()) {
+            List<LayerSpec> specs = architecture.leaves().stream().map(leaf -> leaf.spec().isPrunable()
+                    && originalUnits.containsKey(leaf.name())
+                            ? leaf.spec().withUnits(Math.toIntExact(originalUnits.get(leaf.name())))
+                            : leaf.spec()).toList();
+            asBuilt = new Assembly(architecture.withLeafSpecs(specs)).graph; // shapes only: nothing is allocated
+        }
+        for (Layer l : prunable) {
+            Shape w = l.weight().getArray().getShape();
+            Graph.Node n = asBuilt == null ? null : asBuilt.node(l.name());
+            if (n == null) {
+                out.put(l.name(), w.size());
+                continue;
+            }
+            long inputs = l.spec() instanceof LayerSpec.Dense ? n.in().size() / n.in().get(0) : n.in().get(1);
+            long kernel = w.size() / (w.get(0) * w.get(1));
+            out.put(l.name(), originalUnits(l.name()) * inputs * kernel);
+        }
+        return out;
     }
 
     /**

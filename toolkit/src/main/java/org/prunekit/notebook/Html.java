@@ -1,7 +1,5 @@
 package org.prunekit.notebook;
 
-import java.util.Locale;
-import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
@@ -14,8 +12,9 @@ public final class Html {
 
     /**
      * @param table a table (its name becomes the caption)
-     * @return an HTML table; numbers right-aligned, decimals to 4 places (tiny ones in scientific notation), a
-     *     NaN as {@code NaN} (not as the blank of a missing value), at most 200 rows
+     * @return an HTML table; numbers right-aligned and formatted by {@link TableFormat} (decimals to 4
+     *     places, tiny ones to 4 significant digits, a NaN as {@code NaN}, not as the blank of a missing
+     *     value), at most 200 rows
      */
     public static String table(Table table) {
         StringBuilder sb = new StringBuilder("<table class=\"prunekit\" style=\"border-collapse:collapse;"
@@ -26,7 +25,7 @@ public final class Html {
         }
         sb.append("<thead><tr>");
         for (Column<?> c : table.columns()) {
-            sb.append("<th style=\"text-align:").append(numeric(c) ? "right" : "left")
+            sb.append("<th style=\"text-align:").append(TableFormat.numeric(c) ? "right" : "left")
                     .append(";padding:2px 8px;border-bottom:1px solid #999\">").append(escape(c.name())).append("</th>");
         }
         sb.append("</tr></thead><tbody>");
@@ -34,8 +33,8 @@ public final class Html {
         for (int r = 0; r < rows; r++) {
             sb.append("<tr>");
             for (Column<?> c : table.columns()) {
-                sb.append("<td style=\"text-align:").append(numeric(c) ? "right" : "left")
-                        .append(";padding:2px 8px\">").append(escape(cell(c, r))).append("</td>");
+                sb.append("<td style=\"text-align:").append(TableFormat.numeric(c) ? "right" : "left")
+                        .append(";padding:2px 8px\">").append(escape(TableFormat.cell(c, r))).append("</td>");
             }
             sb.append("</tr>");
         }
@@ -52,29 +51,5 @@ public final class Html {
      */
     public static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static boolean numeric(Column<?> c) {
-        ColumnType t = c.type();
-        return t == ColumnType.DOUBLE || t == ColumnType.FLOAT || t == ColumnType.INTEGER || t == ColumnType.LONG
-                || t == ColumnType.SHORT;
-    }
-
-    private static String cell(Column<?> c, int row) {
-        if (c.isMissing(row)) {
-            // Tablesaw counts a NaN double as missing; a NaN loss or accuracy must not look like a blank cell
-            return c.type() == ColumnType.DOUBLE || c.type() == ColumnType.FLOAT ? "NaN" : "";
-        }
-        Object v = c.get(row);
-        if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            // tiny scores (gradients, saliencies) keep their digits instead of printing as 0.0000
-            return d != 0 && Math.abs(d) < 1e-3 ? String.format(Locale.ROOT, "%.3e", d)
-                    : String.format(Locale.ROOT, "%.4f", d);
-        }
-        if (v instanceof Long || v instanceof Integer) {
-            return String.format(Locale.ROOT, "%,d", ((Number) v).longValue());
-        }
-        return String.valueOf(v);
     }
 }

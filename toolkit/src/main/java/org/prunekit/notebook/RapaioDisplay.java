@@ -33,7 +33,7 @@ public final class RapaioDisplay implements DisplayProvider {
 
             @Override
             String text(Table o) {
-                return o.printAll();
+                return TableFormat.text(o);
             }
         });
     }

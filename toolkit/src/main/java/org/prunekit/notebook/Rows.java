@@ -103,8 +103,9 @@ public final class Rows implements Tabular {
         return t;
     }
 
+    /** @return the table as aligned text, numbers as {@link TableFormat} shows them */
     @Override
     public String toString() {
-        return toTable().print();
+        return TableFormat.text(toTable());
     }
 }

@@ -34,7 +34,7 @@ public final class Show {
 
     /** @param table a Tablesaw table, shown as an HTML table */
     public static void table(Table table) {
-        html(Html.table(table), table.printAll());
+        html(Html.table(table), TableFormat.text(table));
     }
 
     /** @param image an image (a chart from {@code Charts}), shown as a PNG */

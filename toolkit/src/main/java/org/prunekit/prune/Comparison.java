@@ -21,13 +21,17 @@ import tech.tablesaw.api.Table;
 
 /**
  * Several versions of a net side by side, on every axis the pruning literature reports: size
- * (parameters, non-zero weights, compression, sparse file bytes), computation (multiply-
+ * (parameters, non-zero weights, compression against the first net, sparse file bytes), computation (multiply-
  * accumulates computed and those with a non-zero weight), speed (inference time: every net warmed
  * up until steady, then the nets timed in turns, five rounds of seven passes, the best round median
  * kept; see {@link Latency#compare}) and accuracy (overall, macro F1, the worst class's F1). A value.
  *
  * <pre>{@code
- * Comparison.of(data.test(), Map.of("dense", dense, "90 % masked", masked, "50 % units removed", slim))
+ * Map<String, Net> nets = new LinkedHashMap<>();     // in order: the first is the reference
+ * nets.put("dense", dense);
+ * nets.put("90 % masked", masked);
+ * nets.put("50 % units removed", slim);
+ * Comparison.of(data.test(), nets)
  * }</pre>
  *
  * @param data the test data's name
@@ -50,13 +54,20 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
      * @param accuracy test accuracy
      * @param macroF1 mean F1 over the classes
      * @param worstF1 the lowest class F1
+     * @param referenceWeights the first net's Linear/Conv2d weights, zeros included (the reference
+     *     of {@link #compression()})
      */
     public record Row(String name, long parameters, long weights, long nonZero, long macs, long nonZeroMacs,
-            long fileBytes, double medianMillis, double accuracy, double macroF1, double worstF1) {
+            long fileBytes, double medianMillis, double accuracy, double macroF1, double worstF1,
+            long referenceWeights) {
 
-        /** @return weights / non-zero weights */
+        /**
+         * @return the first net's weights (zeros included) / this net's non-zero weights, as
+         *     {@link SparsityReport#of(Net, Net)} computes it: 1 for the dense first net, ~10 for a
+         *     copy with 90 % of its weights masked, ~4 for one with 75 % of its units removed
+         */
         public double compression() {
-            return weights / (double) nonZero;
+            return referenceWeights / (double) nonZero;
         }
     }
 
@@ -67,7 +78,8 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
 
     /**
      * @param test the images to classify and to time (the first {@code 1,000})
-     * @param nets label → net, in the order to show (use a {@code LinkedHashMap})
+     * @param nets label → net, in the order to show (use a {@code LinkedHashMap}); the first is the
+     *     reference of the speed-up and of the compression (put the dense net first)
      * @return the comparison
      */
     public static Comparison of(ImageSet test, Map<String, Net> nets) {
@@ -76,7 +88,7 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
 
     /**
      * @param test the images to classify and to time
-     * @param nets label → net
+     * @param nets label → net, in order; the first is the reference of speed-up and compression
      * @param batchSize images per timed pass
      * @return the comparison
      */
@@ -87,19 +99,21 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
         List<Row> rows = new ArrayList<>();
         double[] millis = Latency.compare(List.copyOf(nets.values()), test, batchSize, 5, 7);
         int k = 0;
+        Net first = nets.values().iterator().next();
         try {
             Path dir = Files.createTempDirectory("prunekit-compare");
             try {
                 for (Map.Entry<String, Net> e : nets.entrySet()) {
                     Net n = e.getValue();
                     Evaluation ev = n.evaluate(test);
-                    SparsityReport r = SparsityReport.of(n);
+                    SparsityReport r = SparsityReport.of(n, first);
                     long bytes = NetIO.save(n, dir.resolve("net.pk"), NetIO.Format.SPARSE);
                     long nonZeroMacs = r.rows().stream().mapToLong(SparsityReport.Row::nonZeroMacs).filter(m -> m >= 0)
                             .sum();
                     rows.add(new Row(e.getKey(), n.parameterCount(), r.weights(), r.nonZero(), r.macs(), nonZeroMacs,
                             bytes, millis[k++], ev.accuracy(), ev.macroF1(),
-                            IntStream.range(0, n.numClasses()).mapToDouble(ev::f1).min().orElse(0)));
+                            IntStream.range(0, n.numClasses()).mapToDouble(ev::f1).min().orElse(0),
+                            r.referenceWeights()));
                 }
             } finally {
                 Files.deleteIfExists(dir.resolve("net.pk"));
@@ -128,7 +142,7 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
                 StringColumn.create("net", rows.stream().map(Row::name)),
                 LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray()),
                 LongColumn.create("non-zero weights", rows.stream().mapToLong(Row::nonZero).toArray()),
-                DoubleColumn.create("compression (x)", rows.stream().mapToDouble(Row::compression)),
+                DoubleColumn.create("compression vs " + first.name() + " (x)", rows.stream().mapToDouble(Row::compression)),
                 LongColumn.create("MACs", rows.stream().mapToLong(Row::macs).toArray()),
                 LongColumn.create("non-zero MACs", rows.stream().mapToLong(Row::nonZeroMacs).toArray()),
                 LongColumn.create("sparse file bytes", rows.stream().mapToLong(Row::fileBytes).toArray()),

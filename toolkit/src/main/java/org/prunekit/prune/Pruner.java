@@ -574,6 +574,19 @@ public final class Pruner {
         }
     }
 
+    /**
+     * @return what this pruner does, in a few words, e.g. {@code lamp, global 98 %} or
+     *     {@code magnitude-L2, layer-wise structured 50 % of [fc1]}: the label a plan's sparsity
+     *     report carries into chart legends
+     */
+    public String label() {
+        String share = java.math.BigDecimal.valueOf(sparsity).movePointRight(2)
+                .setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+        return importance.name() + ", " + (scope == Scope.GLOBAL ? "global" : "layer-wise")
+                + (granularity.equals(Granularity.UNSTRUCTURED) ? "" : " " + granularity.toString().toLowerCase(
+                        java.util.Locale.ROOT)) + " " + share + " %" + (layers == null ? "" : " of " + layers);
+    }
+
     @Override
     public String toString() {
         return String.format("Pruner{%s, %s %s, sparsity %.3f%s}", importance.name(), scope, granularity, sparsity,

@@ -22,10 +22,20 @@ import tech.tablesaw.api.Table;
  * is labelled {@code masked (no speed-up)}; only removing units physically
  * ({@link Net#removePrunedUnits()}) makes the model smaller and faster.
  *
+ * <p>{@link #compression()} is measured against a reference: by default the net as it was built
+ * ({@link Net#originalWeights()}), so units removed count as removed weights; with
+ * {@link #of(Net, Net)}, another net (e.g. the dense one it came from).
+ *
  * @param net the net's name
  * @param rows one row per prunable layer
+ * @param reference what {@link #compression()} compares with, e.g. {@code LeNet-300-100 as built}
+ * @param referenceWeights the reference's Linear/Conv2d weights (zeros included)
+ * @param pruning the pruning that led to it, e.g. {@code lamp, global 98 %} for the report
+ *     {@link PruningPlan#apply()} returns ({@link Pruner#label()}); empty if not known. Charts
+ *     name a report's series after it where several reports belong to nets of the same name.
  */
-public record SparsityReport(String net, List<Row> rows) implements Tabular {
+public record SparsityReport(String net, List<Row> rows, String reference, long referenceWeights, String pruning)
+        implements Tabular {
 
     /**
      * One layer.
@@ -42,11 +52,19 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
      * @param nonZeroMacs multiply-accumulates per image that involve a non-zero weight (-1 if unknown)
      * @param pattern the strictest N:M pattern the weights satisfy ({@code 1:4}, {@code 2:4},
      *     {@code 4:8}), or the empty string
+     * @param originalWeights its weights when the net was built, before units were removed
+     *     ({@link Net#originalWeights()})
      */
     public record Row(String layer, String kind, Shape shape, long weights, long nonZero, long units, long originalUnits,
-            long macs, long nonZeroMacs, String pattern) {
+            long macs, long nonZeroMacs, String pattern, long originalWeights) {
 
-        /** A row without an N:M pattern. */
+        /** A row of a layer that was never shrunk: its weights as built are its weights now. */
+        public Row(String layer, String kind, Shape shape, long weights, long nonZero, long units, long originalUnits,
+                long macs, long nonZeroMacs, String pattern) {
+            this(layer, kind, shape, weights, nonZero, units, originalUnits, macs, nonZeroMacs, pattern, weights);
+        }
+
+        /** A row without an N:M pattern, of a layer that was never shrunk. */
         public Row(String layer, String kind, Shape shape, long weights, long nonZero, long units, long originalUnits,
                 long macs, long nonZeroMacs) {
             this(layer, kind, shape, weights, nonZero, units, originalUnits, macs, nonZeroMacs, "");
@@ -74,15 +92,64 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
     /** Copies the rows. */
     public SparsityReport {
         rows = List.copyOf(rows);
+        pruning = pruning == null ? "" : pruning;
+    }
+
+    /**
+     * A report that does not say which pruning led to it.
+     *
+     * @param net the net's name
+     * @param rows one row per prunable layer
+     * @param reference what {@link #compression()} compares with
+     * @param referenceWeights the reference's Linear/Conv2d weights (zeros included)
+     */
+    public SparsityReport(String net, List<Row> rows, String reference, long referenceWeights) {
+        this(net, rows, reference, referenceWeights, "");
+    }
+
+    /**
+     * @param label the pruning that led to this report, e.g. {@code lamp, global 98 %}
+     * @return the same report, saying so
+     */
+    public SparsityReport withPruning(String label) {
+        return new SparsityReport(net, rows, reference, referenceWeights, label);
+    }
+
+    /**
+     * A report whose compression is measured against the rows' weights as built.
+     *
+     * @param net the net's name
+     * @param rows one row per prunable layer
+     */
+    public SparsityReport(String net, List<Row> rows) {
+        this(net, rows, net + " as built", rows.stream().mapToLong(Row::originalWeights).sum());
     }
 
     /**
      * @param net a net
-     * @return its sparsity now
+     * @return its sparsity now; its {@link #compression()} is measured against the net as it was
+     *     built, so units that {@link Net#removePrunedUnits()} removed count as removed weights
      */
     public static SparsityReport of(Net net) {
+        return new SparsityReport(net.name(), rows(net));
+    }
+
+    /**
+     * @param net a net
+     * @param reference the net to measure compression against, e.g. the dense net that
+     *     {@code net} was pruned from (or any other: the factor is a ratio of weight counts)
+     * @return the sparsity of {@code net} now, with {@link #compression()} = the reference's
+     *     Linear/Conv2d weights as it is now (zeros included) / {@code net}'s non-zero weights
+     */
+    public static SparsityReport of(Net net, Net reference) {
+        long weights = reference.prunableLayers().stream().mapToLong(l -> l.weight().getArray().size()).sum();
+        return new SparsityReport(net.name(), rows(net), reference.name(), weights);
+    }
+
+    private static List<Row> rows(Net net) {
         List<Row> rows = new ArrayList<>();
         List<Shape> outputs = net.outputShapes();
+        java.util.Map<String, Long> asBuilt = net.originalWeights();
         for (Layer l : net.prunableLayers()) {
             NDArray w = l.weight().getArray();
             long nonZero = countNonZero(w);
@@ -91,9 +158,9 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
             long positions = out == null ? -1 : out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
             rows.add(new Row(l.name(), l.kind(), w.getShape(), w.size(), nonZero, w.getShape().get(0),
                     net.originalUnits(l.name()), positions < 0 ? -1 : w.size() * positions,
-                    positions < 0 ? -1 : nonZero * positions, pattern));
+                    positions < 0 ? -1 : nonZero * positions, pattern, asBuilt.get(l.name())));
         }
-        return new SparsityReport(net.name(), rows);
+        return rows;
     }
 
     /**
@@ -122,9 +189,22 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
         return 1 - nonZero() / (double) weights();
     }
 
-    /** @return weights / non-zero weights, Han et al.'s compression rate (e.g. 12x) */
+    /** @return the weights of the prunable layers when the net was built (before units were removed) */
+    public long originalWeights() {
+        return rows.stream().mapToLong(Row::originalWeights).sum();
+    }
+
+    /**
+     * Han et al.'s compression rate (e.g. 12x): the {@link #referenceWeights() reference's weights}
+     * (zeros included) divided by this net's non-zero weights. Against the net as built (the
+     * default), a net only masked gets weights / non-zero weights, and a net whose units were
+     * removed also counts the removed weights: LeNet-300-100 with 75 % of its hidden units removed
+     * and nothing masked is about 4x smaller, not 1x.
+     *
+     * @return reference weights / non-zero weights
+     */
     public double compression() {
-        return weights() / (double) nonZero();
+        return referenceWeights / (double) nonZero();
     }
 
     /** @return dense multiply-accumulates per image over the prunable layers */
@@ -145,7 +225,7 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
     /** @return one row per layer plus a total row */
     @Override
     public Table toTable() {
-        Table t = Table.create("Sparsity of " + net);
+        Table t = Table.create("Sparsity of " + net + (pruning.isEmpty() ? "" : " after " + pruning));
         StringColumn layer = StringColumn.create("layer");
         StringColumn kind = StringColumn.create("kind");
         StringColumn shape = StringColumn.create("shape");
@@ -182,15 +262,18 @@ public record SparsityReport(String net, List<Row> rows) implements Tabular {
         units.append("");
         macs.append(macs());
         nzMacs.append(rows.stream().mapToLong(Row::nonZeroMacs).filter(m -> m >= 0).sum());
-        status.append(String.format("%.1fx fewer non-zeros", compression()));
+        status.append(String.format("%.1fx fewer non-zero weights than %s (%,d)", compression(), reference,
+                referenceWeights));
         t.addColumns(layer, kind, shape, weights, nonZero, sparsity, units, macs, nzMacs, status);
         return t;
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Sparsity of %s: %.2f%% zeros, %,d of %,d weights non-zero"
-                + " (%.1fx)%n", net, 100 * sparsity(), nonZero(), weights(), compression()));
+        StringBuilder sb = new StringBuilder(String.format("Sparsity of %s%s: %.2f%% zeros, %,d of %,d weights non-zero;"
+                + " compression %.1fx against the %,d weights of %s%n", net, pruning.isEmpty() ? "" : " after " + pruning,
+                100 * sparsity(), nonZero(), weights(),
+                compression(), referenceWeights, reference));
         int w = Math.max(7, rows.stream().mapToInt(r -> r.layer().length()).max().orElse(7));
         sb.append(String.format("%-" + w + "s %-7s %-16s %9s %9s %8s %9s %11s  %s%n", "layer", "kind", "shape",
                 "weights", "non-zero", "sparsity", "units", "MACs", "status"));

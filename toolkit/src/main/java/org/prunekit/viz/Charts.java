@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -409,7 +410,8 @@ public final class Charts {
 
     /**
      * Test accuracy (solid) and training accuracy (dashed, same colour) per epoch, one colour
-     * per history. Series are named after the net; repeated names get {@code #1}, {@code #2}, ...
+     * per history. Series are named after the net that trained (give copies their own names with
+     * {@code net.copy("...")}); repeated names get {@code #1}, {@code #2}, ...
      *
      * @param histories one or more training histories, each with at least one epoch
      * @return the image
@@ -582,8 +584,11 @@ public final class Charts {
 
     /**
      * Sparsity of each prunable layer, in percent, as grouped bars: one series per report, named
-     * after its net (repeated names get {@code #1}, {@code #2}, ...). A layer missing from a
-     * report has no bar for it.
+     * after its net; reports of nets with the same name (copies of one net) are named after the
+     * pruning that led to them ({@link SparsityReport#pruning()}: the report
+     * {@code plan.apply()} returns says, e.g., {@code lamp, global 98 %}); names still repeated get
+     * {@code #1}, {@code #2}, ... (name the copies with {@code net.copy("...")}). A layer missing
+     * from a report has no bar for it.
      *
      * @param reports one or more sparsity reports, each with at least one row
      * @return the image
@@ -603,11 +608,15 @@ public final class Charts {
             throw new IllegalArgumentException("layerSparsity(...) needs at least one SparsityReport.");
         }
         List<String> names = new ArrayList<>();
+        Map<String, Integer> nets = new HashMap<>();
         for (SparsityReport r : reports) {
             if (r.rows().isEmpty()) {
                 throw new IllegalArgumentException("The sparsity report of " + r.net() + " has no layers.");
             }
-            names.add(r.net());
+            nets.merge(r.net(), 1, Integer::sum);
+        }
+        for (SparsityReport r : reports) {
+            names.add(nets.get(r.net()) > 1 && !r.pruning().isEmpty() ? r.pruning() : r.net());
         }
         names = disambiguate(names);
         Map<String, Map<String, Double>> series = new LinkedHashMap<>();
@@ -1039,7 +1048,35 @@ public final class Charts {
         st.setPlotGridVerticalLinesVisible(false);
         style(chart);
         st.setPlotGridVerticalLinesVisible(false);
+        turnLongLabels(chart, categories);
         return chart;
+    }
+
+    /**
+     * Category labels wider than the space each category gets along the x axis would overlap
+     * (long layer names such as {@code res2.sc_conv1}, or many categories): they are turned by
+     * 45°, or by 90° where even slanted labels would touch, so every label stays readable.
+     * Labels that fit stay horizontal.
+     *
+     * @return the rotation chosen, in degrees
+     */
+    static int turnLongLabels(CategoryChart chart, Collection<String> categories) {
+        if (categories.isEmpty()) {
+            return 0;
+        }
+        FontMetrics fm = metrics(TICK_FONT);
+        int widest = categories.stream().mapToInt(fm::stringWidth).max().orElse(0);
+        int legend = 0;
+        if (chart.getStyler().getLegendPosition() == Styler.LegendPosition.OutsideE) {
+            FontMetrics lf = metrics(LEGEND_FONT);
+            legend = chart.getSeriesMap().keySet().stream().mapToInt(lf::stringWidth).max().orElse(0) + LEGEND_LINE
+                    + 4 * LEGEND_PADDING;
+        }
+        // the plot: the chart less the y axis (title, tick labels), paddings and an east legend
+        double slot = (chart.getWidth() - 110.0 - legend) / categories.size();
+        int rotation = widest + 10 <= slot ? 0 : fm.getHeight() * 1.5 <= slot ? 45 : 90;
+        chart.getStyler().setXAxisLabelRotation(rotation);
+        return rotation;
     }
 
     /** Step-outline histograms with shared bins, filled translucent. */
