@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToLongFunction;
+import java.util.stream.DoubleStream;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
 import org.prunekit.model.Layer;
@@ -189,22 +193,22 @@ public final class DynamicSparsity {
 
         /** @return the entries of every masked weight tensor */
         public long weights() {
-            return rows.stream().mapToLong(Row::weights).sum();
+            return total(Row::weights);
         }
 
         /** @return the unmasked entries before the update */
         public long activeBefore() {
-            return rows.stream().mapToLong(Row::activeBefore).sum();
+            return total(Row::activeBefore);
         }
 
         /** @return the unmasked entries after the update */
         public long activeAfter() {
-            return rows.stream().mapToLong(Row::activeAfter).sum();
+            return total(Row::activeAfter);
         }
 
         /** @return the entries dropped (and as many regrown) */
         public long moved() {
-            return rows.stream().mapToLong(Row::dropped).sum();
+            return total(Row::dropped);
         }
 
         /** @return the share of the masked tensors' entries masked after the update */
@@ -212,35 +216,29 @@ public final class DynamicSparsity {
             return 1 - activeAfter() / (double) weights();
         }
 
+        private long total(ToLongFunction<Row> count) {
+            return rows.stream().mapToLong(count).sum();
+        }
+
+        /** @return one row per weight tensor plus a total row */
         @Override
         public Table toTable() {
-            Table t = Table.create(String.format(Locale.ROOT, "Drop and regrow in %s (%.0f %% of the active weights)",
-                    net, 100 * dropFraction));
-            StringColumn layer = StringColumn.create("layer");
-            LongColumn weights = LongColumn.create("weights");
-            LongColumn before = LongColumn.create("active before");
-            LongColumn dropped = LongColumn.create("dropped");
-            LongColumn regrown = LongColumn.create("regrown");
-            LongColumn after = LongColumn.create("active after");
-            DoubleColumn sparsity = DoubleColumn.create("mask sparsity");
-            for (Row r : rows) {
-                layer.append(r.layer());
-                weights.append(r.weights());
-                before.append(r.activeBefore());
-                dropped.append(r.dropped());
-                regrown.append(r.regrown());
-                after.append(r.activeAfter());
-                sparsity.append(r.sparsity());
-            }
-            layer.append("total");
-            weights.append(weights());
-            before.append(activeBefore());
-            dropped.append(moved());
-            regrown.append(rows.stream().mapToLong(Row::regrown).sum());
-            after.append(activeAfter());
-            sparsity.append(sparsity());
-            t.addColumns(layer, weights, before, dropped, regrown, after, sparsity);
-            return t;
+            double[] sparsity = DoubleStream.concat(rows.stream().mapToDouble(Row::sparsity), DoubleStream.of(sparsity()))
+                    .toArray();
+            return Table.create(String.format(Locale.ROOT, "Drop and regrow in %s (%.0f %% of the active weights)", net,
+                            100 * dropFraction),
+                    StringColumn.create("layer", Stream.concat(rows.stream().map(Row::layer), Stream.of("total"))),
+                    LongColumn.create("weights", withTotal(Row::weights)),
+                    LongColumn.create("active before", withTotal(Row::activeBefore)),
+                    LongColumn.create("dropped", withTotal(Row::dropped)),
+                    LongColumn.create("regrown", withTotal(Row::regrown)),
+                    LongColumn.create("active after", withTotal(Row::activeAfter)),
+                    DoubleColumn.create("mask sparsity", sparsity));
+        }
+
+        /** @return the count of every row, then their sum */
+        private long[] withTotal(ToLongFunction<Row> count) {
+            return LongStream.concat(rows.stream().mapToLong(count), LongStream.of(total(count))).toArray();
         }
 
         @Override
