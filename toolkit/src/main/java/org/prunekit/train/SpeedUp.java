@@ -1,0 +1,263 @@
+package org.prunekit.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.prunekit.Tabular;
+import org.prunekit.data.ImageSet;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Inference time of several nets against the first (the baseline), round by round, with the
+ * spread a claim of a speed-up needs. Every round is one {@link Latency#compare} call: the nets
+ * are warmed up until steady and then timed in turns, {@code passes} passes each, so they share
+ * whatever load the machine has in that round; a round gives every net its median pass, and the
+ * ratio baseline time / net time of that round. Two summaries decide: the median of the round
+ * ratios (the typical round), and the ratio of the two nets' fastest rounds (other load only ever
+ * slows a pass down, so the fastest round is the least disturbed one, as in {@link Latency#compare}).
+ * A net counts as faster or slower only if both say so by more than {@value #BAND_PERCENT} %, and as
+ * "no faster" if both lie within that band; a single round hit by a burst of load elsewhere moves
+ * neither much. The range of the round ratios is always shown with them. A value.
+ *
+ * <pre>{@code
+ * SpeedUp s = SpeedUp.measure(Map.of("dense", dense, "half the channels", slim), data.test(), 500, 5, 7);
+ * s.isFaster("half the channels")   // median round and fastest rounds both more than 10 % faster
+ * s.words("half the channels")      // "1.92x faster than dense (median of 5 rounds; fastest rounds 1.95x; rounds 1.85x .. 1.97x)"
+ * }</pre>
+ *
+ * @param baseline the first net's label
+ * @param batchSize images per timed pass
+ * @param passes timed passes per net and round
+ * @param rows one per net, the baseline first, in the order given
+ */
+public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows) implements Tabular {
+
+    /** The band, in percent, within which a round counts as neither faster nor slower. */
+    public static final int BAND_PERCENT = 10;
+
+    private static final double BAND = 1 + BAND_PERCENT / 100.0;
+
+    /**
+     * One net.
+     *
+     * @param name its label
+     * @param roundMillis its median pass of every round, in milliseconds, in the order measured
+     * @param ratios per round, the baseline's median divided by this net's (above 1: faster)
+     */
+    public record Row(String name, double[] roundMillis, double[] ratios) {
+
+        /** Copies the arrays. */
+        public Row {
+            roundMillis = roundMillis.clone();
+            ratios = ratios.clone();
+        }
+
+        @Override
+        public double[] roundMillis() {
+            return roundMillis.clone();
+        }
+
+        @Override
+        public double[] ratios() {
+            return ratios.clone();
+        }
+
+        /** @return the median of the round medians, in milliseconds */
+        public double medianMillis() {
+            return median(roundMillis);
+        }
+
+        /** @return the median speed-up over the rounds */
+        public double medianRatio() {
+            return median(ratios);
+        }
+
+        /** @return the smallest speed-up of a round */
+        public double minRatio() {
+            return Arrays.stream(ratios).min().orElseThrow();
+        }
+
+        /** @return the largest speed-up of a round */
+        public double maxRatio() {
+            return Arrays.stream(ratios).max().orElseThrow();
+        }
+    }
+
+    /** Copies the rows. */
+    public SpeedUp {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * Times the nets in {@code rounds} rounds of {@link Latency#compare}.
+     *
+     * @param nets label → net, the baseline first (use a {@code LinkedHashMap}); at least two
+     * @param images the first {@code batchSize} images are classified
+     * @param batchSize images per pass
+     * @param rounds rounds (at least 1; 5 or more to see the spread)
+     * @param passes timed passes per net and round (at least 1)
+     * @return the measurement
+     * @throws IllegalArgumentException for fewer than two nets, or no rounds or passes
+     */
+    public static SpeedUp measure(Map<String, ? extends Trainable> nets, ImageSet images, int batchSize, int rounds,
+            int passes) {
+        if (nets.size() < 2) {
+            throw new IllegalArgumentException("A speed-up needs a baseline and at least one other net, got "
+                    + nets.keySet() + ".");
+        }
+        if (rounds < 1 || passes < 1) {
+            throw new IllegalArgumentException("Give at least one round of one pass, got " + rounds + " and " + passes
+                    + ".");
+        }
+        List<String> names = List.copyOf(nets.keySet());
+        List<Trainable> list = List.copyOf(nets.values());
+        double[][] millis = new double[names.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+            double[] round = Latency.compare(list, images, batchSize, 1, passes);
+            for (int i = 0; i < round.length; i++) {
+                millis[i][r] = round[i];
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratios[r] = millis[0][r] / millis[i][r];
+            }
+            rows.add(new Row(names.get(i), millis[i], ratios));
+        }
+        return new SpeedUp(names.get(0), Math.min(batchSize, images.size()), passes, rows);
+    }
+
+    /**
+     * @param name a label given to {@link #measure}
+     * @return its row
+     */
+    public Row row(String name) {
+        return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("No net '" + name + "' in this measurement; it has "
+                        + rows.stream().map(Row::name).toList() + "."));
+    }
+
+    /** @return the number of rounds */
+    public int rounds() {
+        return rows.get(0).roundMillis.length;
+    }
+
+    /**
+     * @param name a net's label
+     * @return the baseline's fastest round median divided by this net's fastest round median
+     */
+    public double fastestRatio(String name) {
+        return fastest(rows.get(0)) / fastest(row(name));
+    }
+
+    /**
+     * @param name a net's label
+     * @return whether the median round and the fastest rounds both put it more than {@value #BAND_PERCENT} %
+     *     ahead of the baseline
+     */
+    public boolean isFaster(String name) {
+        return row(name).medianRatio() > BAND && fastestRatio(name) > BAND;
+    }
+
+    /**
+     * @param name a net's label
+     * @return whether the median round and the fastest rounds both put it more than {@value #BAND_PERCENT} %
+     *     behind the baseline
+     */
+    public boolean isSlower(String name) {
+        return row(name).medianRatio() < 1 / BAND && fastestRatio(name) < 1 / BAND;
+    }
+
+    /**
+     * @param name a net's label
+     * @return whether the median round and the fastest rounds both put it within {@value #BAND_PERCENT} % of
+     *     the baseline: no faster
+     */
+    public boolean isSame(String name) {
+        double m = row(name).medianRatio();
+        double f = fastestRatio(name);
+        return m >= 1 / BAND && m <= BAND && f >= 1 / BAND && f <= BAND;
+    }
+
+    /**
+     * Says in words what the rounds show for one net.
+     *
+     * @param name a net's label
+     * @return e.g. {@code "1.92x faster than dense (median of 5 rounds; fastest rounds 1.95x; rounds 1.85x ..
+     *     1.97x)"}, {@code "no faster than dense: within 10 % (median of 5 rounds 1.01x; fastest rounds 0.99x;
+     *     rounds 0.97x .. 1.04x)"}, {@code "slower than dense: 0.79x (median of 5 rounds; fastest rounds 0.80x;
+     *     rounds 0.76x .. 0.82x)"} or {@code "no steady difference from dense (median of 5 rounds 1.15x; fastest
+     *     rounds 1.02x; rounds 0.85x .. 1.21x)"}
+     */
+    public String words(String name) {
+        Row r = row(name);
+        String detail = String.format(Locale.ROOT, "fastest rounds %.2fx; rounds %.2fx .. %.2fx", fastestRatio(name),
+                r.minRatio(), r.maxRatio());
+        int n = rounds();
+        if (isFaster(name)) {
+            return String.format(Locale.ROOT, "%.2fx faster than %s (median of %d rounds; %s)", r.medianRatio(), baseline,
+                    n, detail);
+        }
+        if (isSlower(name)) {
+            return String.format(Locale.ROOT, "slower than %s: %.2fx (median of %d rounds; %s)", baseline, r.medianRatio(),
+                    n, detail);
+        }
+        if (isSame(name)) {
+            return String.format(Locale.ROOT, "no faster than %s: within %d %% (median of %d rounds %.2fx; %s)", baseline,
+                    BAND_PERCENT, n, r.medianRatio(), detail);
+        }
+        return String.format(Locale.ROOT, "no steady difference from %s (median of %d rounds %.2fx; %s)", baseline, n,
+                r.medianRatio(), detail);
+    }
+
+    /** @return one row per net: the round medians' median and range, the speed-ups (median, fastest rounds, range), in words */
+    @Override
+    public Table toTable() {
+        Map<String, Row> byName = new LinkedHashMap<>();
+        rows.forEach(r -> byName.put(r.name(), r));
+        return Table.create(String.format(Locale.ROOT, "Inference time, %d rounds of %d passes (nets timed in turns)",
+                        rounds(), passes),
+                StringColumn.create("net", byName.keySet()),
+                DoubleColumn.create("ms per " + batchSize + " images (median of rounds)",
+                        rows.stream().mapToDouble(Row::medianMillis)),
+                DoubleColumn.create("ms, fastest round", rows.stream().mapToDouble(SpeedUp::fastest)),
+                DoubleColumn.create("ms, slowest round", rows.stream().mapToDouble(r -> Arrays.stream(r.roundMillis).max()
+                        .orElseThrow())),
+                DoubleColumn.create("speed-up vs " + baseline + " (median)", rows.stream().mapToDouble(Row::medianRatio)),
+                DoubleColumn.create("speed-up, fastest rounds", rows.stream().mapToDouble(r -> fastestRatio(r.name()))),
+                DoubleColumn.create("speed-up, lowest round", rows.stream().mapToDouble(Row::minRatio)),
+                DoubleColumn.create("speed-up, highest round", rows.stream().mapToDouble(Row::maxRatio)),
+                StringColumn.create("what the rounds show", rows.stream().map(r -> r.name().equals(baseline)
+                        ? "baseline" : words(r.name()))));
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "Inference time per %d images, %d rounds of %d passes (nets timed in turns)%n", batchSize, rounds(),
+                passes));
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "  %s: %.3f ms (median of rounds)%s%n", r.name(), r.medianMillis(),
+                    r.name().equals(baseline) ? ", baseline" : "; " + words(r.name())));
+        }
+        return sb.toString();
+    }
+
+    private static double fastest(Row r) {
+        return Arrays.stream(r.roundMillis).min().orElseThrow();
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,81 @@
+package org.prunekit.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.prunekit.data.DataSplit;
+import org.prunekit.data.Datasets;
+import org.prunekit.model.Models;
+import org.prunekit.model.Net;
+import tech.tablesaw.api.Table;
+
+/** {@link SpeedUp}: rounds of Latency.compare, ratios per round, and verdicts only where every round agrees. */
+class SpeedUpTest {
+
+    private static SpeedUp.Row row(String name, double... ratios) {
+        double[] millis = new double[ratios.length];
+        for (int i = 0; i < ratios.length; i++) {
+            millis[i] = 10 / ratios[i];
+        }
+        return new SpeedUp.Row(name, millis, ratios);
+    }
+
+    @Test
+    void callsADifferenceOnlyWhenTheMedianRoundAndTheFastestRoundsAgreeBeyondTheBand() {
+        SpeedUp s = new SpeedUp("dense", 500, 7, List.of(row("dense", 1, 1, 1), row("fast", 1.8, 1.95, 1.9),
+                row("slow", 0.8, 0.78, 0.85), row("same", 0.95, 1.04, 1.0), row("unsteady", 1.3, 0.95, 1.0)));
+        assertTrue(s.isFaster("fast"));
+        assertTrue(s.isSlower("slow"));
+        assertTrue(s.isSame("same"));
+        assertFalse(s.isFaster("unsteady") || s.isSlower("unsteady") || s.isSame("unsteady"));
+        assertEquals(1.95, s.fastestRatio("fast"), 1e-12, "the baseline's fastest round against this net's fastest");
+        assertEquals("1.90x faster than dense (median of 3 rounds; fastest rounds 1.95x; rounds 1.80x .. 1.95x)",
+                s.words("fast"));
+        assertEquals("slower than dense: 0.80x (median of 3 rounds; fastest rounds 0.85x; rounds 0.78x .. 0.85x)",
+                s.words("slow"));
+        assertEquals("no faster than dense: within 10 % (median of 3 rounds 1.00x; fastest rounds 1.04x; rounds 0.95x .."
+                + " 1.04x)", s.words("same"));
+        assertEquals("no steady difference from dense (median of 3 rounds 1.00x; fastest rounds 1.30x; rounds 0.95x .."
+                + " 1.30x)", s.words("unsteady"));
+        Table t = s.toTable();
+        assertEquals(5, t.rowCount());
+        assertEquals("baseline", t.stringColumn("what the rounds show").get(0));
+        assertEquals(10 / 1.9, t.doubleColumn("ms per 500 images (median of rounds)").get(1), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> s.row("missing"));
+    }
+
+    @Test
+    void oneRoundHitByLoadElsewhereDoesNotUndoAClearSpeedUp() {
+        SpeedUp s = new SpeedUp("dense", 1000, 7, List.of(row("dense", 1, 1, 1, 1, 1), row("slim", 0.97, 1.9, 2.0, 2.1, 2.55)));
+        assertTrue(s.isFaster("slim"), s.words("slim"));
+    }
+
+    @Test
+    void measuresEveryNetInEveryRoundAgainstTheFirst() {
+        DataSplit data = Datasets.mnist().optLimit(100).optTestLimit(300).build();
+        try (Net big = Models.lenet300100(); Net small = Models.mlp(8)) {
+            Map<String, Net> nets = new LinkedHashMap<>();
+            nets.put("big", big);
+            nets.put("small", small);
+            SpeedUp s = SpeedUp.measure(nets, data.test(), 300, 3, 3);
+            assertEquals(3, s.rounds());
+            assertEquals("big", s.baseline());
+            double[] bigMs = s.row("big").roundMillis();
+            double[] smallMs = s.row("small").roundMillis();
+            for (int r = 0; r < 3; r++) {
+                assertTrue(bigMs[r] > 0 && smallMs[r] > 0);
+                assertEquals(1.0, s.row("big").ratios()[r], 0.0);
+                assertEquals(bigMs[r] / smallMs[r], s.row("small").ratios()[r], 1e-12);
+            }
+            assertTrue(s.toString().contains("small: "), s.toString());
+            assertThrows(IllegalArgumentException.class, () -> SpeedUp.measure(Map.of("big", big), data.test(), 10, 1, 1));
+            assertThrows(IllegalArgumentException.class, () -> SpeedUp.measure(nets, data.test(), 10, 0, 1));
+        }
+    }
+}
