@@ -355,8 +355,9 @@ public final class Net implements Trainable, AutoCloseable {
                 < originalUnits.getOrDefault(l.name(), 0L));
         Graph asBuilt = null;
         if (shrunk && !architecture.hasForeignBlocks()) {
-            List<LayerSpec> specs = architecture.leaves().stream().map(leaf -> leaf.spec().isPrunable()
-                    && originalUnits.containsKey(leaf.name())
+            // producers and per-channel filters (depthwise) back at their units as built
+            List<LayerSpec> specs = architecture.leaves().stream().map(leaf -> originalUnits.containsKey(leaf.name())
+                    && (leaf.spec().isPrunable() || leaf.spec().role().slicedWithChannels())
                             ? leaf.spec().withUnits(Math.toIntExact(originalUnits.get(leaf.name())))
                             : leaf.spec()).toList();
             asBuilt = new Assembly(architecture.withLeafSpecs(specs)).graph; // shapes only: nothing is allocated
@@ -368,7 +369,11 @@ public final class Net implements Trainable, AutoCloseable {
                 out.put(l.name(), w.size());
                 continue;
             }
-            long inputs = l.spec() instanceof LayerSpec.Dense ? n.in().size() / n.in().get(0) : n.in().get(1);
+            if (!l.spec().isPrunable()) { // a per-channel filter: each channel's filter keeps its size
+                out.put(l.name(), originalUnits(l.name()) * (w.size() / w.get(0)));
+                continue;
+            }
+            long inputs = l.spec().role() == ChannelRole.DENSE ? n.in().size() / n.in().get(0) : n.in().get(1);
             long kernel = w.size() / (w.get(0) * w.get(1));
             out.put(l.name(), originalUnits(l.name()) * inputs * kernel);
         }

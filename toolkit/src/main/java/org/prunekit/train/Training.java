@@ -47,7 +47,8 @@ public final class Training {
      * @param net the net to train (changed in place)
      * @param data the data; its batch size is used
      * @param config epochs, learning rate, regularisation and seed
-     * @param progress receives one report per epoch
+     * @param progress receives a task of {@code epochs × batches} steps: a status after every
+     *     batch, one logged line per epoch, a summary at the end
      * @return the history, with the settings it was made with
      * @throws TrainingDivergedException if a batch's loss is not finite (the net is then as it was
      *     at the start of that epoch)
@@ -55,11 +56,13 @@ public final class Training {
     public static History fit(Trainable net, DataSplit data, TrainConfig config, Progress progress) {
         begin(net, config);
         List<EpochStats> epochs = new ArrayList<>();
+        ImageSet train = data.train();
+        int batches = (train.size() + data.batchSize() - 1) / data.batchSize();
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay());
-                WeightSnapshot epochStart = new WeightSnapshot(net)) {
+                WeightSnapshot epochStart = new WeightSnapshot(net);
+                Progress.Task task = progress.start(net.name() + " training", (long) config.epochs() * batches,
+                        "batches")) {
             Random random = new Random(config.seed());
-            ImageSet train = data.train();
-            int batches = (train.size() + data.batchSize() - 1) / data.batchSize();
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long start = System.nanoTime();
                 epochStart.take();
@@ -83,13 +86,22 @@ public final class Training {
                     }
                     lossSum += b.loss() * (to - from);
                     correct += b.correct();
+                    task.advance((long) (epoch - 1) * batches + batch, String.format(java.util.Locale.ROOT,
+                            "epoch %d/%d  batch %d/%d  loss %.4f", epoch, config.epochs(), batch, batches,
+                            lossSum / to));
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double testAccuracy = Evaluation.of(net, data.test()).accuracy();
                 EpochStats stats = new EpochStats(epoch, lossSum / order.length, correct / (double) order.length,
                         testAccuracy, seconds);
                 epochs.add(stats);
-                progress.epochDone(net.name(), stats, config.epochs());
+                task.log(Progress.epochLine(net.name(), stats, config.epochs()));
+            }
+            if (!epochs.isEmpty()) {
+                EpochStats last = epochs.get(epochs.size() - 1);
+                task.done(String.format(java.util.Locale.ROOT, "%s: %d epochs, loss %.4f, test accuracy %.4f"
+                        + " (%.1f s)", net.name(), epochs.size(), last.trainLoss(), last.testAccuracy(),
+                        epochs.stream().mapToDouble(EpochStats::seconds).sum()));
             }
         }
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);

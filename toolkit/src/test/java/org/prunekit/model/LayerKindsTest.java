@@ -75,6 +75,10 @@ class LayerKindsTest {
             assertEquals(new DepthwiseConv(6, 3, 1, 1, true), net.layer("dw1").spec());
             assertEquals(new Shape(6, 1, 3, 3), net.layer("dw1").weight().getArray().getShape());
             assertEquals(new Shape(6), net.layer("bn1").parameter("gamma").getArray().getShape());
+            assertEquals(12L * 9, net.originalWeights().get("dw1"), "the depthwise filters as built");
+            assertEquals(12L * 9, net.originalWeights().get("conv1"), "conv1 as built: 12 filters of 1 channel, 3x3");
+            assertEquals(16L * 12, net.originalWeights().get("conv2"), "conv2 as built: 16 filters of 12 channels, 1x1");
+            assertTrue(org.prunekit.prune.SparsityReport.of(net).compression() > 1.3, "shrinking compresses");
 
             Path file = Files.createTempFile("prunekit-dw", ".pk");
             try {

@@ -174,11 +174,27 @@ class TrainingTest {
         try (Net net = model.get()) {
             List<List<float[]>> atEpochEnd = new ArrayList<>();
             // after epoch 1, two layers are scaled by 1e20: finite weights whose activations overflow in epoch 2
-            Progress blowUp = (what, stats, epochs) -> {
-                if (stats.epoch() == 1) {
-                    big.forEach(l -> net.layer(l).weight().getArray().muli(1e20f));
+            int[] epochsLogged = {0};
+            Progress blowUp = (label, total, unit) -> new Progress.Task() {
+                @Override
+                public void advance(long done, String status) {
                 }
-                atEpochEnd.add(weights(net));
+
+                @Override
+                public void log(String epochLine) {
+                    if (++epochsLogged[0] == 1) {
+                        big.forEach(l -> net.layer(l).weight().getArray().muli(1e20f));
+                    }
+                    atEpochEnd.add(weights(net));
+                }
+
+                @Override
+                public void done(String summary) {
+                }
+
+                @Override
+                public void close() {
+                }
             };
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                     () -> Training.fit(net, SMALL, TrainConfig.epochs(3), blowUp));
