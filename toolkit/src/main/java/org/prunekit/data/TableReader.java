@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.StringColumn;
@@ -101,17 +102,31 @@ final class TableReader {
         return new Labels(names, labels);
     }
 
-    /** Labels of a second table (a given test part) mapped to the classes of the first. */
-    static int[] labels(Table table, String labelColumn, List<String> classNames, Table trainTable) {
+    /** Whether the label column holds text (else whole numbers or booleans). */
+    static boolean textLabels(Table table, String labelColumn) {
+        return column(table, labelColumn, "label column") instanceof StringColumn;
+    }
+
+    /**
+     * Labels mapped to given classes: each label's text matched to a class name, or, with
+     * {@code indices}, whole numbers and booleans ({@code false} 0, {@code true} 1) taken as the
+     * class indices themselves (text is matched by name either way).
+     *
+     * @param notAClass the error for a label (as text) in a row that is none of the classes
+     */
+    static int[] labels(Table table, String labelColumn, List<String> classNames, boolean indices,
+            BiFunction<String, Integer, DatasetException> notAClass) {
         Column<?> c = column(table, labelColumn, "label column");
         Object[] keys = keys(table, c);
         int[] labels = new int[keys.length];
         for (int r = 0; r < keys.length; r++) {
             int k = classNames.indexOf(text(keys[r]));
+            if (indices && !(keys[r] instanceof String)) {
+                long i = keys[r] instanceof Boolean b ? (b ? 1 : 0) : (Long) keys[r];
+                k = i >= 0 && i < classNames.size() ? (int) i : -1;
+            }
             if (k < 0) {
-                throw new DatasetException("Label \"" + text(keys[r]) + "\" in row " + r + " of the test "
-                        + describe(table) + " is not a class of the training " + describe(trainTable) + " "
-                        + Checks.shortList(classNames) + ". Fix: move such rows to the training table, or drop them.");
+                throw notAClass.apply(text(keys[r]), r);
             }
             labels[r] = k;
         }

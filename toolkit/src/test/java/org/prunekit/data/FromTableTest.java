@@ -290,7 +290,7 @@ class FromTableTest {
 
     @Test
     void testFractionMustBeStrictlyBetweenZeroAndOne() {
-        Datasets.TableBuilder b = Datasets.fromTable(threeClasses(1), "species");
+        TableSource b = Datasets.fromTable(threeClasses(1), "species");
         for (double f : new double[] {0, 1, -0.1, 1.5, Double.NaN}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.optTestFraction(f));
             assertTrue(e.getMessage().contains("strictly between 0 and 1, got " + f), e.getMessage());
