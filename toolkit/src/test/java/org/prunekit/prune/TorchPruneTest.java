@@ -18,8 +18,9 @@ import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
 
 /**
- * {@link TorchPrune}'s API beyond what torch itself checks (see {@link TorchConformanceTest}):
- * parameter names, errors, and masks that stay put during fine-tuning.
+ * {@link TorchPrune}'s API beyond what torch itself checks (that is the benchmark module's
+ * {@code org.prunekit.bench.TorchConformanceTest}): parameter names, errors, and masks that stay
+ * put during fine-tuning.
  */
 class TorchPruneTest {
 
