@@ -1,5 +1,6 @@
 package org.prunekit.notebook;
 
+import java.util.List;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
@@ -41,6 +42,24 @@ public final class Html {
         sb.append("</tbody></table>");
         if (table.rowCount() > rows) {
             sb.append("<p>… ").append(table.rowCount() - rows).append(" more rows</p>");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param table a table
+     * @param notes notes and warnings that belong with it
+     * @return the table's HTML followed by the notes as a list (warnings in a notebook are seen
+     *     exactly where a terminal prints them: under the table)
+     */
+    public static String result(Table table, List<String> notes) {
+        StringBuilder sb = new StringBuilder(table(table));
+        if (!notes.isEmpty()) {
+            sb.append("<ul class=\"prunekit-notes\" style=\"margin:4px 0;padding-left:20px;font-size:13px\">");
+            for (String n : notes) {
+                sb.append("<li>").append(escape(n)).append("</li>");
+            }
+            sb.append("</ul>");
         }
         return sb.toString();
     }

@@ -25,6 +25,16 @@ public final class RapaioDisplay implements DisplayProvider {
             Table table(Tabular o) {
                 return o.toTable();
             }
+
+            @Override
+            String html(Tabular o) {
+                return o.toHtml();
+            }
+
+            @Override
+            String text(Tabular o) {
+                return o.toText();
+            }
         }, new TableRenderer<>(Table.class) {
             @Override
             Table table(Table o) {
@@ -57,6 +67,10 @@ public final class RapaioDisplay implements DisplayProvider {
             return o.toString();
         }
 
+        String html(T o) {
+            return Html.table(table(o));
+        }
+
         @Override
         public Class<?> rendererClass() {
             return type;
@@ -73,7 +87,7 @@ public final class RapaioDisplay implements DisplayProvider {
             if ("text/plain".equals(mime)) {
                 return DisplayData.fromText(text(value));
             }
-            DisplayData d = DisplayData.fromHtml(Html.table(table(value)));
+            DisplayData d = DisplayData.fromHtml(html(value));
             d.putText(text(value));
             return d;
         }

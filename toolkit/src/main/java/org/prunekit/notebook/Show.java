@@ -27,9 +27,12 @@ public final class Show {
 
     private Show() {}
 
-    /** @param result a PruneKit result (report, history, sweep, ...), shown as an HTML table */
+    /**
+     * @param result a PruneKit result (report, history, sweep, ...), shown as an HTML table with its
+     *     notes and warnings under it
+     */
     public static void table(Tabular result) {
-        html(Html.table(result.toTable()), result.toString());
+        html(result.toHtml(), result.toText());
     }
 
     /** @param table a Tablesaw table, shown as an HTML table */

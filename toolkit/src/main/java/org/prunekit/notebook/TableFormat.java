@@ -89,6 +89,22 @@ public final class TableFormat {
 
     /**
      * @param table a table
+     * @param notes notes and warnings that belong with it
+     * @return the table as aligned text, then one line per note (the text form of every result)
+     */
+    public static String text(Table table, List<String> notes) {
+        StringBuilder sb = new StringBuilder(text(table));
+        for (String n : notes) {
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+                sb.append('\n');
+            }
+            sb.append(n);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param table a table
      * @return it as aligned plain text: its name, the header, a rule and every row, numbers
      *     right-aligned and formatted as {@link #cell} does
      */
