@@ -221,6 +221,33 @@ class TextDataTest {
     }
 
     @Test
+    void aGivenVocabularyIsUsedAsItIs(@TempDir Path tmp) {
+        CorpusSplit fitted = Datasets.mobyDick().optTokenizer(Tokenizer.WORDS).optWindow(16).build();
+        Path file = tmp.resolve("words.vocab");
+        fitted.vocabulary().save(file);
+        CorpusSplit reread = Datasets.mobyDick().optVocabulary(Vocabulary.load(file)).optWindow(16).build();
+        assertEquals(Tokenizer.WORDS, reread.vocabulary().tokenizer(), "the vocabulary brings its tokenizer");
+        assertArrayEquals(fitted.test().tokens(), reread.test().tokens());
+        assertTrue(reread.provenance().contains("vocabulary given"), reread.provenance());
+
+        List<String> texts = List.of("cheap pills now", "meeting at noon", "buy cheap now", "lunch at noon");
+        int[] labels = {1, 0, 1, 0};
+        Vocabulary noPad = Vocabulary.of(Tokenizer.WORDS, List.of(Vocabulary.UNKNOWN, "cheap", "noon"));
+        DatasetException pad = assertThrows(DatasetException.class,
+                () -> Datasets.fromTexts(texts, labels, List.of("ham", "spam")).optVocabulary(noPad).build());
+        assertTrue(pad.getMessage().contains("has no <pad> token"), pad.getMessage());
+        TextSplit own = Datasets.fromTexts(texts, labels, List.of("ham", "spam")).optTokenizer(Tokenizer.WORDS)
+                .optMaxLength(4).optTestFraction(0.5).build();
+        assertArrayEquals(new int[] {1, 1}, own.train().classCounts());
+        assertArrayEquals(new int[] {1, 1}, own.test().classCounts());
+        assertEquals(3, own.train().tokenCount(0));
+        assertEquals(0, own.train().sequence(0)[3], "padded with <pad> = 0");
+        DatasetException padLater = assertThrows(DatasetException.class,
+                () -> Vocabulary.of(Tokenizer.WORDS, List.of("a", Vocabulary.PAD)));
+        assertTrue(padLater.getMessage().contains("<pad> must be token 0"), padLater.getMessage());
+    }
+
+    @Test
     void badVocabularyFilesSayWhatIsWrong(@TempDir Path tmp) throws IOException {
         DatasetException missing = assertThrows(DatasetException.class, () -> Vocabulary.load(tmp.resolve("none")));
         assertTrue(missing.getMessage().contains("is missing"), missing.getMessage());
