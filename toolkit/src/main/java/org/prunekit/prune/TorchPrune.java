@@ -360,7 +360,7 @@ public final class TorchPrune {
         Target t = resolve(net, param);
         float[] scores = importanceScores == null ? t.values() : importanceScores.clone();
         t.checkLength(scores, "importance scores");
-        Pruner.checkFinite(t.name, importanceScores == null ? "values" : "importance scores", scores);
+        Ranking.checkFinite(t.name, importanceScores == null ? "values" : "importance scores", scores);
         float[] mask = t.mask(net);
         t.register(net, pruneLowest(abs(scores), mask, amount, t.name));
     }
@@ -403,7 +403,7 @@ public final class TorchPrune {
             float[] given = importanceScores.get(t.name);
             float[] s = given == null ? t.values() : given;
             t.checkLength(s, "importance scores");
-            Pruner.checkFinite(t.name, given == null ? "values" : "importance scores", s);
+            Ranking.checkFinite(t.name, given == null ? "values" : "importance scores", s);
             System.arraycopy(s, 0, scores, at, t.size);
             System.arraycopy(t.mask(net), 0, mask, at, t.size);
             at += t.size;
@@ -425,7 +425,7 @@ public final class TorchPrune {
         Target t = resolve(net, param);
         Channels c = t.channels(dim);
         float[] w = t.values();
-        Pruner.checkFinite(t.name, "values", w);
+        Ranking.checkFinite(t.name, "values", w);
         float[] mask = t.mask(net);
         // the norm of each channel of the masked tensor (torch ranks module.weight = weight_orig * mask); a
         // power of it for finite n, which ranks the same
