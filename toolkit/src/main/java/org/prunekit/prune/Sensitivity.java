@@ -59,7 +59,7 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
         double baseline = net.accuracy(data.test());
         List<Point> points = new java.util.ArrayList<>();
         // per weight: every prunable layer; per unit: every channel group (named after its first producer)
-        List<String> layers = granularity == Granularity.STRUCTURED
+        List<String> layers = granularity.removesUnits()
                 ? net.channelGroups().prunable().stream().map(ChannelGroup::name).toList()
                 : net.prunableLayers().stream().map(Layer::name).toList();
         for (String layer : layers) {

@@ -159,7 +159,7 @@ public record Sweep(String net, String data, String settings, Granularity granul
                     try (Net copy = net.copy()) {
                         Pruner.builder().setImportance(criterion).setSparsity(s).optScope(scope)
                                 .optGranularity(granularity).build().plan(copy, data).apply();
-                        if (granularity == Granularity.STRUCTURED) {
+                        if (granularity.removesUnits()) {
                             copy.removePrunedUnits();
                         }
                         double pruned = copy.accuracy(data.test());
