@@ -3,6 +3,7 @@ package org.prunekit.train;
 import java.util.List;
 import org.prunekit.Tabular;
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -68,23 +69,24 @@ public record TrainingProfile(String net, int batchSize, int batches, double[] m
     }
 
     /**
-     * @return one row per phase, in the order a batch runs them, with its mean microseconds and
-     *     its share of the batch, then a total row; the caption names the net, the batch size and
+     * @return one row per phase, in the order a batch runs them, with its mean microseconds
+     *     (rounded to whole ones; {@link #micros()} has them exact) and its share of the batch, then
+     *     a total row; the caption names the net, the batch size and
      *     how many batches were timed
      */
     @Override
     public Table toTable() {
         double total = totalMicros();
         StringColumn phase = StringColumn.create("phase");
-        DoubleColumn us = DoubleColumn.create("µs per batch");
+        LongColumn us = LongColumn.create("µs per batch");
         DoubleColumn share = DoubleColumn.create("share");
         for (int i = 0; i < micros.length; i++) {
             phase.append(PHASES.get(i));
-            us.append(micros[i]);
+            us.append(Math.round(micros[i]));
             share.append(micros[i] / total);
         }
         phase.append("total");
-        us.append(total);
+        us.append(Math.round(total));
         share.append(1.0);
         return Table.create("Where a training batch of " + net + " spends its time (batch " + batchSize
                 + ", mean of " + batches + " batches)", phase, us, share);
