@@ -49,7 +49,7 @@ public record QuantizationReport(String net, int bits, List<Row> rows) implement
 
     @Override
     public Table toTable() {
-        return Table.create(bits + "-bit quantization of " + net,
+        return Table.create(bits + "-bit symmetric per-channel quantization of " + net,
                 StringColumn.create("layer", rows.stream().map(Row::layer)),
                 StringColumn.create("shape", rows.stream().map(r -> r.shape().toString())),
                 IntColumn.create("bits", rows.stream().mapToInt(Row::bits).toArray()),
@@ -59,14 +59,9 @@ public record QuantizationReport(String net, int bits, List<Row> rows) implement
                 DoubleColumn.create("relative error", rows.stream().mapToDouble(Row::relativeError)));
     }
 
+    /** @return the report as aligned text: the same table a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("%d-bit symmetric per-channel quantization of %s%n", bits,
-                net));
-        for (Row r : rows) {
-            sb.append(String.format("  %-10s %-16s scales %.3g..%.3g, max error %.3g, relative %.4f%n", r.layer(),
-                    r.shape(), r.minScale(), r.maxScale(), r.maxError(), r.relativeError()));
-        }
-        return sb.toString();
+        return toText();
     }
 }

@@ -83,13 +83,15 @@ public final class ChannelGroups implements Tabular, Iterable<ChannelGroup> {
         return t;
     }
 
+    /** @return how many groups there are and how many of them can be pruned */
+    @Override
+    public List<String> notes() {
+        return List.of(groups.size() + " channel groups, " + prunable().size() + " prunable.");
+    }
+
+    /** @return the groups as aligned text: the same table and notes a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Channel groups (" + groups.size() + ", " + prunable().size()
-                + " prunable):\n");
-        for (ChannelGroup g : groups) {
-            sb.append("  ").append(g).append('\n');
-        }
-        return sb.toString();
+        return toText();
     }
 }

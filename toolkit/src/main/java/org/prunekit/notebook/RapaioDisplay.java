@@ -1,6 +1,7 @@
 package org.prunekit.notebook;
 
 import java.util.List;
+import java.util.function.Function;
 import org.prunekit.Tabular;
 import org.rapaio.jupyter.kernel.display.DisplayData;
 import org.rapaio.jupyter.kernel.display.DisplayRenderer;
@@ -10,8 +11,10 @@ import tech.tablesaw.api.Table;
 
 /**
  * Registers PruneKit's renderers with the rapaio Jupyter kernel (found through
- * {@code META-INF/services}): a cell ending in a PruneKit result or a Tablesaw table shows an
- * HTML table with the text form beside it. Loaded only by the kernel.
+ * {@code META-INF/services}): a cell ending in a PruneKit result shows its {@link Tabular#toHtml()}
+ * (the table with its notes under it) with its {@link Tabular#toText()} beside it, and a cell
+ * ending in a Tablesaw table shows it the same way ({@link Html#table}, {@link TableFormat#text}).
+ * Loaded only by the kernel.
  */
 public final class RapaioDisplay implements DisplayProvider {
 
@@ -20,32 +23,8 @@ public final class RapaioDisplay implements DisplayProvider {
 
     @Override
     public List<DisplayRenderer> getDisplayRenderers() {
-        return List.of(new TableRenderer<>(Tabular.class) {
-            @Override
-            Table table(Tabular o) {
-                return o.toTable();
-            }
-
-            @Override
-            String html(Tabular o) {
-                return o.toHtml();
-            }
-
-            @Override
-            String text(Tabular o) {
-                return o.toText();
-            }
-        }, new TableRenderer<>(Table.class) {
-            @Override
-            Table table(Table o) {
-                return o;
-            }
-
-            @Override
-            String text(Table o) {
-                return TableFormat.text(o);
-            }
-        });
+        return List.of(new TableRenderer<>(Tabular.class, Tabular::toHtml, Tabular::toText),
+                new TableRenderer<>(Table.class, Html::table, TableFormat::text));
     }
 
     @Override
@@ -53,22 +32,19 @@ public final class RapaioDisplay implements DisplayProvider {
         return List.of();
     }
 
-    /** Renders values of one type as an HTML table plus text. */
-    private abstract static class TableRenderer<T> implements DisplayRenderer {
+    /**
+     * Renders values of one type as HTML plus text, both from the one printer behind every
+     * PruneKit table ({@link Html}, {@link TableFormat}).
+     */
+    private static final class TableRenderer<T> implements DisplayRenderer {
         private final Class<T> type;
+        private final Function<T, String> html;
+        private final Function<T, String> text;
 
-        TableRenderer(Class<T> type) {
+        TableRenderer(Class<T> type, Function<T, String> html, Function<T, String> text) {
             this.type = type;
-        }
-
-        abstract Table table(T o);
-
-        String text(T o) {
-            return o.toString();
-        }
-
-        String html(T o) {
-            return Html.table(table(o));
+            this.html = html;
+            this.text = text;
         }
 
         @Override
@@ -85,10 +61,10 @@ public final class RapaioDisplay implements DisplayProvider {
         public DisplayData render(String mime, Object o) {
             T value = type.cast(o);
             if ("text/plain".equals(mime)) {
-                return DisplayData.fromText(text(value));
+                return DisplayData.fromText(text.apply(value));
             }
-            DisplayData d = DisplayData.fromHtml(html(value));
-            d.putText(text(value));
+            DisplayData d = DisplayData.fromHtml(html.apply(value));
+            d.putText(text.apply(value));
             return d;
         }
     }

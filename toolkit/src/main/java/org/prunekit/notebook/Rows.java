@@ -9,9 +9,12 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * A titled table written row by row, for the comparisons a notebook cell computes. Column types
- * follow the values of the first row: whole numbers, decimals, or text. It shows itself as a
- * table in a notebook.
+ * A titled table written row by row, for the comparisons a notebook cell computes (and the
+ * benchmark's tables): a thin builder of a Tablesaw {@link Table}, which {@link TableFormat}
+ * prints and {@link Html} shows like every other PruneKit table. Column types follow the first
+ * value given in each column: whole numbers, decimals, or text; a {@code null} leaves a cell
+ * empty (in a decimal column it counts as missing, which Tablesaw cannot tell from NaN). It
+ * shows itself as a table in a notebook.
  *
  * <pre>{@code
  * Rows.of("Masked vs removed", "net", "parameters", "accuracy")
@@ -53,12 +56,11 @@ public final class Rows implements Tabular {
             throw new IllegalArgumentException(values.length + " values for the " + header.size() + " columns "
                     + header + ".");
         }
-        if (!rows.isEmpty()) {
-            for (int c = 0; c < values.length; c++) {
-                if (kind(rows.get(0)[c]) != kind(values[c])) {
-                    throw new IllegalArgumentException("Column \"" + header.get(c) + "\" holds " + kind(rows.get(0)[c])
-                            + " values, but row " + (rows.size() + 1) + " gives " + values[c] + ".");
-                }
+        for (int c = 0; c < values.length; c++) {
+            String k = kind(c);
+            if (values[c] != null && k != null && !k.equals(kind(values[c]))) {
+                throw new IllegalArgumentException("Column \"" + header.get(c) + "\" holds " + k + " values, but row "
+                        + (rows.size() + 1) + " gives " + values[c] + ".");
             }
         }
         rows.add(values.clone());
@@ -70,6 +72,12 @@ public final class Rows implements Tabular {
         return rows.size();
     }
 
+    /** The kind of column {@code c}: that of its first value that is not null, or null if none. */
+    private String kind(int c) {
+        return rows.stream().map(r -> r[c]).filter(java.util.Objects::nonNull).findFirst().map(Rows::kind)
+                .orElse(null);
+    }
+
     private static String kind(Object v) {
         return v instanceof Double || v instanceof Float ? "decimal"
                 : v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte ? "whole" : "text";
@@ -79,23 +87,31 @@ public final class Rows implements Tabular {
     public Table toTable() {
         Table t = Table.create(title);
         for (int c = 0; c < header.size(); c++) {
-            String k = rows.isEmpty() ? "text" : kind(rows.get(0)[c]);
-            if (k.equals("decimal")) {
+            String k = kind(c);
+            if ("decimal".equals(k)) {
                 DoubleColumn col = DoubleColumn.create(header.get(c));
                 for (Object[] r : rows) {
-                    col.append(((Number) r[c]).doubleValue());
+                    if (r[c] == null) {
+                        col.appendMissing();
+                    } else {
+                        col.append(((Number) r[c]).doubleValue());
+                    }
                 }
                 t.addColumns(col);
-            } else if (k.equals("whole")) {
+            } else if ("whole".equals(k)) {
                 LongColumn col = LongColumn.create(header.get(c));
                 for (Object[] r : rows) {
-                    col.append(((Number) r[c]).longValue());
+                    if (r[c] == null) {
+                        col.appendMissing();
+                    } else {
+                        col.append(((Number) r[c]).longValue());
+                    }
                 }
                 t.addColumns(col);
             } else {
                 StringColumn col = StringColumn.create(header.get(c));
                 for (Object[] r : rows) {
-                    col.append(String.valueOf(r[c]));
+                    col.append(r[c] == null ? "" : String.valueOf(r[c]));
                 }
                 t.addColumns(col);
             }
@@ -106,6 +122,6 @@ public final class Rows implements Tabular {
     /** @return the table as aligned text, numbers as {@link TableFormat} shows them */
     @Override
     public String toString() {
-        return TableFormat.text(toTable());
+        return toText();
     }
 }

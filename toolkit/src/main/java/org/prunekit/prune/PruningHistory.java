@@ -1,6 +1,7 @@
 package org.prunekit.prune;
 
 import org.prunekit.Tabular;
+import org.prunekit.notebook.TableFormat;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -52,16 +53,16 @@ public record PruningHistory(String net, String settings, double denseAccuracy, 
                 DoubleColumn.create("acc fine-tuned", steps.stream().mapToDouble(Step::accuracy)));
     }
 
+    /** @return how the run was made and the dense accuracy it started from */
+    @Override
+    public List<String> notes() {
+        return List.of("Settings: " + settings + ".", "Dense accuracy before the first step: "
+                + TableFormat.number(denseAccuracy) + ".");
+    }
+
+    /** @return the run as aligned text: the same table and notes a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Iterative pruning of %s (%s); dense accuracy %.4f%n", net,
-                settings, denseAccuracy));
-        sb.append(String.format("%4s %8s %9s %10s %11s %14s%n", "step", "target", "sparsity", "non-zero",
-                "acc pruned", "acc fine-tuned"));
-        for (Step s : steps) {
-            sb.append(String.format("%4d %8.4f %9.4f %10d %11.4f %14.4f%n", s.step(), s.target(), s.sparsity(),
-                    s.nonZero(), s.accuracyPruned(), s.accuracy()));
-        }
-        return sb.toString();
+        return toText();
     }
 }

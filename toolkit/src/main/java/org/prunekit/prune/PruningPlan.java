@@ -5,13 +5,14 @@ import org.prunekit.Tabular;
 import java.util.List;
 import org.prunekit.model.Net;
 import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
  * A computed but not yet applied pruning decision: per layer, the new mask. Preview it with
- * {@link #toTable()} or {@link #toString()}, then {@link #apply()} it (once).
+ * {@link #toTable()} or {@link #toString()} (the same table, with the skipped layers and the
+ * reasons a target was not reached as {@link #notes()} under it), then {@link #apply()} it (once).
  */
 public final class PruningPlan implements Tabular {
 
@@ -22,12 +23,12 @@ public final class PruningPlan implements Tabular {
     private boolean applied;
 
     private final java.util.Map<String, String> skipped;
-    private final List<String> notes;
+    private final List<String> targetNotes;
 
     PruningPlan(Net net, Pruner pruner, List<LayerPlan> layers, String sampleData, java.util.Map<String, String> skipped,
             List<String> notes) {
-        this.skipped = java.util.Map.copyOf(skipped);
-        this.notes = List.copyOf(notes);
+        this.skipped = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skipped));
+        this.targetNotes = List.copyOf(notes);
         this.net = net;
         this.pruner = pruner;
         this.layers = List.copyOf(layers);
@@ -45,13 +46,20 @@ public final class PruningPlan implements Tabular {
     }
 
     /**
-     * @return why the plan's sparsity differs from the pruner's target, if it does: the counts are
-     *     whole numbers (rounded half to even), a floor held layers back (a layer-wise plan keeps
-     *     one weight or unit of each layer; a global plan the minimum density), or layers were
-     *     already sparser; empty if the plan meets its target (within 0.001)
+     * @return the plan's warnings, shown under its table in a notebook and in its text: first one
+     *     {@code skipped <layer>: <why>} per layer the pruner left out ({@link #skipped()}), then
+     *     why the plan's sparsity differs from the pruner's target, if it does (the counts are
+     *     whole numbers, rounded half to even; a floor held layers back: a layer-wise plan keeps
+     *     one weight or unit of each layer, a global plan the minimum density; or layers were
+     *     already sparser); empty if no layer was skipped and the plan meets its target (within
+     *     0.001)
      */
+    @Override
     public List<String> notes() {
-        return notes;
+        List<String> all = new java.util.ArrayList<>();
+        skipped.forEach((layer, why) -> all.add("skipped " + layer + ": " + why));
+        all.addAll(targetNotes);
+        return List.copyOf(all);
     }
 
     /** @return the pruner that made the plan */
@@ -94,40 +102,43 @@ public final class PruningPlan implements Tabular {
 
     /**
      * @return one row per layer (structured: per channel group, with the layers it touches):
-     *     total, pruned before and after, sparsity after
+     *     total, pruned before and after, sparsity after; then a total row. The caption names the
+     *     net, the pruner, the sample data and whether the plan was applied.
      */
     @Override
     public Table toTable() {
         boolean structured = pruner.granularity().removesUnits();
         String unit = structured ? "units" : "weights";
-        Table t = Table.create("Plan: " + pruner);
-        t.addColumns(StringColumn.create("layer", layers.stream().map(LayerPlan::layer)));
+        Table t = Table.create("Pruning plan for " + net.name() + ": " + pruner + "; sample data: " + sampleData
+                + (applied ? " (applied)" : " (not applied)"));
+        t.addColumns(StringColumn.create("layer", java.util.stream.Stream.concat(layers.stream().map(LayerPlan::layer),
+                java.util.stream.Stream.of("total"))));
         if (structured) {
-            t.addColumns(StringColumn.create("members", layers.stream().map(p -> String.join(", ", p.members()))));
+            t.addColumns(StringColumn.create("members", java.util.stream.Stream.concat(layers.stream()
+                    .map(p -> String.join(", ", p.members())), java.util.stream.Stream.of(""))));
         }
         t.addColumns(
-                IntColumn.create(unit, layers.stream().mapToInt(LayerPlan::total).toArray()),
-                IntColumn.create("pruned now", layers.stream().mapToInt(LayerPlan::prunedBefore).toArray()),
-                IntColumn.create("pruned after", layers.stream().mapToInt(LayerPlan::prunedAfter).toArray()),
-                DoubleColumn.create("sparsity after", layers.stream().mapToDouble(LayerPlan::sparsityAfter)));
+                LongColumn.create(unit, withTotal(LayerPlan::total)),
+                LongColumn.create("pruned now", withTotal(LayerPlan::prunedBefore)),
+                LongColumn.create("pruned after", withTotal(LayerPlan::prunedAfter)),
+                DoubleColumn.create("sparsity after", java.util.stream.DoubleStream.concat(layers.stream()
+                        .mapToDouble(LayerPlan::sparsityAfter), java.util.stream.DoubleStream.of(sparsityAfter()))));
         return t;
     }
 
+    /** The column of one count: a value per layer, then their sum. */
+    private long[] withTotal(java.util.function.ToLongFunction<LayerPlan> count) {
+        long[] values = new long[layers.size() + 1];
+        for (int i = 0; i < layers.size(); i++) {
+            values[i] = count.applyAsLong(layers.get(i));
+            values[layers.size()] += values[i];
+        }
+        return values;
+    }
+
+    /** @return the plan as aligned text: the same table and notes a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Pruning plan for %s: %s, sample data: %s%s%n", net.name(),
-                pruner, sampleData, applied ? " (applied)" : " (not applied)"));
-        boolean structured = pruner.granularity().removesUnits();
-        int w = Math.max(8, layers.stream().mapToInt(p -> p.layer().length()).max().orElse(8));
-        sb.append(String.format("%-" + w + "s %10s %11s %13s %15s%s%n", "layer", structured ? "units" : "weights",
-                "pruned now", "pruned after", "sparsity after", structured ? "  members" : ""));
-        for (LayerPlan p : layers) {
-            sb.append(String.format("%-" + w + "s %10d %11d %13d %15.4f%s%n", p.layer(), p.total(), p.prunedBefore(),
-                    p.prunedAfter(), p.sparsityAfter(), structured ? "  " + String.join(", ", p.members()) : ""));
-        }
-        sb.append(String.format("%-" + w + "s %10s %11s %13s %15.4f%n", "total", "", "", "", sparsityAfter()));
-        skipped.forEach((layer, why) -> sb.append("skipped ").append(layer).append(": ").append(why).append('\n'));
-        notes.forEach(n -> sb.append("note: ").append(n).append('\n'));
-        return sb.toString();
+        return toText();
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 import tech.tablesaw.api.DoubleColumn;
@@ -16,7 +17,7 @@ import tech.tablesaw.api.Table;
 /**
  * Sparsity of every prunable layer of a net at one moment: weights, non-zeros, sparsity, units
  * kept, and multiply-accumulates per image (dense, and counting only non-zero weights). A value:
- * print it or show {@link #toTable()}.
+ * print it, or end a notebook cell with it, to see its table and {@link #notes()}.
  *
  * <p>Zeros in a dense tensor save nothing by themselves: a layer whose weights are only masked
  * is labelled {@code masked (no speed-up)}; only removing units physically
@@ -262,26 +263,37 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
         units.append("");
         macs.append(macs());
         nzMacs.append(rows.stream().mapToLong(Row::nonZeroMacs).filter(m -> m >= 0).sum());
-        status.append(String.format("%.1fx fewer non-zero weights than %s (%,d)", compression(), reference,
+        status.append(String.format(Locale.ROOT, "%.1fx fewer non-zero weights than %s (%,d)", compression(), reference,
                 referenceWeights));
         t.addColumns(layer, kind, shape, weights, nonZero, sparsity, units, macs, nzMacs, status);
         return t;
     }
 
+    /**
+     * @return what the table's rows do not say by themselves: the share of zeros overall, that
+     *     masked weights save no time until their units are removed (if any layer is only
+     *     masked), and which layers' MACs are unknown (if any)
+     */
+    @Override
+    public List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "%.2f %% of the weights are zero: %,d of %,d non-zero.", 100 * sparsity(),
+                nonZero(), weights()));
+        if (rows.stream().anyMatch(r -> r.nonZero() < r.weights() && r.pattern().isEmpty())) {
+            notes.add("Masked weights are zeros in dense tensors: they save no time or memory until units are removed"
+                    + " (Net.removePrunedUnits()).");
+        }
+        List<String> unknown = rows.stream().filter(r -> r.macs() < 0).map(Row::layer).toList();
+        if (!unknown.isEmpty()) {
+            notes.add("MACs unknown for " + unknown + " (convolutions inside a DJL block PruneKit cannot look into);"
+                    + " the totals leave them out.");
+        }
+        return notes;
+    }
+
+    /** @return the report as aligned text: the same table and notes a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Sparsity of %s%s: %.2f%% zeros, %,d of %,d weights non-zero;"
-                + " compression %.1fx against the %,d weights of %s%n", net, pruning.isEmpty() ? "" : " after " + pruning,
-                100 * sparsity(), nonZero(), weights(),
-                compression(), referenceWeights, reference));
-        int w = Math.max(7, rows.stream().mapToInt(r -> r.layer().length()).max().orElse(7));
-        sb.append(String.format("%-" + w + "s %-7s %-16s %9s %9s %8s %9s %11s  %s%n", "layer", "kind", "shape",
-                "weights", "non-zero", "sparsity", "units", "MACs", "status"));
-        for (Row r : rows) {
-            sb.append(String.format("%-" + w + "s %-7s %-16s %9d %9d %8.4f %9s %11s  %s%n", r.layer(), r.kind(),
-                    r.shape(), r.weights(), r.nonZero(), r.sparsity(), r.units() + "/" + r.originalUnits(),
-                    r.macs() < 0 ? "?" : String.valueOf(r.macs()), r.status()));
-        }
-        return sb.toString();
+        return toText();
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.prunekit.data.ImageSet;
+import org.prunekit.notebook.TableFormat;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -16,7 +17,7 @@ import tech.tablesaw.api.Table;
  * How well a net classifies a data set: accuracy, the confusion matrix, and per class the
  * precision (of the images predicted as the class, the fraction that are), recall (of the
  * images of the class, the fraction found) and F1 (their harmonic mean), plus macro averages.
- * A value; printing it gives a readable report.
+ * A value; printing it, or ending a notebook cell with it, shows the per-class table.
  */
 public final class Evaluation implements Tabular {
 
@@ -208,18 +209,13 @@ public final class Evaluation implements Tabular {
         r.append(macroRecall());
         f.append(macroF1());
         support.append(total);
-        return Table.create(String.format("%s on %s: accuracy %.4f", net, data, accuracy()), cls, p, r, f, support);
+        return Table.create(net + " on " + data + ": accuracy " + TableFormat.number(accuracy()) + " ("
+                + TableFormat.number((long) total) + " images)", cls, p, r, f, support);
     }
 
+    /** @return the evaluation as aligned text: the same table a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("%s on %s: accuracy %.4f (%d images)%n", net, data,
-                accuracy(), total));
-        sb.append(String.format("%-12s %9s %9s %9s%n", "class", "precision", "recall", "F1"));
-        for (int c = 0; c < confusion.length; c++) {
-            sb.append(String.format("%-12s %9.4f %9.4f %9.4f%n", classNames.get(c), precision(c), recall(c), f1(c)));
-        }
-        sb.append(String.format("%-12s %9.4f %9.4f %9.4f%n", "macro avg", macroPrecision(), macroRecall(), macroF1()));
-        return sb.toString();
+        return toText();
     }
 }

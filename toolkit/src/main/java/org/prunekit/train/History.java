@@ -8,7 +8,8 @@ import tech.tablesaw.api.Table;
 
 /**
  * The per-epoch record of one training run, with how it was made (net, data, batch size,
- * settings). A value: printing it gives a readable table.
+ * settings). A value: printing it, or ending a notebook cell with it, shows its table and
+ * {@link #notes()}.
  *
  * @param net the net's name
  * @param data the training data's name
@@ -50,15 +51,15 @@ public record History(String net, String data, int batchSize, TrainConfig config
         return t;
     }
 
+    /** @return how the run was made: the data, the batch size and the training settings */
+    @Override
+    public List<String> notes() {
+        return List.of("On " + data + ", batch " + batchSize + ", " + config + ".");
+    }
+
+    /** @return the history as aligned text: the same table and notes a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("History of %s on %s (batch %d, %s)%n", net, data,
-                batchSize, config));
-        sb.append(String.format("%5s %9s %9s %9s %8s%n", "epoch", "loss", "train acc", "test acc", "seconds"));
-        for (EpochStats e : epochs) {
-            sb.append(String.format("%5d %9.4f %9.4f %9.4f %8.2f%n", e.epoch(), e.trainLoss(), e.trainAccuracy(),
-                    e.testAccuracy(), e.seconds()));
-        }
-        return sb.toString();
+        return toText();
     }
 }

@@ -1,6 +1,11 @@
 package org.prunekit.train;
 
 import java.util.List;
+import org.prunekit.Tabular;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Where one training batch spends its time, phase by phase (mean microseconds per batch), as
@@ -22,7 +27,7 @@ import java.util.List;
  * @param batches how many batches were timed
  * @param micros mean microseconds per batch, one per entry of {@link #PHASES}
  */
-public record TrainingProfile(String net, int batchSize, int batches, double[] micros) {
+public record TrainingProfile(String net, int batchSize, int batches, double[] micros) implements Tabular {
 
     /** The phase names, in the order of {@link #micros()}. */
     public static final List<String> PHASES = List.of("assembly", "forward", "loss", "backward", "optimizer",
@@ -63,15 +68,33 @@ public record TrainingProfile(String net, int batchSize, int batches, double[] m
         return sum;
     }
 
-    /** @return one line: every phase with its microseconds and share of the batch */
+    /**
+     * @return one row per phase, in the order a batch runs them, with its mean microseconds
+     *     (rounded to whole ones; {@link #micros()} has them exact) and its share of the batch, then
+     *     a total row; the caption names the net, the batch size and
+     *     how many batches were timed
+     */
+    @Override
+    public Table toTable() {
+        double total = totalMicros();
+        StringColumn phase = StringColumn.create("phase");
+        LongColumn us = LongColumn.create("µs per batch");
+        DoubleColumn share = DoubleColumn.create("share");
+        for (int i = 0; i < micros.length; i++) {
+            phase.append(PHASES.get(i));
+            us.append(Math.round(micros[i]));
+            share.append(micros[i] / total);
+        }
+        phase.append("total");
+        us.append(Math.round(total));
+        share.append(1.0);
+        return Table.create("Where a training batch of " + net + " spends its time (batch " + batchSize
+                + ", mean of " + batches + " batches)", phase, us, share);
+    }
+
+    /** @return the profile as aligned text: the same table a notebook shows */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("%s, batch %d, mean of %d batches: %.0f us/batch =", net,
-                batchSize, batches, totalMicros()));
-        for (int i = 0; i < micros.length; i++) {
-            sb.append(String.format(" %s %.0f (%.0f%%)%s", PHASES.get(i), micros[i], 100 * micros[i] / totalMicros(),
-                    i + 1 < micros.length ? "," : ""));
-        }
-        return sb.toString();
+        return toText();
     }
 }

@@ -25,4 +25,21 @@ class RowsTest {
         assertThrows(IllegalArgumentException.class, () -> Rows.of("t", "x").add(1).add("text"));
         assertThrows(IllegalArgumentException.class, () -> Rows.of("t"));
     }
+
+    @Test
+    void aNullLeavesACellEmptyAndTheNextValueGivesTheColumnItsKind() {
+        Rows rows = Rows.of("t", "name", "µs", "note").add("torch", null, null).add("djl", 12L, "warm");
+        Table t = rows.toTable();
+        assertEquals(ColumnType.LONG, t.column("µs").type());
+        assertTrue(t.longColumn("µs").isMissing(0));
+        assertEquals("", t.stringColumn("note").get(0));
+        assertEquals("""
+                t
+                name   µs  note
+                ---------------
+                torch
+                djl    12  warm
+                """, rows.toString());
+        assertThrows(IllegalArgumentException.class, () -> rows.add("x", "text", "y"));
+    }
 }

@@ -35,6 +35,33 @@ class TableFormatTest {
         assertEquals("dense", TableFormat.value("dense"));
     }
 
+    /**
+     * However a double is computed (a ratio, a mean, a float widened to double, a tiny saliency),
+     * no table shows it with more digits than TableFormat gives: no 0.9555555555555556 in the
+     * text or the HTML of any table or result.
+     */
+    @Test
+    void noTableShowsADoubleWithMoreThanItsFormattedDigits() {
+        java.util.Random random = new java.util.Random(7);
+        DoubleColumn d = DoubleColumn.create("d", ACCURACY, 1 / 3.0, 2 / 3.0, 1 - 0.8 * 0.8, 0.1 + 0.2, 1e-3 / 3,
+                (double) 0.1f, 123456.789012345, -1 / 7.0);
+        tech.tablesaw.api.FloatColumn f = tech.tablesaw.api.FloatColumn.create("f", 0.1f, 1 / 3f, 2.5e-6f, 7f / 9, 1e4f / 3,
+                -2f / 3, 0.3f, 1f / 11, 5f);
+        for (int i = 0; i < 200; i++) {
+            double v = Math.pow(10, random.nextDouble() * 10 - 7) * (random.nextBoolean() ? 1 : -1);
+            d.append(v);
+            f.append((float) v);
+        }
+        Table t = Table.create("awkward doubles", d, f);
+        java.util.regex.Pattern raw = java.util.regex.Pattern.compile("\\d\\.\\d{5,}");
+        for (String shown : new String[] {TableFormat.text(t), Html.table(t), Html.result(t, java.util.List.of("n")),
+                Rows.of("rows", "v").add(1 / 3.0).add(ACCURACY).toString()}) {
+            java.util.regex.Matcher m = raw.matcher(shown);
+            assertFalse(m.find(), () -> "unformatted number " + m.group() + " in\n" + shown);
+        }
+        assertTrue(TableFormat.text(t).contains("0.3333") && TableFormat.text(t).contains("0.9556"));
+    }
+
     private static Table sample() {
         LongColumn weights = LongColumn.create("weights");
         weights.append(266_200);

@@ -41,6 +41,32 @@ class TrainingProfileTest {
         }
     }
 
+    /**
+     * Each phase's time lands under its own name: re-applying masks costs next to nothing on a net
+     * without masks and clearly more with 90 % of the weights masked, while the optimizer step
+     * costs the same either way. A profile that filed the optimizer's time (or any other phase's)
+     * under "masks" fails here.
+     */
+    @Test
+    void theMasksPhaseTimesTheMasksAndNothingElse() {
+        try (Net dense = Models.lenet300100(1); Net masked = Models.lenet300100(1)) {
+            org.prunekit.prune.Pruner.builder().setImportance(org.prunekit.prune.Importance.magnitudeL1())
+                    .setSparsity(0.9).optScope(org.prunekit.prune.Scope.GLOBAL).build().plan(masked).apply();
+            TrainingProfile d = Training.profile(dense, SMALL, TrainConfig.builder().build(), 3, 8);
+            TrainingProfile m = Training.profile(masked, SMALL, TrainConfig.builder().build(), 3, 8);
+            assertTrue(d.micros("masks") < d.micros("optimizer") / 5, "no masks, no mask time: " + d);
+            assertTrue(m.micros("masks") > d.micros("masks") + 20, "three masks re-applied every step: " + m
+                    + "\nagainst\n" + d);
+            assertEquals(Math.round(d.totalMicros()), d.toTable().longColumn("µs per batch")
+                    .get(TrainingProfile.PHASES.size()), "the table's total row");
+            for (int i = 0; i < TrainingProfile.PHASES.size(); i++) {
+                assertEquals(TrainingProfile.PHASES.get(i), d.toTable().stringColumn("phase").get(i));
+                assertEquals(Math.round(d.micros()[i]), d.toTable().longColumn("µs per batch").get(i));
+                assertEquals(d.micros()[i] / d.totalMicros(), d.toTable().doubleColumn("share").get(i), 1e-12);
+            }
+        }
+    }
+
     @Test
     void badArgumentsAreRejected() {
         try (Net net = Models.lenet300100(1)) {

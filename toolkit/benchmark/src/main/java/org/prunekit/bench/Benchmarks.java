@@ -1,6 +1,9 @@
 package org.prunekit.bench;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +11,8 @@ import java.util.Set;
 import org.prunekit.PruneKit;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
+import org.prunekit.notebook.Rows;
+import org.prunekit.notebook.TableFormat;
 
 /**
  * The benchmark command ({@code toolkit/bin/benchmark}): measured numbers, each against its
@@ -61,7 +66,7 @@ public final class Benchmarks {
         System.out.println(PruneKit.engineStatus());
         for (String section : only) {
             long start = System.nanoTime();
-            Table t = switch (section) {
+            Rows t = switch (section) {
                 case "training" -> {
                     List<TrainingBenchmark.Row> rows = TrainingBenchmark.run(peer, epochs, runs, System.out);
                     TrainingBenchmark.print(rows, System.out);
@@ -82,9 +87,7 @@ public final class Benchmarks {
                 case "criteria" -> {
                     int i = 0;
                     for (CriteriaBenchmark.Result r : CriteriaBenchmark.run(peer, System.out)) {
-                        Table c = CriteriaBenchmark.table(r);
-                        c.print(System.out);
-                        c.writeCsv(out.resolve("criteria-" + (++i) + ".csv"));
+                        report(CriteriaBenchmark.table(r), System.out, out.resolve("criteria-" + (++i) + ".csv"));
                         Path png = out.resolve("criteria-" + i + ".png");
                         org.prunekit.viz.Charts.savePng(org.prunekit.viz.Charts.accuracyVsSparsity(
                                 CriteriaBenchmark.withPeer(r)), png);
@@ -95,12 +98,31 @@ public final class Benchmarks {
                 default -> throw new IllegalStateException(section);
             };
             if (t != null) {
-                t.print(System.out);
-                t.writeCsv(out.resolve(section + ".csv"));
+                report(t, System.out, out.resolve(section + ".csv"));
             }
             System.out.printf("(%s: %.0f s)%n", section, (System.nanoTime() - start) / 1e9);
         }
         System.out.println("\nCSV files: " + out);
+    }
+
+    /**
+     * Prints a result table as every PruneKit table prints ({@link TableFormat}) and writes its
+     * values as CSV: the numbers at full precision, for whoever analyses them further.
+     *
+     * @param table the table
+     * @param out where to print it
+     * @param csv the CSV file to write
+     */
+    static void report(Rows table, PrintStream out, Path csv) {
+        out.println();
+        out.print(table.toText());
+        out.flush();
+        try {
+            Files.createDirectories(csv.toAbsolutePath().getParent());
+            table.toTable().write().csv(csv.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + csv + ": " + e.getMessage(), e);
+        }
     }
 
     private static void usage(String message) {

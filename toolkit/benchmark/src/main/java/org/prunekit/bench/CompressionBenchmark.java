@@ -8,6 +8,7 @@ import org.prunekit.compress.DeepCompression;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.notebook.Rows;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Pruner;
 import org.prunekit.prune.Scope;
@@ -29,8 +30,8 @@ final class CompressionBenchmark {
      * At 90 % and 95 % global magnitude sparsity: fine-tuning with distillation from the dense net
      * against plain fine-tuning, same epochs, same data order, three seeds each.
      */
-    static Table distillation(DataSplit mnist, DataSplit fashion, PrintStream out) {
-        Table t = new Table("Fine-tuning after global magnitude pruning: plain vs distilled from the dense net (the"
+    static Rows distillation(DataSplit mnist, DataSplit fashion, PrintStream out) {
+        Rows t = Rows.of("Fine-tuning after global magnitude pruning: plain vs distilled from the dense net (the"
                 + " teacher), 2 epochs each (Adam 1e-3), seeds " + java.util.Arrays.toString(SEEDS)
                 + "; accuracy mean [min..max]",
                 "net / data", "sparsity", "dense acc", "plain fine-tuning", "distilled T=4, alpha=0.7", "diff pp",
@@ -42,7 +43,7 @@ final class CompressionBenchmark {
         return t;
     }
 
-    private static void one(Table t, String title, Supplier<Net> factory, DataSplit data, TrainConfig pretrain,
+    private static void one(Rows t, String title, Supplier<Net> factory, DataSplit data, TrainConfig pretrain,
             PrintStream out) {
         try (Net dense = factory.get()) {
             Training.fit(dense, data, pretrain, Progress.none());
@@ -87,14 +88,14 @@ final class CompressionBenchmark {
     }
 
     /** Deep compression of LeNet-300-100: sparsity x bits -> file size and accuracy. */
-    static Table deepCompression(DataSplit mnist, PrintStream out) {
+    static Rows deepCompression(DataSplit mnist, PrintStream out) {
         try (Net net = Models.lenet300100()) {
             Training.fit(net, mnist, PruningBenchmark.DENSE, Progress.none());
             DeepCompression.Result r = DeepCompression.builder().setSparsities(0, 0.5, 0.9, 0.95)
                     .setBits(32, 8, 6, 4, 2).optFineTune(TrainConfig.builder().optEpochs(2).optLearningRate(5e-4f)
                             .build()).build().run(net, mnist);
             out.print(r);
-            Table t = new Table("Pruned + quantized LeNet-300-100 / MNIST split (" + r.settings() + "; dense 32-bit file "
+            Rows t = Rows.of("Pruned + quantized LeNet-300-100 / MNIST split (" + r.settings() + "; dense 32-bit file "
                     + r.denseBytes() + " B, accuracy " + String.format("%.4f", r.denseAccuracy()) + ")",
                     "sparsity", "bits", "file B", "x smaller", "accuracy", "change pp");
             for (DeepCompression.Point p : r.points()) {

@@ -10,6 +10,7 @@ import org.prunekit.data.Datasets;
 import org.prunekit.data.ImageSet;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.notebook.Rows;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Scope;
 import org.prunekit.prune.Sweep;
@@ -78,8 +79,8 @@ final class CriteriaBenchmark {
         return new Sweep(s.net(), s.data(), s.settings(), s.granularity(), s.baseline(), points);
     }
 
-    static Table table(Result r) {
-        Table t = new Table("Accuracy after global pruning + 1 fine-tuning epoch: " + r.title()
+    static Rows table(Result r) {
+        Rows t = Rows.of("Accuracy after global pruning + 1 fine-tuning epoch: " + r.title()
                 + String.format(" (dense: PruneKit %.4f, PyTorch %.4f)", r.sweep().baseline(), r.torchDense()),
                 "criterion", "50%", "80%", "90%", "95%");
         for (String c : r.sweep().criteria()) {

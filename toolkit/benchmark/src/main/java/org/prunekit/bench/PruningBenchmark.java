@@ -11,6 +11,7 @@ import org.prunekit.data.DataSplit;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
+import org.prunekit.notebook.Rows;
 import org.prunekit.prune.Granularity;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.IterativePruning;
@@ -36,7 +37,7 @@ final class PruningBenchmark {
     private PruningBenchmark() {}
 
     /** Han et al. 2015 on LeNet-300-100: iterative global magnitude pruning to 12.5x fewer weights. */
-    static Table han(DataSplit data, PrintStream out) {
+    static Rows han(DataSplit data, PrintStream out) {
         try (Net net = Models.lenet300100()) {
             Training.fit(net, data, DENSE, Progress.none());
             double dense = net.accuracy(data.test());
@@ -50,7 +51,7 @@ final class PruningBenchmark {
                     .optProgress(out).build().run(net, data);
             SparsityReport r = SparsityReport.of(net);
             double errorDelta = (dense - h.last().accuracy()) * 100;
-            Table t = new Table("Han et al. 2015 on LeNet-300-100 / MNIST split (iterative global magnitude, 5 x 3 epochs)",
+            Rows t = Rows.of("Han et al. 2015 on LeNet-300-100 / MNIST split (iterative global magnitude, 5 x 3 epochs)",
                     "dense acc", "pruned acc", "error delta pp", "non-zero", "compression", "target");
             t.add(dense, h.last().accuracy(), errorDelta, r.nonZero(), String.format("%.1fx", r.compression()),
                     r.compression() >= 12 && errorDelta <= 0.3 ? ">=12x, <=+0.3pp: ok" : ">=12x, <=+0.3pp: MISSED");
@@ -59,8 +60,8 @@ final class PruningBenchmark {
     }
 
     /** Structured removal: inference speed-up and accuracy after one fine-tuning epoch. */
-    static Table structured(DataSplit data, PrintStream out) {
-        Table t = new Table("Inference on 1,000 test images (median of 21): dense vs units removed (L1 filter norm, Li et al. 2017) vs weights only masked",
+    static Rows structured(DataSplit data, PrintStream out) {
+        Rows t = Rows.of("Inference on 1,000 test images (median of 21): dense vs units removed (L1 filter norm, Li et al. 2017) vs weights only masked",
                 "net", "removed", "dense ms", "pruned ms", "speed-up", "dense acc", "acc after 1 epoch", "target");
         record Case(String name, java.util.function.Supplier<Net> net, TrainConfig train, String[] layers,
                 double sparsity, double speedTarget, Granularity granularity) {}
@@ -106,8 +107,8 @@ final class PruningBenchmark {
      * the dense net: inference time on 1,000 test images, parameters, accuracy before and after
      * fine-tuning. The dense and shrunk nets are timed alternately, best of three medians each.
      */
-    static Table resnet(DataSplit fashion, PrintStream out) {
-        Table t = new Table("ResNet-8 / Fashion-MNIST (" + fashion.train().size() + " train, " + fashion.test().size()
+    static Rows resnet(DataSplit fashion, PrintStream out) {
+        Rows t = Rows.of("ResNet-8 / Fashion-MNIST (" + fashion.train().size() + " train, " + fashion.test().size()
                 + " test images, 6 epochs): every channel group pruned, units removed, 3 fine-tuning epochs",
                 "criterion", "removed", "parameters", "dense ms", "pruned ms", "speed-up", "dense acc",
                 "acc pruned", "acc fine-tuned", "target");
@@ -150,7 +151,7 @@ final class PruningBenchmark {
     }
 
     /** Masked fine-tuning against dense training, epochs interleaved. */
-    static Table maskedOverhead(DataSplit data, PrintStream out) {
+    static Rows maskedOverhead(DataSplit data, PrintStream out) {
         List<Double> dense = new ArrayList<>();
         List<Double> masked = new ArrayList<>();
         try (Net a = Models.lenet300100(); Net b = Models.lenet300100()) {
@@ -167,14 +168,14 @@ final class PruningBenchmark {
         double m = Stats.median(masked);
         double overhead = (m / d - 1) * 100;
         out.printf("  masked fine-tuning: %.3f vs %.3f s/epoch%n", m, d);
-        return new Table("Masked fine-tuning overhead, LeNet-300-100, 90 % global masks (median of 5 epochs each)",
+        return Rows.of("Masked fine-tuning overhead, LeNet-300-100, 90 % global masks (median of 5 epochs each)",
                 "dense s/epoch", "masked s/epoch", "overhead %", "target")
                 .add(d, m, overhead, overhead <= 5 ? "<=5%: ok" : "<=5%: MISSED");
     }
 
     /** Global magnitude masks on 1M and 10M weights against torch.nn.utils.prune.global_unstructured. */
-    static Table globalMasks(Peer peer, PrintStream out) {
-        Table t = new Table("Global magnitude pruning to 90 %: time to compute and apply the masks (median of 5)",
+    static Rows globalMasks(Peer peer, PrintStream out) {
+        Rows t = Rows.of("Global magnitude pruning to 90 %: time to compute and apply the masks (median of 5)",
                 "weights", "PruneKit s", "PyTorch s", "ratio", "target");
         for (int[] hidden : new int[][] {{1024, 256}, {2048, 2048, 2048}}) {
             List<Double> ours = new ArrayList<>();
@@ -201,8 +202,8 @@ final class PruningBenchmark {
     }
 
     /** File sizes: DJL's dense .params against PruneKit's dense and sparse formats. */
-    static Table fileSizes(DataSplit data, Path dir) {
-        Table t = new Table("File size of LeNet-300-100, global magnitude masks", "sparsity", "DJL .params B",
+    static Rows fileSizes(DataSplit data, Path dir) {
+        Rows t = Rows.of("File size of LeNet-300-100, global magnitude masks", "sparsity", "DJL .params B",
                 "PruneKit dense B", "PruneKit sparse B", "sparse / DJL", "target");
         try (Net net = Models.lenet300100()) {
             Training.fit(net, data, TrainConfig.epochs(2), Progress.none());

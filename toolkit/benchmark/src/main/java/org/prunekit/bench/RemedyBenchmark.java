@@ -21,6 +21,7 @@ import org.prunekit.engine.EngineGuard;
 import org.prunekit.engine.Remedy;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.notebook.Rows;
 import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
 
@@ -43,7 +44,7 @@ final class RemedyBenchmark {
     /** One remedy's measurements. */
     record Row(Remedy remedy, String check, Map<String, Double> microsPerBatch) {}
 
-    static Table run(Path repo, PrintStream log) {
+    static Rows run(Path repo, PrintStream log) {
         Map<Remedy, Row> best = new EnumMap<>(Remedy.class);
         for (int round = 1; round <= 2; round++) {
             for (Remedy r : Remedy.values()) {
@@ -58,7 +59,7 @@ final class RemedyBenchmark {
                 best.put(r, row);
             }
         }
-        Table t = new Table("Training speed per engine remedy (µs per batch of 64, faster of 2 rounds; ratio to no"
+        Rows t = Rows.of("Training speed per engine remedy (µs per batch of 64, faster of 2 rounds; ratio to no"
                 + " remedy) on this CPU", "remedy", "engine check here", "LeNet-5", "SmallCNN", "ResNet-8");
         Map<String, Double> base = best.get(Remedy.NONE).microsPerBatch();
         for (Row row : best.values()) {

@@ -14,6 +14,7 @@ import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.notebook.Rows;
 import org.prunekit.train.History;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
@@ -186,20 +187,20 @@ public final class TrainingBenchmark {
      * @param out where to print the table
      */
     static void print(List<Row> rows, PrintStream out) {
-        out.println();
-        out.println("Training speed on the MNIST split (8,000 train images, Adam 1e-3, batch 64, 1 thread;"
+        Rows t = Rows.of("Training speed on the MNIST split (8,000 train images, Adam 1e-3, batch 64, 1 thread;"
                 + " median s/epoch over all counted epochs; run ratios = each run's median against PyTorch's in"
-                + " the same run; met = the ratio meets the target, with the number of single runs that do)");
-        out.printf("%-12s %9s %9s %9s %7s %11s %7s %11s %8s %16s %16s%n", "model", "DJL", "kernel", "PyTorch",
-                "ratio", "run ratios", "kernel", "run ratios", "target", "met (DJL)", "met (kernel)");
+                + " the same run; met = the ratio meets the target, with the number of single runs that do)",
+                "model", "DJL", "kernel", "PyTorch", "ratio", "run ratios", "kernel ratio", "kernel run ratios",
+                "target", "met (DJL)", "met (kernel)");
         for (Row r : rows) {
             int n = r.djl().size();
-            out.printf(Locale.ROOT, "%-12s %9.3f %9.3f %9.3f %7.2f %11s %7.2f %11s %8s %16s %16s%n", r.model(),
-                    r.djlSeconds(), r.kernelSeconds(), r.torchSeconds(), r.ratio(), spread(r.runRatios(r.djl())),
+            t.add(r.model(), r.djlSeconds(), r.kernelSeconds(), r.torchSeconds(), r.ratio(), spread(r.runRatios(r.djl())),
                     r.kernelRatio(), spread(r.runRatios(r.kernel())), String.format(Locale.ROOT, "<= %.2f", r.target()),
                     verdict(r.ratio() <= r.target(), r.met(r.djl()), n), verdict(r.kernelRatio() <= r.target(),
                             r.met(r.kernel()), n));
         }
+        out.println();
+        out.print(t.toText());
         out.println("Accuracy after the last run (DJL / PyTorch): " + String.join(", ", rows.stream().map(r -> String
                 .format(Locale.ROOT, "%s %.4f / %.4f", r.model(), r.djlAccuracy(), r.torchAccuracy())).toList()));
         out.println();
@@ -207,8 +208,9 @@ public final class TrainingBenchmark {
                 + " PyTorch after one epoch; DJL runs image batches channels-last, the ratios above compare it"
                 + " with PyTorch's default layout):");
         for (Row r : rows) {
-            out.println("  DJL                   " + r.profile());
-            r.torchProfiles().forEach((setting, us) -> out.printf("  %-21s %s%n", setting, torchLine(r.model(), us)));
+            out.printf("  %-21s %s%n", "DJL", phaseLine(r.model(), TrainingProfile.PHASES, r.profile().micros()));
+            r.torchProfiles().forEach((setting, us) -> out.printf("  %-21s %s%n", setting, phaseLine(r.model(),
+                    TORCH_PHASES, us)));
         }
     }
 
@@ -219,11 +221,12 @@ public final class TrainingBenchmark {
     private static final List<String> TORCH_PHASES = TrainingProfile.PHASES.stream().filter(p -> !p.equals("masks")
             && !p.equals("release")).toList();
 
-    private static String torchLine(String model, double[] us) {
+    /** One side's profile on one line: the total, then every phase with its microseconds and share. */
+    private static String phaseLine(String model, List<String> phases, double[] us) {
         double total = java.util.Arrays.stream(us).sum();
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %.0f us/batch =", model, total));
-        for (int i = 0; i < us.length && i < TORCH_PHASES.size(); i++) {
-            b.append(String.format(Locale.ROOT, " %s %.0f (%.0f%%)", TORCH_PHASES.get(i), us[i], 100 * us[i] / total));
+        for (int i = 0; i < us.length && i < phases.size(); i++) {
+            b.append(String.format(Locale.ROOT, " %s %.0f (%.0f%%)", phases.get(i), us[i], 100 * us[i] / total));
         }
         return b.toString();
     }
