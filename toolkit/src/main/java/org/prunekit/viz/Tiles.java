@@ -2,7 +2,6 @@ package org.prunekit.viz;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -23,14 +22,10 @@ import java.awt.image.BufferedImage;
 public final class Tiles {
 
     static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        Style.headless();
     }
 
-    private static final Color TEXT = new Color(0x222222);
     private static final Color FRAME = new Color(0xBBBBBB);
-    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
     private static final Font CAPTION_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
     private static final int MAX_WIDTH = 800;
     private static final int GAP = 3;
@@ -114,19 +109,14 @@ public final class Tiles {
             g.setColor(FRAME);
             g.drawRect(tx - 1, ty - 1, width * scale + 1, height * scale + 1);
         }
-        g.setColor(TEXT);
-        g.setFont(TITLE_FONT);
-        centered(g, title, imageW / 2, 26);
+        g.setColor(Style.TEXT);
+        g.setFont(Style.TITLE_FONT);
+        Style.drawCentered(g, title, imageW / 2, 26);
         if (caption != null && !caption.isEmpty()) {
             g.setFont(CAPTION_FONT);
-            centered(g, caption, imageW / 2, TOP + gridH + 26);
+            Style.drawCentered(g, caption, imageW / 2, TOP + gridH + 26);
         }
         g.dispose();
         return img;
-    }
-
-    private static void centered(Graphics2D g, String text, int x, int y) {
-        FontMetrics fm = g.getFontMetrics();
-        g.drawString(text, x - fm.stringWidth(text) / 2, y);
     }
 }

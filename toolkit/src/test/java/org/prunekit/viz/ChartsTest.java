@@ -109,7 +109,7 @@ class ChartsTest {
     }
 
     /** Fraction of pixels darker than mid-grey inside the mask's plot area. */
-    static double darkFraction(BufferedImage img, Charts.MaskLayout g) {
+    static double darkFraction(BufferedImage img, MaskImage.Layout g) {
         long dark = 0;
         for (int y = g.plotY(); y < g.plotY() + g.plotH(); y++) {
             for (int x = g.plotX(); x < g.plotX() + g.plotW(); x++) {
@@ -212,7 +212,7 @@ class ChartsTest {
         assertThrows(IllegalArgumentException.class, () -> Charts.lines("t", "x", "y", Map.of()));
         assertThrows(IllegalArgumentException.class,
                 () -> Charts.lines("t", "x", "y", Map.of("a", new double[][] {{1, 2}, {1}})));
-        assertEquals(List.of("a #1", "b", "a #2"), Charts.disambiguate(List.of("a", "b", "a")));
+        assertEquals(List.of("a #1", "b", "a #2"), Style.disambiguate(List.of("a", "b", "a")));
     }
 
     @Test
@@ -266,7 +266,7 @@ class ChartsTest {
         int kept = rows * cols / 10;
         float[] m = randomMask(rows * cols, kept, 7);
         BufferedImage img = Charts.mask(m, rows, cols, "90 % random mask");
-        Charts.MaskLayout g = Charts.maskLayout(rows, cols);
+        MaskImage.Layout g = MaskImage.layout(rows, cols, Charts.WIDTH);
         assertEquals(1.0, g.scale());
         assertEquals(g.width(), img.getWidth());
         assertEquals(g.height(), img.getHeight());
@@ -275,11 +275,11 @@ class ChartsTest {
         assertEquals(0.1, darkFraction(img, g), 1e-3);
         // a small layer is scaled up by whole pixels and keeps the fraction too
         float[] small = randomMask(10 * 100, 250, 3);
-        Charts.MaskLayout gs = Charts.maskLayout(10, 100);
+        MaskImage.Layout gs = MaskImage.layout(10, 100, Charts.WIDTH);
         assertEquals(8.0, gs.scale());
         assertEquals(0.25, darkFraction(Charts.mask(small, 10, 100, "small"), gs), 1e-3);
         // a wide layer is averaged down to grey levels
-        Charts.MaskLayout gw = Charts.maskLayout(64, 4096);
+        MaskImage.Layout gw = MaskImage.layout(64, 4096, Charts.WIDTH);
         assertTrue(gw.scale() < 1 && gw.plotW() <= 800, gw.toString());
         assertTrue(nonWhiteFraction(Charts.mask(randomMask(64 * 4096, 64 * 2048, 5), 64, 4096, "wide")) > 0.05);
         assertThrows(IllegalArgumentException.class, () -> Charts.mask(new float[5], 2, 3, "t"));
@@ -296,9 +296,9 @@ class ChartsTest {
                 net.addMask(fc1, mask);
             }
             BufferedImage img = Charts.mask(net, "fc1");
-            assertEquals(0.1, darkFraction(img, Charts.maskLayout(300, 784)), 1e-3);
+            assertEquals(0.1, darkFraction(img, MaskImage.layout(300, 784, Charts.WIDTH)), 1e-3);
             // fc2 has no mask: all kept
-            assertEquals(1.0, darkFraction(Charts.mask(net, "fc2"), Charts.maskLayout(100, 300)), 1e-9);
+            assertEquals(1.0, darkFraction(Charts.mask(net, "fc2"), MaskImage.layout(100, 300, Charts.WIDTH)), 1e-9);
             assertChart(Charts.weightHistogram(net, "fc1"));
             assertChart(Charts.weightHistogram(net, "fc1", false));
             XYSeries s = Charts.weightHistogramChart(net, "fc1", true).getSeriesMap().values().iterator().next();
@@ -345,7 +345,7 @@ class ChartsTest {
         assertChart(Charts.groupedBars("grouped", "criterion", "%", grouped));
         assertThrows(IllegalArgumentException.class, () -> Charts.options().yRange(2, 1));
         assertThrows(IllegalArgumentException.class, () -> Charts.groupedBars("g", "x", "y", Map.of()));
-        Charts.Options o = Charts.options().logX().logY().yRange(0.1, 10).xPattern("0.0");
+        ChartOptions o = Charts.options().logX().logY().yRange(0.1, 10).xPattern("0.0");
         assertTrue(o.xLog() && o.yLog() && o.yMin() == 0.1 && "0.0".equals(o.xPattern()));
     }
 
