@@ -1,7 +1,9 @@
 package org.prunekit.prune;
 
 import org.prunekit.Tabular;
+import java.awt.image.BufferedImage;
 import java.util.List;
+import org.prunekit.viz.PruningCurves;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -63,5 +65,17 @@ public record PruningHistory(String net, String settings, double denseAccuracy, 
                     s.nonZero(), s.accuracyPruned(), s.accuracy()));
         }
         return sb.toString();
+    }
+
+    /**
+     * The natural chart of an iterative pruning run: per step, the test accuracy right after
+     * pruning and after fine-tuning (the dense accuracy dashed), and the sparsity reached against
+     * the schedule's target on a second axis ({@link PruningCurves}).
+     *
+     * @return the chart as an image
+     * @throws IllegalArgumentException if the run has no steps
+     */
+    public BufferedImage plot() {
+        return PruningCurves.of(this).image();
     }
 }
