@@ -338,7 +338,12 @@ class ChartsTest {
     void optionsSetLogAxesRangesAndGroupedBars() {
         Map<String, double[][]> curves = Map.of("a", new double[][] {{1e-6, 1e-4, 1e-2, 1}, {0, 10, 50, 90}});
         assertChart(Charts.lines("log", "ε", "%", curves, Charts.options().logX()));
+        XYChart log = ResultCharts.lines("log", "ε", "%", curves).options(Charts.options().logX()).chart();
+        assertTrue(log.getStyler().isXAxisLogarithmic(), "the x axis is logarithmic");
+        assertTrue(!log.getStyler().isYAxisLogarithmic(), "the y axis stays linear");
         assertChart(Charts.bars("bars", "x", "y", Map.of("p", 90.0, "q", 95.0), Charts.options().yFrom(85)));
+        assertEquals(85.0, BarChart.of("bars", "x", "y").addSeries("y", Map.of("p", 90.0, "q", 95.0))
+                .options(Charts.options().yFrom(85)).chart().getStyler().getYAxisMin());
         Map<String, Map<String, Double>> grouped = new LinkedHashMap<>();
         grouped.put("pruned", Map.of("l1", 80.0, "taylor", 85.0));
         grouped.put("fine-tuned", Map.of("l1", 95.0, "taylor", 96.0));
