@@ -169,6 +169,17 @@ class ChartsTest {
         XYSeries base = c.getSeriesMap().values().stream().filter(s -> s.getName().startsWith("dense")).findFirst()
                 .orElseThrow();
         assertEquals(98.1, base.getYMax(), 1e-9);
+        assertEquals("Accuracy after fine-tuning: LeNet-300-100 on MNIST", c.getTitle());
+        assertArrayEquals(new double[] {50, 80, 90, 95}, c.getSeriesMap().get("magnitude L1").getXData(), 1e-9);
+        assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracy()).toArray(),
+                random.getYData(), 1e-9);
+        // right after pruning: the other accuracy of the same points
+        assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracyPruned()).toArray(),
+                Charts.accuracyVsSparsityChart(sweep(), true).getSeriesMap().get("random").getYData(), 1e-9);
+        // the data set's name is shown as given, not cut at its first parenthesis
+        Sweep named = new Sweep("LeNet-300-100", "MNIST train (3,000 of 8,000)", "", Granularity.UNSTRUCTURED, 0.98,
+                sweep().points());
+        assertTrue(Charts.accuracyVsSparsityChart(named, false).getTitle().endsWith("on MNIST train (3,000 of 8,000)"));
     }
 
     @Test
@@ -184,7 +195,12 @@ class ChartsTest {
     @Test
     void sensitivityCurves() {
         assertChart(Charts.sensitivity(sensitivity()));
-        assertEquals(4, Charts.sensitivityChart(sensitivity()).getSeriesMap().size());
+        XYChart c = Charts.sensitivityChart(sensitivity());
+        assertEquals(List.of("fc1", "fc2", "fc3", "dense baseline (98.00%)"), List.copyOf(c.getSeriesMap().keySet()));
+        assertArrayEquals(new double[] {20, 40, 60, 80, 90}, c.getSeriesMap().get("fc2").getXData(), 1e-9);
+        assertArrayEquals(sensitivity().of("fc2").stream().mapToDouble(p -> 100 * p.accuracy()).toArray(),
+                c.getSeriesMap().get("fc2").getYData(), 1e-9);
+        assertEquals("sparsity of the layer pruned alone (%)", c.getXAxisTitle());
     }
 
     @Test
