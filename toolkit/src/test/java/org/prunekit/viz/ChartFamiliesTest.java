@@ -138,6 +138,8 @@ class ChartFamiliesTest {
         }
         BufferedImage mask = MaskImage.of(new float[] {1, 0, 0, 1}, 2, 2, "m").options(o.size(1000, 400)).image();
         assertEquals(1000, mask.getWidth());
+        BufferedImage tiles = Tiles.of("t", new float[][] {{1, 0, 0, 1}}, 2, 2).options(o.size(1000, 400)).image();
+        assertEquals(1000, tiles.getWidth());
         // options are values: deriving new ones leaves the old unchanged
         ChartOptions base = ChartOptions.defaults().title("base");
         ChartOptions log = base.logX();
