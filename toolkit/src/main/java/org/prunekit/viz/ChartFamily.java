@@ -15,14 +15,13 @@ import org.knowm.xchart.style.Styler;
  * apart; unlike an XChart chart, a family can be drawn again with other options.
  *
  * @param <C> the XChart chart type the family builds
- * @param <F> the family itself, so that {@link #options} chains
+ * @param <F> the family itself, so that {@link Figure#options} chains
  */
-public abstract class ChartFamily<C extends Chart<?, ?>, F extends ChartFamily<C, F>> {
+public abstract class ChartFamily<C extends Chart<?, ?>, F extends ChartFamily<C, F>> extends Figure<F> {
 
     /** A family's own titles, used where the options give none. */
     private record Titles(String chart, String x, String y) {}
 
-    private ChartOptions options = ChartOptions.defaults();
     private final Titles titles;
 
     /** For the families of this package: their default titles (the options may replace them), or nulls. */
@@ -47,27 +46,10 @@ public abstract class ChartFamily<C extends Chart<?, ?>, F extends ChartFamily<C
 
     /** @return an empty x–y chart of the options' size, titled by the options or else by the family */
     XYChart emptyXYChart() {
-        return new XYChartBuilder().width(options.width()).height(options.height())
-                .title(options.titleOr(titles.chart())).xAxisTitle(options.xTitleOr(titles.x()))
-                .yAxisTitle(options.yTitleOr(titles.y())).theme(Styler.ChartTheme.XChart).build();
-    }
-
-    /**
-     * @param newOptions titles, size, axes, ranges and legend (what is not set keeps the family's default)
-     * @return this family
-     */
-    @SuppressWarnings("unchecked")
-    public F options(ChartOptions newOptions) {
-        if (newOptions == null) {
-            throw new IllegalArgumentException("Give options, e.g. ChartOptions.defaults().logX(), not null.");
-        }
-        this.options = newOptions;
-        return (F) this;
-    }
-
-    /** @return the options the chart is drawn with */
-    public ChartOptions options() {
-        return options;
+        ChartOptions o = options();
+        return new XYChartBuilder().width(o.width()).height(o.height()).title(o.titleOr(titles.chart()))
+                .xAxisTitle(o.xTitleOr(titles.x())).yAxisTitle(o.yTitleOr(titles.y()))
+                .theme(Styler.ChartTheme.XChart).build();
     }
 
     /**
@@ -81,6 +63,7 @@ public abstract class ChartFamily<C extends Chart<?, ?>, F extends ChartFamily<C
     public abstract C chart();
 
     /** @return the chart rendered as an image ({@link ChartOptions#width()} × {@link ChartOptions#height()}) */
+    @Override
     public BufferedImage image() {
         return BitmapEncoder.getBufferedImage(chart());
     }

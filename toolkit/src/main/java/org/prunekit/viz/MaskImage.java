@@ -28,7 +28,7 @@ import org.prunekit.prune.NmPattern;
  * Show.image(MaskImage.of(pixelKept, 28, 28, "Input pixels still connected").image());
  * }</pre>
  */
-public final class MaskImage {
+public final class MaskImage extends Figure<MaskImage> {
 
     /** Where the parts of a mask image go. */
     record Layout(int width, int height, int plotX, int plotY, int plotW, int plotH, double scale) {}
@@ -43,7 +43,6 @@ public final class MaskImage {
     private final int rows;
     private final int cols;
     private final String title;
-    private ChartOptions options = ChartOptions.defaults();
 
     private MaskImage(float[] mask, int rows, int cols, String title) {
         if (rows < 1 || cols < 1) {
@@ -123,18 +122,6 @@ public final class MaskImage {
         return l;
     }
 
-    /**
-     * @param newOptions title, axis titles and width (other options do not apply to a mask)
-     * @return this image
-     */
-    public MaskImage options(ChartOptions newOptions) {
-        if (newOptions == null) {
-            throw new IllegalArgumentException("Give options, e.g. ChartOptions.defaults().title(\"...\"), not null.");
-        }
-        this.options = newOptions;
-        return this;
-    }
-
     /** @return the fraction of the mask's entries that are kept (non-zero) */
     public double keptFraction() {
         long kept = 0;
@@ -162,10 +149,11 @@ public final class MaskImage {
 
     /** @return the layout this image is drawn with */
     Layout layout() {
-        return layout(rows, cols, options.width());
+        return layout(rows, cols, options().width());
     }
 
     /** @return the mask drawn as an image */
+    @Override
     public BufferedImage image() {
         Layout g = layout();
         BufferedImage img = new BufferedImage(g.width(), g.height(), BufferedImage.TYPE_INT_RGB);
@@ -210,7 +198,7 @@ public final class MaskImage {
         gr.drawRect(g.plotX() - 1, g.plotY() - 1, g.plotW() + 1, g.plotH() + 1);
         gr.setColor(Style.TEXT);
         gr.setFont(Style.TITLE_FONT);
-        Style.drawCentered(gr, Style.fit(options.titleOr(title), Style.TITLE_FONT, g.width() - 40), g.width() / 2,
+        Style.drawCentered(gr, Style.fit(options().titleOr(title), Style.TITLE_FONT, g.width() - 40), g.width() / 2,
                 26);
         drawTicks(gr, g);
         long n = (long) rows * cols;
@@ -241,11 +229,11 @@ public final class MaskImage {
         }
         gr.setFont(Style.AXIS_TITLE_FONT);
         fm = gr.getFontMetrics();
-        Style.drawCentered(gr, options.xTitleOr("input index"), g.plotX() + g.plotW() / 2,
+        Style.drawCentered(gr, options().xTitleOr("input index"), g.plotX() + g.plotW() / 2,
                 bottom + 26 + fm.getAscent());
         AffineTransform saved = gr.getTransform();
         gr.rotate(-Math.PI / 2);
-        Style.drawCentered(gr, options.yTitleOr("output unit"), -(g.plotY() + g.plotH() / 2), g.plotX() - 44);
+        Style.drawCentered(gr, options().yTitleOr("output unit"), -(g.plotY() + g.plotH() / 2), g.plotX() - 44);
         gr.setTransform(saved);
     }
 

@@ -22,7 +22,7 @@ import java.awt.image.BufferedImage;
  * lighter. The title goes above the grid, the caption (if any) below it. Of the
  * {@link ChartOptions}, the title and the width apply.
  */
-public final class Tiles {
+public final class Tiles extends Figure<Tiles> {
 
     static {
         Style.headless();
@@ -41,7 +41,6 @@ public final class Tiles {
     private final int width;
     private int columns;
     private String caption = "";
-    private ChartOptions options = ChartOptions.defaults();
 
     private Tiles(String title, float[][] tiles, int height, int width) {
         if (tiles == null || tiles.length == 0) {
@@ -102,18 +101,6 @@ public final class Tiles {
     }
 
     /**
-     * @param newOptions the title and the width (other options do not apply to a grid of tiles)
-     * @return this grid
-     */
-    public Tiles options(ChartOptions newOptions) {
-        if (newOptions == null) {
-            throw new IllegalArgumentException("Give options, e.g. ChartOptions.defaults().size(1000, 600), not null.");
-        }
-        this.options = newOptions;
-        return this;
-    }
-
-    /**
      * @param title the title drawn above
      * @param tiles the tiles, each {@code height · width} values in row-major order
      * @param height pixels per tile, top to bottom
@@ -140,8 +127,9 @@ public final class Tiles {
     }
 
     /** @return the tiles drawn as one image (about {@link ChartOptions#width()} pixels wide) */
+    @Override
     public BufferedImage image() {
-        int maxWidth = options.width();
+        int maxWidth = options().width();
         int cols = Math.min(columns, tiles.length);
         int rows = (tiles.length + cols - 1) / cols;
         int scale = Math.max(1, (maxWidth - 2 * SIDE - (cols - 1) * GAP) / (cols * width));
@@ -177,7 +165,7 @@ public final class Tiles {
         }
         g.setColor(Style.TEXT);
         g.setFont(Style.TITLE_FONT);
-        Style.drawCentered(g, options.titleOr(title), imageW / 2, 26);
+        Style.drawCentered(g, options().titleOr(title), imageW / 2, 26);
         if (caption != null && !caption.isEmpty()) {
             g.setFont(CAPTION_FONT);
             Style.drawCentered(g, caption, imageW / 2, TOP + gridH + 26);
