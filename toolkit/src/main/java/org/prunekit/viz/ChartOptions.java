@@ -6,11 +6,12 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 
 /**
- * How a chart is laid out, whatever its family: title, axis titles, size, logarithmic axes, the
- * y range, tick-label patterns and where the legend goes. One options type serves every chart
- * family ({@link LineChart}, {@link BarChart}, {@link Histogram}, {@link MaskImage}, the training,
- * pruning and sparsity curves): what is not set keeps the family's default (each family chooses
- * its own titles; an option the family cannot use, such as a log axis on a mask image, is ignored).
+ * How a chart is laid out, whatever its kind: title, axis titles, size, logarithmic axes, the
+ * y range, tick-label patterns and where the legend goes. One options type serves every
+ * {@link Figure} of this package ({@link LineChart}, {@link BarChart}, {@link Histogram},
+ * {@link SparsityCurves}, {@link TrainingCurves}, {@link PruningCurves}, {@link MaskImage},
+ * {@link Tiles}): what is not set keeps the figure's default (each chooses its own titles; an
+ * option a figure cannot use, such as a log axis on a mask image, is ignored).
  *
  * <p>A value: every method returns new options and leaves these unchanged, so one set of
  * options can be shared and refined.
@@ -18,7 +19,7 @@ import org.knowm.xchart.style.XYStyler;
  * <pre>{@code
  * ChartOptions log = ChartOptions.defaults().logX().xTitle("tolerance ε (log scale)");
  * Show.image(LineChart.of("Sparsity against tolerance", "ε", "%").addSeries(curve).options(log).image());
- * Show.image(sweep.plot(ChartOptions.defaults().title("After fine-tuning").yFrom(90)));
+ * Show.image(Charts.accuracyVsSparsity(sweep, false, ChartOptions.defaults().title("After fine-tuning").yFrom(90)));
  * }</pre>
  */
 public final class ChartOptions {
