@@ -1,8 +1,10 @@
 package org.prunekit.prune;
 
 import org.prunekit.Tabular;
+import java.awt.image.BufferedImage;
 import org.prunekit.notebook.TableFormat;
 import java.util.List;
+import org.prunekit.viz.PruningCurves;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -64,5 +66,17 @@ public record PruningHistory(String net, String settings, double denseAccuracy, 
     @Override
     public String toString() {
         return toText();
+    }
+
+    /**
+     * The natural chart of an iterative pruning run: per step, the test accuracy right after
+     * pruning and after fine-tuning (the dense accuracy dashed), and the sparsity reached against
+     * the schedule's target on a second axis ({@link PruningCurves}).
+     *
+     * @return the chart as an image
+     * @throws IllegalArgumentException if the run has no steps
+     */
+    public BufferedImage plot() {
+        return PruningCurves.of(this).image();
     }
 }

@@ -1,7 +1,9 @@
 package org.prunekit.train;
 
 import org.prunekit.Tabular;
+import java.awt.image.BufferedImage;
 import java.util.List;
+import org.prunekit.viz.TrainingCurves;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -61,5 +63,17 @@ public record History(String net, String data, int batchSize, TrainConfig config
     @Override
     public String toString() {
         return toText();
+    }
+
+    /**
+     * The natural chart of a training run: test accuracy (solid) and training accuracy (dashed)
+     * per epoch, in percent, above the mean training loss per epoch. For several runs in one
+     * chart, or a run continued by fine-tuning, use {@link TrainingCurves}.
+     *
+     * @return the chart as an image
+     * @throws IllegalArgumentException if no epoch ran
+     */
+    public BufferedImage plot() {
+        return TrainingCurves.of(this).image();
     }
 }

@@ -2,7 +2,6 @@ package org.prunekit.viz;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -13,32 +12,93 @@ import java.awt.image.BufferedImage;
  *
  * <pre>{@code
  * Show.image(Tiles.grid("64 atoms of 8x8 pixels", atoms, 8, 8, 16));
+ * Show.image(Tiles.of("64 atoms of 8x8 pixels", atoms, 8, 8).columns(16).caption("most used first")
+ *         .options(ChartOptions.defaults().size(1000, 600)).image());
  * }</pre>
  *
  * <p>Each tile is scaled on its own, by its largest absolute value. A tile with no negative value
  * (a digit, a patch) goes from white (0) to black (its largest value); a tile with negative values
  * (a dictionary atom, a weight row) is drawn with 0 as mid grey, positive darker and negative
- * lighter. The title goes above the grid, the caption (if any) below it.
+ * lighter. The title goes above the grid, the caption (if any) below it. Of the
+ * {@link ChartOptions}, the title and the width apply.
  */
-public final class Tiles {
+public final class Tiles extends Figure<Tiles> {
 
     static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        Style.headless();
     }
 
-    private static final Color TEXT = new Color(0x222222);
     private static final Color FRAME = new Color(0xBBBBBB);
-    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
     private static final Font CAPTION_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-    private static final int MAX_WIDTH = 800;
     private static final int GAP = 3;
     private static final int TOP = 44;
     private static final int BOTTOM = 40;
     private static final int SIDE = 20;
 
-    private Tiles() {}
+    private final String title;
+    private final float[][] tiles;
+    private final int height;
+    private final int width;
+    private int columns;
+    private String caption = "";
+
+    private Tiles(String title, float[][] tiles, int height, int width) {
+        if (tiles == null || tiles.length == 0) {
+            throw new IllegalArgumentException("Give at least one tile.");
+        }
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("Tiles need a height and a width of at least 1, got " + height + " and "
+                    + width + ".");
+        }
+        for (int t = 0; t < tiles.length; t++) {
+            if (tiles[t] == null || tiles[t].length != height * width) {
+                throw new IllegalArgumentException("Tile " + t + " has " + (tiles[t] == null ? 0 : tiles[t].length)
+                        + " values, but " + height + " × " + width + " = " + height * width + " were expected.");
+            }
+            for (float v : tiles[t]) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("Tile " + t + " holds a non-finite value " + v + ".");
+                }
+            }
+        }
+        this.title = title;
+        this.tiles = tiles.clone();
+        this.height = height;
+        this.width = width;
+        this.columns = Math.min(16, tiles.length);
+    }
+
+    /**
+     * @param title the title drawn above
+     * @param tiles the tiles, each {@code height · width} finite values in row-major order
+     * @param height pixels per tile, top to bottom
+     * @param width pixels per tile, left to right
+     * @return the grid (16 tiles per row unless {@link #columns} says otherwise)
+     */
+    public static Tiles of(String title, float[][] tiles, int height, int width) {
+        return new Tiles(title, tiles, height, width);
+    }
+
+    /**
+     * @param perRow tiles per row of the grid (at least 1)
+     * @return this grid
+     */
+    public Tiles columns(int perRow) {
+        if (perRow < 1) {
+            throw new IllegalArgumentException("A grid needs at least 1 tile per row, got " + perRow + ".");
+        }
+        this.columns = perRow;
+        return this;
+    }
+
+    /**
+     * @param line a line drawn below the grid ("" for none)
+     * @return this grid
+     */
+    public Tiles caption(String line) {
+        this.caption = line;
+        return this;
+    }
 
     /**
      * @param title the title drawn above
@@ -63,30 +123,19 @@ public final class Tiles {
      */
     public static BufferedImage grid(String title, float[][] tiles, int height, int width, int columns,
             String caption) {
-        if (tiles == null || tiles.length == 0) {
-            throw new IllegalArgumentException("Give at least one tile.");
-        }
-        if (height < 1 || width < 1 || columns < 1) {
-            throw new IllegalArgumentException("Tiles need a height, a width and a column count of at least 1, got "
-                    + height + ", " + width + " and " + columns + ".");
-        }
-        for (int t = 0; t < tiles.length; t++) {
-            if (tiles[t] == null || tiles[t].length != height * width) {
-                throw new IllegalArgumentException("Tile " + t + " has " + (tiles[t] == null ? 0 : tiles[t].length)
-                        + " values, but " + height + " × " + width + " = " + height * width + " were expected.");
-            }
-            for (float v : tiles[t]) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("Tile " + t + " holds a non-finite value " + v + ".");
-                }
-            }
-        }
+        return of(title, tiles, height, width).columns(columns).caption(caption).image();
+    }
+
+    /** @return the tiles drawn as one image (about {@link ChartOptions#width()} pixels wide) */
+    @Override
+    public BufferedImage image() {
+        int maxWidth = options().width();
         int cols = Math.min(columns, tiles.length);
         int rows = (tiles.length + cols - 1) / cols;
-        int scale = Math.max(1, (MAX_WIDTH - 2 * SIDE - (cols - 1) * GAP) / (cols * width));
+        int scale = Math.max(1, (maxWidth - 2 * SIDE - (cols - 1) * GAP) / (cols * width));
         int gridW = cols * width * scale + (cols - 1) * GAP;
         int gridH = rows * height * scale + (rows - 1) * GAP;
-        int imageW = Math.max(MAX_WIDTH, gridW + 2 * SIDE);
+        int imageW = Math.max(maxWidth, gridW + 2 * SIDE);
         int x0 = (imageW - gridW) / 2;
         BufferedImage img = new BufferedImage(imageW, TOP + gridH + BOTTOM, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -114,19 +163,14 @@ public final class Tiles {
             g.setColor(FRAME);
             g.drawRect(tx - 1, ty - 1, width * scale + 1, height * scale + 1);
         }
-        g.setColor(TEXT);
-        g.setFont(TITLE_FONT);
-        centered(g, title, imageW / 2, 26);
+        g.setColor(Style.TEXT);
+        g.setFont(Style.TITLE_FONT);
+        Style.drawCentered(g, options().titleOr(title), imageW / 2, 26);
         if (caption != null && !caption.isEmpty()) {
             g.setFont(CAPTION_FONT);
-            centered(g, caption, imageW / 2, TOP + gridH + 26);
+            Style.drawCentered(g, caption, imageW / 2, TOP + gridH + 26);
         }
         g.dispose();
         return img;
-    }
-
-    private static void centered(Graphics2D g, String text, int x, int y) {
-        FontMetrics fm = g.getFontMetrics();
-        g.drawString(text, x - fm.stringWidth(text) / 2, y);
     }
 }

@@ -38,6 +38,7 @@ public final class ChartsGallery {
             History h2 = Training.fit(small, data, TrainConfig.epochs(6), Progress.none());
             Charts.savePng(Charts.trainingCurves(h, h2), dir.resolve("training.png"));
             Charts.savePng(Charts.lossCurves(h, h2), dir.resolve("loss.png"));
+            Charts.savePng(h.plot(), dir.resolve("history-plot.png"));
 
             SparsityReport dense = SparsityReport.of(net);
             float[] before = net.layer("fc1").weight().getArray().toFloatArray();

