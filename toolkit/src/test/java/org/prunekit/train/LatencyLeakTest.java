@@ -18,6 +18,7 @@ import org.prunekit.data.ImageSet;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.prune.Comparison;
+import org.prunekit.prune.NetComparison;
 import org.prunekit.reliability.Memory;
 
 /**
@@ -118,7 +119,8 @@ class LatencyLeakTest {
             long arraysBefore = Memory.liveArrays(resNet.manager());
             long before = Memory.rssMb();
             Comparison[] c = new Comparison[1];
-            long peak = Memory.peakRssMb(() -> c[0] = Comparison.of(images, nets, BATCH), GUARD_MB);
+            long peak = Memory.peakRssMb(() -> c[0] = NetComparison.builder().optBatchSize(BATCH)
+                    .optProgress(Progress.none()).build().run(nets, images), GUARD_MB);
             long after = Memory.rssMb();
             long arraysAfter = Memory.liveArrays(resNet.manager());
             System.out.printf("Comparison.of (ResNet-8 and LeNet-5, each warmed up, then 5 rounds of 7 timed passes,"
