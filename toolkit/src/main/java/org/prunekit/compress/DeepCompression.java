@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
-import org.prunekit.Tabular;
+import org.prunekit.RunnerBuilder;
+import org.prunekit.RunResult;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
@@ -55,8 +56,8 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
         this.sparsities = b.sparsities;
         this.bits = b.bits;
         this.importance = b.importance;
-        this.fineTune = b.fineTune;
-        this.progress = b.progress;
+        this.fineTune = b.fineTune();
+        this.progress = b.progress();
     }
 
     /** @return a builder; sparsities and bits are required */
@@ -83,7 +84,7 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
      * @param points one per sparsity and bit width
      */
     public record Result(RunProvenance provenance, long denseBytes, double denseAccuracy, List<Point> points)
-            implements Tabular {
+            implements RunResult {
 
         /** Copies the points. */
         public Result {
@@ -91,24 +92,6 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
             points = List.copyOf(points);
         }
 
-        /** @return the net's name */
-        public String net() {
-            return provenance.net();
-        }
-
-        /** @return the data's description */
-        public String data() {
-            return provenance.data();
-        }
-
-        /**
-         * @return the provenance as text
-         * @deprecated use {@link #provenance()}, whose settings are typed values
-         */
-        @Deprecated
-        public String settings() {
-            return provenance.toString();
-        }
 
         /**
          * @param sparsity a measured sparsity (equal within 1e-9)
@@ -133,12 +116,6 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
                     DoubleColumn.create("accuracy", points.stream().mapToDouble(Point::accuracy)),
                     DoubleColumn.create("accuracy change", points.stream().mapToDouble(p -> p.accuracy()
                             - denseAccuracy)));
-        }
-
-        /** @return how the table was made */
-        @Override
-        public List<String> notes() {
-            return provenance.notes();
         }
 
         @Override
@@ -209,14 +186,17 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
     }
 
     /** Builder: {@code set*} required, {@code opt*} optional. */
-    public static final class Builder {
+    public static final class Builder extends RunnerBuilder.WithFineTune<Builder> {
         private double[] sparsities;
         private int[] bits;
         private Importance importance = Importance.magnitudeL1();
-        private TrainConfig fineTune = Runner.defaultFineTune();
-        private Progress progress = Runner.defaultProgress();
 
         Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * @param sparsities global sparsities, each in [0, 1) (0: not pruned)
@@ -258,26 +238,6 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
          */
         public Builder optImportance(Importance importance) {
             this.importance = Runner.require(importance, "The criterion");
-            return this;
-        }
-
-        /**
-         * @param fineTune fine-tuning after pruning, before quantizing (default {@link Runner#defaultFineTune()},
-         *     1 epoch; {@code TrainConfig.epochs(0)} for none; never for sparsity 0)
-         * @return this builder
-         */
-        public Builder optFineTune(TrainConfig fineTune) {
-            this.fineTune = Runner.require(fineTune, "The fine-tuning (TrainConfig.epochs(0) for none)");
-            return this;
-        }
-
-        /**
-         * @param progress where to report each point (default {@link Runner#defaultProgress()};
-         *     {@link Progress#none()} for silence)
-         * @return this builder
-         */
-        public Builder optProgress(Progress progress) {
-            this.progress = Runner.require(progress, "The progress (Progress.none() for silence)");
             return this;
         }
 

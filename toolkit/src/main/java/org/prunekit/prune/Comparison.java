@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.prunekit.RunProvenance;
-import org.prunekit.Tabular;
+import org.prunekit.RunResult;
 import org.prunekit.data.ImageSet;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
@@ -34,7 +34,7 @@ import tech.tablesaw.api.Table;
  * @param batchSize images per timed pass
  * @param rows one per net, in the order given
  */
-public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows) implements Tabular {
+public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows) implements RunResult {
 
     /**
      * One version.
@@ -96,11 +96,6 @@ public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows
         return NetComparison.builder().optBatchSize(batchSize).build().run(nets, test);
     }
 
-    /** @return the test data's description */
-    public String data() {
-        return provenance.data();
-    }
-
     /**
      * @param name a label given to {@link NetComparison#run}
      * @return its row
@@ -128,12 +123,6 @@ public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows
                 DoubleColumn.create("accuracy", rows.stream().mapToDouble(Row::accuracy)),
                 DoubleColumn.create("macro F1", rows.stream().mapToDouble(Row::macroF1)),
                 DoubleColumn.create("worst class F1", rows.stream().mapToDouble(Row::worstF1)));
-    }
-
-    /** @return how the comparison was made */
-    @Override
-    public List<String> notes() {
-        return provenance.notes();
     }
 
     @Override

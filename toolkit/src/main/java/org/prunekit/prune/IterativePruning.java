@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
+import org.prunekit.RunnerBuilder;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
 import org.prunekit.train.Progress;
@@ -42,9 +43,9 @@ public final class IterativePruning implements Runner<PruningHistory> {
     private IterativePruning(Builder b) {
         this.pruner = b.pruner;
         this.schedule = b.schedule;
-        this.fineTune = b.fineTune;
+        this.fineTune = b.fineTune();
         this.rewindTo = b.rewindTo;
-        this.progress = b.progress;
+        this.progress = b.progress();
     }
 
     /** @return a builder; pruner and schedule are required */
@@ -114,14 +115,17 @@ public final class IterativePruning implements Runner<PruningHistory> {
     }
 
     /** Builder of {@link IterativePruning}. */
-    public static final class Builder {
+    public static final class Builder extends RunnerBuilder.WithFineTune<Builder> {
         private Pruner pruner;
         private Schedule schedule;
-        private TrainConfig fineTune = Runner.defaultFineTune();
         private Snapshot rewindTo;
-        private Progress progress = Runner.defaultProgress();
 
         Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * @param pruner criterion, scope and granularity (its sparsity is replaced by the schedule's targets)
@@ -142,32 +146,12 @@ public final class IterativePruning implements Runner<PruningHistory> {
         }
 
         /**
-         * @param fineTune training after each pruning step (default {@link Runner#defaultFineTune()},
-         *     1 epoch; {@code TrainConfig.epochs(0)} for none)
-         * @return this builder
-         */
-        public Builder optFineTune(TrainConfig fineTune) {
-            this.fineTune = Runner.require(fineTune, "The fine-tuning (TrainConfig.epochs(0) for none)");
-            return this;
-        }
-
-        /**
          * @param snapshot weights to rewind the survivors to after each pruning step (lottery ticket;
          *     default: no rewinding)
          * @return this builder
          */
         public Builder optRewindTo(Snapshot snapshot) {
             this.rewindTo = Runner.require(snapshot, "The snapshot (leave optRewindTo out for no rewinding)");
-            return this;
-        }
-
-        /**
-         * @param progress where to report each step (default {@link Runner#defaultProgress()}, one line per
-         *     step; {@link Progress#none()} for silence)
-         * @return this builder
-         */
-        public Builder optProgress(Progress progress) {
-            this.progress = Runner.require(progress, "The progress (Progress.none() for silence)");
             return this;
         }
 

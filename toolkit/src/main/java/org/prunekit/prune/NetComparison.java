@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
+import org.prunekit.RunnerBuilder;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.ImageSet;
 import org.prunekit.model.Net;
@@ -44,7 +45,7 @@ public final class NetComparison {
 
     private NetComparison(Builder b) {
         this.batchSize = b.batchSize;
-        this.progress = b.progress;
+        this.progress = b.progress();
     }
 
     /** @return a builder; every setting is optional */
@@ -111,11 +112,15 @@ public final class NetComparison {
     }
 
     /** Settings of a comparison; all {@code opt*}. */
-    public static final class Builder {
+    public static final class Builder extends RunnerBuilder<Builder> {
         private int batchSize = DEFAULT_BATCH_SIZE;
-        private Progress progress = Runner.defaultProgress();
 
         Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * @param batchSize images per timed pass (default {@value NetComparison#DEFAULT_BATCH_SIZE})
@@ -126,16 +131,6 @@ public final class NetComparison {
                 throw new IllegalArgumentException("The batch size must be at least 1, got " + batchSize + ".");
             }
             this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
-         * @param progress where to report the steps (default {@link Runner#defaultProgress()};
-         *     {@link Progress#none()} for silence)
-         * @return this builder
-         */
-        public Builder optProgress(Progress progress) {
-            this.progress = Runner.require(progress, "The progress (Progress.none() for silence)");
             return this;
         }
 

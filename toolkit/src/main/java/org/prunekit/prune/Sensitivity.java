@@ -3,7 +3,7 @@ package org.prunekit.prune;
 import java.util.List;
 import java.util.Objects;
 import org.prunekit.RunProvenance;
-import org.prunekit.Tabular;
+import org.prunekit.RunResult;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
 import org.prunekit.notebook.TableFormat;
@@ -24,7 +24,7 @@ import tech.tablesaw.api.Table;
  * @param points one point per layer and sparsity
  */
 public record Sensitivity(RunProvenance provenance, Importance criterion, Granularity granularity, double baseline,
-        List<Point> points) implements Tabular {
+        List<Point> points) implements RunResult {
 
     /**
      * @param layer the layer pruned alone (per unit: its channel group, named after its first producer)
@@ -67,11 +67,6 @@ public record Sensitivity(RunProvenance provenance, Importance criterion, Granul
             double... sparsities) {
         return SensitivityScan.builder().setImportance(importance).setSparsities(sparsities).optGranularity(granularity)
                 .build().run(net, data);
-    }
-
-    /** @return the net's name */
-    public String net() {
-        return provenance.net();
     }
 
     /** @return the layer names, in order of first appearance */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
+import org.prunekit.RunnerBuilder;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.ChannelGroup;
 import org.prunekit.model.Layer;
@@ -38,7 +39,7 @@ public final class SensitivityScan implements Runner<Sensitivity> {
         this.importance = b.importance;
         this.sparsities = b.sparsities;
         this.granularity = b.granularity;
-        this.progress = b.progress;
+        this.progress = b.progress();
     }
 
     /** @return a builder: the criterion and the sparsities are required */
@@ -82,13 +83,17 @@ public final class SensitivityScan implements Runner<Sensitivity> {
     }
 
     /** Settings of a scan; {@code set*} required, {@code opt*} optional. */
-    public static final class Builder {
+    public static final class Builder extends RunnerBuilder<Builder> {
         private Importance importance;
         private double[] sparsities;
         private Granularity granularity = Granularity.UNSTRUCTURED;
-        private Progress progress = Runner.defaultProgress();
 
         Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * @param importance the criterion that chooses what to prune in each layer
@@ -121,16 +126,6 @@ public final class SensitivityScan implements Runner<Sensitivity> {
          */
         public Builder optGranularity(Granularity granularity) {
             this.granularity = Runner.require(granularity, "The granularity");
-            return this;
-        }
-
-        /**
-         * @param progress where to report each point (default {@link Runner#defaultProgress()};
-         *     {@link Progress#none()} for silence)
-         * @return this builder
-         */
-        public Builder optProgress(Progress progress) {
-            this.progress = Runner.require(progress, "The progress (Progress.none() for silence)");
             return this;
         }
 

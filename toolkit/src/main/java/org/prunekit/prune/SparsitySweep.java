@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
+import org.prunekit.RunnerBuilder;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
 import org.prunekit.train.Latency;
@@ -45,8 +46,8 @@ public final class SparsitySweep implements Runner<Sweep> {
         this.sparsities = b.sparsities;
         this.scope = b.scope;
         this.granularity = b.granularity;
-        this.fineTune = b.fineTune;
-        this.progress = b.progress;
+        this.fineTune = b.fineTune();
+        this.progress = b.progress();
     }
 
     /** @return a builder: criteria and sparsities are required */
@@ -104,15 +105,18 @@ public final class SparsitySweep implements Runner<Sweep> {
     }
 
     /** Settings of a sweep; {@code set*} required, {@code opt*} optional. */
-    public static final class Builder {
+    public static final class Builder extends RunnerBuilder.WithFineTune<Builder> {
         private List<Importance> criteria;
         private double[] sparsities;
         private Scope scope = Scope.GLOBAL;
         private Granularity granularity = Granularity.UNSTRUCTURED;
-        private TrainConfig fineTune = Runner.defaultFineTune();
-        private Progress progress = Runner.defaultProgress();
 
         Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * @param criteria the criteria to compare, each once (criteria are equal when they score
@@ -167,26 +171,6 @@ public final class SparsitySweep implements Runner<Sweep> {
          */
         public Builder optGranularity(Granularity granularity) {
             this.granularity = Runner.require(granularity, "The granularity");
-            return this;
-        }
-
-        /**
-         * @param fineTune the fine-tuning after pruning (default {@link Runner#defaultFineTune()}, 1 epoch;
-         *     {@code TrainConfig.epochs(0)} for none)
-         * @return this builder
-         */
-        public Builder optFineTune(TrainConfig fineTune) {
-            this.fineTune = Runner.require(fineTune, "The fine-tuning (TrainConfig.epochs(0) for none)");
-            return this;
-        }
-
-        /**
-         * @param progress where to report each point (default {@link Runner#defaultProgress()};
-         *     {@link Progress#none()} for silence)
-         * @return this builder
-         */
-        public Builder optProgress(Progress progress) {
-            this.progress = Runner.require(progress, "The progress (Progress.none() for silence)");
             return this;
         }
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
-import org.prunekit.Tabular;
+import org.prunekit.RunResult;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
 import org.prunekit.notebook.TableFormat;
@@ -32,7 +32,7 @@ import tech.tablesaw.api.Table;
  * @param points one per criterion and sparsity
  */
 public record Sweep(RunProvenance provenance, Granularity granularity, double baseline, List<Point> points)
-        implements Tabular {
+        implements RunResult {
 
     /**
      * @param importance the importance criterion
@@ -99,16 +99,6 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
     @Deprecated
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** @return the net's name */
-    public String net() {
-        return provenance.net();
-    }
-
-    /** @return the data's description */
-    public String data() {
-        return provenance.data();
     }
 
     /**
@@ -277,12 +267,6 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
                 LongColumn.create("non-zero", points.stream().mapToLong(Point::nonZero).toArray()),
                 LongColumn.create("parameters", points.stream().mapToLong(Point::parameters).toArray()),
                 DoubleColumn.create("latency ms", points.stream().mapToDouble(Point::latencyMs)));
-    }
-
-    /** @return how the sweep was made */
-    @Override
-    public List<String> notes() {
-        return provenance.notes();
     }
 
     @Override
