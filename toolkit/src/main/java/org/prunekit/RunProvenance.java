@@ -65,12 +65,12 @@ public record RunProvenance(String runner, String net, String data, Map<String, 
      * Starts a record of work on a test set alone.
      *
      * @param runner the runner's name
-     * @param net the net's name (or names)
+     * @param net the net's name (or how many nets)
      * @param test the test set
      * @return a builder of the settings
      */
     public static Builder builder(String runner, String net, ImageSet test) {
-        return new Builder(runner, net, test.name() + " (" + TableFormat.number((long) test.size()) + " examples)");
+        return new Builder(runner, net, test.name() + ", " + TableFormat.number((long) test.size()) + " examples");
     }
 
     /**

@@ -73,7 +73,7 @@ public final class NetComparison {
         if (nets.isEmpty()) {
             throw new IllegalArgumentException("Give at least one net to compare.");
         }
-        RunProvenance provenance = RunProvenance.builder("NetComparison", String.join(", ", nets.keySet()), test)
+        RunProvenance provenance = RunProvenance.builder("NetComparison", nets.size() + " nets", test)
                 .add("nets", List.copyOf(nets.keySet())).add("reference", nets.keySet().iterator().next())
                 .add("batch size", batchSize).add("timing", "nets timed in turns, 5 rounds of 7 passes, best round median")
                 .build();
