@@ -88,6 +88,33 @@ class CriterionToolsTest {
     }
 
     @Test
+    void criteriaOfOneNameKeepTheirOwnPointsAndLabels() {
+        List<Sweep.Point> ps = new java.util.ArrayList<>();
+        for (Importance c : List.of(Importance.random(1), Importance.random(2), Importance.magnitudeL1())) {
+            for (double s : new double[] {0.5, 0.9}) {
+                ps.add(new Sweep.Point(c, s, s, s, 0, 0, 0));
+            }
+        }
+        Sweep sweep = new Sweep(RunProvenance.given("n", "d", "by hand"), Granularity.UNSTRUCTURED, 0.9, ps);
+        assertEquals(3, sweep.importances().size(), "random(1) and random(2) are two criteria");
+        assertEquals(List.of("random (seed 1)", "random (seed 2)", "magnitude-L1"), sweep.labels());
+        assertEquals(2, sweep.of(Importance.random(1)).size());
+        assertEquals("random (seed 2)", sweep.label(Importance.random(2)));
+        assertThrows(IllegalArgumentException.class, () -> sweep.label(Importance.random(3)));
+        assertThrows(IllegalArgumentException.class, () -> sweep.at(Importance.random(1), 0.7));
+        // what a chart of the sweep draws: one curve per label, each with its own points
+        for (String label : sweep.criteria()) {
+            assertEquals(2, sweep.of(label).size(), label);
+        }
+        assertEquals(4, sweep.of("random").size(), "a bare name still finds every criterion of that name");
+        Importance a = Importance.taylor().named("same");
+        Importance b = Importance.gradient().named("same");
+        Sweep twins = new Sweep(RunProvenance.given("n", "d", "by hand"), Granularity.UNSTRUCTURED, 0.9,
+                List.of(new Sweep.Point(a, 0.5, 0, 0, 0, 0, 0), new Sweep.Point(b, 0.5, 0, 0, 0, 0, 0)));
+        assertEquals(List.of("same #1", "same #2"), twins.labels());
+    }
+
+    @Test
     void aSweepRanksItsCriteria() {
         Importance a = Importance.reported("a");
         Importance b = Importance.reported("b");
