@@ -22,7 +22,7 @@ import org.prunekit.notebook.TableFormat;
  * <pre>{@code
  * Sweep sweep = SparsitySweep.builder()...build().run(net, data);
  * sweep.provenance().get("granularity", Granularity.class)      // UNSTRUCTURED
- * sweep.provenance()      // SparsitySweep on LeNet-300-100, data MNIST ...: criteria magnitude-L1, random (seed 1); ...
+ * sweep.provenance()   // Made by SparsitySweep on LeNet-300-100, data MNIST ...: criteria magnitude-L1, ...
  * }</pre>
  *
  * <p>Two results put together (e.g. {@code Sweep.merge}) keep both records: see {@link #merge}.
@@ -169,7 +169,8 @@ public record RunProvenance(String runner, String net, String data, Map<String, 
         }
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : stripZeros(TableFormat.number(d));
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d)
+                    : stripZeros(TableFormat.number(d));
         }
         String text = TableFormat.value(v);
         // constants (Scope.GLOBAL, Granularity.STRUCTURED) read as words

@@ -24,7 +24,7 @@ import org.prunekit.train.TrainConfig;
  *
  * <p>Defaults shared by every runner: fine-tuning after pruning is {@link #defaultFineTune()}
  * (one epoch with {@link TrainConfig}'s defaults; {@code TrainConfig.epochs(0)} for none), and
- * progress goes to {@link #defaultProgress()}, as {@link Net#train} reports it.
+ * progress goes to {@link #defaultProgress()}, where {@link Net#fit} reports training.
  * {@link org.prunekit.prune.NetComparison} compares several nets and so takes a map of them, with
  * the same builder shape.
  *

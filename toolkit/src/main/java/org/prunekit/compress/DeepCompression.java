@@ -133,7 +133,8 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
     public Result run(Net net, DataSplit data) {
         RunProvenance provenance = RunProvenance.builder("DeepCompression", net.name(), data)
                 .add("sparsities", sparsities).add("bits", bits).add("criterion", importance)
-                .add("scope", Scope.GLOBAL).add("fine-tune", fineTune).add("quantizer", "symmetric per channel (Quantizer.perChannel), 32 bits = not quantized").build();
+                .add("scope", Scope.GLOBAL).add("fine-tune", fineTune)
+                .add("quantizer", "symmetric per channel (Quantizer.perChannel), 32 bits = not quantized").build();
         List<Point> points = new ArrayList<>();
         try (Progress.Task task = progress.start("Deep compression of " + net.name(),
                 (long) sparsities.length * bits.length, "points")) {

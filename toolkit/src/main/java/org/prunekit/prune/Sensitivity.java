@@ -48,8 +48,8 @@ public record Sensitivity(RunProvenance provenance, Importance criterion, Granul
      */
     @Deprecated
     public Sensitivity(String net, String criterion, Granularity granularity, double baseline, List<Point> points) {
-        this(RunProvenance.given(net, "", "criterion " + criterion), Importance.reported(criterion), granularity,
-                baseline, points);
+        this(RunProvenance.given(net, "(not recorded)", "criterion " + criterion), Importance.reported(criterion),
+                granularity, baseline, points);
     }
 
     /**
