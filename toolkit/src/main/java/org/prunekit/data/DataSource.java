@@ -28,81 +28,16 @@ import java.util.function.IntSupplier;
  *
  * @param <B> the source's own type, so that settings chain
  */
-public abstract class DataSource<B extends DataSource<B>> {
+public abstract class DataSource<B extends DataSource<B>> extends Source<B, DataSplit> {
 
-    String name;
-    int batchSize = 64;
-    int limit;
-    int testLimit;
-    long seed = 42;
     /** The class names given with {@link #optClassNames} or the source's own; null if neither. */
     List<String> classNames;
     /** The class count given with {@link #optNumClasses}; 0 if none. */
     int numClasses;
 
     DataSource(String name, List<String> ownClassNames) {
-        this.name = name;
+        super(name);
         this.classNames = ownClassNames;
-    }
-
-    @SuppressWarnings("unchecked")
-    final B self() {
-        return (B) this;
-    }
-
-    /**
-     * @param batchSize training mini-batch size (default 64)
-     * @return this source
-     */
-    public B optBatchSize(int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("Batch size must be at least 1, got " + batchSize + ".");
-        }
-        this.batchSize = batchSize;
-        return self();
-    }
-
-    /**
-     * Keeps a seeded random subset of at most {@code rows} training examples (quick mode).
-     *
-     * @param rows the most training examples to keep; 0 keeps all (default)
-     * @return this source
-     */
-    public B optLimit(int rows) {
-        this.limit = checkLimit(rows);
-        return self();
-    }
-
-    /**
-     * @param rows the most test examples to keep; 0 keeps all (default)
-     * @return this source
-     */
-    public B optTestLimit(int rows) {
-        this.testLimit = checkLimit(rows);
-        return self();
-    }
-
-    /**
-     * @param seed seed of the split (where the source makes one), of the row limits and of
-     *     shuffling during training (default 42)
-     * @return this source
-     */
-    public B optSeed(long seed) {
-        this.seed = seed;
-        return self();
-    }
-
-    /**
-     * @param name the data set's name: the parts are called {@code name + " train"} and
-     *     {@code name + " test"} in histories and reports
-     * @return this source
-     */
-    public B optName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("A data set name must not be blank.");
-        }
-        this.name = name;
-        return self();
     }
 
     /**
@@ -145,6 +80,7 @@ public abstract class DataSource<B extends DataSource<B>> {
      * @throws DatasetException if the data is missing, corrupt or unusable (the message says
      *     what, where and how to fix it)
      */
+    @Override
     public abstract DataSplit build();
 
     /**
@@ -174,12 +110,5 @@ public abstract class DataSource<B extends DataSource<B>> {
         Provenance p = new Provenance(name, source, testSource, labelColumn, features, train.classNames(),
                 standardizer, split, testFraction, seed, limit, testLimit, train, test);
         return new DataSplit(train, test, batchSize, seed, p);
-    }
-
-    private static int checkLimit(int rows) {
-        if (rows < 0) {
-            throw new IllegalArgumentException("A row limit must be 0 (no limit) or positive, got " + rows + ".");
-        }
-        return rows;
     }
 }

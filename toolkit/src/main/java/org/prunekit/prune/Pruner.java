@@ -1,16 +1,12 @@
 package org.prunekit.prune;
 
 import org.prunekit.PruneKit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.ImageSet;
-import org.prunekit.model.ChannelGroup;
-import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
@@ -53,6 +49,10 @@ import org.prunekit.model.Net;
  * </ul>
  * {@link PruningPlan#notes()} says why a plan misses its target: rounding, the floors, or
  * layers that were already sparser.
+ *
+ * <p>The pieces of a plan: the {@link Granularity} scores what it ranks (weights of each layer,
+ * or channels of each channel group) and turns budgets into masks; {@code Budgets} shares the
+ * target among layers by the {@link Scope}; {@code Targets} checks the layers asked for.
  */
 public final class Pruner {
 
@@ -61,7 +61,7 @@ public final class Pruner {
     private final Granularity granularity;
     private final Scope scope;
     private final double minDensity;
-    private final List<String> layers;
+    private final Targets targets;
     private final int samples;
     private final int batchSize;
     private final long seed;
@@ -72,7 +72,7 @@ public final class Pruner {
         this.granularity = b.granularity;
         this.scope = b.scope;
         this.minDensity = b.minDensity;
-        this.layers = b.layers;
+        this.targets = new Targets(b.layers);
         this.samples = b.samples;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
@@ -93,7 +93,7 @@ public final class Pruner {
         return sparsity;
     }
 
-    /** @return weights or units */
+    /** @return what one decision removes: weights, units, or weights in an N:M pattern */
     public Granularity granularity() {
         return granularity;
     }
@@ -103,14 +103,19 @@ public final class Pruner {
         return scope;
     }
 
+    /** @return the least fraction of each layer a global plan keeps */
+    public double minDensity() {
+        return minDensity;
+    }
+
     /**
      * @param targetSparsity another target
      * @return this pruner with that target (for schedules)
      */
     public Pruner withSparsity(double targetSparsity) {
         return builder().setImportance(importance).setSparsity(targetSparsity).optGranularity(granularity)
-                .optScope(scope).optMinDensity(minDensity).optLayers(layers == null ? null : layers.toArray(String[]::new))
-                .optSamples(samples).optBatchSize(batchSize).optSeed(seed).build();
+                .optScope(scope).optMinDensity(minDensity)
+                .optLayers(targets.named() ? targets.names().toArray(String[]::new) : null).optSamples(samples).optBatchSize(batchSize).optSeed(seed).build();
     }
 
     /**
@@ -147,107 +152,8 @@ public final class Pruner {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' measures gradients or"
                     + " activations and needs sample data: call plan(net, data) with a DataSplit or ImageSet.");
         }
-        Ranking r = rank(net, importance.needsData() ? sampleData : null);
-        if (granularity.isNm()) {
-            List<LayerPlan> plans = new ArrayList<>();
-            for (Map.Entry<String, float[]> e : r.scores.entrySet()) {
-                String name = e.getKey();
-                float[] old = r.alreadyPruned.get(name);
-                float[] mask = NmPattern.mask(e.getValue(), old, net.layer(name).weight().getArray().getShape(),
-                        granularity.n(), granularity.m());
-                plans.add(new LayerPlan(name, granularity, mask.length, zeros(old), zeros(mask), mask, List.of(name)));
-            }
-            return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped,
-                    List.of());
-        }
-        Budgets budgets = scope == Scope.LAYER ? layerBudgets(r.alreadyPruned) : globalBudgets(r.scores,
-                r.alreadyPruned);
-        List<LayerPlan> plans = new ArrayList<>();
-        for (Map.Entry<String, float[]> e : r.scores.entrySet()) {
-            String name = e.getKey();
-            float[] old = r.alreadyPruned.get(name);
-            float[] ranked = e.getValue().clone();
-            int before = 0;
-            for (int i = 0; i < ranked.length; i++) {
-                if (old[i] == 0) {
-                    ranked[i] = Float.NEGATIVE_INFINITY; // already pruned: first in line, counted in the target
-                    before++;
-                }
-            }
-            int k = Math.max(before, budgets.prune().get(name));
-            boolean[] drop = Selection.lowest(ranked, k);
-            float[] mask = new float[ranked.length];
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] = drop[i] ? 0f : 1f;
-            }
-            plans.add(new LayerPlan(name, granularity, ranked.length, before, k, mask, r.members.get(name)));
-        }
-        return new PruningPlan(net, this, plans, sampleData == null ? "none" : sampleData.name(), r.skipped,
-                notes(plans, budgets));
-    }
-
-    private static int zeros(float[] mask) {
-        int z = 0;
-        for (float v : mask) {
-            if (v == 0) {
-                z++;
-            }
-        }
-        return z;
-    }
-
-    /** What a plan ranks: per layer (unstructured) or per channel group (structured), scores and current masks. */
-    private record Ranking(Map<String, float[]> scores, Map<String, float[]> alreadyPruned,
-            Map<String, List<String>> members, Map<String, String> skipped) {}
-
-    private Ranking rank(Net net, ImageSet sampleData) {
-        Map<String, float[]> scores = new LinkedHashMap<>();
-        Map<String, float[]> alreadyPruned = new LinkedHashMap<>();
-        Map<String, List<String>> members = new LinkedHashMap<>();
-        Map<String, String> skipped = new LinkedHashMap<>();
-        if (granularity != Granularity.STRUCTURED) {
-            Map<String, LayerStats> stats = StatsCollector.collect(net, nmCompatible(targetLayers(net), skipped),
-                    sampleData, batchSize);
-            for (LayerStats s : stats.values()) {
-                checkFinite(s.layer(), "weights", s.weight());
-                float[] sc = importance.weightScores(s);
-                checkScores(s, sc, s.weight().length);
-                scores.put(s.layer(), sc);
-                alreadyPruned.put(s.layer(), s.mask());
-                members.put(s.layer(), List.of(s.layer()));
-            }
-            return new Ranking(scores, alreadyPruned, members, skipped);
-        }
-        List<ChannelGroup> groups = targetGroups(net);
-        Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sampleData, batchSize);
-        for (ChannelGroup g : groups) {
-            float[] sum = new float[g.channels()];
-            float[] alive = new float[g.channels()];
-            for (String p : g.producers()) {
-                LayerStats s = stats.get(p);
-                checkFinite(s.layer(), "weights", s.weight());
-                float[] sc = importance.unitScores(s);
-                checkScores(s, sc, s.units());
-                float[] m = unitMask(net, s);
-                for (int c = 0; c < sum.length; c++) {
-                    sum[c] += sc[c] / g.producers().size(); // a group's importance: the mean over its producers
-                    alive[c] = Math.max(alive[c], m[c]);
-                }
-            }
-            scores.put(g.name(), sum);
-            alreadyPruned.put(g.name(), alive);
-            members.put(g.name(), g.members());
-        }
-        return new Ranking(scores, alreadyPruned, members, skipped);
-    }
-
-    private void checkScores(LayerStats s, float[] sc, int expected) {
-        if (sc == null || sc.length != expected) {
-            throw new IllegalStateException("Criterion '" + importance.name() + "' gave " + (sc == null ? "no"
-                    : sc.length) + " scores for layer " + s.layer() + ", which has " + expected + " "
-                    + (granularity == Granularity.UNSTRUCTURED ? "weights" : "units") + ".");
-        }
-        checkFinite(s.layer(), "'" + importance.name() + "' scores", sc);
+        Ranking r = granularity.rank(net, importance, targets, importance.needsData() ? sampleData : null, batchSize);
+        return granularity.plan(net, this, r, sampleData == null ? "none" : sampleData.name());
     }
 
     /**
@@ -265,9 +171,8 @@ public final class Pruner {
         if (importance.needsData() && data == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
         }
-        List<Layer> targets = granularity != Granularity.STRUCTURED
-                ? nmCompatible(targetLayers(net), new LinkedHashMap<>()) : producers(net, targetGroups(net));
-        return StatsCollector.collect(net, targets, importance.needsData() ? data.train().limit(samples, seed) : null,
+        List<Layer> measured = granularity.measured(net, targets, new LinkedHashMap<>());
+        return StatsCollector.collect(net, measured, importance.needsData() ? data.train().limit(samples, seed) : null,
                 batchSize);
     }
 
@@ -285,293 +190,8 @@ public final class Pruner {
         if (importance.needsData() && data == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
         }
-        return rank(net, importance.needsData() ? data.train().limit(samples, seed) : null).scores;
-    }
-
-    /**
-     * For N:M: the layers whose input axis M divides; the others are left out (and noted) unless
-     * they were asked for by name, which is an error.
-     */
-    private List<Layer> nmCompatible(List<Layer> layers, Map<String, String> skipped) {
-        if (!granularity.isNm()) {
-            return layers;
-        }
-        List<Layer> out = new ArrayList<>();
-        for (Layer l : layers) {
-            long inputs = l.weight().getArray().getShape().get(1);
-            if (inputs % granularity.m() == 0) {
-                out.add(l);
-                continue;
-            }
-            String why = "its " + inputs + " input" + (inputs == 1 ? "" : "s") + " (" + (l.weight().getArray().getShape()
-                    .dimension() == 4 ? "channels" : "features") + ") are not a multiple of M = " + granularity.m();
-            if (this.layers != null) {
-                throw new IllegalArgumentException("Layer " + l.name() + " cannot be pruned " + granularity + ": " + why
-                        + ". Leave it out of optLayers, or choose an M that divides " + inputs + ".");
-            }
-            skipped.put(l.name(), why);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("No layer of the net can be pruned " + granularity + ": " + skipped
-                    + ".");
-        }
-        return out;
-    }
-
-    private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        groups.forEach(g -> names.addAll(g.producers()));
-        return net.prunableLayers().stream().filter(l -> names.contains(l.name())).toList();
-    }
-
-    private List<Layer> targetLayers(Net net) {
-        List<Layer> prunable = net.prunableLayers();
-        if (prunable.isEmpty()) {
-            throw new IllegalArgumentException("Net " + net.name() + " has nothing to prune: no Linear or Conv2d layer.");
-        }
-        if (layers == null) {
-            return prunable;
-        }
-        List<Layer> chosen = new ArrayList<>();
-        for (String name : layers) {
-            Layer l = net.layer(name);
-            if (!l.isPrunable()) {
-                throw new IllegalArgumentException("Layer " + name + " (" + l.kind() + ") has no weights to prune;"
-                        + " prunable layers are " + prunable.stream().map(Layer::name).toList() + ".");
-            }
-            if (chosen.contains(l)) {
-                throw new IllegalArgumentException("Layer " + name + " is listed twice.");
-            }
-            chosen.add(l);
-        }
-        return chosen;
-    }
-
-    private List<ChannelGroup> targetGroups(Net net) {
-        List<Layer> prunable = net.prunableLayers();
-        if (prunable.isEmpty()) {
-            throw new IllegalArgumentException("Net " + net.name() + " has nothing to prune: no Linear or Conv2d layer.");
-        }
-        ChannelGroups groups = net.channelGroups();
-        if (layers == null) {
-            List<ChannelGroup> out = groups.prunable();
-            if (out.isEmpty()) {
-                StringBuilder why = new StringBuilder();
-                for (ChannelGroup g : groups) {
-                    why.append("\n  ").append(g.name()).append(": ").append(g.notPrunableBecause());
-                }
-                throw new IllegalArgumentException("Net " + net.name() + " has no hidden layer whose units could be"
-                        + " removed:" + why + "\nPrune it unstructured instead.");
-            }
-            return out;
-        }
-        Layer output = prunable.get(prunable.size() - 1);
-        List<ChannelGroup> chosen = new ArrayList<>();
-        for (String name : layers) {
-            Layer l = net.layer(name);
-            if (!l.isPrunable()) {
-                throw new IllegalArgumentException("Layer " + name + " (" + l.kind() + ") has no weights to prune;"
-                        + " prunable layers are " + prunable.stream().map(Layer::name).toList() + ".");
-            }
-            if (net.activationOf(name) == null) {
-                throw new IllegalArgumentException("Layer " + name + " is inside a DJL block PruneKit cannot slice; its"
-                        + " units cannot be removed. Prune it unstructured instead.");
-            }
-            ChannelGroup g = groups.of(name);
-            if (!g.isPrunable()) {
-                if (l == output || g.producers().contains(output.name())) {
-                    throw new IllegalArgumentException("Layer " + name + " is the output layer: its units are the "
-                            + net.numClasses() + " classes and cannot be removed. Prune it unstructured instead.");
-                }
-                throw new IllegalArgumentException("The units of layer " + name + " cannot be removed: "
-                        + g.notPrunableBecause() + ". Prune it unstructured instead.");
-            }
-            if (chosen.contains(g)) {
-                throw new IllegalArgumentException("Layer " + name + " is listed twice"
-                        + (g.isCoupled() ? " (or with another layer of its channel group " + g.producers() + ")" : "")
-                        + ".");
-            }
-            chosen.add(g);
-        }
-        return chosen;
-    }
-
-    /** The per-unit mask of a layer: a unit counts as pruned when its weights and bias are all masked. */
-    private static float[] unitMask(Net net, LayerStats s) {
-        float[] m = new float[s.units()];
-        int per = s.perUnit();
-        Layer layer = net.layer(s.layer());
-        float[] biasMask = layer.bias() == null || net.masks().get(layer.bias()) == null ? null
-                : net.masks().get(layer.bias()).toFloatArray();
-        for (int u = 0; u < m.length; u++) {
-            boolean alive = biasMask != null ? biasMask[u] != 0 : layer.bias() != null;
-            for (int j = u * per; j < (u + 1) * per && !alive; j++) {
-                alive = s.mask()[j] != 0;
-            }
-            m[u] = alive ? 1f : 0f;
-        }
-        return m;
-    }
-
-    /**
-     * What a plan may prune per layer (or channel group), before the zeros already there.
-     *
-     * @param prune the count per layer
-     * @param wanted how many the target asks for in all, before any floor: the sum of
-     *     {@code round(sparsity·n)} per layer (layer-wise), or {@code round(sparsity·total)} (global)
-     * @param capped the layers a floor held above the target (layer-wise: the one weight or unit
-     *     kept; global: the minimum density)
-     */
-    private record Budgets(Map<String, Integer> prune, long wanted, List<String> capped) {}
-
-    private Budgets layerBudgets(Map<String, float[]> masks) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        List<String> capped = new ArrayList<>();
-        long wanted = 0;
-        for (Map.Entry<String, float[]> e : masks.entrySet()) {
-            int n = e.getValue().length;
-            int k = (int) Selection.count(sparsity, n);
-            wanted += k;
-            if (k > n - 1) {
-                capped.add(e.getKey()); // never empty a layer: it would cut the net
-            }
-            out.put(e.getKey(), Math.min(n - 1, k));
-        }
-        return new Budgets(out, wanted, capped);
-    }
-
-    /**
-     * Says why a plan's sparsity differs from its target: a floor held layers back, layers were
-     * already sparser than the target, or the counts are whole numbers.
-     */
-    private List<String> notes(List<LayerPlan> plans, Budgets budgets) {
-        long total = plans.stream().mapToLong(LayerPlan::total).sum();
-        long after = plans.stream().mapToLong(LayerPlan::prunedAfter).sum();
-        double reached = after / (double) total;
-        String units = granularity == Granularity.STRUCTURED ? "units" : "weights";
-        List<String> sparser = plans.stream().filter(p -> p.prunedBefore() > budgets.prune().get(p.layer()))
-                .map(LayerPlan::layer).toList();
-        if (after < budgets.wanted() && !budgets.capped().isEmpty()) {
-            return List.of(String.format("target %.4f not reached (%.4f), %s", sparsity, reached, scope == Scope.LAYER
-                    ? "capped: a layer-wise plan never empties a layer, so " + budgets.capped() + " keep one of their "
-                            + units
-                    : "capped by the minimum density per layer (optMinDensity(" + minDensity + ")), which holds "
-                            + budgets.capped() + " at their floor; a lower minimum density lets them go further"));
-        }
-        if (after > budgets.wanted() && !sparser.isEmpty()) {
-            return List.of(String.format("sparsity %.4f is above the target %.4f: %s already had more %s pruned than"
-                    + " this plan asks for, and a plan never restores pruned %s", reached, sparsity, sparser, units,
-                    units));
-        }
-        if (Math.abs(reached - sparsity) > 1e-3) {
-            String how = scope == Scope.GLOBAL || plans.size() == 1
-                    ? String.format("round(%s x %d) = %d of %d %s", sparsity, total, after, total, units)
-                    : "each layer prunes round(" + sparsity + " x its size): " + String.join(", ", plans.stream()
-                            .limit(4).map(p -> p.layer() + " " + p.prunedAfter() + " of " + p.total()).toList())
-                            + (plans.size() > 4 ? ", ..." : "") + " " + units;
-            return List.of(String.format("sparsity %.4f instead of the target %.4f: counts are whole numbers,"
-                    + " rounded half to even (%s)", reached, sparsity, how));
-        }
-        return List.of();
-    }
-
-    /**
-     * Ranks all layers together. Structured scores are first divided by their layer's mean, so
-     * that layers of different widths compete on equal terms (not for criteria whose scores are
-     * comparable across layers already, such as LAMP). Layers that would fall below the
-     * minimum density are held at it (or at the zeros they already have, if more) and the rest
-     * share the remaining budget, so the total is exactly {@code round(sparsity·total)} whenever
-     * the floors allow it.
-     */
-    private Budgets globalBudgets(Map<String, float[]> scores, Map<String, float[]> masks) {
-        Map<String, float[]> ranked = new LinkedHashMap<>();
-        Map<String, Integer> floors = new LinkedHashMap<>(); // the most each layer may lose
-        List<String> capped = new ArrayList<>();
-        long total = 0;
-        for (Map.Entry<String, float[]> e : scores.entrySet()) {
-            float[] s = e.getValue().clone();
-            if (granularity == Granularity.STRUCTURED && !importance.comparableAcrossLayers()) {
-                double mean = Arrays.stream(toDouble(s)).map(Math::abs).average().orElse(1);
-                for (int i = 0; i < s.length; i++) {
-                    s[i] = (float) (s[i] / (mean == 0 ? 1 : mean));
-                }
-            }
-            float[] m = masks.get(e.getKey());
-            int before = 0;
-            for (int i = 0; i < s.length; i++) {
-                if (m[i] == 0) {
-                    s[i] = Float.NEGATIVE_INFINITY;
-                    before++;
-                }
-            }
-            ranked.put(e.getKey(), s);
-            total += s.length;
-            // minDensity > 0 keeps at least one; a layer already sparser than that counts with its real zeros
-            floors.put(e.getKey(), Math.max(before, s.length - (int) Math.ceil(minDensity * s.length)));
-        }
-        long budget = Selection.count(sparsity, total);
-        Map<String, Integer> fixed = new LinkedHashMap<>();
-        while (true) {
-            List<String> free = ranked.keySet().stream().filter(k -> !fixed.containsKey(k)).toList();
-            long freeBudget = budget - fixed.entrySet().stream().mapToLong(Map.Entry::getValue).sum();
-            int freeCount = free.stream().mapToInt(k -> ranked.get(k).length).sum();
-            float[] all = new float[freeCount];
-            int pos = 0;
-            for (String k : free) {
-                float[] s = ranked.get(k);
-                System.arraycopy(s, 0, all, pos, s.length);
-                pos += s.length;
-            }
-            boolean[] drop = Selection.lowest(all, (int) Math.max(0, Math.min(freeBudget, freeCount)));
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            pos = 0;
-            boolean changed = false;
-            for (String k : free) {
-                int n = ranked.get(k).length;
-                int c = 0;
-                for (int i = 0; i < n; i++) {
-                    if (drop[pos + i]) {
-                        c++;
-                    }
-                }
-                pos += n;
-                int maxPrune = floors.get(k);
-                if (c > maxPrune) {
-                    fixed.put(k, maxPrune);
-                    if (maxPrune == n - (int) Math.ceil(minDensity * n)) {
-                        capped.add(k);
-                    }
-                    changed = true;
-                } else {
-                    counts.put(k, c);
-                }
-            }
-            if (!changed) {
-                Map<String, Integer> out = new LinkedHashMap<>();
-                for (String k : ranked.keySet()) {
-                    out.put(k, fixed.containsKey(k) ? fixed.get(k) : counts.get(k));
-                }
-                return new Budgets(out, budget, capped);
-            }
-        }
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
-    static void checkFinite(String layer, String what, float[] values) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new IllegalStateException("Layer " + layer + " has a non-finite value (" + values[i] + ") in its "
-                        + what + " at position " + i + "; nothing was pruned. Check the training (learning rate too"
-                        + " high?) before pruning.");
-            }
-        }
+        return granularity.rank(net, importance, targets, importance.needsData() ? data.train().limit(samples, seed)
+                : null, batchSize).scores();
     }
 
     /**
@@ -583,8 +203,7 @@ public final class Pruner {
         String share = java.math.BigDecimal.valueOf(sparsity).movePointRight(2)
                 .setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
         return importance.name() + ", " + (scope == Scope.GLOBAL ? "global" : "layer-wise")
-                + (granularity.equals(Granularity.UNSTRUCTURED) ? "" : " " + granularity.toString().toLowerCase(
-                        java.util.Locale.ROOT)) + " " + share + " %" + (layers == null ? "" : " of " + layers);
+                + granularity.inLabel() + " " + share + " %" + (targets.named() ? " of " + targets.names() : "");
     }
 
     @Override
@@ -715,19 +334,7 @@ public final class Pruner {
             if (importance == null) {
                 throw new IllegalStateException("setImportance(...) is required, e.g. Importance.magnitudeL1().");
             }
-            if (granularity.isNm()) {
-                if (Double.isNaN(sparsity)) {
-                    sparsity = granularity.nmSparsity();
-                } else if (Math.abs(sparsity - granularity.nmSparsity()) > 1e-9) {
-                    throw new IllegalStateException("An " + granularity + " pattern fixes the sparsity at "
-                            + granularity.nmSparsity() + ", but setSparsity(" + sparsity + ") asks for another; leave"
-                            + " setSparsity out (schedules with changing sparsity do not apply to N:M).");
-                }
-                if (scope == Scope.GLOBAL) {
-                    throw new IllegalStateException("An " + granularity + " pattern is the same in every layer: use"
-                            + " Scope.LAYER (the default).");
-                }
-            }
+            sparsity = granularity.sparsity(sparsity, scope);
             if (Double.isNaN(sparsity)) {
                 throw new IllegalStateException("setSparsity(...) is required, e.g. 0.9 for 90 % zeros.");
             }

@@ -2,14 +2,7 @@ package org.prunekit.prune;
 
 import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import ai.djl.nn.Parameter;
-import org.prunekit.model.ChannelGroup;
-import org.prunekit.model.ChannelGroups;
-import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -94,48 +87,9 @@ public final class PruningPlan implements Tabular {
         if (applied) {
             throw new IllegalStateException("This plan was already applied; plan again to prune more.");
         }
-        ChannelGroups groups = pruner.granularity() == Granularity.STRUCTURED ? net.channelGroups() : null;
-        for (LayerPlan p : layers) {
-            long expected = groups != null ? groups.named(p.layer()).channels() : net.layer(p.layer()).weight()
-                    .getArray().size();
-            if (expected != p.total()) {
-                throw new IllegalStateException((groups != null ? "Channel group " : "Layer ") + p.layer()
-                        + " changed since this plan was made (" + expected + " instead of " + p.total()
-                        + "); plan again.");
-            }
-        }
-        NDManager m = net.manager();
-        for (LayerPlan p : layers) {
-            if (groups == null) {
-                Layer l = net.layer(p.layer());
-                try (NDArray mask = m.create(p.mask(), l.weight().getArray().getShape())) {
-                    net.addMask(l.weight(), mask);
-                }
-                continue;
-            }
-            ChannelGroup g = groups.named(p.layer());
-            List<String> members = new java.util.ArrayList<>(g.producers());
-            members.addAll(g.perChannel());
-            for (String member : members) {
-                Layer l = net.layer(member);
-                for (Parameter param : l.spec().role().parametersPerChannel(l)) {
-                    maskPerChannel(param, p.mask(), (int) (param.getArray().size() / p.total()));
-                }
-            }
-        }
+        pruner.granularity().apply(net, layers);
         applied = true;
         return SparsityReport.of(net).withPruning(pruner.label());
-    }
-
-    /** Masks a parameter whose leading axis (or flattened features, {@code spread} per channel) follows the channels. */
-    private void maskPerChannel(Parameter param, float[] channelMask, int spread) {
-        float[] values = new float[channelMask.length * spread];
-        for (int c = 0; c < channelMask.length; c++) {
-            java.util.Arrays.fill(values, c * spread, (c + 1) * spread, channelMask[c]);
-        }
-        try (NDArray mask = net.manager().create(values, param.getArray().getShape())) {
-            net.addMask(param, mask);
-        }
     }
 
     /**
@@ -144,7 +98,7 @@ public final class PruningPlan implements Tabular {
      */
     @Override
     public Table toTable() {
-        boolean structured = pruner.granularity() == Granularity.STRUCTURED;
+        boolean structured = pruner.granularity().removesUnits();
         String unit = structured ? "units" : "weights";
         Table t = Table.create("Plan: " + pruner);
         t.addColumns(StringColumn.create("layer", layers.stream().map(LayerPlan::layer)));
@@ -163,7 +117,7 @@ public final class PruningPlan implements Tabular {
     public String toString() {
         StringBuilder sb = new StringBuilder(String.format("Pruning plan for %s: %s, sample data: %s%s%n", net.name(),
                 pruner, sampleData, applied ? " (applied)" : " (not applied)"));
-        boolean structured = pruner.granularity() == Granularity.STRUCTURED;
+        boolean structured = pruner.granularity().removesUnits();
         int w = Math.max(8, layers.stream().mapToInt(p -> p.layer().length()).max().orElse(8));
         sb.append(String.format("%-" + w + "s %10s %11s %13s %15s%s%n", "layer", structured ? "units" : "weights",
                 "pruned now", "pruned after", "sparsity after", structured ? "  members" : ""));

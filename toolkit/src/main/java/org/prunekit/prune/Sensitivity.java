@@ -96,7 +96,7 @@ public record Sensitivity(RunProvenance provenance, Importance criterion, Granul
     @Override
     public Table toTable() {
         return Table.create("Sensitivity of " + net() + " (" + criterion + ", "
-                        + granularity.toString().toLowerCase(java.util.Locale.ROOT) + "; baseline accuracy "
+                        + granularity.displayName() + "; baseline accuracy "
                         + TableFormat.number(baseline) + ")",
                 StringColumn.create("layer", points.stream().map(Point::layer)),
                 DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),

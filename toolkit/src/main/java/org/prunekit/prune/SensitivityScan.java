@@ -60,7 +60,7 @@ public final class SensitivityScan implements Runner<Sensitivity> {
         double baseline = net.accuracy(data.test());
         List<Sensitivity.Point> points = new ArrayList<>();
         // per weight: every prunable layer; per unit: every channel group (named after its first producer)
-        List<String> layers = Granularity.STRUCTURED.equals(granularity)
+        List<String> layers = granularity.removesUnits()
                 ? net.channelGroups().prunable().stream().map(ChannelGroup::name).toList()
                 : net.prunableLayers().stream().map(Layer::name).toList();
         try (Progress.Task task = progress.start("Sensitivity of " + net.name(), (long) layers.size()

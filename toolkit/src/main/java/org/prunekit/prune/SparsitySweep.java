@@ -92,7 +92,7 @@ public final class SparsitySweep implements Runner<Sweep> {
         try (Net copy = net.copy()) {
             Pruner.builder().setImportance(criterion).setSparsity(s).optScope(scope).optGranularity(granularity).build()
                     .plan(copy, data).apply();
-            if (Granularity.STRUCTURED.equals(granularity)) {
+            if (granularity.removesUnits()) {
                 copy.removePrunedUnits();
             }
             double pruned = copy.accuracy(data.test());

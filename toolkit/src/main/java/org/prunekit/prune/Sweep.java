@@ -258,7 +258,7 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
     @Override
     public Table toTable() {
         List<Importance> all = importances();
-        return Table.create("Sweep of " + net() + ", " + granularity.toString().toLowerCase(java.util.Locale.ROOT)
+        return Table.create("Sweep of " + net() + ", " + granularity.displayName()
                         + " (dense accuracy " + TableFormat.number(baseline) + ")",
                 StringColumn.create("criterion", points.stream().map(p -> label(all, p.importance()))),
                 DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),

@@ -1,8 +1,5 @@
 package org.prunekit.prune;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +94,7 @@ public final class TorchPrune {
      *     or an amount outside [0, 1]
      */
     public static void l1Unstructured(Net net, String param, double amount) {
-        l1(net, param, Amount.fraction(amount), null);
+        l1(net, param, TorchAmount.fraction(amount), null);
     }
 
     /**
@@ -110,7 +107,7 @@ public final class TorchPrune {
      *     are still unpruned
      */
     public static void l1Unstructured(Net net, String param, int amount) {
-        l1(net, param, Amount.count(amount), null);
+        l1(net, param, TorchAmount.count(amount), null);
     }
 
     /**
@@ -126,7 +123,7 @@ public final class TorchPrune {
      *     another length
      */
     public static void l1Unstructured(Net net, String param, double amount, float[] importanceScores) {
-        l1(net, param, Amount.fraction(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
+        l1(net, param, TorchAmount.fraction(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
     }
 
     /**
@@ -140,7 +137,7 @@ public final class TorchPrune {
      *     another length
      */
     public static void l1Unstructured(Net net, String param, int amount, float[] importanceScores) {
-        l1(net, param, Amount.count(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
+        l1(net, param, TorchAmount.count(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
     }
 
     /**
@@ -154,7 +151,7 @@ public final class TorchPrune {
      * @throws IllegalArgumentException for an unknown parameter or a bad amount
      */
     public static void randomUnstructured(Net net, String param, double amount, long seed) {
-        random(net, param, Amount.fraction(amount), seed);
+        random(net, param, TorchAmount.fraction(amount), seed);
     }
 
     /**
@@ -167,7 +164,7 @@ public final class TorchPrune {
      * @throws IllegalArgumentException for an unknown parameter or a bad amount
      */
     public static void randomUnstructured(Net net, String param, int amount, long seed) {
-        random(net, param, Amount.count(amount), seed);
+        random(net, param, TorchAmount.count(amount), seed);
     }
 
     /**
@@ -187,7 +184,7 @@ public final class TorchPrune {
      *     dim, n or amount
      */
     public static void lnStructured(Net net, String param, double amount, double n, int dim) {
-        ln(net, param, Amount.fraction(amount), n, dim);
+        ln(net, param, TorchAmount.fraction(amount), n, dim);
     }
 
     /**
@@ -202,7 +199,7 @@ public final class TorchPrune {
      *     amount
      */
     public static void lnStructured(Net net, String param, int amount, double n, int dim) {
-        ln(net, param, Amount.count(amount), n, dim);
+        ln(net, param, TorchAmount.count(amount), n, dim);
     }
 
     /**
@@ -217,7 +214,7 @@ public final class TorchPrune {
      * @throws IllegalArgumentException for an unknown parameter, a one-axis tensor, a bad dim or amount
      */
     public static void randomStructured(Net net, String param, double amount, int dim, long seed) {
-        randomChannels(net, param, Amount.fraction(amount), dim, seed);
+        randomChannels(net, param, TorchAmount.fraction(amount), dim, seed);
     }
 
     /**
@@ -231,7 +228,7 @@ public final class TorchPrune {
      * @throws IllegalArgumentException for an unknown parameter, a one-axis tensor, a bad dim or amount
      */
     public static void randomStructured(Net net, String param, int amount, int dim, long seed) {
-        randomChannels(net, param, Amount.count(amount), dim, seed);
+        randomChannels(net, param, TorchAmount.count(amount), dim, seed);
     }
 
     /**
@@ -246,7 +243,7 @@ public final class TorchPrune {
      *     bad amount
      */
     public static void globalUnstructured(Net net, List<String> params, double amount) {
-        global(net, params, Amount.fraction(amount), Map.of());
+        global(net, params, TorchAmount.fraction(amount), Map.of());
     }
 
     /**
@@ -260,7 +257,7 @@ public final class TorchPrune {
      *     bad amount
      */
     public static void globalUnstructured(Net net, List<String> params, int amount) {
-        global(net, params, Amount.count(amount), Map.of());
+        global(net, params, TorchAmount.count(amount), Map.of());
     }
 
     /**
@@ -278,7 +275,7 @@ public final class TorchPrune {
      */
     public static void globalUnstructured(Net net, List<String> params, double amount,
             Map<String, float[]> importanceScores) {
-        global(net, params, Amount.fraction(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
+        global(net, params, TorchAmount.fraction(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
     }
 
     /**
@@ -294,7 +291,7 @@ public final class TorchPrune {
      */
     public static void globalUnstructured(Net net, List<String> params, int amount,
             Map<String, float[]> importanceScores) {
-        global(net, params, Amount.count(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
+        global(net, params, TorchAmount.count(amount), Objects.requireNonNull(importanceScores, "importanceScores"));
     }
 
     /**
@@ -309,7 +306,7 @@ public final class TorchPrune {
      */
     public static void customFromMask(Net net, String param, float[] mask) {
         PruneKit.noGrad();
-        Target t = resolve(net, param);
+        TorchParameter t = TorchParameter.resolve(net, param);
         Objects.requireNonNull(mask, "mask");
         t.checkLength(mask, "mask");
         for (int i = 0; i < mask.length; i++) {
@@ -335,7 +332,7 @@ public final class TorchPrune {
      * @throws IllegalArgumentException for an unknown parameter
      */
     public static float[] mask(Net net, String param) {
-        return resolve(net, param).mask(net);
+        return TorchParameter.resolve(net, param).mask(net);
     }
 
     /**
@@ -355,33 +352,33 @@ public final class TorchPrune {
         return out;
     }
 
-    private static void l1(Net net, String param, Amount amount, float[] importanceScores) {
+    private static void l1(Net net, String param, TorchAmount amount, float[] importanceScores) {
         PruneKit.noGrad();
-        Target t = resolve(net, param);
+        TorchParameter t = TorchParameter.resolve(net, param);
         float[] scores = importanceScores == null ? t.values() : importanceScores.clone();
         t.checkLength(scores, "importance scores");
-        Pruner.checkFinite(t.name, importanceScores == null ? "values" : "importance scores", scores);
+        Ranking.checkFinite(t.name, importanceScores == null ? "values" : "importance scores", scores);
         float[] mask = t.mask(net);
-        t.register(net, pruneLowest(abs(scores), mask, amount, t.name));
+        t.register(net, TorchMasks.pruneLowest(TorchMasks.abs(scores), mask, amount, t.name));
     }
 
-    private static void random(Net net, String param, Amount amount, long seed) {
+    private static void random(Net net, String param, TorchAmount amount, long seed) {
         PruneKit.noGrad();
-        Target t = resolve(net, param);
+        TorchParameter t = TorchParameter.resolve(net, param);
         float[] mask = t.mask(net);
-        t.register(net, pruneLowest(randomScores(mask.length, seed), mask, amount, t.name));
+        t.register(net, TorchMasks.pruneLowest(TorchMasks.randomScores(mask.length, seed), mask, amount, t.name));
     }
 
-    private static void global(Net net, List<String> params, Amount amount, Map<String, float[]> importanceScores) {
+    private static void global(Net net, List<String> params, TorchAmount amount, Map<String, float[]> importanceScores) {
         PruneKit.noGrad();
         Objects.requireNonNull(params, "params");
         if (params.isEmpty()) {
             throw new IllegalArgumentException("globalUnstructured was given no parameters; name those to rank together,"
                     + " e.g. " + parameters(net) + ".");
         }
-        Map<String, Target> targets = new LinkedHashMap<>();
+        Map<String, TorchParameter> targets = new LinkedHashMap<>();
         for (String p : params) {
-            Target t = resolve(net, p);
+            TorchParameter t = TorchParameter.resolve(net, p);
             if (targets.put(t.name, t) != null) {
                 throw new IllegalArgumentException("Parameter " + p + " is listed twice; list each parameter once.");
             }
@@ -393,283 +390,63 @@ public final class TorchPrune {
             }
         }
         int total = 0;
-        for (Target t : targets.values()) {
+        for (TorchParameter t : targets.values()) {
             total += t.size;
         }
         float[] scores = new float[total];
         float[] mask = new float[total];
         int at = 0;
-        for (Target t : targets.values()) {
+        for (TorchParameter t : targets.values()) {
             float[] given = importanceScores.get(t.name);
             float[] s = given == null ? t.values() : given;
             t.checkLength(s, "importance scores");
-            Pruner.checkFinite(t.name, given == null ? "values" : "importance scores", s);
+            Ranking.checkFinite(t.name, given == null ? "values" : "importance scores", s);
             System.arraycopy(s, 0, scores, at, t.size);
             System.arraycopy(t.mask(net), 0, mask, at, t.size);
             at += t.size;
         }
-        float[] pruned = pruneLowest(abs(scores), mask, amount, String.valueOf(targets.keySet()));
+        float[] pruned = TorchMasks.pruneLowest(TorchMasks.abs(scores), mask, amount, String.valueOf(targets.keySet()));
         at = 0;
-        for (Target t : targets.values()) {
+        for (TorchParameter t : targets.values()) {
             t.register(net, java.util.Arrays.copyOfRange(pruned, at, at + t.size));
             at += t.size;
         }
     }
 
-    private static void ln(Net net, String param, Amount amount, double n, int dim) {
+    private static void ln(Net net, String param, TorchAmount amount, double n, int dim) {
         PruneKit.noGrad();
         if (!(n > 0)) {
             throw new IllegalArgumentException("ln_structured's n must be a positive number (1, 2, ...) or"
                     + " Double.POSITIVE_INFINITY, got " + n + ".");
         }
-        Target t = resolve(net, param);
-        Channels c = t.channels(dim);
+        TorchParameter t = TorchParameter.resolve(net, param);
+        TorchParameter.Channels c = t.channels(dim);
         float[] w = t.values();
-        Pruner.checkFinite(t.name, "values", w);
+        Ranking.checkFinite(t.name, "values", w);
         float[] mask = t.mask(net);
         // the norm of each channel of the masked tensor (torch ranks module.weight = weight_orig * mask); a
         // power of it for finite n, which ranks the same
-        double[] norm = new double[c.count];
+        double[] norm = new double[c.count()];
         for (int i = 0; i < w.length; i++) {
             double a = Math.abs((double) w[i] * mask[i]);
             int ch = c.of(i);
             norm[ch] = n == Double.POSITIVE_INFINITY ? Math.max(norm[ch], a) : norm[ch] + (n == 1 ? a : Math.pow(a, n));
         }
-        t.register(net, pruneChannels(norm, c, mask, amount, t.name));
+        t.register(net, TorchMasks.pruneChannels(norm, c, mask, amount, t.name));
     }
 
-    private static void randomChannels(Net net, String param, Amount amount, int dim, long seed) {
+    private static void randomChannels(Net net, String param, TorchAmount amount, int dim, long seed) {
         PruneKit.noGrad();
-        Target t = resolve(net, param);
-        Channels c = t.channels(dim);
+        TorchParameter t = TorchParameter.resolve(net, param);
+        TorchParameter.Channels c = t.channels(dim);
         float[] mask = t.mask(net);
-        float[] r = randomScores(c.count, seed);
+        float[] r = TorchMasks.randomScores(c.count(), seed);
         double[] scores = new double[r.length];
         for (int i = 0; i < r.length; i++) {
             scores[i] = r[i];
         }
-        t.register(net, pruneChannels(scores, c, mask, amount, t.name));
+        t.register(net, TorchMasks.pruneChannels(scores, c, mask, amount, t.name));
     }
 
-    /**
-     * Torch's unstructured step: among the entries whose mask is 1, the {@code amount} with the
-     * lowest score are masked.
-     */
-    private static float[] pruneLowest(float[] scores, float[] mask, Amount amount, String what) {
-        int[] alive = new int[mask.length];
-        int count = 0;
-        for (int i = 0; i < mask.length; i++) {
-            if (mask[i] == 1f) {
-                alive[count++] = i;
-            }
-        }
-        int k = amount.of(count, "entries of " + what);
-        float[] sub = new float[count];
-        for (int j = 0; j < count; j++) {
-            sub[j] = scores[alive[j]];
-        }
-        boolean[] drop = Selection.lowest(sub, k);
-        float[] out = mask.clone();
-        for (int j = 0; j < count; j++) {
-            if (drop[j]) {
-                out[alive[j]] = 0f;
-            }
-        }
-        return out;
-    }
 
-    /**
-     * Torch's structured step: among the channels with a non-zero mask entry, the {@code amount}
-     * with the lowest score are masked entirely; channels already entirely pruned stay so.
-     */
-    private static float[] pruneChannels(double[] scores, Channels c, float[] mask, Amount amount, String what) {
-        boolean[] alive = new boolean[c.count];
-        for (int i = 0; i < mask.length; i++) {
-            alive[c.of(i)] |= mask[i] != 0f;
-        }
-        int[] index = new int[c.count];
-        int count = 0;
-        for (int ch = 0; ch < c.count; ch++) {
-            if (alive[ch]) {
-                index[count++] = ch;
-            }
-        }
-        int k = amount.of(count, "channels along dim " + c.dim + " of " + what);
-        double[] sub = new double[count];
-        for (int j = 0; j < count; j++) {
-            sub[j] = scores[index[j]];
-        }
-        boolean[] dropSub = Selection.lowest(sub, k);
-        boolean[] drop = new boolean[c.count];
-        for (int j = 0; j < count; j++) {
-            drop[index[j]] = dropSub[j];
-        }
-        float[] out = mask.clone();
-        for (int i = 0; i < out.length; i++) {
-            if (drop[c.of(i)]) {
-                out[i] = 0f;
-            }
-        }
-        return out;
-    }
-
-    private static float[] abs(float[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = Math.abs(v[i]);
-        }
-        return out;
-    }
-
-    private static float[] randomScores(int n, long seed) {
-        Random r = new Random(seed);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = r.nextFloat();
-        }
-        return out;
-    }
-
-    /** An amount as torch takes it: a fraction (Python float) or a count (Python int). */
-    private record Amount(double fraction, int count, boolean isCount) {
-
-        static Amount fraction(double amount) {
-            if (!(amount >= 0 && amount <= 1)) {
-                throw new IllegalArgumentException("amount=" + amount + " is not a fraction in [0, 1]. As in"
-                        + " torch.nn.utils.prune, a double amount is the fraction of the entries still unpruned to"
-                        + " prune now (e.g. 0.3), an int amount a count of them (e.g. 5).");
-            }
-            return new Amount(amount, 0, false);
-        }
-
-        static Amount count(int amount) {
-            if (amount < 0) {
-                throw new IllegalArgumentException("amount=" + amount + " is negative. As in torch.nn.utils.prune, an"
-                        + " int amount is how many of the entries still unpruned to prune now (0 or more), a double"
-                        + " amount a fraction of them (e.g. 0.3).");
-            }
-            return new Amount(0, amount, true);
-        }
-
-        /**
-         * @param unpruned how many entries (or channels) are still unpruned
-         * @param what what they are, for the message
-         * @return how many to prune now: the count, or {@code round(fraction·unpruned)} half to even
-         */
-        int of(int unpruned, String what) {
-            if (!isCount) {
-                return (int) Selection.count(fraction, unpruned);
-            }
-            if (count > unpruned) {
-                throw new IllegalArgumentException("amount=" + count + " is more than the " + unpruned + " " + what
-                        + " that are still unpruned (torch: \"amount=" + count + " should be smaller than the number of"
-                        + " parameters to prune=" + unpruned + "\"). Prune at most " + unpruned + ", or pass a fraction"
-                        + " (1.0 prunes all that remain).");
-            }
-            return count;
-        }
-    }
-
-    /** The channels of a tensor along one axis: entry {@code i} belongs to channel {@code (i / stride) % count}. */
-    private record Channels(int dim, int count, long stride) {
-        int of(int i) {
-            return (int) ((i / stride) % count);
-        }
-    }
-
-    /** A named parameter of the net. */
-    private static final class Target {
-        final String name;
-        final Parameter parameter;
-        final Shape shape;
-        final int size;
-
-        Target(String name, Parameter parameter) {
-            this.name = name;
-            this.parameter = parameter;
-            this.shape = parameter.getArray().getShape();
-            this.size = Math.toIntExact(shape.size());
-        }
-
-        float[] values() {
-            return parameter.getArray().toFloatArray();
-        }
-
-        float[] mask(Net net) {
-            NDArray m = net.masks().get(parameter);
-            if (m != null) {
-                return m.toFloatArray();
-            }
-            float[] ones = new float[size];
-            java.util.Arrays.fill(ones, 1f);
-            return ones;
-        }
-
-        void checkLength(float[] values, String what) {
-            if (values.length != size) {
-                throw new IllegalArgumentException("The " + what + " for " + name + " have " + values.length
-                        + " values, but " + name + " has shape " + shape + " = " + size + " entries; give one per"
-                        + " entry, in row-major order.");
-            }
-        }
-
-        Channels channels(int dim) {
-            int rank = shape.dimension();
-            if (rank < 2) {
-                throw new IllegalArgumentException("Structured pruning needs a tensor of two or more axes, but " + name
-                        + " has shape " + shape + " (torch: \"Structured pruning can only be applied to"
-                        + " multidimensional tensors\"). Prune a weight, e.g. " + name.replaceAll("\\.bias$", ".weight")
-                        + ", or prune this one unstructured.");
-            }
-            if (dim < -rank || dim >= rank) {
-                throw new IllegalArgumentException("dim=" + dim + " is not an axis of " + name + ", of shape " + shape
-                        + ": use 0 for output units (filters), 1 for input features (channels), or -" + rank + " to "
-                        + (rank - 1) + ".");
-            }
-            int d = dim < 0 ? dim + rank : dim;
-            long stride = 1;
-            for (int i = d + 1; i < rank; i++) {
-                stride *= shape.get(i);
-            }
-            return new Channels(d, (int) shape.get(d), stride);
-        }
-
-        void register(Net net, float[] mask) {
-            try (NDArray m = net.manager().create(mask, shape)) {
-                net.addMask(parameter, m);
-            }
-        }
-    }
-
-    /**
-     * @param net the net
-     * @param param {@code layer.weight} or {@code layer.bias} of a Linear or Conv2d layer
-     * @return the parameter
-     * @throws IllegalArgumentException saying what is wrong and listing the valid names
-     */
-    private static Target resolve(Net net, String param) {
-        Objects.requireNonNull(net, "net");
-        Objects.requireNonNull(param, "param");
-        int dot = param.lastIndexOf('.');
-        String layerName = dot < 0 ? param : param.substring(0, dot);
-        String key = dot < 0 ? "" : param.substring(dot + 1);
-        Layer layer = net.layers().stream().filter(l -> l.name().equals(layerName)).findFirst().orElse(null);
-        String why;
-        if (dot < 0) {
-            why = "'" + param + "' names no parameter: write layer.weight or layer.bias, e.g. " + param + ".weight";
-        } else if (layer == null) {
-            why = "Net " + net.name() + " has no layer '" + layerName + "'";
-        } else if (!layer.isPrunable()) {
-            why = "Layer " + layerName + " is a " + layer.kind() + "; TorchPrune prunes the weights and biases of Linear"
-                    + " and Conv2d layers";
-        } else if (key.equals("weight")) {
-            return new Target(param, layer.weight());
-        } else if (key.equals("bias") && layer.bias() != null) {
-            return new Target(param, layer.bias());
-        } else {
-            why = "Layer " + layerName + " has no parameter '" + key + "'" + (key.equals("bias") ? " (it was built"
-                    + " without a bias)" : "");
-        }
-        throw new IllegalArgumentException(why + ". Parameters that can be pruned: " + parameters(net) + ".");
-    }
 }

@@ -528,7 +528,7 @@ public final class Charts {
         }
         String when = beforeFineTuning ? "right after pruning" : "after fine-tuning";
         XYChart chart = linesChart("Accuracy " + when + ": " + sweep.net() + " on " + shortName(sweep.data()),
-                sweep.granularity() == Granularity.STRUCTURED ? "sparsity (% of units removed)"
+                sweep.granularity().removesUnits() ? "sparsity (% of units removed)"
                         : "sparsity (% of weights pruned)", "test accuracy " + when + " (%)", curves);
         baseline(chart, sweep.baseline());
         return style(chart);

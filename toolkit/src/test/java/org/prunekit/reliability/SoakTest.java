@@ -40,7 +40,7 @@ class SoakTest {
                     Granularity g = cycle % 2 == 0 ? Granularity.UNSTRUCTURED : Granularity.STRUCTURED;
                     Pruner.builder().setImportance(imp).setSparsity(0.5).optGranularity(g).optScope(Scope.GLOBAL)
                             .optSamples(64).build().plan(net, data).apply();
-                    if (g == Granularity.STRUCTURED) {
+                    if (g.removesUnits()) {
                         net.removePrunedUnits();
                     }
                     Training.fit(net, data, TrainConfig.epochs(1), Progress.none());

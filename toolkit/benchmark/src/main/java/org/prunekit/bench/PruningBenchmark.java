@@ -77,7 +77,7 @@ final class PruningBenchmark {
                 double denseMs = Latency.medianMillis(net, data.test(), 1000, 21);
                 try (Net pruned = net.copy()) {
                     Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(c.sparsity())
-                            .optGranularity(c.granularity()).optScope(c.granularity() == Granularity.UNSTRUCTURED
+                            .optGranularity(c.granularity()).optScope(!c.granularity().removesUnits()
                                     ? Scope.GLOBAL : Scope.LAYER)
                             .optLayers(c.layers()).build().plan(pruned).apply();
                     pruned.removePrunedUnits();
@@ -88,7 +88,7 @@ final class PruningBenchmark {
                     denseMs = Math.min(denseMs, Latency.medianMillis(net, data.test(), 1000, 21));
                     double speedup = denseMs / ms;
                     String what = String.format("%.0f%% %s", 100 * c.sparsity(),
-                            c.granularity() == Granularity.UNSTRUCTURED ? "weights masked (unstructured)"
+                            !c.granularity().removesUnits() ? "weights masked (unstructured)"
                                     : c.layers() == null ? "hidden units" : "channels");
                     String target = c.speedTarget() == 0 ? "" : String.format(">=%.1fx, <=1.5pp: %s", c.speedTarget(),
                             speedup >= c.speedTarget() && denseAcc - acc <= 0.015 ? "ok" : "MISSED");
