@@ -123,13 +123,13 @@ class LatencyLeakTest {
                     .optProgress(Progress.none()).build().run(nets, images), GUARD_MB);
             long after = Memory.rssMb();
             long arraysAfter = Memory.liveArrays(resNet.manager());
-            System.out.printf("Comparison.of (ResNet-8 and LeNet-5, each warmed up, then 5 rounds of 7 timed passes,"
+            System.out.printf("NetComparison (ResNet-8 and LeNet-5, each warmed up, then 5 rounds of 7 timed passes,"
                     + " then evaluated and saved): RSS %d MB before, peak %d MB (+%d), after %d MB (+%d); live arrays"
                     + " %d -> %d%n", before, peak, peak - before, after, after - before, arraysBefore, arraysAfter);
             assertEquals(2, c[0].rows().size());
-            assertEquals(arraysBefore, arraysAfter, "Comparison.of left native arrays behind");
+            assertEquals(arraysBefore, arraysAfter, "NetComparison left native arrays behind");
             assertTrue(peak - before <= PEAK_MB, "RSS rose from " + before + " MB to a peak of " + peak
-                    + " MB during Comparison.of");
+                    + " MB during NetComparison");
         }
     }
 
