@@ -24,7 +24,7 @@ import org.prunekit.reliability.Memory;
 /**
  * Timing does not keep the passes' arrays (issue 19): over 100 timed passes of ResNet-8 on 1,000
  * Fashion-MNIST images the number of live native arrays stays exactly the same and the RSS flat,
- * warm-up included; the same for {@link Latency#compare} and {@link Comparison#of}. The test JVM
+ * warm-up included; the same for {@link Latency#compare} and {@link NetComparison#run}. The test JVM
  * runs with a fixed, pre-touched heap (see the Surefire argLine), so RSS growth is native growth.
  */
 class LatencyLeakTest {
@@ -44,7 +44,7 @@ class LatencyLeakTest {
     private static final long FLAT_MB = 512;
 
     /**
-     * RSS may rise this much (MB) while {@link Comparison#of} runs: one pass's own arrays (those over
+     * RSS may rise this much (MB) while {@link NetComparison#run} runs: one pass's own arrays (those over
      * 32 MB are mapped for the pass and unmapped after it), the allocator's steps (see
      * {@link #FLAT_MB}), and the first use of evaluation and saving. Measured with the fix: peaks of
      * +216 to +349 MB. Before it, a comparison kept every pass's arrays until its timing ended, ~290 MB
@@ -54,7 +54,7 @@ class LatencyLeakTest {
 
     /**
      * A leaking run is stopped here, long before it takes the machine's memory: a probe throws, and
-     * while {@link Comparison#of} runs (no probe can reach its nets) the JVM is halted.
+     * while {@link NetComparison#run} runs (no probe can reach its nets) the JVM is halted.
      */
     private static final long GUARD_MB = 3000;
 
