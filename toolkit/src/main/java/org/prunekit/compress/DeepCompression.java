@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import org.prunekit.Tabular;
+import java.util.Locale;
+import org.prunekit.RunProvenance;
+import org.prunekit.Runner;
+import org.prunekit.RunnerBuilder;
+import org.prunekit.RunResult;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
 import org.prunekit.model.Quantization;
+import org.prunekit.notebook.TableFormat;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Pruner;
 import org.prunekit.prune.Scope;
@@ -28,29 +32,32 @@ import tech.tablesaw.api.Table;
  * Han et al.'s "deep compression" pipeline as one measured table: for each sparsity, prune a copy
  * of the trained net globally (and fine-tune it, if asked), then for each bit width quantize a
  * copy of that and record the size of its file and its test accuracy. 32 bits means no
- * quantization (the sparse float format). The trained net is not changed.
+ * quantization (the sparse float format). The trained net is not changed. Fine-tuning after
+ * pruning is {@link Runner#defaultFineTune()} (1 epoch), as for every runner, unless set.
  *
  * <pre>{@code
  * DeepCompression.Result r = DeepCompression.builder()
  *         .setSparsities(0, 0.5, 0.9)
  *         .setBits(32, 8, 4)
- *         .optFineTune(TrainConfig.epochs(1))
+ *         .optFineTune(TrainConfig.epochs(1))       // the default; TrainConfig.epochs(0) for none
  *         .build()
  *         .run(net, data);                       // a table: sparsity x bits -> bytes, accuracy
  * }</pre>
  */
-public final class DeepCompression {
+public final class DeepCompression implements Runner<DeepCompression.Result> {
 
     private final double[] sparsities;
     private final int[] bits;
     private final Importance importance;
     private final TrainConfig fineTune;
+    private final Progress progress;
 
     private DeepCompression(Builder b) {
         this.sparsities = b.sparsities;
         this.bits = b.bits;
         this.importance = b.importance;
-        this.fineTune = b.fineTune;
+        this.fineTune = b.fineTune();
+        this.progress = b.progress();
     }
 
     /** @return a builder; sparsities and bits are required */
@@ -69,37 +76,38 @@ public final class DeepCompression {
     public record Point(double sparsity, int bits, long bytes, double accuracy) {}
 
     /**
-     * The table, with how it was made.
+     * The table, with how it was made ({@link #provenance()}, shown in the notes).
      *
-     * @param net the net's name
-     * @param data the test data's name
-     * @param settings criterion and fine-tuning
+     * @param provenance how it was made: net, data, sparsities, bit widths, criterion, fine-tuning
      * @param denseBytes the dense 32-bit file ({@link NetIO.Format#DENSE}) of the unpruned net
      * @param denseAccuracy the unpruned net's test accuracy
      * @param points one per sparsity and bit width
      */
-    public record Result(String net, String data, String settings, long denseBytes, double denseAccuracy,
-            List<Point> points) implements Tabular {
+    public record Result(RunProvenance provenance, long denseBytes, double denseAccuracy, List<Point> points)
+            implements RunResult {
 
         /** Copies the points. */
         public Result {
+            java.util.Objects.requireNonNull(provenance, "provenance");
             points = List.copyOf(points);
         }
 
+
         /**
-         * @param sparsity a measured sparsity
+         * @param sparsity a measured sparsity (equal within 1e-9)
          * @param bits a measured bit width
          * @return that point
          */
         public Point point(double sparsity, int bits) {
-            return points.stream().filter(p -> p.sparsity() == sparsity && p.bits() == bits).findFirst().orElseThrow(
+            return points.stream().filter(p -> Runner.same(p.sparsity(), sparsity) && p.bits() == bits).findFirst()
+                    .orElseThrow(
                     () -> new IllegalArgumentException("No point at sparsity " + sparsity + " and " + bits + " bits."));
         }
 
         @Override
         public Table toTable() {
-            return Table.create("Pruned + quantized " + net + " (" + settings + "; dense file " + denseBytes
-                    + " B, accuracy " + String.format("%.4f", denseAccuracy) + ")",
+            return Table.create("Pruned + quantized " + net() + " (dense file " + TableFormat.number(denseBytes)
+                    + " B, accuracy " + TableFormat.number(denseAccuracy) + ")",
                     DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),
                     IntColumn.create("bits", points.stream().mapToInt(Point::bits).toArray()),
                     LongColumn.create("file bytes", points.stream().mapToLong(Point::bytes).toArray()),
@@ -112,13 +120,7 @@ public final class DeepCompression {
 
         @Override
         public String toString() {
-            StringBuilder sb = new StringBuilder(String.format("Deep compression of %s on %s (%s): dense %,d B,"
-                    + " accuracy %.4f%n", net, data, settings, denseBytes, denseAccuracy));
-            for (Point p : points) {
-                sb.append(String.format("  sparsity %.2f, %2d bits: %,9d B (%.1fx smaller), accuracy %.4f%n",
-                        p.sparsity(), p.bits(), p.bytes(), denseBytes / (double) p.bytes(), p.accuracy()));
-            }
-            return sb.toString();
+            return toText();
         }
     }
 
@@ -127,19 +129,26 @@ public final class DeepCompression {
      * @param data fine-tuning data (train) and the accuracy's test set
      * @return the table
      */
+    @Override
     public Result run(Net net, DataSplit data) {
+        RunProvenance provenance = RunProvenance.builder("DeepCompression", net.name(), data)
+                .add("sparsities", sparsities).add("bits", bits).add("criterion", importance)
+                .add("scope", Scope.GLOBAL).add("fine-tune", fineTune)
+                .add("quantizer", "symmetric per channel (Quantizer.perChannel), 32 bits = not quantized").build();
         List<Point> points = new ArrayList<>();
-        try {
+        try (Progress.Task task = progress.start("Deep compression of " + net.name(),
+                (long) sparsities.length * bits.length, "points")) {
             Path dir = Files.createTempDirectory("prunekit-compression");
             try {
                 long dense = NetIO.save(net, dir.resolve("dense.pk"), NetIO.Format.DENSE);
                 double denseAccuracy = net.accuracy(data.test());
                 for (double s : sparsities) {
+                    task.advance(points.size(), String.format(Locale.ROOT, "sparsity %.2f", s));
                     try (Net pruned = net.copy()) {
                         if (s > 0) {
                             Pruner.builder().setImportance(importance).setSparsity(s).optScope(Scope.GLOBAL).build()
                                     .plan(pruned, data).apply();
-                            if (fineTune != null) {
+                            if (fineTune.epochs() > 0) {
                                 Training.fit(pruned, data, fineTune, Progress.none());
                             }
                         }
@@ -153,14 +162,17 @@ public final class DeepCompression {
                                     Quantizer.perChannel(b).apply(q);
                                     bytes = NetIO.saveQuantized(q, file, b);
                                 }
-                                points.add(new Point(s, b, bytes, q.accuracy(data.test())));
+                                Point p = new Point(s, b, bytes, q.accuracy(data.test()));
+                                points.add(p);
+                                task.log(String.format(Locale.ROOT, "sparsity %.2f, %2d bits: %,d B, accuracy %.4f",
+                                        s, b, bytes, p.accuracy()));
                             }
                         }
                     }
                 }
-                String settings = importance.name() + " global" + (fineTune == null ? ", no fine-tuning"
-                        : ", fine-tuned " + fineTune.epochs() + " epoch(s) after pruning");
-                return new Result(net.name(), data.test().name(), settings, dense, denseAccuracy, points);
+                task.done(String.format(Locale.ROOT, "Deep compression of %s: %d sparsities x %d bit widths",
+                        net.name(), sparsities.length, bits.length));
+                return new Result(provenance, dense, denseAccuracy, points);
             } finally {
                 try (var files = Files.list(dir)) {
                     for (Path f : files.toList()) {
@@ -175,13 +187,17 @@ public final class DeepCompression {
     }
 
     /** Builder: {@code set*} required, {@code opt*} optional. */
-    public static final class Builder {
+    public static final class Builder extends RunnerBuilder.WithFineTune<Builder> {
         private double[] sparsities;
         private int[] bits;
         private Importance importance = Importance.magnitudeL1();
-        private TrainConfig fineTune;
 
         Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * @param sparsities global sparsities, each in [0, 1) (0: not pruned)
@@ -222,25 +238,17 @@ public final class DeepCompression {
          * @return this builder
          */
         public Builder optImportance(Importance importance) {
-            this.importance = Objects.requireNonNull(importance, "importance");
+            this.importance = Runner.require(importance, "The criterion");
             return this;
         }
 
         /**
-         * @param fineTune fine-tuning after pruning, before quantizing (default none)
-         * @return this builder
+         * @return the pipeline
+         * @throws IllegalStateException if the sparsities or the bit widths are missing
          */
-        public Builder optFineTune(TrainConfig fineTune) {
-            this.fineTune = fineTune;
-            return this;
-        }
-
-        /** @return the pipeline */
         public DeepCompression build() {
-            if (sparsities == null || bits == null) {
-                throw new IllegalStateException("setSparsities(...) and setBits(...) are required, e.g."
-                        + " setSparsities(0, 0.9).setBits(32, 8).");
-            }
+            Runner.required(sparsities != null, "DeepCompression", "setSparsities(...), e.g. setSparsities(0, 0.9)");
+            Runner.required(bits != null, "DeepCompression", "setBits(...), e.g. setBits(32, 8)");
             return new DeepCompression(this);
         }
     }

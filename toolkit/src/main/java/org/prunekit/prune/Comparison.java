@@ -1,18 +1,13 @@
 package org.prunekit.prune;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
-import org.prunekit.Tabular;
+import java.util.Objects;
+import org.prunekit.RunProvenance;
+import org.prunekit.RunResult;
 import org.prunekit.data.ImageSet;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
-import org.prunekit.train.Evaluation;
 import org.prunekit.train.Latency;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
@@ -24,21 +19,22 @@ import tech.tablesaw.api.Table;
  * (parameters, non-zero weights, compression against the first net, sparse file bytes), computation (multiply-
  * accumulates computed and those with a non-zero weight), speed (inference time: every net warmed
  * up until steady, then the nets timed in turns, five rounds of seven passes, the best round median
- * kept; see {@link Latency#compare}) and accuracy (overall, macro F1, the worst class's F1). A value.
+ * kept; see {@link Latency#compare}) and accuracy (overall, macro F1, the worst class's F1). Made by
+ * {@link NetComparison}. A value, with how it was made ({@link #provenance()}, shown in the notes).
  *
  * <pre>{@code
  * Map<String, Net> nets = new LinkedHashMap<>();     // in order: the first is the reference
  * nets.put("dense", dense);
  * nets.put("90 % masked", masked);
  * nets.put("50 % units removed", slim);
- * Comparison.of(data.test(), nets)
+ * Comparison c = NetComparison.builder().build().run(nets, data);
  * }</pre>
  *
- * @param data the test data's name
+ * @param provenance how the comparison was made: the nets, the test data, the batch size and timing rounds
  * @param batchSize images per timed pass
  * @param rows one per net, in the order given
  */
-public record Comparison(String data, int batchSize, List<Row> rows) implements Tabular {
+public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows) implements RunResult {
 
     /**
      * One version.
@@ -73,17 +69,19 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
 
     /** Copies the rows. */
     public Comparison {
+        Objects.requireNonNull(provenance, "provenance");
         rows = List.copyOf(rows);
     }
 
     /**
-     * @param test the images to classify and to time (the first {@code 1,000})
-     * @param nets label → net, in the order to show (use a {@code LinkedHashMap}); the first is the
-     *     reference of the speed-up and of the compression (put the dense net first)
+     * @param test the images to classify and to time (the first 1,000)
+     * @param nets label → net, in order; the first is the reference of speed-up and compression
      * @return the comparison
+     * @deprecated use {@code NetComparison.builder().build().run(nets, test)}
      */
+    @Deprecated
     public static Comparison of(ImageSet test, Map<String, Net> nets) {
-        return of(test, nets, 1000);
+        return NetComparison.builder().build().run(nets, test);
     }
 
     /**
@@ -91,42 +89,15 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
      * @param nets label → net, in order; the first is the reference of speed-up and compression
      * @param batchSize images per timed pass
      * @return the comparison
+     * @deprecated use {@code NetComparison.builder().optBatchSize(batchSize).build().run(nets, test)}
      */
+    @Deprecated
     public static Comparison of(ImageSet test, Map<String, Net> nets, int batchSize) {
-        if (nets.isEmpty()) {
-            throw new IllegalArgumentException("Give at least one net to compare.");
-        }
-        List<Row> rows = new ArrayList<>();
-        double[] millis = Latency.compare(List.copyOf(nets.values()), test, batchSize, 5, 7);
-        int k = 0;
-        Net first = nets.values().iterator().next();
-        try {
-            Path dir = Files.createTempDirectory("prunekit-compare");
-            try {
-                for (Map.Entry<String, Net> e : nets.entrySet()) {
-                    Net n = e.getValue();
-                    Evaluation ev = n.evaluate(test);
-                    SparsityReport r = SparsityReport.of(n, first);
-                    long bytes = NetIO.save(n, dir.resolve("net.pk"), NetIO.Format.SPARSE);
-                    long nonZeroMacs = r.rows().stream().mapToLong(SparsityReport.Row::nonZeroMacs).filter(m -> m >= 0)
-                            .sum();
-                    rows.add(new Row(e.getKey(), n.parameterCount(), r.weights(), r.nonZero(), r.macs(), nonZeroMacs,
-                            bytes, millis[k++], ev.accuracy(), ev.macroF1(),
-                            IntStream.range(0, n.numClasses()).mapToDouble(ev::f1).min().orElse(0),
-                            r.referenceWeights()));
-                }
-            } finally {
-                Files.deleteIfExists(dir.resolve("net.pk"));
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write a temporary file: " + e.getMessage(), e);
-        }
-        return new Comparison(test.name(), batchSize, rows);
+        return NetComparison.builder().optBatchSize(batchSize).build().run(nets, test);
     }
 
     /**
-     * @param name a label given to {@link #of}
+     * @param name a label given to {@link NetComparison#run}
      * @return its row
      */
     public Row row(String name) {
@@ -138,7 +109,7 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
     @Override
     public Table toTable() {
         Row first = rows.get(0);
-        return Table.create("Compared on " + data,
+        return Table.create("Compared on " + data(),
                 StringColumn.create("net", rows.stream().map(Row::name)),
                 LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray()),
                 LongColumn.create("non-zero weights", rows.stream().mapToLong(Row::nonZero).toArray()),
@@ -156,12 +127,6 @@ public record Comparison(String data, int batchSize, List<Row> rows) implements 
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Compared on " + data + ":\n");
-        for (Row r : rows) {
-            sb.append(String.format("  %-28s %,10d params %,10d non-zero (%.1fx) %,12d MACs %,9d B %8.3f ms"
-                    + " acc %.4f F1 %.4f (worst %.4f)%n", r.name(), r.parameters(), r.nonZero(), r.compression(),
-                    r.macs(), r.fileBytes(), r.medianMillis(), r.accuracy(), r.macroF1(), r.worstF1()));
-        }
-        return sb.toString();
+        return toText();
     }
 }

@@ -271,6 +271,55 @@ final class Criteria {
             float[] v = of(s);
             return v.length == s.units() && v.length != s.weight().length ? v.clone() : s.sumPerUnit(v);
         }
+
+        /** Equal to fixed scores with the same name and the same scores per layer. */
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Fixed f) || !f.name().equals(name()) || !f.scores.keySet().equals(scores.keySet())) {
+                return false;
+            }
+            return scores.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), f.scores.get(e.getKey())));
+        }
+
+        @Override
+        public int hashCode() {
+            return name().hashCode() * 31 + scores.keySet().hashCode();
+        }
+    }
+
+    /**
+     * A criterion known only by its name: the criterion of a result measured elsewhere (another
+     * tool, a paper). Equal to any other of the same name; it cannot score layers.
+     */
+    static final class Reported extends Named {
+        Reported(String name) {
+            super(checkName(name), false);
+        }
+
+        private IllegalStateException cannot() {
+            return new IllegalStateException("Criterion '" + name() + "' is only the name of a result measured"
+                    + " elsewhere; it cannot score layers. Use a criterion of Importance (e.g. magnitudeL1()) to prune.");
+        }
+
+        @Override
+        public float[] weightScores(LayerStats s) {
+            throw cannot();
+        }
+
+        @Override
+        public float[] unitScores(LayerStats s) {
+            throw cannot();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Reported r && r.name().equals(name());
+        }
+
+        @Override
+        public int hashCode() {
+            return name().hashCode();
+        }
     }
 
     private static String checkName(String name) {
@@ -326,6 +375,17 @@ final class Criteria {
             return sign(inner.unitScores(s));
         }
 
+        /** Equal to the same criterion under the same name, negated or not alike. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Wrapped w && w.inner.equals(inner) && w.name.equals(name) && w.negate == negate;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(inner, name, negate);
+        }
+
         private float[] sign(float[] v) {
             if (!negate) {
                 return v;
@@ -375,9 +435,20 @@ final class Criteria {
             return out;
         }
 
+        /** Equal to random scores with the same seed: {@code random(1)} and {@code random(2)} differ. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Random r && r.seed == seed;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(seed) * 31 + 7;
+        }
+
         @Override
         public String toString() {
-            return "random(seed " + seed + ")";
+            return "random (seed " + seed + ")";
         }
     }
 
@@ -442,9 +513,20 @@ final class Criteria {
             return h;
         }
 
+        /** Equal to entropy with the same bin count: {@code entropy(8)} and {@code entropy(32)} differ. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entropy e && e.bins == bins;
+        }
+
+        @Override
+        public int hashCode() {
+            return bins * 31 + 11;
+        }
+
         @Override
         public String toString() {
-            return "entropy(" + bins + " bins)";
+            return "entropy (" + bins + " bins)";
         }
     }
 }

@@ -24,6 +24,11 @@ package org.prunekit.prune;
  *   <tr><td>{@link #apoz()}</td><td>the unit's score, for each of its weights</td><td>1 − APoZ, the average percentage of zero activations (Hu et al. 2016)</td><td>yes</td></tr>
  * </table>
  *
+ * <p>Criteria are values: two are {@code equals} when they score alike ({@code random(1)} and
+ * {@code random(2)} differ, as do {@code entropy(8)} and {@code entropy(32)}), so results such as
+ * {@link Sweep} keep them apart even when they share a {@link #name()}; their {@code toString()}
+ * tells them apart ({@code "random (seed 1)"}).
+ *
  * <p>Higher is always more important. Criteria with data need sample batches, which the
  * {@link Pruner} takes from the data it is given; asking for them without data is an error.
  */
@@ -136,6 +141,18 @@ public interface Importance {
      */
     static Importance fixed(String name, java.util.Map<String, float[]> scores) {
         return new Criteria.Fixed(name, scores);
+    }
+
+    /**
+     * A criterion known only by its name, for results measured elsewhere (another tool, a paper)
+     * that are put beside PruneKit's, e.g. as points of a {@link Sweep}. It cannot score layers;
+     * two of the same name are equal.
+     *
+     * @param name the criterion's name, e.g. {@code "PyTorch L1 global"}
+     * @return the criterion
+     */
+    static Importance reported(String name) {
+        return new Criteria.Reported(name);
     }
 
     /**

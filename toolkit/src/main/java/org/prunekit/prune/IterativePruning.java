@@ -1,9 +1,11 @@
 package org.prunekit.prune;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Locale;
+import org.prunekit.RunProvenance;
+import org.prunekit.Runner;
+import org.prunekit.RunnerBuilder;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
 import org.prunekit.train.Progress;
@@ -22,25 +24,28 @@ import org.prunekit.train.Training;
  *         .setPruner(Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.92)
  *                 .optScope(Scope.GLOBAL).build())
  *         .setSchedule(Schedule.iterative(0.92, 5))
- *         .optFineTune(TrainConfig.epochs(2))
+ *         .optFineTune(TrainConfig.epochs(2))          // default 1 epoch, as every Runner
  *         .build()
  *         .run(net, data);
  * }</pre>
+ *
+ * <p>Round {@code k} fine-tunes with the fine-tuning's seed + k, so the rounds see the data in
+ * different orders. The history records how the run was made (see {@link #provenance}).
  */
-public final class IterativePruning {
+public final class IterativePruning implements Runner<PruningHistory> {
 
     private final Pruner pruner;
     private final Schedule schedule;
     private final TrainConfig fineTune;
     private final Snapshot rewindTo;
-    private final PrintStream out;
+    private final Progress progress;
 
     private IterativePruning(Builder b) {
         this.pruner = b.pruner;
         this.schedule = b.schedule;
-        this.fineTune = b.fineTune;
+        this.fineTune = b.fineTune();
         this.rewindTo = b.rewindTo;
-        this.out = b.out;
+        this.progress = b.progress();
     }
 
     /** @return a builder; pruner and schedule are required */
@@ -55,30 +60,52 @@ public final class IterativePruning {
      * @param data train data for pruning statistics and fine-tuning, test data for accuracy
      * @return the per-step record
      */
+    @Override
     public PruningHistory run(Net net, DataSplit data) {
         double dense = net.accuracy(data.test());
         List<PruningHistory.Step> steps = new ArrayList<>();
-        for (int k = 1; k <= schedule.steps(); k++) {
-            double target = schedule.sparsityAt(k);
-            pruner.withSparsity(target).plan(net, data).apply();
-            double pruned = net.accuracy(data.test());
-            if (rewindTo != null) {
-                rewindTo.rewind(net);
+        try (Progress.Task task = progress.start("Iterative pruning of " + net.name(), schedule.steps(), "steps")) {
+            for (int k = 1; k <= schedule.steps(); k++) {
+                task.advance(k - 1, String.format(Locale.ROOT, "step %d/%d: target %.4f", k, schedule.steps(),
+                        schedule.sparsityAt(k)));
+                PruningHistory.Step step = step(net, data, k);
+                steps.add(step);
+                task.log(String.format(Locale.ROOT, "step %d/%d: target %.4f, sparsity %.4f (%.1fx), acc pruned %.4f,"
+                        + " fine-tuned %.4f", k, schedule.steps(), step.target(), step.sparsity(),
+                        SparsityReport.of(net).compression(), step.accuracyPruned(), step.accuracy()));
             }
-            TrainConfig round = fineTune.withSeed(fineTune.seed() + k);
-            double accuracy = round.epochs() > 0
-                    ? Training.fit(net, data, round, Progress.none()).finalTestAccuracy() : pruned;
-            SparsityReport report = SparsityReport.of(net);
-            PruningHistory.Step step = new PruningHistory.Step(k, target, report.sparsity(), report.nonZero(), pruned,
-                    accuracy);
-            steps.add(step);
-            if (out != null) {
-                out.printf("step %d/%d: target %.4f, sparsity %.4f (%.1fx), acc pruned %.4f, fine-tuned %.4f%n", k,
-                        schedule.steps(), target, step.sparsity(), report.compression(), pruned, accuracy);
-                out.flush();
-            }
+            task.advance(schedule.steps(), "done");
+            task.done(String.format(Locale.ROOT, "Iterative pruning of %s: %d steps to sparsity %.4f", net.name(),
+                    schedule.steps(), steps.get(steps.size() - 1).sparsity()));
         }
-        return new PruningHistory(net.name(), toString(), dense, steps);
+        return new PruningHistory(net.name(), provenance(net, data).toString(), dense, steps);
+    }
+
+    /**
+     * @param net the net the run is made on
+     * @param data its data
+     * @return how a run on them is made: criterion, scope, granularity, schedule, fine-tuning, rewinding
+     */
+    public RunProvenance provenance(Net net, DataSplit data) {
+        return RunProvenance.builder("IterativePruning", net.name(), data).add("criterion", pruner.importance())
+                .add("scope", pruner.scope()).add("granularity", pruner.granularity()).add("schedule", schedule)
+                .add("fine-tune", fineTune).add("fine-tune seed", "fine-tune seed + step")
+                .add("rewind", rewindTo != null ? "to a snapshot after each pruning step" : "no").build();
+    }
+
+    /** Prunes to step k's target, rewinds if asked, fine-tunes, and measures. */
+    private PruningHistory.Step step(Net net, DataSplit data, int k) {
+        double target = schedule.sparsityAt(k);
+        pruner.withSparsity(target).plan(net, data).apply();
+        double pruned = net.accuracy(data.test());
+        if (rewindTo != null) {
+            rewindTo.rewind(net);
+        }
+        TrainConfig round = fineTune.withSeed(fineTune.seed() + k);
+        double accuracy = round.epochs() > 0 ? Training.fit(net, data, round, Progress.none()).finalTestAccuracy()
+                : pruned;
+        SparsityReport report = SparsityReport.of(net);
+        return new PruningHistory.Step(k, target, report.sparsity(), report.nonZero(), pruned, accuracy);
     }
 
     @Override
@@ -88,21 +115,24 @@ public final class IterativePruning {
     }
 
     /** Builder of {@link IterativePruning}. */
-    public static final class Builder {
+    public static final class Builder extends RunnerBuilder.WithFineTune<Builder> {
         private Pruner pruner;
         private Schedule schedule;
-        private TrainConfig fineTune = TrainConfig.epochs(1);
         private Snapshot rewindTo;
-        private PrintStream out = System.out;
 
         Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * @param pruner criterion, scope and granularity (its sparsity is replaced by the schedule's targets)
          * @return this builder
          */
         public Builder setPruner(Pruner pruner) {
-            this.pruner = Objects.requireNonNull(pruner, "pruner");
+            this.pruner = Runner.require(pruner, "The pruner");
             return this;
         }
 
@@ -111,42 +141,29 @@ public final class IterativePruning {
          * @return this builder
          */
         public Builder setSchedule(Schedule schedule) {
-            this.schedule = Objects.requireNonNull(schedule, "schedule");
+            this.schedule = Runner.require(schedule, "The schedule");
             return this;
         }
 
         /**
-         * @param fineTune training after each pruning step (default 1 epoch; 0 epochs for none)
-         * @return this builder
-         */
-        public Builder optFineTune(TrainConfig fineTune) {
-            this.fineTune = Objects.requireNonNull(fineTune, "fineTune");
-            return this;
-        }
-
-        /**
-         * @param snapshot weights to rewind the survivors to after each pruning step (lottery ticket)
+         * @param snapshot weights to rewind the survivors to after each pruning step (lottery ticket;
+         *     default: no rewinding)
          * @return this builder
          */
         public Builder optRewindTo(Snapshot snapshot) {
-            this.rewindTo = snapshot;
+            this.rewindTo = Runner.require(snapshot, "The snapshot (leave optRewindTo out for no rewinding)");
             return this;
         }
 
         /**
-         * @param progress where to print one line per step, or null for silence (default standard output)
-         * @return this builder
+         * @return the runner
+         * @throws IllegalStateException if the pruner or the schedule is missing
          */
-        public Builder optProgress(PrintStream progress) {
-            this.out = progress;
-            return this;
-        }
-
-        /** @return the runner */
         public IterativePruning build() {
-            if (pruner == null || schedule == null) {
-                throw new IllegalStateException("setPruner(...) and setSchedule(...) are required.");
-            }
+            Runner.required(pruner != null, "IterativePruning", "setPruner(...), e.g. setPruner(Pruner.builder()"
+                    + ".setImportance(Importance.magnitudeL1()).setSparsity(0.9).build())");
+            Runner.required(schedule != null, "IterativePruning", "setSchedule(...), e.g. setSchedule(Schedule"
+                    + ".iterative(0.9, 3))");
             return new IterativePruning(this);
         }
     }

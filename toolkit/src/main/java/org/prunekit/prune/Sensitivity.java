@@ -1,31 +1,33 @@
 package org.prunekit.prune;
 
-import org.prunekit.Tabular;
 import java.util.List;
+import java.util.Objects;
+import org.prunekit.RunProvenance;
+import org.prunekit.RunResult;
 import org.prunekit.data.DataSplit;
-import org.prunekit.model.ChannelGroup;
-import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
+import org.prunekit.notebook.TableFormat;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Result of a sensitivity analysis (Han et al. 2015, Li et al. 2017): each layer pruned alone
+ * Result of a {@link SensitivityScan} (Han et al. 2015, Li et al. 2017): each layer pruned alone
  * at several sparsities, with the accuracy measured right after (no fine-tuning). Layers whose
- * accuracy drops early are sensitive and should be pruned less.
+ * accuracy drops early are sensitive and should be pruned less. A value, with how it was made
+ * ({@link #provenance()}, shown in the notes).
  *
- * @param net the net's name
+ * @param provenance how the scan was made: net, data, criterion, granularity, sparsities
  * @param criterion the importance criterion used
  * @param granularity weights or units
  * @param baseline the unpruned accuracy
  * @param points one point per layer and sparsity
  */
-public record Sensitivity(String net, String criterion, Granularity granularity, double baseline,
-        List<Point> points) implements Tabular {
+public record Sensitivity(RunProvenance provenance, Importance criterion, Granularity granularity, double baseline,
+        List<Point> points) implements RunResult {
 
     /**
-     * @param layer the layer pruned alone
+     * @param layer the layer pruned alone (per unit: its channel group, named after its first producer)
      * @param sparsity its sparsity
      * @param accuracy the net's test accuracy then
      */
@@ -33,14 +35,26 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
 
     /** Copies the points. */
     public Sensitivity {
+        Objects.requireNonNull(provenance, "provenance");
+        Objects.requireNonNull(criterion, "criterion");
+        Objects.requireNonNull(granularity, "granularity");
         points = List.copyOf(points);
     }
 
     /**
-     * Prunes each layer (per unit: each channel group) alone, on a copy of the net, which is left
-     * untouched, at each sparsity
-     * and measures the test accuracy right after.
+     * A scan described only by names.
      *
+     * @deprecated use the canonical constructor with a {@link RunProvenance} and the criterion
+     */
+    @Deprecated
+    public Sensitivity(String net, String criterion, Granularity granularity, double baseline, List<Point> points) {
+        this(RunProvenance.given(net, "(not recorded)", "criterion " + criterion), Importance.reported(criterion),
+                granularity, baseline, points);
+    }
+
+    /**
+     * @deprecated use {@code SensitivityScan.builder().setImportance(importance).setSparsities(sparsities)
+     *     .optGranularity(granularity).build().run(net, data)}
      * @param net a trained net
      * @param data sample data for data-driven criteria, and the test set
      * @param importance the criterion
@@ -48,30 +62,11 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
      * @param sparsities the levels to try, each in [0, 1)
      * @return the curves
      */
+    @Deprecated
     public static Sensitivity measure(Net net, DataSplit data, Importance importance, Granularity granularity,
             double... sparsities) {
-        if (sparsities.length == 0) {
-            throw new IllegalArgumentException("Give at least one sparsity level, e.g. 0.5, 0.7, 0.9.");
-        }
-        for (double s : sparsities) {
-            Pruner.checkSparsity(s);
-        }
-        double baseline = net.accuracy(data.test());
-        List<Point> points = new java.util.ArrayList<>();
-        // per weight: every prunable layer; per unit: every channel group (named after its first producer)
-        List<String> layers = granularity.removesUnits()
-                ? net.channelGroups().prunable().stream().map(ChannelGroup::name).toList()
-                : net.prunableLayers().stream().map(Layer::name).toList();
-        for (String layer : layers) {
-            for (double s : sparsities) {
-                try (Net copy = net.copy()) {
-                    Pruner.builder().setImportance(importance).setSparsity(s).optGranularity(granularity)
-                            .optLayers(layer).build().plan(copy, data).apply();
-                    points.add(new Point(layer, s, copy.accuracy(data.test())));
-                }
-            }
-        }
-        return new Sensitivity(net.name(), importance.name(), granularity, baseline, points);
+        return SensitivityScan.builder().setImportance(importance).setSparsities(sparsities).optGranularity(granularity)
+                .build().run(net, data);
     }
 
     /** @return the layer names, in order of first appearance */
@@ -100,24 +95,27 @@ public record Sensitivity(String net, String criterion, Granularity granularity,
     /** @return one row per point */
     @Override
     public Table toTable() {
-        return Table.create("Sensitivity of " + net + " (" + criterion + ", " + granularity + ")",
+        return Table.create("Sensitivity of " + net() + " (" + criterion + ", "
+                        + granularity.displayName() + "; baseline accuracy "
+                        + TableFormat.number(baseline) + ")",
                 StringColumn.create("layer", points.stream().map(Point::layer)),
                 DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),
                 DoubleColumn.create("accuracy", points.stream().mapToDouble(Point::accuracy)),
                 DoubleColumn.create("drop", points.stream().mapToDouble(p -> baseline - p.accuracy())));
     }
 
+    /** @return the safe sparsity of each layer within 1 pp, then how the scan was made */
+    @Override
+    public List<String> notes() {
+        List<String> notes = new java.util.ArrayList<>();
+        notes.add("Highest sparsity within 1 pp of the baseline: " + String.join(", ", layers().stream()
+                .map(l -> l + " " + TableFormat.number(safeSparsity(l, 0.01))).toList()) + ".");
+        notes.addAll(provenance.notes());
+        return notes;
+    }
+
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Sensitivity of %s (%s, %s), baseline accuracy %.4f%n", net,
-                criterion, granularity, baseline));
-        for (String l : layers()) {
-            sb.append(String.format("  %-6s", l));
-            for (Point p : of(l)) {
-                sb.append(String.format("  %.2f→%.4f", p.sparsity(), p.accuracy()));
-            }
-            sb.append(String.format("   (safe within 1 pp: %.2f)%n", safeSparsity(l, 0.01)));
-        }
-        return sb.toString();
+        return toText();
     }
 }

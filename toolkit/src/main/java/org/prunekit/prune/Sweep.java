@@ -1,34 +1,41 @@
 package org.prunekit.prune;
 
-import org.prunekit.Tabular;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.prunekit.RunProvenance;
+import org.prunekit.Runner;
+import org.prunekit.RunResult;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Net;
-import org.prunekit.train.Latency;
+import org.prunekit.notebook.TableFormat;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
-import org.prunekit.train.Training;
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Result of a sweep: criteria × sparsities → accuracy, size and measured latency, with how it
- * was made (net, data, fine-tuning budget, seed).
+ * Result of a {@link SparsitySweep}: criteria × sparsities → accuracy, size and measured latency,
+ * with how it was made ({@link #provenance()}, shown in the notes). A value.
  *
- * @param net the net's name
- * @param data the data's name
- * @param settings how each point was made, e.g. "global unstructured, 1 fine-tune epoch, seed 42"
+ * <p>Points belong to their criterion as an object: {@code random(1)} and {@code random(2)} are two
+ * criteria (two curves, two ranking rows) although both are named "random". Look points up with
+ * {@link #of(Importance)}; tables and charts show each criterion by its {@link #label(Importance)},
+ * its name made unique where two criteria share it (e.g. {@code "random (seed 1)"}).
+ *
+ * @param provenance how the sweep was made: net, data, criteria, sparsities, scope, granularity, fine-tuning
  * @param granularity what the sparsity counts: weights or whole units
  * @param baseline the dense accuracy
  * @param points one per criterion and sparsity
  */
-public record Sweep(String net, String data, String settings, Granularity granularity, double baseline,
-        List<Point> points) implements Tabular {
+public record Sweep(RunProvenance provenance, Granularity granularity, double baseline, List<Point> points)
+        implements RunResult {
 
     /**
-     * @param criterion the importance criterion
+     * @param importance the importance criterion
      * @param sparsity the target sparsity
      * @param accuracyPruned test accuracy right after pruning
      * @param accuracy test accuracy after fine-tuning
@@ -36,21 +43,79 @@ public record Sweep(String net, String data, String settings, Granularity granul
      * @param parameters all parameters (fewer after structured removal)
      * @param latencyMs median inference time for a batch of test images, in milliseconds
      */
-    public record Point(String criterion, double sparsity, double accuracyPruned, double accuracy, long nonZero,
-            long parameters, double latencyMs) {}
+    public record Point(Importance importance, double sparsity, double accuracyPruned, double accuracy, long nonZero,
+            long parameters, double latencyMs) {
+
+        /** Checks the criterion. */
+        public Point {
+            Objects.requireNonNull(importance, "importance");
+        }
+
+        /**
+         * A point of a criterion known only by name (a result measured elsewhere).
+         *
+         * @deprecated give the criterion: {@code new Point(Importance.reported(name), ...)} or the
+         *     {@link Importance} itself
+         */
+        @Deprecated
+        public Point(String criterion, double sparsity, double accuracyPruned, double accuracy, long nonZero,
+                long parameters, double latencyMs) {
+            this(Importance.reported(criterion), sparsity, accuracyPruned, accuracy, nonZero, parameters, latencyMs);
+        }
+
+        /**
+         * @return the criterion's name (not unique: random(1) and random(2) are both "random")
+         * @deprecated use {@link #importance()}, or {@link Sweep#label(Importance)} for a unique label
+         */
+        @Deprecated
+        public String criterion() {
+            return importance.name();
+        }
+    }
 
     /** Copies the points. */
     public Sweep {
+        Objects.requireNonNull(provenance, "provenance");
+        Objects.requireNonNull(granularity, "granularity");
         points = List.copyOf(points);
-        java.util.Objects.requireNonNull(granularity, "granularity");
+    }
+
+    /**
+     * A sweep described in words.
+     *
+     * @deprecated the settings are recorded as a {@link RunProvenance}; use
+     *     {@code new Sweep(RunProvenance.given(net, data, settings), granularity, baseline, points)}
+     */
+    @Deprecated
+    public Sweep(String net, String data, String settings, Granularity granularity, double baseline,
+            List<Point> points) {
+        this(RunProvenance.given(net, data, settings), granularity, baseline, points);
+    }
+
+    /**
+     * @return a builder of the old shape (no {@code build()}, progress as a PrintStream)
+     * @deprecated use {@link SparsitySweep#builder()}: {@code SparsitySweep.builder()...build().run(net, data)}
+     */
+    @Deprecated
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @return the provenance as text
+     * @deprecated use {@link #provenance()}, whose settings are typed values
+     */
+    @Deprecated
+    public String settings() {
+        return provenance.toString();
     }
 
     /**
      * Two sweeps of the same net, data and granularity as one (for one table or chart), with the
-     * points of both.
+     * points of both and the provenance of both.
      *
      * @param other another sweep
-     * @return the combined sweep, whose settings name both
+     * @return the combined sweep
      * @throws IllegalArgumentException if the sweeps prune at different granularities or different nets
      */
     public Sweep merge(Sweep other) {
@@ -58,141 +123,94 @@ public record Sweep(String net, String data, String settings, Granularity granul
             throw new IllegalArgumentException("Cannot merge a " + granularity + " sweep with a " + other.granularity
                     + " one: their sparsities count different things.");
         }
-        if (!net.equals(other.net) || Math.abs(baseline - other.baseline) > 1e-12) {
-            throw new IllegalArgumentException("Cannot merge sweeps of different nets (" + net + ", baseline " + baseline
-                    + " vs " + other.net + ", baseline " + other.baseline + ").");
+        if (!net().equals(other.net()) || Math.abs(baseline - other.baseline) > 1e-12) {
+            throw new IllegalArgumentException("Cannot merge sweeps of different nets (" + net() + ", baseline "
+                    + baseline + " vs " + other.net() + ", baseline " + other.baseline + ").");
         }
-        List<Point> all = new java.util.ArrayList<>(points);
+        List<Point> all = new ArrayList<>(points);
         all.addAll(other.points);
-        String s = settings.equals(other.settings) ? settings : settings + " | " + other.settings;
-        return new Sweep(net, data, s, granularity, baseline, all);
+        return new Sweep(provenance.merge(other.provenance), granularity, baseline, all);
     }
 
-    /** @return a builder: criteria and sparsities are required */
-    public static Builder builder() {
-        return new Builder();
+    /** @return the criteria, in order of first appearance (distinct by {@code equals}) */
+    public List<Importance> importances() {
+        return points.stream().map(Point::importance).distinct().toList();
     }
 
-    /** Settings of a sweep; {@code set*} required, {@code opt*} optional. */
-    public static final class Builder {
-        private List<Importance> criteria;
-        private double[] sparsities;
-        private Scope scope = Scope.GLOBAL;
-        private Granularity granularity = Granularity.UNSTRUCTURED;
-        private TrainConfig fineTune = TrainConfig.epochs(1);
-        private java.io.PrintStream out = System.out;
-
-        Builder() {}
-
-        /**
-         * @param criteria the criteria to compare
-         * @return this builder
-         */
-        public Builder setCriteria(Importance... criteria) {
-            this.criteria = List.of(criteria);
-            return this;
-        }
-
-        /**
-         * @param sparsities the targets, each in [0, 1)
-         * @return this builder
-         */
-        public Builder setSparsities(double... sparsities) {
-            for (double s : sparsities) {
-                Pruner.checkSparsity(s);
-            }
-            this.sparsities = sparsities.clone();
-            return this;
-        }
-
-        /**
-         * @param scope global (default) or layer-wise
-         * @return this builder
-         */
-        public Builder optScope(Scope scope) {
-            this.scope = scope;
-            return this;
-        }
-
-        /**
-         * @param granularity unstructured (default) or structured (units are then removed, and latency falls)
-         * @return this builder
-         */
-        public Builder optGranularity(Granularity granularity) {
-            this.granularity = granularity;
-            return this;
-        }
-
-        /**
-         * @param fineTune the fine-tuning budget after pruning (default 1 epoch)
-         * @return this builder
-         */
-        public Builder optFineTune(TrainConfig fineTune) {
-            this.fineTune = fineTune;
-            return this;
-        }
-
-        /**
-         * @param progress where to print a line per point, or null for silence
-         * @return this builder
-         */
-        public Builder optProgress(java.io.PrintStream progress) {
-            this.out = progress;
-            return this;
-        }
-
-        /**
-         * Runs every criterion at every sparsity on a copy of {@code net} (left untouched).
-         *
-         * @param net a trained net
-         * @param data sample/fine-tuning data and the test set
-         * @return the sweep
-         */
-        public Sweep run(Net net, DataSplit data) {
-            if (criteria == null || criteria.isEmpty() || sparsities == null || sparsities.length == 0) {
-                throw new IllegalStateException("setCriteria(...) and setSparsities(...) are required.");
-            }
-            double baseline = net.accuracy(data.test());
-            List<Point> points = new java.util.ArrayList<>();
-            for (Importance criterion : criteria) {
-                for (double s : sparsities) {
-                    try (Net copy = net.copy()) {
-                        Pruner.builder().setImportance(criterion).setSparsity(s).optScope(scope)
-                                .optGranularity(granularity).build().plan(copy, data).apply();
-                        if (granularity.removesUnits()) {
-                            copy.removePrunedUnits();
-                        }
-                        double pruned = copy.accuracy(data.test());
-                        double tuned = fineTune.epochs() > 0
-                                ? Training.fit(copy, data, fineTune, Progress.none()).finalTestAccuracy() : pruned;
-                        SparsityReport r = SparsityReport.of(copy);
-                        Point p = new Point(criterion.name(), s, pruned, tuned, r.nonZero(), copy.parameterCount(),
-                                Latency.medianMillis(copy, data.test(), 1000, 7));
-                        points.add(p);
-                        if (out != null) {
-                            out.printf("%-17s sparsity %.2f: accuracy %.4f pruned, %.4f fine-tuned%n", p.criterion(),
-                                    s, pruned, tuned);
-                            out.flush();
-                        }
-                    }
-                }
-            }
-            String settings = String.format("%s %s, fine-tune %s", scope, granularity, fineTune);
-            return new Sweep(net.name(), data.train().name(), settings, granularity, baseline, points);
-        }
-    }
-
-    /** @return the criteria, in order of first appearance */
-    public List<String> criteria() {
-        return points.stream().map(Point::criterion).distinct().toList();
+    /** @return the criteria's {@link #label(Importance) labels}, in the order of {@link #importances()} */
+    public List<String> labels() {
+        List<Importance> all = importances();
+        return all.stream().map(c -> label(all, c)).toList();
     }
 
     /**
-     * @param criterion a criterion's name
-     * @return its points, in order of sparsity
+     * @param criterion a criterion of this sweep
+     * @return its name, or where another criterion of the sweep has the same name, a unique label:
+     *     its {@code toString()} (e.g. {@code "random (seed 1)"}) or its name with a number
+     * @throws IllegalArgumentException if the sweep has no points of that criterion
      */
-    public List<Point> of(String criterion) {
-        return points.stream().filter(p -> p.criterion().equals(criterion)).toList();
+    public String label(Importance criterion) {
+        List<Importance> all = importances();
+        if (!all.contains(criterion)) {
+            throw new IllegalArgumentException("This sweep has no points of criterion " + criterion + "; it has "
+                    + labels() + ".");
+        }
+        return label(all, criterion);
+    }
+
+    /** The unique label of {@code c} among {@code all} (distinct criteria). */
+    static String label(List<Importance> all, Importance c) {
+        List<Importance> sameName = all.stream().filter(o -> o.name().equals(c.name())).toList();
+        if (sameName.size() == 1) {
+            return c.name();
+        }
+        String text = c.toString();
+        if (!text.equals(c.name()) && all.stream().filter(o -> o.toString().equals(text)).count() == 1) {
+            return text;
+        }
+        return c.name() + " #" + (sameName.indexOf(c) + 1);
+    }
+
+    /**
+     * @param criterion a criterion
+     * @return its points, in the order they were made (of sparsity, for a {@link SparsitySweep})
+     */
+    public List<Point> of(Importance criterion) {
+        return points.stream().filter(p -> p.importance().equals(criterion)).toList();
+    }
+
+    /**
+     * @param criterion a criterion of this sweep
+     * @param sparsity one of its sparsities (equal within 1e-9)
+     * @return that point
+     * @throws IllegalArgumentException if there is none
+     */
+    public Point at(Importance criterion, double sparsity) {
+        return of(criterion).stream().filter(p -> Runner.same(p.sparsity(), sparsity)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("No point of " + criterion + " at sparsity " + sparsity + "; the"
+                        + " sweep has " + points.stream().mapToDouble(Point::sparsity).distinct().boxed().toList()
+                        + "."));
+    }
+
+    /**
+     * @return the criteria's labels
+     * @deprecated use {@link #importances()} (the criteria as objects) or {@link #labels()}
+     */
+    @Deprecated
+    public List<String> criteria() {
+        return labels();
+    }
+
+    /**
+     * @param label a criterion's label, or its name (then every criterion of that name)
+     * @return their points
+     * @deprecated use {@link #of(Importance)}: names are not unique
+     */
+    @Deprecated
+    public List<Point> of(String label) {
+        List<Importance> all = importances();
+        List<Point> byLabel = points.stream().filter(p -> label(all, p.importance()).equals(label)).toList();
+        return byLabel.isEmpty() ? points.stream().filter(p -> p.importance().name().equals(label)).toList() : byLabel;
     }
 
     /**
@@ -202,7 +220,7 @@ public record Sweep(String net, String data, String settings, Granularity granul
      * dense accuracy (0 if none does). Sorted by the mean accuracy right after pruning.
      *
      * @param margin the accuracy loss accepted, e.g. 0.01 for one percentage point
-     * @return one row per criterion
+     * @return one row per criterion (criteria that share a name are told apart by their labels)
      */
     public Table ranking(double margin) {
         if (!(margin >= 0 && margin < 1)) {
@@ -210,20 +228,21 @@ public record Sweep(String net, String data, String settings, Granularity granul
         }
         StringColumn name = StringColumn.create("criterion");
         DoubleColumn meanPruned = DoubleColumn.create("mean acc pruned");
-        tech.tablesaw.api.IntColumn bestPruned = tech.tablesaw.api.IntColumn.create("best (pruned)");
+        IntColumn bestPruned = IntColumn.create("best (pruned)");
         DoubleColumn meanTuned = DoubleColumn.create("mean acc fine-tuned");
-        tech.tablesaw.api.IntColumn bestTuned = tech.tablesaw.api.IntColumn.create("best (fine-tuned)");
+        IntColumn bestTuned = IntColumn.create("best (fine-tuned)");
         DoubleColumn safe = DoubleColumn.create(String.format("highest sparsity within %.1f pp", 100 * margin));
-        for (String c : criteria()) {
+        List<Importance> all = importances();
+        for (Importance c : all) {
             List<Point> ps = of(c);
             int bp = 0;
             int bt = 0;
             for (Point p : ps) {
-                List<Point> same = points.stream().filter(q -> q.sparsity() == p.sparsity()).toList();
+                List<Point> same = points.stream().filter(q -> Runner.same(q.sparsity(), p.sparsity())).toList();
                 bp += same.stream().allMatch(q -> p.accuracyPruned() >= q.accuracyPruned()) ? 1 : 0;
                 bt += same.stream().allMatch(q -> p.accuracy() >= q.accuracy()) ? 1 : 0;
             }
-            name.append(c);
+            name.append(label(all, c));
             meanPruned.append(ps.stream().mapToDouble(Point::accuracyPruned).average().orElse(Double.NaN));
             bestPruned.append(bp);
             meanTuned.append(ps.stream().mapToDouble(Point::accuracy).average().orElse(Double.NaN));
@@ -231,15 +250,17 @@ public record Sweep(String net, String data, String settings, Granularity granul
             safe.append(ps.stream().filter(p -> p.accuracy() >= baseline - margin).mapToDouble(Point::sparsity).max()
                     .orElse(0));
         }
-        return Table.create("Criteria on " + net + " (dense accuracy " + String.format("%.4f", baseline) + ")", name,
+        return Table.create("Criteria on " + net() + " (dense accuracy " + TableFormat.number(baseline) + ")", name,
                 meanPruned, bestPruned, meanTuned, bestTuned, safe).sortDescendingOn("mean acc pruned");
     }
 
     /** @return one row per point */
     @Override
     public Table toTable() {
-        return Table.create("Sweep of " + net + " on " + data + " (" + settings + ")",
-                StringColumn.create("criterion", points.stream().map(Point::criterion)),
+        List<Importance> all = importances();
+        return Table.create("Sweep of " + net() + ", " + granularity.displayName()
+                        + " (dense accuracy " + TableFormat.number(baseline) + ")",
+                StringColumn.create("criterion", points.stream().map(p -> label(all, p.importance()))),
                 DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),
                 DoubleColumn.create("acc pruned", points.stream().mapToDouble(Point::accuracyPruned)),
                 DoubleColumn.create("acc fine-tuned", points.stream().mapToDouble(Point::accuracy)),
@@ -250,14 +271,84 @@ public record Sweep(String net, String data, String settings, Granularity granul
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(String.format("Sweep of %s on %s (%s); dense accuracy %.4f%n", net, data,
-                settings, baseline));
-        sb.append(String.format("%-18s %8s %11s %14s %10s %11s %10s%n", "criterion", "sparsity", "acc pruned",
-                "acc fine-tuned", "non-zero", "parameters", "latency ms"));
-        for (Point p : points) {
-            sb.append(String.format("%-18s %8.2f %11.4f %14.4f %10d %11d %10.3f%n", p.criterion(), p.sparsity(),
-                    p.accuracyPruned(), p.accuracy(), p.nonZero(), p.parameters(), p.latencyMs()));
+        return toText();
+    }
+
+    /**
+     * The old builder: settings as {@link SparsitySweep}'s, progress a PrintStream (null for
+     * silence), run without {@code build()}.
+     *
+     * @deprecated use {@link SparsitySweep#builder()}
+     */
+    @Deprecated
+    public static final class Builder {
+        private final SparsitySweep.Builder next = SparsitySweep.builder();
+
+        Builder() {
+            next.optProgress(Progress.console());
         }
-        return sb.toString();
+
+        /**
+         * @param criteria the criteria to compare
+         * @return this builder
+         */
+        public Builder setCriteria(Importance... criteria) {
+            next.setCriteria(criteria);
+            return this;
+        }
+
+        /**
+         * @param sparsities the targets, each in [0, 1)
+         * @return this builder
+         */
+        public Builder setSparsities(double... sparsities) {
+            next.setSparsities(sparsities);
+            return this;
+        }
+
+        /**
+         * @param scope global (default) or layer-wise
+         * @return this builder
+         */
+        public Builder optScope(Scope scope) {
+            next.optScope(scope);
+            return this;
+        }
+
+        /**
+         * @param granularity unstructured (default) or structured
+         * @return this builder
+         */
+        public Builder optGranularity(Granularity granularity) {
+            next.optGranularity(granularity);
+            return this;
+        }
+
+        /**
+         * @param fineTune the fine-tuning budget after pruning (default 1 epoch)
+         * @return this builder
+         */
+        public Builder optFineTune(TrainConfig fineTune) {
+            next.optFineTune(fineTune);
+            return this;
+        }
+
+        /**
+         * @param progress where to print a line per point, or null for silence
+         * @return this builder
+         */
+        public Builder optProgress(java.io.PrintStream progress) {
+            next.optProgress(progress == null ? Progress.none() : Progress.console(progress));
+            return this;
+        }
+
+        /**
+         * @param net a trained net (left untouched)
+         * @param data sample/fine-tuning data and the test set
+         * @return the sweep
+         */
+        public Sweep run(Net net, DataSplit data) {
+            return next.build().run(net, data);
+        }
     }
 }

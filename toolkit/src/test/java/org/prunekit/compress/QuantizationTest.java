@@ -100,7 +100,8 @@ class QuantizationTest {
     void deepCompressionMeasuresSizeAndAccuracyForEverySparsityAndBitWidth() {
         try (Net net = Models.lenet300100()) {
             Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-            DeepCompression.Result r = DeepCompression.builder().setSparsities(0, 0.9).setBits(32, 8, 4).build()
+            DeepCompression.Result r = DeepCompression.builder().setSparsities(0, 0.9).setBits(32, 8, 4)
+                    .optFineTune(TrainConfig.epochs(0)).optProgress(Progress.none()).build()
                     .run(net, DATA);
             assertEquals(6, r.points().size());
             assertTrue(r.point(0.9, 4).bytes() < r.point(0.9, 8).bytes());
@@ -126,6 +127,9 @@ class QuantizationTest {
         }
         assertThrows(IllegalArgumentException.class, () -> DeepCompression.builder().setBits(8, 20));
         assertThrows(IllegalArgumentException.class, () -> DeepCompression.builder().setSparsities(1.0));
-        assertThrows(IllegalStateException.class, () -> DeepCompression.builder().setBits(8).build());
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> DeepCompression.builder().setBits(8).build());
+        assertTrue(missing.getMessage().contains("setSparsities"), missing.getMessage());
+        assertThrows(NullPointerException.class, () -> DeepCompression.builder().optFineTune(null));
     }
 }

@@ -16,6 +16,7 @@ import org.prunekit.data.ImageSet;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
+import org.prunekit.train.Progress;
 
 /** Compression of a shrunk net is measured against the net as built (or a reference), not against itself. */
 class CompressionTest {
@@ -88,7 +89,8 @@ class CompressionTest {
             nets.put("dense", dense);
             nets.put("masked", masked);
             nets.put("shrunk", shrunk);
-            Comparison c = Comparison.of(test, nets, 100);
+            Comparison c = NetComparison.builder().optBatchSize(100).optProgress(Progress.none()).build()
+                    .run(nets, test);
             assertEquals(1.0, c.row("dense").compression(), 1e-12);
             assertEquals(SparsityReport.of(masked).compression(), c.row("masked").compression(), 1e-9);
             assertEquals(SparsityReport.of(shrunk, dense).compression(), c.row("shrunk").compression(), 1e-9);

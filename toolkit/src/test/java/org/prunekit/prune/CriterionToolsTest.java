@@ -9,10 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.prunekit.RunProvenance;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.train.Progress;
 
 /** Fixed, renamed and negated criteria; rank correlation; merging sweeps; the loss of a net. */
 class CriterionToolsTest {
@@ -76,26 +78,57 @@ class CriterionToolsTest {
 
     @Test
     void sweepsMergeOnlyWhenTheyCountTheSameThing() {
-        Sweep a = new Sweep("n", "d", "s", Granularity.UNSTRUCTURED, 0.9, List.of());
-        Sweep b = new Sweep("n", "d", "t", Granularity.UNSTRUCTURED, 0.9, List.of());
-        assertEquals("s | t", a.merge(b).settings());
-        Sweep units = new Sweep("n", "d", "t", Granularity.STRUCTURED, 0.9, List.of());
+        Sweep a = new Sweep(RunProvenance.given("n", "d", "s"), Granularity.UNSTRUCTURED, 0.9, List.of());
+        Sweep b = new Sweep(RunProvenance.given("n", "d", "t"), Granularity.UNSTRUCTURED, 0.9, List.of());
+        assertEquals(List.of(a.provenance(), b.provenance()), a.merge(b).provenance().parts());
+        assertEquals(2, a.merge(b).notes().size(), "both records are shown");
+        assertEquals(a.provenance(), a.merge(a).provenance(), "the same record is kept once");
+        Sweep units = new Sweep(RunProvenance.given("n", "d", "t"), Granularity.STRUCTURED, 0.9, List.of());
         assertThrows(IllegalArgumentException.class, () -> a.merge(units));
     }
 
     @Test
+    void criteriaOfOneNameKeepTheirOwnPointsAndLabels() {
+        List<Sweep.Point> ps = new java.util.ArrayList<>();
+        for (Importance c : List.of(Importance.random(1), Importance.random(2), Importance.magnitudeL1())) {
+            for (double s : new double[] {0.5, 0.9}) {
+                ps.add(new Sweep.Point(c, s, s, s, 0, 0, 0));
+            }
+        }
+        Sweep sweep = new Sweep(RunProvenance.given("n", "d", "by hand"), Granularity.UNSTRUCTURED, 0.9, ps);
+        assertEquals(3, sweep.importances().size(), "random(1) and random(2) are two criteria");
+        assertEquals(List.of("random (seed 1)", "random (seed 2)", "magnitude-L1"), sweep.labels());
+        assertEquals(2, sweep.of(Importance.random(1)).size());
+        assertEquals("random (seed 2)", sweep.label(Importance.random(2)));
+        assertThrows(IllegalArgumentException.class, () -> sweep.label(Importance.random(3)));
+        assertThrows(IllegalArgumentException.class, () -> sweep.at(Importance.random(1), 0.7));
+        // what a chart of the sweep draws: one curve per label, each with its own points
+        for (String label : sweep.criteria()) {
+            assertEquals(2, sweep.of(label).size(), label);
+        }
+        assertEquals(4, sweep.of("random").size(), "a bare name still finds every criterion of that name");
+        Importance a = Importance.taylor().named("same");
+        Importance b = Importance.gradient().named("same");
+        Sweep twins = new Sweep(RunProvenance.given("n", "d", "by hand"), Granularity.UNSTRUCTURED, 0.9,
+                List.of(new Sweep.Point(a, 0.5, 0, 0, 0, 0, 0), new Sweep.Point(b, 0.5, 0, 0, 0, 0, 0)));
+        assertEquals(List.of("same #1", "same #2"), twins.labels());
+    }
+
+    @Test
     void aSweepRanksItsCriteria() {
-        List<Sweep.Point> ps = List.of(new Sweep.Point("a", 0.5, 0.90, 0.95, 0, 0, 0),
-                new Sweep.Point("a", 0.9, 0.50, 0.95, 0, 0, 0), new Sweep.Point("b", 0.5, 0.80, 0.96, 0, 0, 0),
-                new Sweep.Point("b", 0.9, 0.60, 0.90, 0, 0, 0));
-        var t = new Sweep("n", "d", "s", Granularity.UNSTRUCTURED, 0.955, ps).ranking(0.01);
+        Importance a = Importance.reported("a");
+        Importance b = Importance.reported("b");
+        List<Sweep.Point> ps = List.of(new Sweep.Point(a, 0.5, 0.90, 0.95, 0, 0, 0),
+                new Sweep.Point(a, 0.9, 0.50, 0.95, 0, 0, 0), new Sweep.Point(b, 0.7 - 0.2, 0.80, 0.96, 0, 0, 0),   // 0.5 up to rounding
+                new Sweep.Point(b, 0.9, 0.60, 0.90, 0, 0, 0));
+        var t = new Sweep(RunProvenance.given("n", "d", "s"), Granularity.UNSTRUCTURED, 0.955, ps).ranking(0.01);
         assertEquals(List.of("a", "b"), t.stringColumn("criterion").asList(), "sorted by mean accuracy pruned");
         assertEquals(0.70, t.doubleColumn("mean acc pruned").get(0), 1e-12);
         assertEquals(1, t.intColumn("best (pruned)").get(0));
         assertEquals(0.9, t.doubleColumn(2 + 3).get(0), 1e-12, "a stays within 1 pp up to 0.9");
         assertEquals(0.5, t.doubleColumn(2 + 3).get(1), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> new Sweep("n", "d", "s", Granularity.UNSTRUCTURED, 0.9,
-                ps).ranking(-0.1));
+        assertThrows(IllegalArgumentException.class, () -> new Sweep(RunProvenance.given("n", "d", "s"),
+                Granularity.UNSTRUCTURED, 0.9, ps).ranking(-0.1));
     }
 
     @Test
@@ -108,7 +141,10 @@ class CriterionToolsTest {
             Map<String, Net> nets = new java.util.LinkedHashMap<>();
             nets.put("dense", dense);
             nets.put("half the units", slim);
-            Comparison c = Comparison.of(data.test(), nets, 100);
+            Comparison c = NetComparison.builder().optBatchSize(100).optProgress(Progress.none()).build()
+                    .run(nets, data);
+            assertEquals(List.of("dense", "half the units"), c.provenance().get("nets", List.class));
+            assertTrue(c.notes().get(0).contains("batch size 100"), c.notes().toString());
             assertEquals(2, c.toTable().rowCount());
             assertEquals(dense.parameterCount(), c.row("dense").parameters());
             assertTrue(c.row("half the units").macs() < c.row("dense").macs() * 0.6);

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.prunekit.RunProvenance;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.model.Models;
@@ -35,7 +37,7 @@ class RunnersTest {
         try (Net net = Models.lenet300100()) {
             Training.fit(net, data, TrainConfig.epochs(2), Progress.none());
             PruningHistory h = IterativePruning.builder().setPruner(globalMagnitude())
-                    .setSchedule(Schedule.iterative(0.9, 3)).optFineTune(TrainConfig.epochs(1)).optProgress(null)
+                    .setSchedule(Schedule.iterative(0.9, 3)).optFineTune(TrainConfig.epochs(1)).optProgress(Progress.none())
                     .build().run(net, data);
             assertEquals(3, h.steps().size());
             for (PruningHistory.Step s : h.steps()) {
@@ -54,7 +56,7 @@ class RunnersTest {
             Training.fit(net, data, TrainConfig.epochs(1), Progress.none());
             PruningHistory h = IterativePruning.builder().setPruner(globalMagnitude())
                     .setSchedule(Schedule.oneShot(0.8)).optFineTune(TrainConfig.epochs(0)).optRewindTo(init)
-                    .optProgress(null).build().run(net, data);
+                    .optProgress(Progress.none()).build().run(net, data);
             float[] w = net.layer("fc2").weight().getArray().toFloatArray();
             NDArray mask = net.masks().get(net.layer("fc2").weight());
             float[] m = mask.toFloatArray();
@@ -70,16 +72,19 @@ class RunnersTest {
         try (Net net = Models.lenet300100()) {
             Training.fit(net, data, TrainConfig.epochs(2), Progress.none());
             float[] before = net.layer("fc1").weight().getArray().toFloatArray();
-            Sensitivity s = Sensitivity.measure(net, data, Importance.magnitudeL1(), Granularity.UNSTRUCTURED, 0.5, 0.95);
-            assertEquals(java.util.List.of("fc1", "fc2", "fc3"), s.layers());
+            Sensitivity s = SensitivityScan.builder().setImportance(Importance.magnitudeL1()).setSparsities(0.5, 0.95)
+                    .optProgress(Progress.none()).build().run(net, data);
+            assertEquals(List.of("fc1", "fc2", "fc3"), s.layers());
             assertEquals(6, s.points().size());
             // fc1 holds 88 % of the weights yet tolerates 50 % pruning almost for free
             assertTrue(s.of("fc1").get(0).accuracy() > s.baseline() - 0.02, s.toString());
             assertTrue(s.of("fc3").get(1).accuracy() < s.of("fc3").get(0).accuracy(), s.toString());
             assertArrayEquals(before, net.layer("fc1").weight().getArray().toFloatArray());
             assertTrue(net.masks().isEmpty());
-            assertThrows(IllegalArgumentException.class,
-                    () -> Sensitivity.measure(net, data, Importance.magnitudeL1(), Granularity.UNSTRUCTURED, 1.0));
+            assertThrows(IllegalArgumentException.class, () -> SensitivityScan.builder().setSparsities(1.0));
+            assertEquals(Importance.magnitudeL1(), s.provenance().get("criterion", Importance.class));
+            assertEquals(List.of(0.5, 0.95), s.provenance().get("sparsities"));
+            assertTrue(s.toText().contains("Made by SensitivityScan on LeNet-300-100"), s.toText());
         }
     }
 
@@ -87,17 +92,106 @@ class RunnersTest {
     void sweepComparesCriteriaAndStructuredPointsGetFaster() {
         try (Net net = Models.lenet300100()) {
             Training.fit(net, data, TrainConfig.epochs(2), Progress.none());
-            Sweep sweep = Sweep.builder().setCriteria(Importance.magnitudeL1(), Importance.random(1))
-                    .setSparsities(0.9).optFineTune(TrainConfig.epochs(0)).optProgress(null).run(net, data);
-            assertEquals(2, sweep.points().size());
-            Sweep.Point magnitude = sweep.of("magnitude-L1").get(0);
-            Sweep.Point random = sweep.of("random").get(0);
-            assertTrue(magnitude.accuracyPruned() > random.accuracyPruned() + 0.1, sweep.toString());
-            Sweep structured = Sweep.builder().setCriteria(Importance.magnitudeL2()).setSparsities(0.75)
-                    .optGranularity(Granularity.STRUCTURED).optFineTune(TrainConfig.epochs(0)).optProgress(null)
+            Sweep sweep = SparsitySweep.builder().setCriteria(Importance.magnitudeL1(), Importance.random(1))
+                    .setSparsities(0.9).optFineTune(TrainConfig.epochs(0)).optProgress(Progress.none()).build()
                     .run(net, data);
+            assertEquals(2, sweep.points().size());
+            Sweep.Point magnitude = sweep.of(Importance.magnitudeL1()).get(0);
+            Sweep.Point random = sweep.at(Importance.random(1), 0.9);
+            assertTrue(magnitude.accuracyPruned() > random.accuracyPruned() + 0.1, sweep.toString());
+            Sweep structured = SparsitySweep.builder().setCriteria(Importance.magnitudeL2()).setSparsities(0.75)
+                    .optGranularity(Granularity.STRUCTURED).optFineTune(TrainConfig.epochs(0))
+                    .optProgress(Progress.none()).build().run(net, data);
             assertTrue(structured.points().get(0).parameters() < net.parameterCount() * 0.35);
             assertTrue(net.masks().isEmpty(), "the swept net is untouched");
         }
+    }
+
+    @Test
+    void criteriaThatShareANameAreTwoCurvesAndTwoRankingRows() {
+        try (Net net = Models.lenet300100()) {
+            Training.fit(net, data, TrainConfig.epochs(1), Progress.none());
+            Sweep sweep = SparsitySweep.builder()
+                    .setCriteria(Importance.random(1), Importance.random(2), Importance.entropy(8),
+                            Importance.entropy(32))
+                    .setSparsities(0.5).optGranularity(Granularity.STRUCTURED).optFineTune(TrainConfig.epochs(0))
+                    .optProgress(Progress.none()).build().run(net, data);
+            assertEquals(List.of(Importance.random(1), Importance.random(2), Importance.entropy(8),
+                    Importance.entropy(32)), sweep.importances());
+            assertEquals(List.of("random (seed 1)", "random (seed 2)", "entropy (8 bins)", "entropy (32 bins)"),
+                    sweep.labels());
+            assertEquals(1, sweep.of(Importance.random(2)).size());
+            assertEquals(4, sweep.ranking(0.01).rowCount(), "one ranking row per criterion");
+            assertEquals(sweep.labels(), sweep.toTable().stringColumn("criterion").asList());
+            assertTrue(sweep.at(Importance.random(1), 0.5).accuracyPruned()
+                    != sweep.at(Importance.random(2), 0.5).accuracyPruned(), "two seeds prune differently: "
+                    + sweep);
+        }
+    }
+
+    @Test
+    void aSweepRecordsHowItWasMade() {
+        try (Net net = Models.mlp(16)) {
+            TrainConfig fineTune = TrainConfig.epochs(1).withSeed(7);
+            Sweep sweep = SparsitySweep.builder().setCriteria(Importance.magnitudeL1(), Importance.random(3))
+                    .setSparsities(0.5).optScope(Scope.LAYER).optFineTune(fineTune).optProgress(Progress.none())
+                    .build().run(net, data);
+            RunProvenance p = sweep.provenance();
+            assertEquals("SparsitySweep", p.runner());
+            assertEquals(net.name(), p.net());
+            assertTrue(p.data().contains("train 1,500, test 400"), p.data());
+            assertEquals(List.of(Importance.magnitudeL1(), Importance.random(3)), p.get("criteria"));
+            assertEquals(List.of(0.5), p.get("sparsities"));
+            assertEquals(Scope.LAYER, p.get("scope", Scope.class));
+            assertEquals(Granularity.UNSTRUCTURED, p.get("granularity", Granularity.class));
+            assertEquals(fineTune, p.get("fine-tune", TrainConfig.class));
+            assertThrows(IllegalArgumentException.class, () -> p.get("seed"));
+            assertThrows(IllegalArgumentException.class, () -> p.get("scope", Granularity.class));
+            assertEquals(p.notes(), sweep.notes());
+            assertTrue(sweep.toText().contains("criteria magnitude-L1, random (seed 3); sparsities 0.5; scope layer"),
+                    sweep.toText());
+            assertEquals(sweep.toText(), sweep.toString());
+        }
+    }
+
+    @Test
+    void buildersSayWhichRequiredSettingIsMissing() {
+        String sweep = assertThrows(IllegalStateException.class,
+                () -> SparsitySweep.builder().setSparsities(0.5).build()).getMessage();
+        assertTrue(sweep.contains("SparsitySweep needs setCriteria"), sweep);
+        String sparsities = assertThrows(IllegalStateException.class,
+                () -> SparsitySweep.builder().setCriteria(Importance.taylor()).build()).getMessage();
+        assertTrue(sparsities.contains("setSparsities"), sparsities);
+        String scan = assertThrows(IllegalStateException.class,
+                () -> SensitivityScan.builder().setSparsities(0.5).build()).getMessage();
+        assertTrue(scan.contains("SensitivityScan needs setImportance"), scan);
+        String iterative = assertThrows(IllegalStateException.class,
+                () -> IterativePruning.builder().setSchedule(Schedule.oneShot(0.5)).build()).getMessage();
+        assertTrue(iterative.contains("IterativePruning needs setPruner"), iterative);
+        String schedule = assertThrows(IllegalStateException.class,
+                () -> IterativePruning.builder().setPruner(globalMagnitude()).build()).getMessage();
+        assertTrue(schedule.contains("setSchedule"), schedule);
+        String twice = assertThrows(IllegalArgumentException.class,
+                () -> SparsitySweep.builder().setCriteria(Importance.random(1), Importance.random(1))).getMessage();
+        assertTrue(twice.contains("given twice"), twice);
+        assertThrows(NullPointerException.class, () -> SparsitySweep.builder().optFineTune(null));
+        assertThrows(NullPointerException.class, () -> IterativePruning.builder().optProgress(null));
+        assertThrows(IllegalArgumentException.class, () -> NetComparison.builder().optBatchSize(0));
+    }
+
+    @Test
+    void criteriaAreEqualWhenTheyScoreAlike() {
+        assertEquals(Importance.random(1), Importance.random(1));
+        assertEquals(Importance.random(1).hashCode(), Importance.random(1).hashCode());
+        assertTrue(!Importance.random(1).equals(Importance.random(2)));
+        assertEquals(Importance.entropy(), Importance.entropy(32));
+        assertTrue(!Importance.entropy(8).equals(Importance.entropy(32)));
+        assertEquals(Importance.taylor().negated(), Importance.taylor().negated());
+        assertTrue(!Importance.random(1).named("a").equals(Importance.random(1).named("b")));
+        assertEquals(Importance.fixed("s", java.util.Map.of("fc1", new float[] {1, 2})),
+                Importance.fixed("s", java.util.Map.of("fc1", new float[] {1, 2})));
+        assertTrue(!Importance.fixed("s", java.util.Map.of("fc1", new float[] {1, 2}))
+                .equals(Importance.fixed("s", java.util.Map.of("fc1", new float[] {2, 1}))));
+        assertEquals(Importance.reported("PyTorch L1"), Importance.reported("PyTorch L1"));
     }
 }

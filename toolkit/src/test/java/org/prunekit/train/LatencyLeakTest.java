@@ -18,12 +18,13 @@ import org.prunekit.data.ImageSet;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.prune.Comparison;
+import org.prunekit.prune.NetComparison;
 import org.prunekit.reliability.Memory;
 
 /**
  * Timing does not keep the passes' arrays (issue 19): over 100 timed passes of ResNet-8 on 1,000
  * Fashion-MNIST images the number of live native arrays stays exactly the same and the RSS flat,
- * warm-up included; the same for {@link Latency#compare} and {@link Comparison#of}. The test JVM
+ * warm-up included; the same for {@link Latency#compare} and {@link NetComparison#run}. The test JVM
  * runs with a fixed, pre-touched heap (see the Surefire argLine), so RSS growth is native growth.
  */
 class LatencyLeakTest {
@@ -43,7 +44,7 @@ class LatencyLeakTest {
     private static final long FLAT_MB = 512;
 
     /**
-     * RSS may rise this much (MB) while {@link Comparison#of} runs: one pass's own arrays (those over
+     * RSS may rise this much (MB) while {@link NetComparison#run} runs: one pass's own arrays (those over
      * 32 MB are mapped for the pass and unmapped after it), the allocator's steps (see
      * {@link #FLAT_MB}), and the first use of evaluation and saving. Measured with the fix: peaks of
      * +216 to +349 MB. Before it, a comparison kept every pass's arrays until its timing ended, ~290 MB
@@ -53,7 +54,7 @@ class LatencyLeakTest {
 
     /**
      * A leaking run is stopped here, long before it takes the machine's memory: a probe throws, and
-     * while {@link Comparison#of} runs (no probe can reach its nets) the JVM is halted.
+     * while {@link NetComparison#run} runs (no probe can reach its nets) the JVM is halted.
      */
     private static final long GUARD_MB = 3000;
 
@@ -118,16 +119,17 @@ class LatencyLeakTest {
             long arraysBefore = Memory.liveArrays(resNet.manager());
             long before = Memory.rssMb();
             Comparison[] c = new Comparison[1];
-            long peak = Memory.peakRssMb(() -> c[0] = Comparison.of(images, nets, BATCH), GUARD_MB);
+            long peak = Memory.peakRssMb(() -> c[0] = NetComparison.builder().optBatchSize(BATCH)
+                    .optProgress(Progress.none()).build().run(nets, images), GUARD_MB);
             long after = Memory.rssMb();
             long arraysAfter = Memory.liveArrays(resNet.manager());
-            System.out.printf("Comparison.of (ResNet-8 and LeNet-5, each warmed up, then 5 rounds of 7 timed passes,"
+            System.out.printf("NetComparison (ResNet-8 and LeNet-5, each warmed up, then 5 rounds of 7 timed passes,"
                     + " then evaluated and saved): RSS %d MB before, peak %d MB (+%d), after %d MB (+%d); live arrays"
                     + " %d -> %d%n", before, peak, peak - before, after, after - before, arraysBefore, arraysAfter);
             assertEquals(2, c[0].rows().size());
-            assertEquals(arraysBefore, arraysAfter, "Comparison.of left native arrays behind");
+            assertEquals(arraysBefore, arraysAfter, "NetComparison left native arrays behind");
             assertTrue(peak - before <= PEAK_MB, "RSS rose from " + before + " MB to a peak of " + peak
-                    + " MB during Comparison.of");
+                    + " MB during NetComparison");
         }
     }
 

@@ -93,9 +93,11 @@ final class CompressionBenchmark {
             Training.fit(net, mnist, PruningBenchmark.DENSE, Progress.none());
             DeepCompression.Result r = DeepCompression.builder().setSparsities(0, 0.5, 0.9, 0.95)
                     .setBits(32, 8, 6, 4, 2).optFineTune(TrainConfig.builder().optEpochs(2).optLearningRate(5e-4f)
-                            .build()).build().run(net, mnist);
+                            .build()).optProgress(Progress.none()).build().run(net, mnist);
             out.print(r);
-            Rows t = Rows.of("Pruned + quantized LeNet-300-100 / MNIST split (" + r.settings() + "; dense 32-bit file "
+            Rows t = Rows.of("Pruned + quantized LeNet-300-100 / MNIST split (" + r.provenance().get("criterion")
+                    + " global, fine-tuned " + r.provenance().get("fine-tune", TrainConfig.class).epochs()
+                    + " epoch(s) after pruning; dense 32-bit file "
                     + r.denseBytes() + " B, accuracy " + String.format("%.4f", r.denseAccuracy()) + ")",
                     "sparsity", "bits", "file B", "x smaller", "accuracy", "change pp");
             for (DeepCompression.Point p : r.points()) {

@@ -14,6 +14,7 @@ import org.prunekit.notebook.Rows;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Scope;
 import org.prunekit.prune.Sweep;
+import org.prunekit.prune.SparsitySweep;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
@@ -55,11 +56,11 @@ final class CriteriaBenchmark {
         Sweep sweep;
         try (Net net = factory.get()) {
             Training.fit(net, data, TrainConfig.epochs(pretrain), Progress.none());
-            sweep = Sweep.builder()
+            sweep = SparsitySweep.builder()
                     .setCriteria(Importance.magnitudeL1(), Importance.lamp(), Importance.gradient(), Importance.taylor(),
                             Importance.fpgm(), Importance.entropy(), Importance.apoz(), Importance.random(42))
                     .setSparsities(SPARSITIES).optScope(Scope.GLOBAL).optFineTune(TrainConfig.epochs(1))
-                    .optProgress(null).run(net, data);
+                    .optProgress(Progress.none()).build().run(net, data);
         }
         String json = peer.run("torch_prune.py", List.of("finetune", "--data", dir, "--model", torchModel,
                 "--pretrain", String.valueOf(pretrain), "--epochs", "1", "--limit", String.valueOf(limit),
@@ -72,20 +73,20 @@ final class CriteriaBenchmark {
     static Sweep withPeer(Result r) {
         List<Sweep.Point> points = new ArrayList<>(r.sweep().points());
         for (int i = 0; i < SPARSITIES.length; i++) {
-            points.add(new Sweep.Point("PyTorch L1 global", SPARSITIES[i], Double.NaN, r.torchTuned()[i], 0, 0,
-                    Double.NaN));
+            points.add(new Sweep.Point(Importance.reported("PyTorch L1 global"), SPARSITIES[i], Double.NaN,
+                    r.torchTuned()[i], 0, 0, Double.NaN));
         }
         Sweep s = r.sweep();
-        return new Sweep(s.net(), s.data(), s.settings(), s.granularity(), s.baseline(), points);
+        return new Sweep(s.provenance(), s.granularity(), s.baseline(), points);
     }
 
     static Rows table(Result r) {
         Rows t = Rows.of("Accuracy after global pruning + 1 fine-tuning epoch: " + r.title()
                 + String.format(" (dense: PruneKit %.4f, PyTorch %.4f)", r.sweep().baseline(), r.torchDense()),
                 "criterion", "50%", "80%", "90%", "95%");
-        for (String c : r.sweep().criteria()) {
+        for (Importance c : r.sweep().importances()) {
             List<Sweep.Point> ps = r.sweep().of(c);
-            t.add("PruneKit " + c, ps.get(0).accuracy(), ps.get(1).accuracy(), ps.get(2).accuracy(),
+            t.add("PruneKit " + r.sweep().label(c), ps.get(0).accuracy(), ps.get(1).accuracy(), ps.get(2).accuracy(),
                     ps.get(3).accuracy());
         }
         t.add("PyTorch L1 global", r.torchTuned()[0], r.torchTuned()[1], r.torchTuned()[2], r.torchTuned()[3]);

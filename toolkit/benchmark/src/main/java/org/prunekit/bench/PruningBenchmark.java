@@ -48,7 +48,7 @@ final class PruningBenchmark {
                     .setSchedule(Schedule.iterative(0.92, 5))
                     .optFineTune(TrainConfig.builder().optEpochs(3).optLearningRate(5e-4f)
                             .optSchedule(LearningRateSchedule.COSINE).build())
-                    .optProgress(out).build().run(net, data);
+                    .optProgress(Progress.console(out)).build().run(net, data);
             SparsityReport r = SparsityReport.of(net);
             double errorDelta = (dense - h.last().accuracy()) * 100;
             Rows t = Rows.of("Han et al. 2015 on LeNet-300-100 / MNIST split (iterative global magnitude, 5 x 3 epochs)",

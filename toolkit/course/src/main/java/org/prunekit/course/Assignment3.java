@@ -7,13 +7,14 @@ import org.prunekit.model.Layer;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.notebook.Mode;
-import org.prunekit.prune.Granularity;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.IterativePruning;
 import org.prunekit.prune.Pruner;
 import org.prunekit.prune.Schedule;
 import org.prunekit.prune.Scope;
 import org.prunekit.prune.Sensitivity;
+import org.prunekit.prune.SensitivityScan;
+import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
 
 /**
@@ -169,7 +170,7 @@ public final class Assignment3 {
         double oneShot;
         try (Net it = r.trained.copy(); Net one = r.trained.copy()) {
             IterativePruning.builder().setPruner(magnitude(0.9)).setSchedule(Schedule.iterative(0.9, 3))
-                    .optFineTune(TrainConfig.epochs(1)).optProgress(null).build().run(it, r.data);
+                    .optFineTune(TrainConfig.epochs(1)).optProgress(Progress.none()).build().run(it, r.data);
             magnitude(0.9).plan(one).apply();
             own = Reference.keptOverlap(mine, Reference.kept(it));
             oneShot = Reference.keptOverlap(mine, Reference.kept(one));
@@ -191,8 +192,8 @@ public final class Assignment3 {
     }
 
     /**
-     * Exercise 3: from {@code Sensitivity.measure(trained, data, Importance.magnitudeL1(),
-     * Granularity.UNSTRUCTURED, SENSITIVITY_LEVELS)}, each layer's safe sparsity (the highest measured
+     * Exercise 3: from {@code SensitivityScan.builder().setImportance(Importance.magnitudeL1())
+     * .setSparsities(SENSITIVITY_LEVELS).build().run(trained, data)}, each layer's safe sparsity (the highest measured
      * sparsity whose accuracy is within 1 point of the baseline, 0 if none) and the most sensitive
      * layer (the lowest accuracy at the highest level).
      *
@@ -208,8 +209,8 @@ public final class Assignment3 {
                     "read the points of the sensitivity analysis: sens.of(layer) gives (sparsity, accuracy) per level.")
                     .verdict();
         }
-        Sensitivity own = Sensitivity.measure(r.trained, r.data, Importance.magnitudeL1(), Granularity.UNSTRUCTURED,
-                SENSITIVITY_LEVELS);
+        Sensitivity own = SensitivityScan.builder().setImportance(Importance.magnitudeL1())
+                .setSparsities(SENSITIVITY_LEVELS).optProgress(Progress.none()).build().run(r.trained, r.data);
         Map<String, Double> want = new LinkedHashMap<>();
         String worst = null;
         double worstAcc = 2;

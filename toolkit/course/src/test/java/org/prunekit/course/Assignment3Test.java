@@ -12,14 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.prunekit.data.DataSplit;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
-import org.prunekit.prune.Granularity;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.IterativePruning;
 import org.prunekit.prune.Pruner;
 import org.prunekit.prune.Schedule;
 import org.prunekit.prune.Scope;
 import org.prunekit.prune.Sensitivity;
+import org.prunekit.prune.SensitivityScan;
 import org.prunekit.prune.Snapshot;
+import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
 
 /** Correct answers to assignment 3 pass; the known wrong answers fail, each with its hint. */
@@ -61,7 +62,7 @@ class Assignment3Test {
     void exercise2() {
         try (Net it = start.trained().copy(); Net one = start.trained().copy()) {
             IterativePruning.builder().setPruner(magnitude(0.9)).setSchedule(Schedule.iterative(0.9, 3))
-                    .optFineTune(TrainConfig.epochs(1)).optProgress(null).build().run(it, data);
+                    .optFineTune(TrainConfig.epochs(1)).optProgress(Progress.none()).build().run(it, data);
             assertEquals(25, Assignment3.check2(it).points());
             magnitude(0.9).plan(one).apply();
             one.fit(data, TrainConfig.epochs(3));
@@ -73,8 +74,9 @@ class Assignment3Test {
 
     @Test
     void exercise3() {
-        Sensitivity sens = Sensitivity.measure(start.trained(), data, Importance.magnitudeL1(), Granularity.UNSTRUCTURED,
-                Assignment3.SENSITIVITY_LEVELS);
+        Sensitivity sens = SensitivityScan.builder().setImportance(Importance.magnitudeL1())
+                .setSparsities(Assignment3.SENSITIVITY_LEVELS).optProgress(Progress.none()).build()
+                .run(start.trained(), data);
         Map<String, Double> safe = new LinkedHashMap<>();
         Map<String, Double> five = new LinkedHashMap<>();
         String worst = null;
