@@ -118,4 +118,15 @@ public record Sensitivity(RunProvenance provenance, Importance criterion, Granul
     public String toString() {
         return toText();
     }
+
+    /**
+     * The natural chart of a sensitivity analysis: accuracy against the sparsity of each layer
+     * pruned alone, one curve per layer, the dense accuracy dashed.
+     *
+     * @return the chart as an image
+     * @throws IllegalArgumentException if the analysis has no points
+     */
+    public java.awt.image.BufferedImage plot() {
+        return org.prunekit.viz.Charts.sensitivity(this);
+    }
 }

@@ -275,6 +275,26 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
     }
 
     /**
+     * The natural chart of a sweep: test accuracy after fine-tuning against sparsity, one curve
+     * per criterion (criteria that share a name are separate curves, labelled apart), the dense
+     * accuracy as a dashed line.
+     *
+     * @return the chart as an image
+     * @throws IllegalArgumentException if the sweep has no points
+     */
+    public java.awt.image.BufferedImage plot() {
+        return org.prunekit.viz.Charts.accuracyVsSparsity(this);
+    }
+
+    /**
+     * @param beforeFineTuning true for the accuracy right after pruning, false for after fine-tuning
+     * @return the sweep's chart for that moment, as {@link #plot()}
+     */
+    public java.awt.image.BufferedImage plot(boolean beforeFineTuning) {
+        return org.prunekit.viz.Charts.accuracyVsSparsity(this, beforeFineTuning);
+    }
+
+    /**
      * The old builder: settings as {@link SparsitySweep}'s, progress a PrintStream (null for
      * silence), run without {@code build()}.
      *

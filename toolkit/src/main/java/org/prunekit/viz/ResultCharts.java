@@ -45,9 +45,9 @@ final class ResultCharts {
         SparsityCurves curves = SparsityCurves.of("Accuracy " + when + ": " + sweep.net(),
                 sweep.granularity().removesUnits() ? "sparsity (% of units removed)"
                         : "sparsity (% of weights pruned)", "test accuracy " + when + " (%)");
-        for (String criterion : sweep.criteria()) {
+        for (org.prunekit.prune.Importance criterion : sweep.importances()) {
             List<Sweep.Point> ps = sweep.of(criterion);
-            curves.addSeries(criterion, ps.stream().mapToDouble(Sweep.Point::sparsity).toArray(), ps.stream()
+            curves.addSeries(sweep.label(criterion), ps.stream().mapToDouble(Sweep.Point::sparsity).toArray(), ps.stream()
                     .mapToDouble(p -> beforeFineTuning ? p.accuracyPruned() : p.accuracy()).toArray());
         }
         return curves.baseline(sweep.baseline());

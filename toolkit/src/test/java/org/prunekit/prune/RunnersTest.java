@@ -126,6 +126,14 @@ class RunnersTest {
             assertTrue(sweep.at(Importance.random(1), 0.5).accuracyPruned()
                     != sweep.at(Importance.random(2), 0.5).accuracyPruned(), "two seeds prune differently: "
                     + sweep);
+            // and two curves in the sweep's chart, each with its own criterion's points
+            org.knowm.xchart.XYChart chart = org.prunekit.viz.Charts.accuracyVsSparsityChart(sweep, true);
+            for (Importance criterion : sweep.importances()) {
+                org.knowm.xchart.XYSeries curve = chart.getSeriesMap().get(sweep.label(criterion));
+                assertTrue(curve != null, "a curve for " + sweep.label(criterion) + ": " + chart.getSeriesMap().keySet());
+                assertEquals(100 * sweep.at(criterion, 0.5).accuracyPruned(), curve.getYData()[0], 1e-9);
+            }
+            assertEquals(800, sweep.plot().getWidth());
         }
     }
 
