@@ -41,6 +41,28 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
     }
 
     /**
+     * @return a copy of the weights as a flat array, in the parameter's row-major order (what a
+     *     histogram, a count of zeros or a by-hand computation reads)
+     * @throws IllegalStateException if the layer has no weight
+     */
+    public float[] weightValues() {
+        return weight().getArray().toFloatArray();
+    }
+
+    /**
+     * @return a copy of the biases as an array
+     * @throws IllegalStateException if the layer has no bias
+     */
+    public float[] biasValues() {
+        Parameter b = bias();
+        if (b == null) {
+            throw new IllegalStateException("Layer " + name + " (" + kind() + ") has no bias; it has "
+                    + block.getParameters().keys() + ".");
+        }
+        return b.getArray().toFloatArray();
+    }
+
+    /**
      * @param key a parameter key such as {@code weight}, {@code bias}, {@code gamma}
      * @return the parameter
      */
