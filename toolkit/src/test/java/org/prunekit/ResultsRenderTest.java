@@ -66,11 +66,13 @@ public class ResultsRenderTest {
 
     @Test
     void pruningHistoryShowsItsSettingsAndDenseAccuracy() {
-        PruningHistory h = new PruningHistory("LeNet-300-100", "magnitude-L1, global; 2 steps", LONG, List.of(
+        PruningHistory h = new PruningHistory(org.prunekit.RunProvenance.given("LeNet-300-100", "MNIST",
+                "magnitude-L1, global; 2 steps"), LONG, List.of(
                 new PruningHistory.Step(1, 1 - 0.8 * 0.8, 1 / 3.0, 1234, 0.5, LONG),
                 new PruningHistory.Step(2, 0.9, 0.9, 123, 0.4, 0.9)));
-        assertEquals(List.of("Settings: magnitude-L1, global; 2 steps.", "Dense accuracy before the first step: 0.9556."),
-                h.notes());
+        assertEquals(List.of("Made by given on LeNet-300-100, data MNIST: description magnitude-L1, global; 2 steps.",
+                "Dense accuracy before the first step: 0.9556."), h.notes());
+        assertEquals("LeNet-300-100", h.net());
         assertRendersFromOneSource(h);
     }
 

@@ -78,7 +78,7 @@ public final class IterativePruning implements Runner<PruningHistory> {
             task.done(String.format(Locale.ROOT, "Iterative pruning of %s: %d steps to sparsity %.4f", net.name(),
                     schedule.steps(), steps.get(steps.size() - 1).sparsity()));
         }
-        return new PruningHistory(net.name(), provenance(net, data).toString(), dense, steps);
+        return new PruningHistory(provenance(net, data), dense, steps);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.prunekit.prune;
 
-import org.prunekit.Tabular;
+import org.prunekit.RunProvenance;
+import org.prunekit.RunResult;
 import java.awt.image.BufferedImage;
 import org.prunekit.notebook.TableFormat;
 import java.util.List;
@@ -14,13 +15,13 @@ import tech.tablesaw.api.Table;
  * The record of an iterative pruning run: per step the target, the sparsity reached, the
  * accuracy right after pruning and after fine-tuning, with how the run was made.
  *
- * @param net the net's name
- * @param settings pruner, schedule, fine-tuning and rewinding, as text
+ * @param provenance how the run was made (net, data, pruner, schedule, fine-tuning, rewinding), as
+ *     typed settings
  * @param denseAccuracy accuracy before the first step
  * @param steps one entry per step
  */
-public record PruningHistory(String net, String settings, double denseAccuracy, List<Step> steps)
-        implements Tabular {
+public record PruningHistory(RunProvenance provenance, double denseAccuracy, List<Step> steps)
+        implements RunResult {
 
     /**
      * @param step the step number, from 1
@@ -46,7 +47,7 @@ public record PruningHistory(String net, String settings, double denseAccuracy, 
     /** @return one row per step */
     @Override
     public Table toTable() {
-        return Table.create("Iterative pruning of " + net,
+        return Table.create("Iterative pruning of " + net(),
                 IntColumn.create("step", steps.stream().mapToInt(Step::step).toArray()),
                 DoubleColumn.create("target", steps.stream().mapToDouble(Step::target)),
                 DoubleColumn.create("sparsity", steps.stream().mapToDouble(Step::sparsity)),
@@ -55,11 +56,12 @@ public record PruningHistory(String net, String settings, double denseAccuracy, 
                 DoubleColumn.create("acc fine-tuned", steps.stream().mapToDouble(Step::accuracy)));
     }
 
-    /** @return how the run was made and the dense accuracy it started from */
+    /** @return how the run was made (its provenance) and the dense accuracy it started from */
     @Override
     public List<String> notes() {
-        return List.of("Settings: " + settings + ".", "Dense accuracy before the first step: "
-                + TableFormat.number(denseAccuracy) + ".");
+        List<String> notes = new java.util.ArrayList<>(provenance.notes());
+        notes.add("Dense accuracy before the first step: " + TableFormat.number(denseAccuracy) + ".");
+        return notes;
     }
 
     /** @return the run as aligned text: the same table and notes a notebook shows */

@@ -51,7 +51,7 @@ class ChartFamiliesTest {
     }
 
     static PruningHistory pruningHistory() {
-        return new PruningHistory("LeNet-300-100", "magnitude, 3 steps", 0.98, List.of(
+        return new PruningHistory(org.prunekit.RunProvenance.given("LeNet-300-100", "MNIST", "magnitude, 3 steps"), 0.98, List.of(
                 new PruningHistory.Step(1, 0.5, 0.49, 1000, 0.97, 0.979),
                 new PruningHistory.Step(2, 0.75, 0.74, 500, 0.95, 0.977),
                 new PruningHistory.Step(3, 0.9, 0.9, 200, 0.90, 0.970)));
@@ -221,7 +221,7 @@ class ChartFamiliesTest {
         assertEquals("sparsity (%)", c.getYAxisGroupTitle(1));
         assertTrue(samePixels(h.plot(), PruningCurves.of(h).image()));
         assertThrows(IllegalArgumentException.class,
-                () -> new PruningHistory("n", "", 0.9, List.of()).plot());
+                () -> new PruningHistory(org.prunekit.RunProvenance.given("n", "d", "none"), 0.9, List.of()).plot());
     }
 
     @Test
