@@ -140,7 +140,7 @@ public interface Importance {
      * @return the criterion (needs no data)
      */
     static Importance fixed(String name, java.util.Map<String, float[]> scores) {
-        return new Criteria.Fixed(name, scores);
+        return new GivenCriteria.Fixed(name, scores);
     }
 
     /**
@@ -152,7 +152,7 @@ public interface Importance {
      * @return the criterion
      */
     static Importance reported(String name) {
-        return new Criteria.Reported(name);
+        return new GivenCriteria.Reported(name);
     }
 
     /**
@@ -160,7 +160,7 @@ public interface Importance {
      * @return this criterion under that name
      */
     default Importance named(String newName) {
-        return Criteria.rename(this, newName);
+        return GivenCriteria.rename(this, newName);
     }
 
     /**
@@ -168,7 +168,7 @@ public interface Importance {
      *     check that a criterion ranks anything at all (its negation should do far worse).
      */
     default Importance negated() {
-        return Criteria.negate(this);
+        return GivenCriteria.negate(this);
     }
 
     /** @return LAMP: layer-adaptive magnitude scores for global pruning (Lee et al. 2021) */
