@@ -538,14 +538,15 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
-     * Trains the net and prints one progress line per epoch.
+     * Trains the net, showing its progress with {@link Progress#auto()}: a live bar in a notebook
+     * that ends as a one-line summary, a text bar or one line per epoch in a terminal.
      *
      * @param data the train/test split
      * @param config epochs, learning rate and seed
      * @return the per-epoch history
      */
     public History fit(DataSplit data, TrainConfig config) {
-        return Training.fit(this, data, config, Progress.console());
+        return Training.fit(this, data, config, Progress.auto());
     }
 
     /**

@@ -35,6 +35,21 @@ public final class Training {
     private Training() {}
 
     /**
+     * Trains {@code net} as {@link #fit(Trainable, DataSplit, TrainConfig, Progress)} does, showing
+     * its progress with {@link Progress#auto()}: a live bar in a notebook, a text bar or one line
+     * per epoch in a terminal.
+     *
+     * @param net the net to train (changed in place)
+     * @param data the data; its batch size is used
+     * @param config epochs, learning rate, regularisation and seed
+     * @return the history, with the settings it was made with
+     * @throws TrainingDivergedException if a batch's loss is not finite
+     */
+    public static History fit(Trainable net, DataSplit data, TrainConfig config) {
+        return fit(net, data, config, Progress.auto());
+    }
+
+    /**
      * Trains {@code net} on {@code data.train()}, evaluating on {@code data.test()} after each epoch.
      *
      * <p>A training batch whose loss is NaN or infinite stops the run: the net gets back the

@@ -120,6 +120,23 @@ class TrainingTest {
         assertTrue(text.contains("MLP-784-32-10  epoch 2/2"), text);
     }
 
+    @Test
+    void notebookProgressEndsAsTheTrainingSummary() {
+        ProgressTest.FakeDisplay display = new ProgressTest.FakeDisplay();
+        History h;
+        try (Net net = Models.mlp(32)) {
+            h = Training.fit(net, SMALL, TrainConfig.epochs(2), Progress.notebook(display));
+        }
+        assertEquals(1, display.shown.size(), "one display for the whole run");
+        // 2 epochs of 32 batches: far fewer updates than batches (throttled to 4 a second)
+        assertTrue(display.updates.size() < 20, display.updates.size() + " updates");
+        assertTrue(display.text.startsWith(String.format(java.util.Locale.ROOT,
+                "MLP-784-32-10: 2 epochs, loss %.4f, test accuracy %.4f", h.epochs().get(1).trainLoss(),
+                h.finalTestAccuracy())), display.text);
+        assertTrue(display.html.contains("data-state=\"done\"") && display.html.contains("MLP-784-32-10  epoch 2/2"),
+                display.html);
+    }
+
     /** The weights of every parameter, in order, as Java arrays. */
     private static List<float[]> weights(Net net) {
         List<float[]> out = new ArrayList<>();
