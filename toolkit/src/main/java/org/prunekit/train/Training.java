@@ -114,9 +114,9 @@ public final class Training {
             }
             if (!epochs.isEmpty()) {
                 EpochStats last = epochs.get(epochs.size() - 1);
-                task.done(String.format(java.util.Locale.ROOT, "%s: %d epochs, loss %.4f, test accuracy %.4f"
-                        + " (%.1f s)", net.name(), epochs.size(), last.trainLoss(), last.testAccuracy(),
-                        epochs.stream().mapToDouble(EpochStats::seconds).sum()));
+                task.done(String.format(java.util.Locale.ROOT, "%s: %d epoch%s, loss %.4f, test accuracy %.4f"
+                        + " (%.1f s)", net.name(), epochs.size(), epochs.size() == 1 ? "" : "s", last.trainLoss(),
+                        last.testAccuracy(), epochs.stream().mapToDouble(EpochStats::seconds).sum()));
             }
         }
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);
