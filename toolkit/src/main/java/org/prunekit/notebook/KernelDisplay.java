@@ -12,8 +12,8 @@ import java.util.UUID;
  *   <li>rapaio-jupyter-kernel 3.x: a {@code DisplayData} with HTML, text and a display id, sent by
  *       the kernel object {@code MainApp.kernel} ({@code display} / {@code updateDisplay}). Its
  *       {@code Global.display(mime, o)} would send HTML only, without the text form.
- *   <li>IJava: {@code io.github.spencerpark.ijava.runtime.Display.display(o, mimes)}, which
- *       returns the id, and {@code updateDisplay(id, o, mimes)}, with IJava's {@code DisplayData}.
+ *   <li>IJava: {@code io.github.spencerpark.ijava.runtime.Display.display(html, "text/html")}, which
+ *       returns the id, and {@code updateDisplay(id, html, "text/html")} (HTML only).
  * </ul>
  *
  * A failure while showing (a kernel between cells, an incompatible kernel version) is dropped:
@@ -25,7 +25,6 @@ final class KernelDisplay {
     private static final String RAPAIO_DATA = "org.rapaio.jupyter.kernel.display.DisplayData";
     private static final String IJAVA_KERNEL = "io.github.spencerpark.ijava.IJava";
     private static final String IJAVA_DISPLAY = "io.github.spencerpark.ijava.runtime.Display";
-    private static final String IJAVA_DATA = "io.github.spencerpark.jupyter.kernel.display.DisplayData";
 
     private static volatile Optional<LiveDisplay> found;
 
@@ -63,7 +62,7 @@ final class KernelDisplay {
     private static LiveDisplay ijava() {
         try {
             Object kernel = type(IJAVA_KERNEL).getMethod("getKernelInstance").invoke(null);
-            return kernel == null ? null : new IJava(type(IJAVA_DISPLAY), type(IJAVA_DATA));
+            return kernel == null ? null : new IJava(type(IJAVA_DISPLAY));
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
         }
@@ -130,39 +129,27 @@ final class KernelDisplay {
         }
     }
 
-    /** IJava: its runtime Display class, with IJava's DisplayData (HTML and text). */
+    /** IJava: its runtime Display class, showing the HTML (IJava renders a String as the MIME type asked for). */
     private static final class IJava implements LiveDisplay {
+        private static final String[] HTML = {"text/html"};
         private final Method display;
         private final Method update;
-        private final Class<?> data;
 
-        IJava(Class<?> displayClass, Class<?> data) throws NoSuchMethodException {
-            this.data = data;
+        IJava(Class<?> displayClass) throws NoSuchMethodException {
             display = displayClass.getMethod("display", Object.class, String[].class);
             update = displayClass.getMethod("updateDisplay", String.class, Object.class, String[].class);
         }
 
         @Override
         public String show(String html, String text) {
-            Object id = quietly(display, null, content(html, text), new String[0]);
+            Object id = quietly(display, null, html, HTML);
             return id instanceof String s ? s : "";
         }
 
         @Override
         public void update(String id, String html, String text) {
             if (!id.isEmpty()) {
-                quietly(update, null, id, content(html, text), new String[0]);
-            }
-        }
-
-        private Object content(String html, String text) {
-            try {
-                Object d = data.getConstructor().newInstance();
-                data.getMethod("putHTML", String.class).invoke(d, html);
-                data.getMethod("putText", String.class).invoke(d, text);
-                return d;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return text;
+                quietly(update, null, id, html, HTML);
             }
         }
     }

@@ -20,15 +20,12 @@ import org.prunekit.notebook.LiveDisplay;
  * <p>The HTML carries {@code class="prunekit-progress"} and {@code data-state} ({@code running},
  * {@code done}, {@code stopped}), which {@code toolkit/bin/check-notebooks} looks for.
  */
-final class NotebookProgress implements Progress {
+final class NotebookProgress extends DrawnProgress {
 
     private static final long INTERVAL_NANOS = 250_000_000L;
     private static final String STYLE = "font:12px/1.5 monospace;max-width:860px;margin:2px 0";
 
     private final LiveDisplay display;
-    private final LongSupplier clock;
-    private final Throttle throttle;
-    private final List<TaskMeter> open = new ArrayList<>();
     private String id;
 
     /**
@@ -36,76 +33,48 @@ final class NotebookProgress implements Progress {
      * @param clock the time in nanoseconds
      */
     NotebookProgress(LiveDisplay display, LongSupplier clock) {
+        super(clock, INTERVAL_NANOS);
         this.display = display;
-        this.clock = clock;
-        this.throttle = new Throttle(clock, INTERVAL_NANOS);
     }
 
     @Override
-    public synchronized Task start(String label, long total, String unit) {
-        TaskMeter meter = new TaskMeter(label, total, unit, clock);
-        open.add(meter);
+    void started(TaskMeter meter) {
         if (open.size() == 1) {
             id = display.show(html(), text());
-            throttle.drawn();
         } else {
-            redraw();
+            redraw(); // a nested task: a second bar in the outer task's display
         }
-        return new Task() {
-            @Override
-            public void advance(long done, String status) {
-                synchronized (NotebookProgress.this) {
-                    meter.advance(done, status);
-                    if (throttle.due()) {
-                        display.update(id, html(), text());
-                    }
-                }
-            }
-
-            @Override
-            public void log(String line) {
-                synchronized (NotebookProgress.this) {
-                    meter.log(line);
-                    if (throttle.due()) {
-                        display.update(id, html(), text());
-                    }
-                }
-            }
-
-            @Override
-            public void done(String summary) {
-                synchronized (NotebookProgress.this) {
-                    if (!meter.finished()) {
-                        meter.done(summary);
-                    }
-                }
-            }
-
-            @Override
-            public void close() {
-                synchronized (NotebookProgress.this) {
-                    int at = open.indexOf(meter);
-                    if (at < 0) {
-                        return; // closed before
-                    }
-                    meter.end();
-                    if (at == 0) {
-                        display.update(id, finalHtml(meter), meter.endLine());
-                        open.clear();
-                        id = null;
-                    } else {
-                        open.remove(at);
-                        open.get(at - 1).log(meter.endLine());
-                        redraw();
-                    }
-                }
-            }
-        };
+        throttle.drawn();
     }
 
-    private void redraw() {
+    @Override
+    void logged(TaskMeter meter, String line) {
+        if (throttle.due()) {
+            redraw();
+        }
+    }
+
+    @Override
+    void finished(TaskMeter meter) {
+        // shown when the task closes: as the summary if it is the outermost, else among the outer task's lines
+    }
+
+    @Override
+    void closed(TaskMeter meter, int at) {
+        if (at == 0) {
+            display.update(id, finalHtml(meter), meter.endLine());
+            open.clear();
+            id = null;
+        } else {
+            open.get(at - 1).log(meter.endLine());
+            redraw();
+            throttle.drawn();
+        }
+    }
+
+    @Override
+    void redraw() {
         display.update(id, html(), text());
-        throttle.drawn();
     }
 
     /** @return the open tasks as text, one line each, with the outer task's last logged line */

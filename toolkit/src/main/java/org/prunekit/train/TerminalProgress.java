@@ -1,8 +1,6 @@
 package org.prunekit.train;
 
 import java.io.PrintStream;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,16 +12,13 @@ import java.util.function.LongSupplier;
  * <p>A task started while another is open (a fine-tuning inside a sweep) draws its own bar until
  * it closes; the outer bar then continues.
  */
-final class TerminalProgress implements Progress {
+final class TerminalProgress extends DrawnProgress {
 
     private static final int BAR = 24;
     private static final long INTERVAL_NANOS = 200_000_000L;
 
     private final PrintStream out;
     private final boolean live;
-    private final Throttle throttle;
-    private final LongSupplier clock;
-    private final Deque<TaskMeter> open = new ArrayDeque<>();
     private int drawnWidth;
 
     /**
@@ -32,90 +27,60 @@ final class TerminalProgress implements Progress {
      * @param clock the time in nanoseconds
      */
     TerminalProgress(PrintStream out, boolean live, LongSupplier clock) {
+        super(clock, INTERVAL_NANOS);
         this.out = out;
         this.live = live;
-        this.clock = clock;
-        this.throttle = new Throttle(clock, INTERVAL_NANOS);
     }
 
     @Override
-    public synchronized Task start(String label, long total, String unit) {
-        TaskMeter meter = new TaskMeter(label, total, unit, clock);
-        open.push(meter);
-        if (live) {
-            draw();
-            throttle.drawn();
-        }
-        return new Task() {
-            @Override
-            public void advance(long done, String status) {
-                synchronized (TerminalProgress.this) {
-                    meter.advance(done, status);
-                    if (live && open.peek() == meter && throttle.due()) {
-                        draw();
-                    }
-                }
-            }
-
-            @Override
-            public void log(String line) {
-                synchronized (TerminalProgress.this) {
-                    meter.log(line);
-                    println(line);
-                }
-            }
-
-            @Override
-            public void done(String summary) {
-                synchronized (TerminalProgress.this) {
-                    if (!meter.finished()) {
-                        meter.done(summary);
-                        println(meter.endLine());
-                    }
-                }
-            }
-
-            @Override
-            public void close() {
-                synchronized (TerminalProgress.this) {
-                    if (!open.remove(meter)) {
-                        return; // closed before
-                    }
-                    meter.end();
-                    if (!meter.finished() && live) {
-                        println(meter.endLine());
-                    }
-                    if (live) {
-                        clear();
-                        if (!open.isEmpty()) {
-                            draw();
-                        }
-                    }
-                }
-            }
-        };
+    void started(TaskMeter meter) {
+        redraw();
+        throttle.drawn();
     }
 
-    /** Prints a line that stays, above the bar (the bar is redrawn under it). */
+    @Override
+    void logged(TaskMeter meter, String line) {
+        println(line);
+    }
+
+    @Override
+    void finished(TaskMeter meter) {
+        println(meter.endLine());
+    }
+
+    @Override
+    void closed(TaskMeter meter, int at) {
+        if (!meter.finished() && live) {
+            println(meter.endLine());
+        }
+        clear();
+        redraw();
+    }
+
+    /** Prints a line that stays, above the bar (the bar is redrawn under it while its task runs). */
     private void println(String line) {
         clear();
         out.println(line);
-        if (live && !open.isEmpty() && !open.peek().finished()) {
-            draw();
+        if (open.isEmpty() || !innermost().finished()) {
+            redraw();
         }
         out.flush();
     }
 
-    /** Redraws the bar of the innermost open task over the current line. */
-    private void draw() {
-        TaskMeter m = open.peek();
-        if (m == null) {
+    /** Redraws the bar of the innermost open task over the current line (on a console only). */
+    @Override
+    void redraw() {
+        if (!live || open.isEmpty()) {
             return;
         }
-        String bar = bar(m);
+        String bar = bar(innermost());
         out.print("\r" + bar + " ".repeat(Math.max(0, drawnWidth - bar.length())));
         out.flush();
         drawnWidth = bar.length();
+    }
+
+    private TaskMeter innermost() {
+        return open.get(open.size() - 1);
     }
 
     /** Wipes the bar from the current line, leaving the cursor at its start. */

@@ -20,6 +20,10 @@ class ProgressTest {
 
     private static final long MS = 1_000_000L;
 
+    /** The time the progress under test sees: tests move it forward by hand. */
+    private final AtomicLong now = new AtomicLong();
+    private final FakeDisplay d = new FakeDisplay();
+
     /** A notebook display that records what was shown, as Jupyter would store it. */
     static final class FakeDisplay implements LiveDisplay {
         final List<String> shown = new ArrayList<>();
@@ -46,7 +50,6 @@ class ProgressTest {
 
     @Test
     void throttleLetsOneRedrawThroughPerInterval() {
-        AtomicLong now = new AtomicLong();
         Throttle t = new Throttle(now::get, 250 * MS);
         assertTrue(t.due(), "the first redraw is always due");
         now.addAndGet(100 * MS);
@@ -64,7 +67,6 @@ class ProgressTest {
 
     @Test
     void meterTellsCountsTimeAndTimeLeft() {
-        AtomicLong now = new AtomicLong();
         TaskMeter m = new TaskMeter("LeNet-5 training", 400, "batches", now::get);
         now.addAndGet(2000 * MS);
         m.advance(100, "epoch 1/4  batch 100/100  loss 0.4321");
@@ -86,8 +88,6 @@ class ProgressTest {
 
     @Test
     void notebookShowsOneBarUpdatedAFewTimesASecondThenTheSummary() {
-        AtomicLong now = new AtomicLong();
-        FakeDisplay d = new FakeDisplay();
         Progress p = new NotebookProgress(d, now::get);
         try (Progress.Task t = p.start("MLP training", 1000, "batches")) {
             assertEquals(1, d.shown.size());
@@ -118,8 +118,6 @@ class ProgressTest {
 
     @Test
     void notebookTaskClosedWithoutSummaryShowsWhereItStopped() {
-        AtomicLong now = new AtomicLong();
-        FakeDisplay d = new FakeDisplay();
         Progress.Task t = new NotebookProgress(d, now::get).start("ResNet-8 training", 10, "batches");
         now.addAndGet(3000 * MS);
         t.advance(3, "epoch 1/1  batch 3/10  loss 2.3000");
@@ -132,8 +130,6 @@ class ProgressTest {
 
     @Test
     void notebookNestedTaskIsASecondBarInTheSameDisplay() {
-        AtomicLong now = new AtomicLong();
-        FakeDisplay d = new FakeDisplay();
         Progress p = new NotebookProgress(d, now::get);
         try (Progress.Task sweep = p.start("sweep", 2, "points")) {
             try (Progress.Task fit = p.start("fine-tuning", 5, "batches")) {
@@ -153,7 +149,6 @@ class ProgressTest {
 
     @Test
     void terminalOnAConsoleRedrawsOneBarAndKeepsLoggedLines() {
-        AtomicLong now = new AtomicLong();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Progress p = new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, now::get);
         try (Progress.Task t = p.start("MLP training", 100, "batches")) {
