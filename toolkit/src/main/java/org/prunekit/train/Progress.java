@@ -24,6 +24,11 @@ import org.prunekit.notebook.LiveDisplay;
  *   <li>{@link #none()} stays silent.
  * </ul>
  *
+ * <p>A task started while another is open nests in it: a runner may pass its own progress to the
+ * trainings it runs (a fine-tuning per sweep point), and the notebook shows the inner task as a
+ * second bar in the outer task's display (its summary joins the outer task's lines when it
+ * closes), the terminal draws the inner bar until it closes.
+ *
  * <pre>{@code
  * try (Progress.Task t = progress.start("LeNet-5 training", 5 * 125, "batches")) {
  *     ... t.advance(done, "epoch 2/5 loss 0.3125");
