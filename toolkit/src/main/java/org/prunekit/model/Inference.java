@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,14 @@ final class Inference {
         return List.copyOf(order);
     }
 
-    Map<String, NDArray> forwardWithActivations(NDArray x, Set<String> wanted) {
+    Map<String, NDArray> forwardWithActivations(NDArray x, Collection<String> layerNames) {
+        for (String n : layerNames) {
+            if (net.graph().node(net.layer(n).name()) == null) {
+                throw new IllegalArgumentException("Layer " + n + " is inside a foreign block; its output cannot be"
+                        + " observed.");
+            }
+        }
+        Set<String> wanted = Set.copyOf(layerNames);
         Map<String, NDArray> out = new LinkedHashMap<>();
         ParameterStore ps = new ParameterStore(x.getManager(), false);
         int[] next = {0};
@@ -119,6 +127,15 @@ final class Inference {
             }
         }
         return x;
+    }
+
+    /** @return the mean cross-entropy on {@code data}, after checking it has the net's classes */
+    double loss(ImageSet data) {
+        if (data.numClasses() != net.numClasses()) {
+            throw new IllegalArgumentException("Net " + net.name() + " has " + net.numClasses() + " outputs but "
+                    + data.name() + " has " + data.numClasses() + " classes.");
+        }
+        return crossEntropy(logits(data), data);
     }
 
     float[][] logits(ImageSet data) {

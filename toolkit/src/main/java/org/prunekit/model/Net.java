@@ -7,22 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.util.Pair;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
 import org.prunekit.PruneKit;
-import org.prunekit.data.DataSplit;
 import org.prunekit.data.ImageSet;
-import org.prunekit.train.Evaluation;
-import org.prunekit.train.History;
-import org.prunekit.train.Progress;
-import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Trainable;
-import org.prunekit.train.Training;
 
 /**
  * A classifier PruneKit can train and prune: a DJL {@link SequentialBlock} built from an
@@ -36,6 +28,10 @@ import org.prunekit.train.Training;
  * should be {@link #close() closed} when no longer needed (try-with-resources); a net nothing
  * refers to any more (a notebook variable assigned again, a net made inside an expression) is
  * freed by the garbage collector, silently, and notebooks may simply let the kernel end.
+ *
+ * <p>A net is the container; masks live in {@code MaskSet}, forward passes in {@code Inference}, shape
+ * queries in {@code NetShapes}, units as built in {@code UnitsAsBuilt}; {@link #fit}, {@link #evaluate}
+ * and {@link #accuracy} come from {@link Trainable}.
  *
  * <pre>{@code
  * Net net = Models.lenet300100();
@@ -55,7 +51,7 @@ public final class Net implements Trainable, AutoCloseable {
     private Graph graph;
     private final MaskSet masks = new MaskSet(this);
     private Inference inference;
-    private final Map<String, Long> originalUnits = new LinkedHashMap<>();
+    private final UnitsAsBuilt asBuilt = new UnitsAsBuilt();
 
     /**
      * Builds and initialises a net.
@@ -75,21 +71,12 @@ public final class Net implements Trainable, AutoCloseable {
         try {
             PruneKit.seed(seed);
             setBlock(architecture);
+            this.numClasses = NetShapes.classes(name, graph);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-        Shape out = graph.outputShape();
-        if (out.dimension() != 2) {
-            model.close();
-            throw new IllegalArgumentException("Net " + name + " ends in an output of shape " + out.slice(1)
-                    + " per input; a classifier must end in one value per class: add flatten() or globalAvgPool()"
-                    + " and a dense(classes) layer.");
-        }
-        this.numClasses = (int) out.get(1);
-        for (Layer l : prunableLayers()) {
-            originalUnits.put(l.name(), l.weight().getArray().getShape().get(0));
-        }
+        asBuilt.record(prunableLayers());
     }
 
     /**
@@ -132,30 +119,24 @@ public final class Net implements Trainable, AutoCloseable {
 
     /** Restores the units count recorded when the net was first built (used when loading). */
     void setOriginalUnits(Map<String, Long> units) {
-        originalUnits.putAll(units);
+        asBuilt.putAll(units);
     }
 
     /**
      * Replaces the block by a rebuilt one (structured pruning), with the masks that go with it.
      * The old parameters are freed.
      */
-    void replaceBlock(Architecture newArchitecture, java.util.function.Function<Map<Parameter, Parameter>,
-            Map<Parameter, NDArray>> copyInto) {
+    void replaceBlock(Architecture newArchitecture, Function<Map<Parameter, Parameter>, Map<Parameter, NDArray>> copy) {
         SequentialBlock old = block;
         List<Parameter> oldParams = parameterList();
         setBlock(newArchitecture);
+        List<Parameter> newParams = parameterList();
         Map<Parameter, Parameter> oldToNew = new LinkedHashMap<>();
-        int k = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            oldToNew.put(oldParams.get(k++), p.getValue());
+        for (int k = 0; k < newParams.size(); k++) {
+            oldToNew.put(oldParams.get(k), newParams.get(k));
         }
-        Map<Parameter, NDArray> newMasks = copyInto.apply(oldToNew);
-        masks.replaceAll(newMasks);
-        for (Pair<String, Parameter> p : old.getParameters()) {
-            if (p.getValue().isInitialized()) {
-                p.getValue().getArray().close();
-            }
-        }
+        masks.replaceAll(copy.apply(oldToNew));
+        old.getParameters().values().stream().filter(Parameter::isInitialized).forEach(p -> p.getArray().close());
     }
 
     private void setBlock(Architecture arch) {
@@ -206,35 +187,20 @@ public final class Net implements Trainable, AutoCloseable {
                     + " pruned\".");
         }
         PruneKit.noGrad();
-        requireRebuildable("copied");
+        NetShapes.requireRebuildable(this, "copied");
         Net c = new Net(copyName, architecture, seed);
-        c.originalUnits.putAll(originalUnits);
+        c.asBuilt.putAll(asBuilt.units());
         List<Parameter> mine = parameterList();
-        int k = 0;
-        for (Pair<String, Parameter> p : c.block.getParameters()) {
-            Parameter from = mine.get(k++);
-            Tensors.copy(from.getArray(), p.getValue().getArray());
-            c.masks.copyFrom(masks, from, p.getValue());
+        List<Parameter> theirs = c.parameterList();
+        for (int k = 0; k < mine.size(); k++) {
+            Tensors.copy(mine.get(k).getArray(), theirs.get(k).getArray());
+            c.masks.copyFrom(masks, mine.get(k), theirs.get(k));
         }
         return c;
     }
 
-    void requireRebuildable(String what) {
-        if (architecture.hasForeignBlocks()) {
-            List<String> foreign = layers.stream().filter(l -> !l.spec().isRebuildable()
-                    && graph.node(l.name()) != null).map(l -> l.name() + " (" + l.spec().description() + ")").toList();
-            throw new IllegalStateException("Net " + name + " cannot be " + what + ": it holds DJL blocks PruneKit"
-                    + " cannot rebuild: " + foreign + ". Build the net from supported layers (see LayerSpec) or"
-                    + " rebuild the block yourself and use NetIO.loadInto(net, file).");
-        }
-    }
-
     private List<Parameter> parameterList() {
-        List<Parameter> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            out.add(p.getValue());
-        }
-        return out;
+        return block.getParameters().values();
     }
 
     /** @return the net's name, e.g. {@code LeNet-300-100} */
@@ -296,14 +262,7 @@ public final class Net implements Trainable, AutoCloseable {
      *     array (biases and batch norms left out): what a global ranking ranks
      */
     public float[] weightValues() {
-        List<float[]> parts = prunableLayers().stream().map(l -> l.weight().getArray().toFloatArray()).toList();
-        float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
-        int k = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, k, p.length);
-            k += p.length;
-        }
-        return out;
+        return NetShapes.weightValues(prunableLayers());
     }
 
     @Override
@@ -331,12 +290,7 @@ public final class Net implements Trainable, AutoCloseable {
      * @return how many output units it had when the net was built
      */
     public long originalUnits(String layerName) {
-        Long n = originalUnits.get(layerName);
-        if (n == null) {
-            throw new IllegalArgumentException("No prunable layer '" + layerName + "'; prunable layers are "
-                    + originalUnits.keySet() + ".");
-        }
-        return n;
+        return asBuilt.of(layerName);
     }
 
     /**
@@ -349,35 +303,7 @@ public final class Net implements Trainable, AutoCloseable {
      * @return layer name → weights as built, in {@link #prunableLayers()} order
      */
     public Map<String, Long> originalWeights() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        List<Layer> prunable = prunableLayers();
-        boolean shrunk = prunable.stream().anyMatch(l -> l.weight().getArray().getShape().get(0)
-                < originalUnits.getOrDefault(l.name(), 0L));
-        Graph asBuilt = null;
-        if (shrunk && !architecture.hasForeignBlocks()) {
-            // producers and per-channel filters (depthwise) back at their units as built
-            List<LayerSpec> specs = architecture.leaves().stream().map(leaf -> originalUnits.containsKey(leaf.name())
-                    && (leaf.spec().isPrunable() || leaf.spec().role().slicedWithChannels())
-                            ? leaf.spec().withUnits(Math.toIntExact(originalUnits.get(leaf.name())))
-                            : leaf.spec()).toList();
-            asBuilt = new Assembly(architecture.withLeafSpecs(specs)).graph; // shapes only: nothing is allocated
-        }
-        for (Layer l : prunable) {
-            Shape w = l.weight().getArray().getShape();
-            Graph.Node n = asBuilt == null ? null : asBuilt.node(l.name());
-            if (n == null) {
-                out.put(l.name(), w.size());
-                continue;
-            }
-            if (!l.spec().isPrunable()) { // a per-channel filter: each channel's filter keeps its size
-                out.put(l.name(), originalUnits(l.name()) * (w.size() / w.get(0)));
-                continue;
-            }
-            long inputs = l.spec().role() == ChannelRole.DENSE ? n.in().size() / n.in().get(0) : n.in().get(1);
-            long kernel = w.size() / (w.get(0) * w.get(1));
-            out.put(l.name(), originalUnits(l.name()) * inputs * kernel);
-        }
-        return out;
+        return asBuilt.weights(this, architecture);
     }
 
     /**
@@ -385,12 +311,7 @@ public final class Net implements Trainable, AutoCloseable {
      *     order; {@code null} for a layer inside a foreign block (its shapes are not known)
      */
     public List<Shape> outputShapes() {
-        List<Shape> out = new ArrayList<>();
-        for (Layer l : layers) {
-            Graph.Node n = graph.node(l.name());
-            out.add(n == null ? null : n.out());
-        }
-        return out;
+        return NetShapes.outputShapes(layers, graph);
     }
 
     /**
@@ -453,11 +374,7 @@ public final class Net implements Trainable, AutoCloseable {
 
     /** @return the number of values in all parameters (batch-norm running statistics included) */
     public long parameterCount() {
-        long n = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            n += p.getValue().getArray().size();
-        }
-        return n;
+        return parameterList().stream().mapToLong(p -> p.getArray().size()).sum();
     }
 
     /**
@@ -495,13 +412,7 @@ public final class Net implements Trainable, AutoCloseable {
      */
     public Map<String, NDArray> forwardWithActivations(NDArray x, Collection<String> layerNames) {
         PruneKit.noGrad();
-        for (String n : layerNames) {
-            if (graph.node(layer(n).name()) == null) {
-                throw new IllegalArgumentException("Layer " + n + " is inside a foreign block; its output cannot be"
-                        + " observed.");
-            }
-        }
-        return inference.forwardWithActivations(x, Set.copyOf(layerNames));
+        return inference.forwardWithActivations(x, layerNames);
     }
 
     /**
@@ -522,11 +433,8 @@ public final class Net implements Trainable, AutoCloseable {
      *     training minimises, and whose change the data-driven criteria try to predict)
      */
     public double loss(ImageSet data) {
-        if (data.numClasses() != numClasses) {
-            throw new IllegalArgumentException("Net " + name + " has " + numClasses + " outputs but " + data.name()
-                    + " has " + data.numClasses() + " classes.");
-        }
-        return Inference.crossEntropy(logits(data), data);
+        PruneKit.noGrad();
+        return inference.loss(data);
     }
 
     /**
@@ -535,33 +443,6 @@ public final class Net implements Trainable, AutoCloseable {
      */
     public float[][] probabilities(ImageSet data) {
         return Inference.softmax(logits(data));
-    }
-
-    /**
-     * Trains the net and prints one progress line per epoch.
-     *
-     * @param data the train/test split
-     * @param config epochs, learning rate and seed
-     * @return the per-epoch history
-     */
-    public History fit(DataSplit data, TrainConfig config) {
-        return Training.fit(this, data, config, Progress.console());
-    }
-
-    /**
-     * @param data images to classify
-     * @return accuracy, confusion matrix and per-class precision/recall/F1
-     */
-    public Evaluation evaluate(ImageSet data) {
-        return Evaluation.of(this, data);
-    }
-
-    /**
-     * @param data images to classify
-     * @return the fraction classified correctly
-     */
-    public double accuracy(ImageSet data) {
-        return Evaluation.of(this, data).accuracy();
     }
 
     /**
@@ -596,19 +477,7 @@ public final class Net implements Trainable, AutoCloseable {
 
     /** @return a multi-line summary: one line per layer with its output shape and parameter shapes */
     public String summary() {
-        StringBuilder sb = new StringBuilder(name).append(" (input ").append(inputShape()).append(", ")
-                .append(String.format("%,d", parameterCount())).append(" parameters)\n");
-        List<Shape> shapes = outputShapes();
-        int width = Math.max(8, layers.stream().mapToInt(l -> l.name().length()).max().orElse(8));
-        for (int i = 0; i < layers.size(); i++) {
-            Layer l = layers.get(i);
-            sb.append(String.format("  %-" + width + "s %-12s %-14s", l.name(), l.kind(),
-                    shapes.get(i) == null ? "" : "-> " + shapes.get(i).slice(1)));
-            l.block().getParameters().forEach(p -> sb.append(' ').append(p.getKey()).append(p.getValue().getArray()
-                    .getShape()));
-            sb.append('\n');
-        }
-        return sb.toString();
+        return NetShapes.summary(this);
     }
 
     @Override

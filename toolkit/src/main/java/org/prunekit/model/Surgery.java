@@ -29,7 +29,7 @@ final class Surgery {
     private Surgery() {}
 
     static Map<String, Integer> removePrunedUnits(Net net) {
-        net.requireRebuildable("shrunk structurally");
+        NetShapes.requireRebuildable(net, "shrunk structurally");
         Graph graph = net.graph();
         Map<Integer, boolean[]> removable = new HashMap<>();
         new ZeroFlow(net, graph, removable).run();

@@ -7,10 +7,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.List;
 import java.util.Map;
+import org.prunekit.data.DataSplit;
+import org.prunekit.data.ImageSet;
 
 /**
  * What training, evaluation and latency measurement need of a classifier: a forward pass, the
- * parameters to update and the pruning masks to keep. {@link org.prunekit.model.Net} is the
+ * parameters to update and the pruning masks to keep; given those, a classifier can
+ * {@link #fit}, {@link #evaluate} and measure its {@link #accuracy} itself. {@link org.prunekit.model.Net} is the
  * implementation; the interface keeps the dependency one way (the model knows how to train
  * itself through this package, this package does not know the model's internals).
  */
@@ -46,4 +49,33 @@ public interface Trainable {
 
     /** Multiplies every mask into its parameter (after each optimizer step). */
     void applyMasks();
+
+    /**
+     * Trains the classifier, showing its progress with {@link Progress#auto()}: a live bar in a
+     * notebook that ends as a one-line summary, a text bar or one line per epoch in a terminal.
+     *
+     * @param data the train/test split
+     * @param config epochs, learning rate and seed
+     * @return the per-epoch history
+     * @see Training#fit(Trainable, DataSplit, TrainConfig, Progress)
+     */
+    default History fit(DataSplit data, TrainConfig config) {
+        return Training.fit(this, data, config, Progress.auto());
+    }
+
+    /**
+     * @param data images to classify
+     * @return accuracy, confusion matrix and per-class precision/recall/F1
+     */
+    default Evaluation evaluate(ImageSet data) {
+        return Evaluation.of(this, data);
+    }
+
+    /**
+     * @param data images to classify
+     * @return the fraction classified correctly
+     */
+    default double accuracy(ImageSet data) {
+        return Evaluation.of(this, data).accuracy();
+    }
 }

@@ -35,6 +35,21 @@ public final class Training {
     private Training() {}
 
     /**
+     * Trains {@code net} as {@link #fit(Trainable, DataSplit, TrainConfig, Progress)} does, showing
+     * its progress with {@link Progress#auto()}: a live bar in a notebook, a text bar or one line
+     * per epoch in a terminal.
+     *
+     * @param net the net to train (changed in place)
+     * @param data the data; its batch size is used
+     * @param config epochs, learning rate, regularisation and seed
+     * @return the history, with the settings it was made with
+     * @throws TrainingDivergedException if a batch's loss is not finite
+     */
+    public static History fit(Trainable net, DataSplit data, TrainConfig config) {
+        return fit(net, data, config, Progress.auto());
+    }
+
+    /**
      * Trains {@code net} on {@code data.train()}, evaluating on {@code data.test()} after each epoch.
      *
      * <p>A training batch whose loss is NaN or infinite stops the run: the net gets back the
@@ -99,9 +114,9 @@ public final class Training {
             }
             if (!epochs.isEmpty()) {
                 EpochStats last = epochs.get(epochs.size() - 1);
-                task.done(String.format(java.util.Locale.ROOT, "%s: %d epochs, loss %.4f, test accuracy %.4f"
-                        + " (%.1f s)", net.name(), epochs.size(), last.trainLoss(), last.testAccuracy(),
-                        epochs.stream().mapToDouble(EpochStats::seconds).sum()));
+                task.done(String.format(java.util.Locale.ROOT, "%s: %d epoch%s, loss %.4f, test accuracy %.4f"
+                        + " (%.1f s)", net.name(), epochs.size(), epochs.size() == 1 ? "" : "s", last.trainLoss(),
+                        last.testAccuracy(), epochs.stream().mapToDouble(EpochStats::seconds).sum()));
             }
         }
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);

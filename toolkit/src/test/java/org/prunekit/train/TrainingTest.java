@@ -120,6 +120,25 @@ class TrainingTest {
         assertTrue(text.contains("MLP-784-32-10  epoch 2/2"), text);
     }
 
+    @Test
+    void notebookProgressEndsAsTheTrainingSummary() {
+        ProgressTest.FakeDisplay display = new ProgressTest.FakeDisplay();
+        History h;
+        long start = System.nanoTime();
+        try (Net net = Models.mlp(32)) {
+            h = Training.fit(net, SMALL, TrainConfig.epochs(2), Progress.notebook(display));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(1, display.shown.size(), "one display for the whole run");
+        // throttled to 4 updates a second (plus the final one), not one per batch (64)
+        assertTrue(display.updates.size() <= 4 * seconds + 2, display.updates.size() + " updates in " + seconds + " s");
+        assertTrue(display.text.startsWith(String.format(java.util.Locale.ROOT,
+                "MLP-784-32-10: 2 epochs, loss %.4f, test accuracy %.4f", h.epochs().get(1).trainLoss(),
+                h.finalTestAccuracy())), display.text);
+        assertTrue(display.html.contains("data-state=\"done\"") && display.html.contains("MLP-784-32-10  epoch 2/2"),
+                display.html);
+    }
+
     /** The weights of every parameter, in order, as Java arrays. */
     private static List<float[]> weights(Net net) {
         List<float[]> out = new ArrayList<>();
