@@ -46,9 +46,9 @@ public interface Runner<R> {
         return TrainConfig.epochs(1);
     }
 
-    /** @return where every runner reports progress unless told otherwise: the console, as training does */
+    /** @return where every runner reports progress unless told otherwise: {@link Progress#auto()}, as {@link Net#fit} does (a live bar in a notebook, a text bar or plain lines in a terminal) */
     static Progress defaultProgress() {
-        return Progress.console();
+        return Progress.auto();
     }
 
     /**
