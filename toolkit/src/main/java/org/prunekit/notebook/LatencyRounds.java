@@ -24,8 +24,10 @@ import tech.tablesaw.api.Table;
  * warm-up, once per net), then the nets take turns: in each round every net runs {@code passes}
  * timed passes, and the round's median is kept. A net's time is its fastest round (other load only
  * ever slows a pass down), as {@code Latency.compare} gives; its rounds show how far the measurement
- * moved. A speed-up is the first (reference) net's time over another's; per round, the same ratio
- * within the round. A value.
+ * moved. A speed-up compares a net with the first (reference) net within each round, where both were
+ * timed moments apart, and takes the median over the rounds: load that slows one round moves one
+ * ratio, which the median ignores, where the fastest rounds of two nets may come from different
+ * moments of the machine's load. A value.
  *
  * <p>A pass is what {@link Latency} times: {@code net.forward(x, false)} on one batch built before
  * the clock starts, plus copying the logits out. Every array the pass creates belongs to a scope of
@@ -35,8 +37,8 @@ import tech.tablesaw.api.Table;
  *
  * <pre>{@code
  * LatencyRounds t = LatencyRounds.of(Map.of("dense", net, "units removed", slim), data.test(), 1000, 5, 7);
- * t.speedUp("units removed")          // 1.84 (fastest round against fastest round)
- * t.speedUpPerRound("units removed")  // speed-up per round: 1.8100 ± 0.0400 over 5 runs (1.7600 .. 1.8600)
+ * t.speedUp("units removed")          // 1.81 (the median over the rounds of dense / units removed)
+ * t.speedUpPerRound("units removed")  // ...: 1.8100 ± 0.0400 over 5 runs (1.7600 .. 1.8600)
  * }</pre>
  */
 public final class LatencyRounds implements Tabular {
@@ -145,10 +147,13 @@ public final class LatencyRounds implements Tabular {
 
     /**
      * @param name a net's label
-     * @return the reference's time over this net's, fastest round against fastest round (above 1: faster)
+     * @return the median over the rounds of the reference's time over this net's in the same round
+     *     (above 1: faster)
      */
     public double speedUp(String name) {
-        return best(reference()) / best(name);
+        double[] r = speedUpPerRound(name).values();
+        Arrays.sort(r);
+        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
 
     /**
@@ -178,8 +183,8 @@ public final class LatencyRounds implements Tabular {
         StringColumn net = StringColumn.create("net");
         DoubleColumn best = DoubleColumn.create("ms per " + batchSize + " images (fastest round)");
         StringColumn range = StringColumn.create("ms, every round (min – max)");
-        DoubleColumn speedUp = DoubleColumn.create("speed-up vs " + reference());
-        StringColumn perRound = StringColumn.create("speed-up per round (min – max)");
+        DoubleColumn speedUp = DoubleColumn.create("speed-up vs " + reference() + " (median of the rounds)");
+        StringColumn perRound = StringColumn.create("speed-up, every round (min – max)");
         for (String name : names()) {
             Replicates m = millis(name);
             Replicates s = speedUpPerRound(name);

@@ -1,5 +1,6 @@
 package org.prunekit.notebook;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,11 +35,13 @@ class LatencyRoundsTest {
             assertEquals(3, t.rounds());
             assertEquals(3, t.millis("narrow").count());
             assertEquals(t.millis("wide").min(), t.best("wide"), 0);
-            assertEquals(t.best("wide") / t.best("narrow"), t.speedUp("narrow"), 1e-12);
             assertEquals(1, t.speedUp("wide"), 0);
             double[] w = t.millis("wide").values();
             double[] n = t.millis("narrow").values();
-            assertEquals(w[1] / n[1], t.speedUpPerRound("narrow").values()[1], 1e-12);
+            double[] ratio = {w[0] / n[0], w[1] / n[1], w[2] / n[2]};
+            assertArrayEquals(ratio, t.speedUpPerRound("narrow").values(), 1e-12);
+            java.util.Arrays.sort(ratio);
+            assertEquals(ratio[1], t.speedUp("narrow"), 1e-12, "the median of the rounds' ratios");
             assertEquals(5, t.toTable().columnCount());
             assertEquals(2, t.toTable().rowCount());
             assertTrue(t.toString().contains("3 rounds of 2 passes of 200 images"), t.toString());
