@@ -22,12 +22,13 @@ import tech.tablesaw.api.Table;
  * Several nets timed in turns, round after round, with every round kept: the spread behind a
  * speed-up. Every net is first warmed up until its pass time is steady ({@link Latency#compare}'s
  * warm-up, once per net), then the nets take turns: in each round every net runs {@code passes}
- * timed passes, and the round's median is kept. A net's time is its fastest round (other load only
- * ever slows a pass down), as {@code Latency.compare} gives; its rounds show how far the measurement
- * moved. A speed-up compares a net with the first (reference) net within each round, where both were
- * timed moments apart, and takes the median over the rounds: load that slows one round moves one
- * ratio, which the median ignores, where the fastest rounds of two nets may come from different
- * moments of the machine's load. A value.
+ * timed passes, and the round's median is kept. A net's time is the median of its rounds, and a
+ * speed-up compares a net with the first (reference) net within each round, where both were timed
+ * moments apart, taking the median over the rounds. On a machine shared with other work a round
+ * can be slowed for one net and not the next; the medians ignore such a round, where the fastest
+ * round of each net (what {@link Latency#compare} keeps) may come from different moments of the
+ * machine's load and so make a net with the very same shapes look faster. The rounds' range is
+ * kept and shown. A value.
  *
  * <p>A pass is what {@link Latency} times: {@code net.forward(x, false)} on one batch built before
  * the clock starts, plus copying the logits out. Every array the pass creates belongs to a scope of
@@ -37,6 +38,7 @@ import tech.tablesaw.api.Table;
  *
  * <pre>{@code
  * LatencyRounds t = LatencyRounds.of(Map.of("dense", net, "units removed", slim), data.test(), 1000, 5, 7);
+ * t.time("units removed")             // 31.2 (ms: the median round)
  * t.speedUp("units removed")          // 1.81 (the median over the rounds of dense / units removed)
  * t.speedUpPerRound("units removed")  // ...: 1.8100 ± 0.0400 over 5 runs (1.7600 .. 1.8600)
  * }</pre>
@@ -139,10 +141,10 @@ public final class LatencyRounds implements Tabular {
 
     /**
      * @param name a net's label
-     * @return its fastest round median in milliseconds (other load only ever slows a pass down)
+     * @return its time in milliseconds: the median of its round medians
      */
-    public double best(String name) {
-        return millis(name).min();
+    public double time(String name) {
+        return median(times(name));
     }
 
     /**
@@ -151,7 +153,11 @@ public final class LatencyRounds implements Tabular {
      *     (above 1: faster)
      */
     public double speedUp(String name) {
-        double[] r = speedUpPerRound(name).values();
+        return median(speedUpPerRound(name).values());
+    }
+
+    private static double median(double[] values) {
+        double[] r = values.clone();
         Arrays.sort(r);
         return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
@@ -181,7 +187,7 @@ public final class LatencyRounds implements Tabular {
     @Override
     public Table toTable() {
         StringColumn net = StringColumn.create("net");
-        DoubleColumn best = DoubleColumn.create("ms per " + batchSize + " images (fastest round)");
+        DoubleColumn time = DoubleColumn.create("ms per " + batchSize + " images (median round)");
         StringColumn range = StringColumn.create("ms, every round (min – max)");
         DoubleColumn speedUp = DoubleColumn.create("speed-up vs " + reference() + " (median of the rounds)");
         StringColumn perRound = StringColumn.create("speed-up, every round (min – max)");
@@ -189,13 +195,13 @@ public final class LatencyRounds implements Tabular {
             Replicates m = millis(name);
             Replicates s = speedUpPerRound(name);
             net.append(name);
-            best.append(m.min());
+            time.append(time(name));
             range.append(String.format(Locale.ROOT, "%.2f – %.2f", m.min(), m.max()));
             speedUp.append(speedUp(name));
             perRound.append(String.format(Locale.ROOT, "%.2f – %.2f", s.min(), s.max()));
         }
         return Table.create(String.format(Locale.ROOT, "Timed in turns: %d rounds of %d passes per net", rounds(),
-                passes), net, best, range, speedUp, perRound);
+                passes), net, time, range, speedUp, perRound);
     }
 
     @Override
@@ -206,7 +212,7 @@ public final class LatencyRounds implements Tabular {
             Replicates m = millis(name);
             Replicates s = speedUpPerRound(name);
             sb.append(String.format(Locale.ROOT, "  %-28s %8.3f ms (rounds %.3f .. %.3f)  speed-up %.2fx"
-                    + " (rounds %.2f .. %.2f)%n", name, m.min(), m.min(), m.max(), speedUp(name), s.min(), s.max()));
+                    + " (rounds %.2f .. %.2f)%n", name, time(name), m.min(), m.max(), speedUp(name), s.min(), s.max()));
         }
         return sb.toString();
     }
