@@ -22,13 +22,14 @@ import tech.tablesaw.api.Table;
  * Several nets timed in turns, round after round, with every round kept: the spread behind a
  * speed-up. Every net is first warmed up until its pass time is steady ({@link Latency#compare}'s
  * warm-up, once per net), then the nets take turns: in each round every net runs {@code passes}
- * timed passes, and the round's median is kept. A net's time is the median of its rounds, and a
- * speed-up compares a net with the first (reference) net within each round, where both were timed
- * moments apart, taking the median over the rounds. On a machine shared with other work a round
- * can be slowed for one net and not the next; the medians ignore such a round, where the fastest
- * round of each net (what {@link Latency#compare} keeps) may come from different moments of the
- * machine's load and so make a net with the very same shapes look faster. The rounds' range is
- * kept and shown. A value.
+ * timed passes, and the round's median is kept. The order rotates from round to round (round r
+ * starts with net r), so that no net always runs first. A net's time is the median of its rounds,
+ * and a speed-up compares a net with the first (reference) net within each round, where both were
+ * timed moments apart, taking the median over the rounds. On a machine shared with other work a
+ * round can be slowed for one net and not the next; the medians ignore such a round, where the
+ * fastest round of each net (what {@link Latency#compare} keeps) may come from different moments
+ * of the machine's load and so make a net with the very same shapes look faster. The rounds'
+ * range is kept and shown. A value.
  *
  * <p>A pass is what {@link Latency} times: {@code net.forward(x, false)} on one batch built before
  * the clock starts, plus copying the logits out. Every array the pass creates belongs to a scope of
@@ -88,7 +89,8 @@ public final class LatencyRounds implements Tabular {
                 timedMedian(net, inputs.get(inputs.size() - 1), passes);   // untimed: the new batch's first passes
             }
             for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < list.size(); i++) {
+                for (int k = 0; k < list.size(); k++) {
+                    int i = (r + k) % list.size();      // round r starts with net r: no net is always first
                     byNet[i][r] = timedMedian(list.get(i), inputs.get(i), passes);
                 }
             }
