@@ -202,13 +202,9 @@ public record RandomBaseline(Sweep runs) implements Tabular {
                         Arrays.stream(s).mapToObj(x -> summary(afterFineTuning(x))).toArray(String[]::new)));
     }
 
+    /** @return the table as text ({@link #toText()}) */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Random pruning, " + seedCount() + " seeds:\n");
-        for (double s : sparsities()) {
-            sb.append(String.format(Locale.ROOT, "  sparsity %.4f: right after pruning %s; after fine-tuning %s%n", s,
-                    summary(rightAfterPruning(s)), summary(afterFineTuning(s))));
-        }
-        return sb.toString();
+        return toText();
     }
 }

@@ -19,11 +19,12 @@ import tech.tablesaw.api.Table;
 /**
  * Inference time of several nets against the first (the baseline), round by round, with the
  * spread a claim of a speed-up needs. Every net is first warmed up once until its pass time is
- * steady ({@link Latency}'s warm-up); then the nets take turns, round after round: in each round
- * every net runs {@code passes} timed passes on its own batch and keeps their median. The order
- * rotates from round to round (round r starts with net r), so no net always runs first. Each pass's
- * arrays belong to that pass and are freed after its clock stops ({@link Latency}'s pass), so native
- * memory stays flat however many rounds run. A net's time is the median of its rounds; its
+ * steady ({@link Latency}'s warm-up); then the nets take turns pass by pass, round after round: a
+ * round is {@code passes} turns, in each of which every net runs one timed pass on its own batch, so
+ * a burst of other load on a shared machine falls on all of them alike; a net keeps the median of
+ * its passes in the round. The net that goes first rotates from turn to turn, so no net always runs
+ * first. Each pass's arrays belong to that pass and are freed after its clock stops ({@link Latency}'s
+ * pass), so native memory stays flat however many rounds run. A net's time is the median of its rounds; its
  * speed-up is the median over the rounds of baseline time / net time within each round, where both
  * were timed moments apart. Two summaries decide: the median of the round ratios (the typical
  * round), and the ratio of the two nets' fastest rounds (other load only ever slows a pass down, so
@@ -105,13 +106,13 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
     }
 
     /**
-     * Times the nets in turns, {@code rounds} rounds after one warm-up per net (see the class comment).
+     * Times the nets in turns, pass by pass, {@code rounds} rounds after one warm-up per net (see the class comment).
      *
      * @param nets label → net, the baseline first (use a {@code LinkedHashMap}); at least two
      * @param images the first {@code batchSize} images are classified
      * @param batchSize images per pass
      * @param rounds rounds (at least 1; 5 or more to see the spread)
-     * @param passes timed passes per net and round (at least 1)
+     * @param passes timed passes per net and round: turns per round (at least 1)
      * @return the measurement
      * @throws IllegalArgumentException for fewer than two nets, or no rounds or passes
      */
@@ -139,14 +140,17 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
                 inputs.add(images.batch(m, ImageSet.inOrder(b), 0, b, net.inputShape()).get(0));
                 Latency.warmUp(net, inputs.get(inputs.size() - 1));   // once per net, until steady
             }
+            int n = list.size();
             for (int r = 0; r < rounds; r++) {
-                for (int k = 0; k < list.size(); k++) {
-                    int i = (r + k) % list.size();      // round r starts with net r: no net is always first
-                    double[] times = new double[passes];
-                    for (int p = 0; p < passes; p++) {
-                        times[p] = Latency.pass(list.get(i), inputs.get(i));
+                double[][] times = new double[n][passes];
+                for (int p = 0; p < passes; p++) {
+                    for (int k = 0; k < n; k++) {
+                        int i = (r * passes + p + k) % n;   // one pass each, in turns; the first net rotates
+                        times[i][p] = Latency.pass(list.get(i), inputs.get(i));
                     }
-                    millis[i][r] = median(times);
+                }
+                for (int i = 0; i < n; i++) {
+                    millis[i][r] = median(times[i]);
                 }
             }
         } finally {

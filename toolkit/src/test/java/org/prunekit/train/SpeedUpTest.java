@@ -114,7 +114,7 @@ class SpeedUpTest {
     }
 
     @Test
-    void warmsUpOnceRotatesTheOrderAndFreesEveryPassesArrays() {
+    void warmsUpOnceTakesTurnsPassByPassAndFreesEveryPassesArrays() {
         DataSplit data = Datasets.fashionMnist().optLimit(100).optTestLimit(200).build();
         try (Net lenet = Models.lenet5()) {
             List<String> calls = new ArrayList<>();
@@ -131,8 +131,8 @@ class SpeedUpTest {
             // the timed passes are the last rounds x nets x passes forward calls, after one warm-up per net
             int timedCalls = rounds * 2 * passes;
             List<String> timed = calls.subList(calls.size() - timedCalls, calls.size());
-            assertEquals(List.of("a", "a", "a", "b", "b", "b", "b", "b", "b", "a", "a", "a"), timed.subList(0, 12),
-                    "round 0 starts with a, round 1 with b");
+            assertEquals(List.of("a", "b", "b", "a", "a", "b", "b", "a", "a", "b", "b", "a"), timed.subList(0, 12),
+                    "one pass each in turns, the first net rotating from turn to turn");
             List<String> warmUp = calls.subList(0, calls.size() - timedCalls);
             int firstB = warmUp.indexOf("b");
             assertTrue(firstB > 0 && warmUp.subList(firstB, warmUp.size()).stream().allMatch("b"::equals),
