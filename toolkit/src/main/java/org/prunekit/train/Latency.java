@@ -187,7 +187,7 @@ public final class Latency {
     }
 
     /** Runs passes until the median of the last five is within 5 % of the five before (or 200 passes, 10 s). */
-    private static int warmUp(Trainable net, NDArray x) {
+    static int warmUp(Trainable net, NDArray x) {
         double[] recent = new double[2 * WINDOW];
         long start = System.nanoTime();
         int n = 0;
@@ -218,7 +218,7 @@ public final class Latency {
      * land in the pass's manager and are freed when it closes, after the clock has stopped;
      * {@code x} then goes back to its own manager for the next pass.
      */
-    private static double pass(Trainable net, NDArray x) {
+    static double pass(Trainable net, NDArray x) {
         try (NDManager pass = x.getManager().newSubManager()) {
             x.tempAttach(pass);
             long start = System.nanoTime();

@@ -1,33 +1,45 @@
 package org.prunekit.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
 import org.prunekit.data.ImageSet;
+import org.prunekit.notebook.Replicates;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
  * Inference time of several nets against the first (the baseline), round by round, with the
- * spread a claim of a speed-up needs. Every round is one {@link Latency#compare} call: the nets
- * are warmed up until steady and then timed in turns, {@code passes} passes each, so they share
- * whatever load the machine has in that round; a round gives every net its median pass, and the
- * ratio baseline time / net time of that round. Two summaries decide: the median of the round
- * ratios (the typical round), and the ratio of the two nets' fastest rounds (other load only ever
- * slows a pass down, so the fastest round is the least disturbed one, as in {@link Latency#compare}).
- * A net counts as faster or slower only if both say so by more than {@value #BAND_PERCENT} %, and as
- * "no faster" if both lie within that band; a single round hit by a burst of load elsewhere moves
- * neither much. The range of the round ratios is always shown with them. A value.
+ * spread a claim of a speed-up needs. Every net is first warmed up once until its pass time is
+ * steady ({@link Latency}'s warm-up); then the nets take turns pass by pass, round after round: a
+ * round is {@code passes} turns, in each of which every net runs one timed pass on its own batch, so
+ * a burst of other load on a shared machine falls on all of them alike; a net keeps the median of
+ * its passes in the round. The net that goes first rotates from turn to turn, so no net always runs
+ * first. Each pass's arrays belong to that pass and are freed after its clock stops ({@link Latency}'s
+ * pass), so native memory stays flat however many rounds run. A net's time is the median of its rounds; its
+ * speed-up is the median over the rounds of baseline time / net time within each round, where both
+ * were timed moments apart. Two summaries decide: the median of the round ratios (the typical
+ * round), and the ratio of the two nets' fastest rounds (other load only ever slows a pass down, so
+ * the fastest round is the least disturbed one). A net counts as faster or slower only if both say
+ * so by more than {@value #BAND_PERCENT} %, and as "no faster" if both lie within that band; a single
+ * round hit by a burst of load elsewhere moves neither much. The range of the round ratios is always
+ * shown with them. A value.
  *
  * <pre>{@code
  * SpeedUp s = SpeedUp.measure(Map.of("dense", dense, "half the channels", slim), data.test(), 500, 5, 7);
  * s.isFaster("half the channels")   // median round and fastest rounds both more than 10 % faster
  * s.words("half the channels")      // "1.92x faster than dense (median of 5 rounds; fastest rounds 1.95x; rounds 1.85x .. 1.97x)"
+ * s.time("half the channels")       // 31.2 (ms: the median round)
+ * s.speedUp("half the channels")    // 1.92 (the median over the rounds of dense / half the channels)
+ * s.speedUpPerRound("half the channels")  // ...: 1.9100 ± 0.0500 over 5 runs (1.8500 .. 1.9700)
  * }</pre>
  *
  * @param baseline the first net's label
@@ -94,13 +106,13 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
     }
 
     /**
-     * Times the nets in {@code rounds} rounds of {@link Latency#compare}.
+     * Times the nets in turns, pass by pass, {@code rounds} rounds after one warm-up per net (see the class comment).
      *
      * @param nets label → net, the baseline first (use a {@code LinkedHashMap}); at least two
      * @param images the first {@code batchSize} images are classified
      * @param batchSize images per pass
      * @param rounds rounds (at least 1; 5 or more to see the spread)
-     * @param passes timed passes per net and round (at least 1)
+     * @param passes timed passes per net and round: turns per round (at least 1)
      * @return the measurement
      * @throws IllegalArgumentException for fewer than two nets, or no rounds or passes
      */
@@ -114,14 +126,35 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
             throw new IllegalArgumentException("Give at least one round of one pass, got " + rounds + " and " + passes
                     + ".");
         }
+        PruneKit.noGrad();
         List<String> names = List.copyOf(nets.keySet());
         List<Trainable> list = List.copyOf(nets.values());
+        int b = Math.min(batchSize, images.size());
         double[][] millis = new double[names.size()][rounds];
-        for (int r = 0; r < rounds; r++) {
-            double[] round = Latency.compare(list, images, batchSize, 1, passes);
-            for (int i = 0; i < round.length; i++) {
-                millis[i][r] = round[i];
+        List<NDManager> managers = new ArrayList<>();
+        try {
+            List<NDArray> inputs = new ArrayList<>();
+            for (Trainable net : list) {
+                NDManager m = net.manager().newSubManager();
+                managers.add(m);
+                inputs.add(images.batch(m, ImageSet.inOrder(b), 0, b, net.inputShape()).get(0));
+                Latency.warmUp(net, inputs.get(inputs.size() - 1));   // once per net, until steady
             }
+            int n = list.size();
+            for (int r = 0; r < rounds; r++) {
+                double[][] times = new double[n][passes];
+                for (int p = 0; p < passes; p++) {
+                    for (int k = 0; k < n; k++) {
+                        int i = (r * passes + p + k) % n;   // one pass each, in turns; the first net rotates
+                        times[i][p] = Latency.pass(list.get(i), inputs.get(i));
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    millis[i][r] = median(times[i]);
+                }
+            }
+        } finally {
+            managers.forEach(NDManager::close);
         }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
@@ -131,7 +164,44 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
             }
             rows.add(new Row(names.get(i), millis[i], ratios));
         }
-        return new SpeedUp(names.get(0), Math.min(batchSize, images.size()), passes, rows);
+        return new SpeedUp(names.get(0), b, passes, rows);
+    }
+
+    /** @return the nets' labels, the baseline first */
+    public List<String> names() {
+        return rows.stream().map(Row::name).toList();
+    }
+
+    /**
+     * @param name a net's label
+     * @return its time in milliseconds: the median of its round medians
+     */
+    public double time(String name) {
+        return row(name).medianMillis();
+    }
+
+    /**
+     * @param name a net's label
+     * @return the median over the rounds of the baseline's time over this net's in the same round (above 1: faster)
+     */
+    public double speedUp(String name) {
+        return row(name).medianRatio();
+    }
+
+    /**
+     * @param name a net's label
+     * @return its median pass time in every round, in milliseconds, as replicates (mean, spread, range)
+     */
+    public Replicates millis(String name) {
+        return Replicates.of(name + " (ms per " + batchSize + " images)", row(name).roundMillis);
+    }
+
+    /**
+     * @param name a net's label
+     * @return the baseline's time over this net's within each round, as replicates (mean, spread, range)
+     */
+    public Replicates speedUpPerRound(String name) {
+        return Replicates.of("speed-up of " + name + " per round", row(name).ratios);
     }
 
     /**

@@ -1,10 +1,14 @@
 package org.prunekit.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +17,10 @@ import org.prunekit.data.DataSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.reliability.Memory;
 import tech.tablesaw.api.Table;
 
-/** {@link SpeedUp}: rounds of Latency.compare, ratios per round, and verdicts only where every round agrees. */
+/** {@link SpeedUp}: nets timed in turns round by round, ratios per round, and verdicts only where every round agrees. */
 class SpeedUpTest {
 
     private static SpeedUp.Row row(String name, double... ratios) {
@@ -73,9 +78,67 @@ class SpeedUpTest {
                 assertEquals(1.0, s.row("big").ratios()[r], 0.0);
                 assertEquals(bigMs[r] / smallMs[r], s.row("small").ratios()[r], 1e-12);
             }
+            assertEquals(List.of("big", "small"), s.names());
+            double[] sorted = s.row("big").roundMillis();
+            java.util.Arrays.sort(sorted);
+            assertEquals(sorted[1], s.time("big"), 0, "the median round");
+            assertEquals(1, s.speedUp("big"), 0);
+            double[] ratio = {bigMs[0] / smallMs[0], bigMs[1] / smallMs[1], bigMs[2] / smallMs[2]};
+            assertArrayEquals(ratio, s.speedUpPerRound("small").values(), 1e-12);
+            assertArrayEquals(smallMs, s.millis("small").values(), 0);
+            java.util.Arrays.sort(ratio);
+            assertEquals(ratio[1], s.speedUp("small"), 1e-12, "the median of the rounds' ratios");
+            assertEquals(2, s.toTable().rowCount());
             assertTrue(s.toString().contains("small: "), s.toString());
+            assertThrows(IllegalArgumentException.class, () -> s.time("other"));
             assertThrows(IllegalArgumentException.class, () -> SpeedUp.measure(Map.of("big", big), data.test(), 10, 1, 1));
             assertThrows(IllegalArgumentException.class, () -> SpeedUp.measure(nets, data.test(), 10, 0, 1));
+            assertThrows(IllegalArgumentException.class, () -> SpeedUp.measure(nets, data.test(), 10, 1, 0));
+        }
+    }
+
+    /** A net that logs its name and the live arrays of the real net's manager before every forward pass. */
+    private static Trainable logged(String name, Net net, List<String> calls, List<Long> live) {
+        return (Trainable) Proxy.newProxyInstance(Trainable.class.getClassLoader(), new Class<?>[] {Trainable.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("forward")) {
+                        calls.add(name);
+                        live.add(Memory.liveArrays(net.manager()));
+                    }
+                    try {
+                        return method.invoke(net, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void warmsUpOnceTakesTurnsPassByPassAndFreesEveryPassesArrays() {
+        DataSplit data = Datasets.fashionMnist().optLimit(100).optTestLimit(200).build();
+        try (Net lenet = Models.lenet5()) {
+            List<String> calls = new ArrayList<>();
+            List<Long> live = new ArrayList<>();
+            Map<String, Trainable> nets = new LinkedHashMap<>();
+            nets.put("a", logged("a", lenet, calls, live));
+            nets.put("b", logged("b", lenet, calls, live));
+            long before = Memory.liveArrays(lenet.manager());
+            int rounds = 4;
+            int passes = 3;
+            SpeedUp s = SpeedUp.measure(nets, data.test(), 200, rounds, passes);
+            assertEquals(rounds, s.rounds());
+            assertEquals(before, Memory.liveArrays(lenet.manager()), "arrays left behind");
+            // the timed passes are the last rounds x nets x passes forward calls, after one warm-up per net
+            int timedCalls = rounds * 2 * passes;
+            List<String> timed = calls.subList(calls.size() - timedCalls, calls.size());
+            assertEquals(List.of("a", "b", "b", "a", "a", "b", "b", "a", "a", "b", "b", "a"), timed.subList(0, 12),
+                    "one pass each in turns, the first net rotating from turn to turn");
+            List<String> warmUp = calls.subList(0, calls.size() - timedCalls);
+            int firstB = warmUp.indexOf("b");
+            assertTrue(firstB > 0 && warmUp.subList(firstB, warmUp.size()).stream().allMatch("b"::equals),
+                    "one warm-up per net, a's then b's: " + warmUp);
+            List<Long> timedLive = live.subList(live.size() - timedCalls, live.size());
+            assertEquals(1, timedLive.stream().distinct().count(), "live arrays before each timed pass: " + timedLive);
         }
     }
 }
