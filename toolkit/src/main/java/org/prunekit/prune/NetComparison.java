@@ -65,7 +65,8 @@ public final class NetComparison {
 
     /**
      * @param nets label → net, in order; the first is the reference of speed-up and compression
-     * @param test the images to classify and to time (the first {@code batchSize})
+     * @param test the images to classify and to time (the first {@code batchSize}, or all of them if
+     *     there are fewer; the result's batch size is the number timed)
      * @return the comparison
      * @throws IllegalArgumentException if no net is given
      */
@@ -73,14 +74,16 @@ public final class NetComparison {
         if (nets.isEmpty()) {
             throw new IllegalArgumentException("Give at least one net to compare.");
         }
+        // a test set smaller than the batch is timed whole: the table says how many images were timed
+        int timed = Math.min(batchSize, test.size());
         RunProvenance provenance = RunProvenance.builder("NetComparison", nets.size() + " nets", test)
                 .add("nets", List.copyOf(nets.keySet())).add("reference", nets.keySet().iterator().next())
-                .add("batch size", batchSize).add("timing", "nets timed in turns, 5 rounds of 7 passes, best round median")
+                .add("batch size", timed).add("timing", "nets timed in turns, 5 rounds of 7 passes, best round median")
                 .build();
         List<Comparison.Row> rows = new ArrayList<>();
         try (Progress.Task task = progress.start("Comparing " + nets.size() + " nets", nets.size() + 1L, "steps")) {
             task.advance(0, "timing the nets in turns");
-            double[] millis = Latency.compare(List.copyOf(nets.values()), test, batchSize, 5, 7);
+            double[] millis = Latency.compare(List.copyOf(nets.values()), test, timed, 5, 7);
             Net first = nets.values().iterator().next();
             Path dir = Files.createTempDirectory("prunekit-compare");
             try {
@@ -97,7 +100,7 @@ public final class NetComparison {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write a temporary file: " + e.getMessage(), e);
         }
-        return new Comparison(provenance, batchSize, rows);
+        return new Comparison(provenance, timed, rows);
     }
 
     private static Comparison.Row row(String name, Net n, Net first, ImageSet test, Path file, double millis)

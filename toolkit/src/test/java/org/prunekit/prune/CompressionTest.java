@@ -96,6 +96,11 @@ class CompressionTest {
             assertEquals(SparsityReport.of(shrunk, dense).compression(), c.row("shrunk").compression(), 1e-9);
             assertTrue(c.row("shrunk").compression() > 3, c.toString());
             assertEquals("compression vs dense (x)", c.toTable().column(3).name());
+            // a batch larger than the test set times the whole set, and the table says how many images that was
+            Comparison all = NetComparison.builder().optBatchSize(1000).optProgress(Progress.none()).build()
+                    .run(Map.of("dense", dense), test);
+            assertEquals(100, all.batchSize());
+            assertTrue(all.toTable().columnNames().contains("ms per 100 images"), all.toString());
         }
     }
 }
