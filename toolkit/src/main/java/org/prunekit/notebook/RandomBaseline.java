@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
+import org.prunekit.Runner;
 import org.prunekit.Tabular;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Sweep;
@@ -19,12 +20,12 @@ import tech.tablesaw.api.Table;
  * above every seed's, and a difference within their range is what chance also gives. A value.
  *
  * <pre>{@code
- * Sweep runs = Sweep.builder().setCriteria(RandomBaseline.seeds(5)).setSparsities(0.5, 0.9).run(net, data);
+ * Sweep runs = SparsitySweep.builder().setCriteria(RandomBaseline.seeds(5)).setSparsities(0.5, 0.9).build().run(net, data);
  * RandomBaseline random = RandomBaseline.of(runs);
  * random.afterFineTuning(0.9)                 // random: 0.7010 ± 0.0120 over 5 runs (0.6850 .. 0.7160)
  * random.versus(0.9, false, 0.8316)           // 0.8316, above every random run (+13.06 pp)
  * random.against(criteriaSweep)               // every criterion at every sparsity, in those words
- * Charts.accuracyVsSparsity(criteriaSweep.merge(random.band()))   // lowest, mean and highest run as lines
+ * criteriaSweep.merge(random.band()).plot()   // lowest, mean and highest run as lines
  * }</pre>
  *
  * @param runs the sweep of the random seeds (every criterion in it is one seed)
@@ -58,9 +59,9 @@ public record RandomBaseline(Sweep runs) implements Tabular {
         return new RandomBaseline(runs);
     }
 
-    /** @return the number of seeds (the sweep's criteria) */
+    /** @return the number of seeds (the sweep's criteria, each an object of its own) */
     public int seedCount() {
-        return runs.criteria().size();
+        return runs.importances().size();
     }
 
     /** @return the sparsities the random runs were made at, in increasing order */
@@ -90,7 +91,7 @@ public record RandomBaseline(Sweep runs) implements Tabular {
      * @return the random runs' test accuracy there
      */
     public Replicates at(double sparsity, boolean rightAfterPruning) {
-        double[] acc = runs.points().stream().filter(p -> p.sparsity() == sparsity)
+        double[] acc = runs.points().stream().filter(p -> Runner.same(p.sparsity(), sparsity))
                 .mapToDouble(p -> rightAfterPruning ? p.accuracyPruned() : p.accuracy()).toArray();
         if (acc.length == 0) {
             throw new IllegalArgumentException("No random run at sparsity " + sparsity + "; the runs are at "
@@ -124,7 +125,7 @@ public record RandomBaseline(Sweep runs) implements Tabular {
      */
     public String standing(Sweep criteria, double sparsity, boolean rightAfterPruning) {
         Replicates r = at(sparsity, rightAfterPruning);
-        double[] acc = criteria.points().stream().filter(p -> p.sparsity() == sparsity)
+        double[] acc = criteria.points().stream().filter(p -> Runner.same(p.sparsity(), sparsity))
                 .mapToDouble(p -> rightAfterPruning ? p.accuracyPruned() : p.accuracy()).toArray();
         long above = Arrays.stream(acc).filter(a -> a > r.max()).count();
         long below = Arrays.stream(acc).filter(a -> a < r.min()).count();
@@ -149,11 +150,11 @@ public record RandomBaseline(Sweep runs) implements Tabular {
             criterion.append("random, " + seedCount() + " seeds");
             pruned.append(summary(rightAfterPruning(s)));
             tuned.append(summary(afterFineTuning(s)));
-            for (String c : criteria.criteria()) {
+            for (Importance c : criteria.importances()) {
                 for (Sweep.Point p : criteria.of(c)) {
-                    if (p.sparsity() == s) {
+                    if (Runner.same(p.sparsity(), s)) {
                         sparsity.append(at);
-                        criterion.append(c);
+                        criterion.append(criteria.label(c));
                         pruned.append(versus(s, true, p.accuracyPruned()));
                         tuned.append(versus(s, false, p.accuracy()));
                     }
@@ -166,7 +167,8 @@ public record RandomBaseline(Sweep runs) implements Tabular {
 
     /**
      * @return the random runs as three criteria of one sweep, for a chart: the highest, the mean and
-     *     the lowest run at each sparsity (right after pruning and after fine-tuning alike)
+     *     the lowest run at each sparsity (right after pruning and after fine-tuning alike), each a
+     *     {@link Importance#reported reported} criterion, with the runs' provenance
      */
     public Sweep band() {
         List<Sweep.Point> points = new ArrayList<>();
@@ -178,12 +180,13 @@ public record RandomBaseline(Sweep runs) implements Tabular {
                 Replicates f = afterFineTuning(s);
                 double[] atPruning = {p.max(), p.mean(), p.min()};
                 double[] atTuning = {f.max(), f.mean(), f.min()};
-                Sweep.Point any = runs.points().stream().filter(q -> q.sparsity() == s).findFirst().orElseThrow();
-                points.add(new Sweep.Point(names[k], s, atPruning[k], atTuning[k], any.nonZero(), any.parameters(),
+                Sweep.Point any = runs.points().stream().filter(q -> Runner.same(q.sparsity(), s)).findFirst()
+                        .orElseThrow();
+                points.add(new Sweep.Point(Importance.reported(names[k]), s, atPruning[k], atTuning[k], any.nonZero(), any.parameters(),
                         any.latencyMs()));
             }
         }
-        return new Sweep(runs.net(), runs.data(), runs.settings(), runs.granularity(), runs.baseline(), points);
+        return new Sweep(runs.provenance(), runs.granularity(), runs.baseline(), points);
     }
 
     private static String summary(Replicates r) {

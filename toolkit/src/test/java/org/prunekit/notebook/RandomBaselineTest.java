@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.prunekit.RunProvenance;
 import org.prunekit.prune.Granularity;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Sweep;
@@ -15,11 +16,11 @@ import tech.tablesaw.api.Table;
 class RandomBaselineTest {
 
     private static Sweep.Point point(String criterion, double sparsity, double pruned, double tuned) {
-        return new Sweep.Point(criterion, sparsity, pruned, tuned, 100, 120, 1.0);
+        return new Sweep.Point(Importance.reported(criterion), sparsity, pruned, tuned, 100, 120, 1.0);
     }
 
     private static Sweep sweep(List<Sweep.Point> points) {
-        return new Sweep("MLP", "MNIST", "test", Granularity.STRUCTURED, 0.95, points);
+        return new Sweep(RunProvenance.given("MLP", "MNIST", "test"), Granularity.STRUCTURED, 0.95, points);
     }
 
     private final RandomBaseline random = RandomBaseline.of(sweep(List.of(
@@ -50,6 +51,17 @@ class RandomBaselineTest {
     }
 
     @Test
+    void seedsThatShareANameAreStillSeedsOfTheirOwn() {
+        Sweep runs = sweep(List.of(
+                new Sweep.Point(Importance.random(1), 0.5, 0.80, 0.90, 100, 120, 1.0),
+                new Sweep.Point(Importance.random(2), 0.5, 0.84, 0.92, 100, 120, 1.0)));
+        RandomBaseline twoSeeds = RandomBaseline.of(runs);
+        assertEquals(2, twoSeeds.seedCount(), "random(1) and random(2) are both named \"random\" but are two seeds");
+        assertEquals(0.82, twoSeeds.rightAfterPruning(0.5).mean(), 1e-12);
+        assertEquals(2, twoSeeds.afterFineTuning(0.5 + 1e-12).count(), "a sparsity equal within 1e-9 is the same one");
+    }
+
+    @Test
     void criteriaAgainstTheRunsAndABandForCharts() {
         Sweep criteria = sweep(List.of(point("magnitude", 0.5, 0.85, 0.95), point("magnitude", 0.9, 0.10, 0.80),
                 point("taylor", 0.5, 0.83, 0.89), point("taylor", 0.9, 0.40, 0.66), point("taylor", 0.7, 0.5, 0.5)));
@@ -63,9 +75,10 @@ class RandomBaselineTest {
         assertEquals("0.8200 ± 0.0200 (0.8000 – 0.8400)", t.stringColumn("right after pruning").get(0));
         assertEquals("0.6600, within the random range (+1.00 pp)", t.stringColumn("after fine-tuning").get(5));
         Sweep band = random.band();
-        assertEquals(List.of("random: highest of 3", "random: mean of 3", "random: lowest of 3"), band.criteria());
-        assertEquals(0.94, band.of("random: highest of 3").get(0).accuracy(), 1e-12);
-        assertEquals(0.20, band.of("random: lowest of 3").get(1).accuracyPruned(), 1e-12);
+        assertEquals(List.of("random: highest of 3", "random: mean of 3", "random: lowest of 3"), band.labels());
+        assertEquals(0.94, band.of(Importance.reported("random: highest of 3")).get(0).accuracy(), 1e-12);
+        assertEquals(0.20, band.of(Importance.reported("random: lowest of 3")).get(1).accuracyPruned(), 1e-12);
+        assertEquals(random.runs().provenance(), band.provenance(), "the band keeps how the runs were made");
         assertEquals(2, random.toTable().rowCount());
         criteria.merge(band);   // same net, data and granularity: the band joins a criteria chart
     }
