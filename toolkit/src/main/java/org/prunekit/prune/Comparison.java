@@ -74,29 +74,6 @@ public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows
     }
 
     /**
-     * @param test the images to classify and to time (the first 1,000)
-     * @param nets label → net, in order; the first is the reference of speed-up and compression
-     * @return the comparison
-     * @deprecated use {@code NetComparison.builder().build().run(nets, test)}
-     */
-    @Deprecated
-    public static Comparison of(ImageSet test, Map<String, Net> nets) {
-        return NetComparison.builder().build().run(nets, test);
-    }
-
-    /**
-     * @param test the images to classify and to time
-     * @param nets label → net, in order; the first is the reference of speed-up and compression
-     * @param batchSize images per timed pass
-     * @return the comparison
-     * @deprecated use {@code NetComparison.builder().optBatchSize(batchSize).build().run(nets, test)}
-     */
-    @Deprecated
-    public static Comparison of(ImageSet test, Map<String, Net> nets, int batchSize) {
-        return NetComparison.builder().optBatchSize(batchSize).build().run(nets, test);
-    }
-
-    /**
      * @param name a label given to {@link NetComparison#run}
      * @return its row
      */

@@ -41,34 +41,6 @@ public record Sensitivity(RunProvenance provenance, Importance criterion, Granul
         points = List.copyOf(points);
     }
 
-    /**
-     * A scan described only by names.
-     *
-     * @deprecated use the canonical constructor with a {@link RunProvenance} and the criterion
-     */
-    @Deprecated
-    public Sensitivity(String net, String criterion, Granularity granularity, double baseline, List<Point> points) {
-        this(RunProvenance.given(net, "(not recorded)", "criterion " + criterion), Importance.reported(criterion),
-                granularity, baseline, points);
-    }
-
-    /**
-     * @deprecated use {@code SensitivityScan.builder().setImportance(importance).setSparsities(sparsities)
-     *     .optGranularity(granularity).build().run(net, data)}
-     * @param net a trained net
-     * @param data sample data for data-driven criteria, and the test set
-     * @param importance the criterion
-     * @param granularity weights or units
-     * @param sparsities the levels to try, each in [0, 1)
-     * @return the curves
-     */
-    @Deprecated
-    public static Sensitivity measure(Net net, DataSplit data, Importance importance, Granularity granularity,
-            double... sparsities) {
-        return SensitivityScan.builder().setImportance(importance).setSparsities(sparsities).optGranularity(granularity)
-                .build().run(net, data);
-    }
-
     /** @return the layer names, in order of first appearance */
     public List<String> layers() {
         return points.stream().map(Point::layer).distinct().toList();

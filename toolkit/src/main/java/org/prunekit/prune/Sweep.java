@@ -51,26 +51,6 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
             Objects.requireNonNull(importance, "importance");
         }
 
-        /**
-         * A point of a criterion known only by name (a result measured elsewhere).
-         *
-         * @deprecated give the criterion: {@code new Point(Importance.reported(name), ...)} or the
-         *     {@link Importance} itself
-         */
-        @Deprecated
-        public Point(String criterion, double sparsity, double accuracyPruned, double accuracy, long nonZero,
-                long parameters, double latencyMs) {
-            this(Importance.reported(criterion), sparsity, accuracyPruned, accuracy, nonZero, parameters, latencyMs);
-        }
-
-        /**
-         * @return the criterion's name (not unique: random(1) and random(2) are both "random")
-         * @deprecated use {@link #importance()}, or {@link Sweep#label(Importance)} for a unique label
-         */
-        @Deprecated
-        public String criterion() {
-            return importance.name();
-        }
     }
 
     /** Copies the points. */
@@ -78,36 +58,6 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(granularity, "granularity");
         points = List.copyOf(points);
-    }
-
-    /**
-     * A sweep described in words.
-     *
-     * @deprecated the settings are recorded as a {@link RunProvenance}; use
-     *     {@code new Sweep(RunProvenance.given(net, data, settings), granularity, baseline, points)}
-     */
-    @Deprecated
-    public Sweep(String net, String data, String settings, Granularity granularity, double baseline,
-            List<Point> points) {
-        this(RunProvenance.given(net, data, settings), granularity, baseline, points);
-    }
-
-    /**
-     * @return a builder of the old shape (no {@code build()}, progress as a PrintStream)
-     * @deprecated use {@link SparsitySweep#builder()}: {@code SparsitySweep.builder()...build().run(net, data)}
-     */
-    @Deprecated
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * @return the provenance as text
-     * @deprecated use {@link #provenance()}, whose settings are typed values
-     */
-    @Deprecated
-    public String settings() {
-        return provenance.toString();
     }
 
     /**
@@ -193,27 +143,6 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
     }
 
     /**
-     * @return the criteria's labels
-     * @deprecated use {@link #importances()} (the criteria as objects) or {@link #labels()}
-     */
-    @Deprecated
-    public List<String> criteria() {
-        return labels();
-    }
-
-    /**
-     * @param label a criterion's label, or its name (then every criterion of that name)
-     * @return their points
-     * @deprecated use {@link #of(Importance)}: names are not unique
-     */
-    @Deprecated
-    public List<Point> of(String label) {
-        List<Importance> all = importances();
-        List<Point> byLabel = points.stream().filter(p -> label(all, p.importance()).equals(label)).toList();
-        return byLabel.isEmpty() ? points.stream().filter(p -> p.importance().name().equals(label)).toList() : byLabel;
-    }
-
-    /**
      * The criteria compared: per criterion its mean accuracy over the sweep's sparsities (right
      * after pruning and after fine-tuning), at how many sparsities it was the best (ties count for
      * each), and the highest sparsity whose fine-tuned accuracy stays within {@code margin} of the
@@ -294,81 +223,4 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
         return org.prunekit.viz.Charts.accuracyVsSparsity(this, beforeFineTuning);
     }
 
-    /**
-     * The old builder: settings as {@link SparsitySweep}'s, progress a PrintStream (null for
-     * silence), run without {@code build()}.
-     *
-     * @deprecated use {@link SparsitySweep#builder()}
-     */
-    @Deprecated
-    public static final class Builder {
-        private final SparsitySweep.Builder next = SparsitySweep.builder();
-
-        Builder() {
-            next.optProgress(Progress.console());
-        }
-
-        /**
-         * @param criteria the criteria to compare
-         * @return this builder
-         */
-        public Builder setCriteria(Importance... criteria) {
-            next.setCriteria(criteria);
-            return this;
-        }
-
-        /**
-         * @param sparsities the targets, each in [0, 1)
-         * @return this builder
-         */
-        public Builder setSparsities(double... sparsities) {
-            next.setSparsities(sparsities);
-            return this;
-        }
-
-        /**
-         * @param scope global (default) or layer-wise
-         * @return this builder
-         */
-        public Builder optScope(Scope scope) {
-            next.optScope(scope);
-            return this;
-        }
-
-        /**
-         * @param granularity unstructured (default) or structured
-         * @return this builder
-         */
-        public Builder optGranularity(Granularity granularity) {
-            next.optGranularity(granularity);
-            return this;
-        }
-
-        /**
-         * @param fineTune the fine-tuning budget after pruning (default 1 epoch)
-         * @return this builder
-         */
-        public Builder optFineTune(TrainConfig fineTune) {
-            next.optFineTune(fineTune);
-            return this;
-        }
-
-        /**
-         * @param progress where to print a line per point, or null for silence
-         * @return this builder
-         */
-        public Builder optProgress(java.io.PrintStream progress) {
-            next.optProgress(progress == null ? Progress.none() : Progress.console(progress));
-            return this;
-        }
-
-        /**
-         * @param net a trained net (left untouched)
-         * @param data sample/fine-tuning data and the test set
-         * @return the sweep
-         */
-        public Sweep run(Net net, DataSplit data) {
-            return next.build().run(net, data);
-        }
-    }
 }

