@@ -205,7 +205,7 @@ public abstract class ChannelRole {
         boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
             flow.read(node, in);
             Layer l = node.layer();
-            float[] w = l.weight().getArray().toFloatArray();
+            float[] w = l.weightValues();
             float[] b = l.bias() == null ? null : l.bias().getArray().toFloatArray();
             int units = (int) l.weight().getArray().getShape().get(0);
             return rowsZero(w, b, units);
@@ -282,7 +282,7 @@ public abstract class ChannelRole {
                 return out;
             }
             // a per-channel filter: zero out if the filter and bias are zero, or the input channel and the bias are
-            float[] w = l.weight().getArray().toFloatArray();
+            float[] w = l.weightValues();
             float[] b = l.bias() == null ? null : l.bias().getArray().toFloatArray();
             int channels = (int) l.weight().getArray().getShape().get(0);
             boolean[] out = rowsZero(w, b, channels);

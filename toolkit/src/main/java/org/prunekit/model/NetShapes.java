@@ -56,7 +56,7 @@ final class NetShapes {
 
     /** @return the weights of the given layers end to end, as one array */
     static float[] weightValues(List<Layer> prunable) {
-        List<float[]> parts = prunable.stream().map(l -> l.weight().getArray().toFloatArray()).toList();
+        List<float[]> parts = prunable.stream().map(Layer::weightValues).toList();
         float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
         int k = 0;
         for (float[] p : parts) {

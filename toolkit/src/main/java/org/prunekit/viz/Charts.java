@@ -398,7 +398,7 @@ public final class Charts {
      * exactly zero (pruned weights) are left out of both; the legend says how many.
      *
      * @param title the chart title
-     * @param before the first values, e.g. {@code net.layer("fc1").weight().getArray().toFloatArray()}
+     * @param before the first values, e.g. {@code net.layer("fc1").weightValues()}
      * @param after the second values, e.g. the same after pruning
      * @return the image
      */

@@ -54,7 +54,7 @@ public final class Histogram extends ChartFamily<XYChart, Histogram> {
     public static Histogram ofLayer(Net net, String layer) {
         Layer l = MaskImage.weightedLayer(net, layer);
         return of("Weights of " + layer + " in " + net.name())
-                .addSeries(layer + " " + l.weight().getArray().getShape(), l.weight().getArray().toFloatArray());
+                .addSeries(layer + " " + l.weight().getArray().getShape(), l.weightValues());
     }
 
     /**

@@ -310,11 +310,7 @@ public final class Assignment1 {
                     hint = "return one score per weight: " + want.length + " for " + s.layer() + ".";
                     break;
                 }
-                float max = 0;
-                for (float v : want) {
-                    max = Math.max(max, Math.abs(v));
-                }
-                int bad = firstMismatch(w, want, 1e-4f * max);
+                int bad = firstMismatch(w, want, 1e-4f * maxAbs(want));
                 if (bad >= 0) {
                     problem = String.format("%s: weight %d scored %s, expected %s", s.layer(), bad, w[bad], want[bad]);
                     hint = diagnose(w, s);
@@ -327,11 +323,7 @@ public final class Assignment1 {
                     hint = "return one score per unit: " + s.units() + " for " + s.layer() + "; s.sumPerUnit(...) helps.";
                     break;
                 }
-                float maxU = 0;
-                for (float v : wantU) {
-                    maxU = Math.max(maxU, Math.abs(v));
-                }
-                int badU = firstMismatch(u, wantU, 1e-4f * maxU);
+                int badU = firstMismatch(u, wantU, 1e-4f * maxAbs(wantU));
                 if (badU >= 0) {
                     problem = String.format("%s: unit %d scored %s, expected %s", s.layer(), badU, u[badU], wantU[badU]);
                     hint = "a unit's score is the sum of its weights' scores: return s.sumPerUnit(weightScores(s)).";
@@ -346,6 +338,15 @@ public final class Assignment1 {
                     "fix the error; the LayerStats cell above shows the sizes to expect.");
         }
         return c.verdict();
+    }
+
+    /** @return the largest absolute value, the scale of a relative tolerance */
+    private static float maxAbs(float[] values) {
+        float max = 0;
+        for (float v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
     }
 
     private static int firstMismatch(float[] got, float[] want, float tolerance) {

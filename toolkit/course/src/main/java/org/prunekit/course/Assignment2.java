@@ -78,7 +78,7 @@ public final class Assignment2 {
     }
 
     private static double nearZero(Net net) {
-        float[] w = net.layer("fc2").weight().getArray().toFloatArray();
+        float[] w = net.layer("fc2").weightValues();
         long n = 0;
         for (float v : w) {
             n += Math.abs(v) < NEAR_ZERO ? 1 : 0;

@@ -272,9 +272,9 @@ public final class Assignment3 {
         long atTrained = 0;
         try (Net init = Models.lenet300100(42)) {
             for (Layer l : ticket.prunableLayers()) {
-                float[] w = l.weight().getArray().toFloatArray();
-                float[] w0 = init.layer(l.name()).weight().getArray().toFloatArray();
-                float[] wt = r.trained.layer(l.name()).weight().getArray().toFloatArray();
+                float[] w = l.weightValues();
+                float[] w0 = init.layer(l.name()).weightValues();
+                float[] wt = r.trained.layer(l.name()).weightValues();
                 for (int i = 0; i < w.length; i++) {
                     if (w[i] != 0f) {
                         kept++;
@@ -302,8 +302,8 @@ public final class Assignment3 {
         double aa = 0;
         double bb = 0;
         for (Layer l : a.prunableLayers()) {
-            float[] x = l.weight().getArray().toFloatArray();
-            float[] y = b.layer(l.name()).weight().getArray().toFloatArray();
+            float[] x = l.weightValues();
+            float[] y = b.layer(l.name()).weightValues();
             for (int i = 0; i < x.length; i++) {
                 ab += x[i] * (double) y[i];
                 aa += x[i] * (double) x[i];

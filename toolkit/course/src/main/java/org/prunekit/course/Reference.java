@@ -50,7 +50,7 @@ final class Reference implements AutoCloseable {
     static java.util.Map<String, boolean[]> keptUnits(Net net, String... layers) {
         java.util.Map<String, boolean[]> out = new java.util.LinkedHashMap<>();
         for (String name : layers) {
-            float[] w = net.layer(name).weight().getArray().toFloatArray();
+            float[] w = net.layer(name).weightValues();
             int units = (int) rows(net, name);
             int per = w.length / units;
             boolean[] k = new boolean[units];
@@ -80,7 +80,7 @@ final class Reference implements AutoCloseable {
     static long fingerprint(Net net) {
         long h = 1125899906842597L;
         for (Layer l : net.prunableLayers()) {
-            for (float v : l.weight().getArray().toFloatArray()) {
+            for (float v : l.weightValues()) {
                 h = 31 * h + Float.floatToIntBits(v);
             }
         }
@@ -91,7 +91,7 @@ final class Reference implements AutoCloseable {
     static List<boolean[]> kept(Net net) {
         List<boolean[]> out = new ArrayList<>();
         for (Layer l : net.prunableLayers()) {
-            float[] w = l.weight().getArray().toFloatArray();
+            float[] w = l.weightValues();
             boolean[] k = new boolean[w.length];
             for (int i = 0; i < w.length; i++) {
                 k[i] = w[i] != 0f;
