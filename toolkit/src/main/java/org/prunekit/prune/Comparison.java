@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.prunekit.RunProvenance;
 import org.prunekit.RunResult;
-import org.prunekit.data.ImageSet;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
 import org.prunekit.train.Latency;

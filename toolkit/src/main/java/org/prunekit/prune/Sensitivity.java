@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Objects;
 import org.prunekit.RunProvenance;
 import org.prunekit.RunResult;
-import org.prunekit.data.DataSplit;
-import org.prunekit.model.Net;
 import org.prunekit.notebook.TableFormat;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
