@@ -126,7 +126,7 @@ public final class SparseGpt {
         for (Layer l : targets.layers(net)) {
             String why = null;
             Shape w = l.weight().getArray().getShape();
-            if (net.activationOf(l.name()) == null) {
+            if (InputCollector.runner(net, l) == null) {
                 why = "it is inside a DJL block PruneKit cannot look into, so its inputs cannot be measured";
             } else if (keepN != 0 && w.get(1) % m != 0) {
                 why = "its " + w.get(1) + " input " + (w.dimension() == 4 ? "channels" : "features")
