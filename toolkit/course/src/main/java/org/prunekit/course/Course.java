@@ -19,8 +19,9 @@ public final class Course {
             case Assignment1.NAME -> Assignment1.EXERCISES;
             case Assignment2.NAME -> Assignment2.EXERCISES;
             case Assignment3.NAME -> Assignment3.EXERCISES;
+            case Assignment4.NAME -> Assignment4.EXERCISES;
             default -> throw new IllegalArgumentException("No such assignment: " + assignment + " (known: "
-                    + Assignment1.NAME + ", " + Assignment2.NAME + ", " + Assignment3.NAME + ").");
+                    + Assignment1.NAME + ", " + Assignment2.NAME + ", " + Assignment3.NAME + ", " + Assignment4.NAME + ").");
         };
     }
 }

@@ -2,7 +2,8 @@
  * The course kit: the checks of the course assignments ({@code notebooks/assignment-*.ipynb}).
  *
  * <p>One class per assignment ({@link org.prunekit.course.Assignment1},
- * {@link org.prunekit.course.Assignment2}, {@link org.prunekit.course.Assignment3}). Its
+ * {@link org.prunekit.course.Assignment2}, {@link org.prunekit.course.Assignment3},
+ * {@link org.prunekit.course.Assignment4}). Its
  * {@code setUp()} trains the model the assignment hands out, with fixed seeds, and keeps its own
  * copy of it and of the data in a private field: the checks never read a notebook variable, only
  * their arguments, and compare them with their own independent computation on that copy (masks
