@@ -2,7 +2,6 @@ package org.prunekit.course;
 
 import java.util.List;
 import org.prunekit.model.Net;
-import org.prunekit.notebook.Mode;
 import org.prunekit.prune.Calibration;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Pruner;
@@ -21,7 +20,8 @@ import org.prunekit.prune.SparseGptResult;
  * <ol>
  *   <li>{@link #check1}: Wanda's scores |W_ij|·‖X_j‖₂ of {@code fc2} from its weights and calibration
  *       inputs, score by score ({@code ‖X_j‖²}, the output row's norm, |W| alone are named) (20 points).</li>
- *   <li>{@link #check2}: Wanda's 50 % mask of {@code fc2}, per output row (a layer-wise ranking fails),
+ *   <li>{@link #check2}: Wanda's 50 % mask of {@code fc2} from exercise 1's scores, per output row (a
+ *       layer-wise ranking fails),
  *       and the net pruned by the library's {@code Importance.wanda()} against the checker's own plan;
  *       test losses of Wanda and magnitude reported (25 points).</li>
  *   <li>{@link #check3}: a 2:4 mask by hand from given scores: 2 of every 4 consecutive inputs of a
@@ -53,7 +53,8 @@ public final class Assignment4 {
     /** The layer whose Wanda scores exercise 3 gives. */
     public static final String NM_LAYER = "fc1";
 
-    private static final ReferenceSlot REF = new ReferenceSlot(NAME, "Assignment4");
+    /** The checker's reference; the tests set it up small with {@code REF.setUp(rows, testRows, epochs)}. */
+    static final ReferenceSlot REF = new ReferenceSlot(NAME, "Assignment4");
 
     private Assignment4() {}
 
@@ -64,20 +65,12 @@ public final class Assignment4 {
      * @return the data and the student's copy of the trained model
      */
     public static Start setUp() {
-        return setUp(Mode.rows(0, 4_000), Mode.rows(0, 2_000), Mode.epochs(10, 4));
-    }
-
-    static synchronized Start setUp(int trainRows, int testRows, int epochs) {
-        return REF.setUp(trainRows, testRows, epochs);
-    }
-
-    private static Reference ref() {
-        return REF.get();
+        return REF.setUp();
     }
 
     /** @return the calibration set of every exercise: 128 training images drawn with seed 42 */
     public static Calibration calibration() {
-        return Calibration.builder().setData(ref().data.train()).optExamples(128).optSeed(42).build();
+        return Calibration.builder().setData(REF.get().data.train()).optExamples(128).optSeed(42).build();
     }
 
     /**
@@ -115,7 +108,7 @@ public final class Assignment4 {
      * @return the grade (on failure an AssertionError is thrown instead)
      */
     public static Grade check1(float[][] scores) {
-        Reference r = ref();
+        Reference r = REF.get();
         Check c = new Check(NAME, EXERCISES.get(0));
         if (scores == null) {
             return c.notDoneYet("wandaScores is null", "compute |W_ij| times the L2 norm of input column j of X"
@@ -158,21 +151,32 @@ public final class Assignment4 {
     }
 
     /**
-     * Exercise 2: Wanda's 50 % mask of {@code fc2} computed by hand, per output row, and a copy of
-     * the trained model pruned to 50 % by the library's Wanda on {@link #calibration()}.
+     * Exercise 2: Wanda's 50 % mask of {@code fc2} computed by hand, per output row, from the scores
+     * of exercise 1, and a copy of the trained model pruned to 50 % by the library's Wanda on
+     * {@link #calibration()}. The mask is judged against the scores it was made from (exercise 1
+     * checks those), so a mistake in exercise 1 does not cost exercise 2 again; without them (null or
+     * another shape) against the checker's own Wanda scores.
      *
+     * @param wandaScores the scores of exercise 1
      * @param keep {@code keep[i][j]}: whether weight (i, j) of fc2 is kept
      * @param wandaNet the net pruned with {@code Importance.wanda()}
      * @return the grade (on failure an AssertionError is thrown instead)
      */
-    public static Grade check2(boolean[][] keep, Net wandaNet) {
-        Reference r = ref();
+    public static Grade check2(float[][] wandaScores, boolean[][] keep, Net wandaNet) {
+        Reference r = REF.get();
         Check c = new Check(NAME, EXERCISES.get(1));
         if (keep == null && (wandaNet == null || Reference.sparsity(wandaNet) < 0.01)) {
             return c.notDoneYet("keepFc2 is null and wandaNet is not pruned", "keep the 150 highest-scoring weights of"
                     + " each row of fc2; then prune wandaNet with Importance.wanda() on Assignment4.calibration().").verdict();
         }
         double[][] scores = Given4.wanda(Given4.weights(r.trained, LAYER), Given4.inputs(r.trained, calibration(), LAYER));
+        if (sameShape(wandaScores, scores)) {
+            for (int i = 0; i < scores.length; i++) {
+                for (int j = 0; j < scores[i].length; j++) {
+                    scores[i][j] = wandaScores[i][j];
+                }
+            }
+        }
         if (keep == null || !sameShape(keep, scores)) {
             c.require(false, "keepFc2 is " + (keep == null ? "null" : "of another shape"),
                     "give a boolean[100][300], true for the kept weights of fc2.");
@@ -207,9 +211,7 @@ public final class Assignment4 {
     }
 
     private static void checkWandaNet(Check c, Reference r, Net wandaNet) {
-        if (wandaNet == null || !Reference.sameShapes(wandaNet, r.trained)) {
-            c.require(false, "wandaNet is " + (wandaNet == null ? "null" : "not a LeNet-300-100 with all its units"),
-                    "start from wandaNet = trained.copy().");
+        if (!isCopy(c, r, wandaNet, "wandaNet")) {
             return;
         }
         Calibration cal = calibration();
@@ -249,7 +251,7 @@ public final class Assignment4 {
      * @return the Wanda scores of {@code fc1} (300 rows of 784), for exercise 3 (a fresh copy)
      */
     public static float[][] nmScores() {
-        Reference r = ref();
+        Reference r = REF.get();
         double[][] s = Given4.wanda(Given4.weights(r.trained, NM_LAYER), Given4.inputs(r.trained, calibration(), NM_LAYER));
         float[][] out = new float[s.length][s[0].length];
         for (int i = 0; i < s.length; i++) {
@@ -332,7 +334,7 @@ public final class Assignment4 {
      * @return the grade (on failure an AssertionError is thrown instead)
      */
     public static Grade check4(double[][] updated, Net gptNet) {
-        Reference r = ref();
+        Reference r = REF.get();
         Check c = new Check(NAME, EXERCISES.get(3));
         if (updated == null && (gptNet == null || Reference.sparsity(gptNet) < 0.01)) {
             return c.notDoneYet("obsWeights is null and gptNet is not pruned", "apply δ = −w_q/[H⁻¹]_qq · H⁻¹[:, q] to"
@@ -372,9 +374,7 @@ public final class Assignment4 {
     }
 
     private static void checkGptNet(Check c, Reference r, Net gptNet) {
-        if (gptNet == null || !Reference.sameShapes(gptNet, r.trained)) {
-            c.require(false, "gptNet is " + (gptNet == null ? "null" : "not a LeNet-300-100 with all its units"),
-                    "start from gptNet = trained.copy().");
+        if (!isCopy(c, r, gptNet, "gptNet")) {
             return;
         }
         SparseGptResult res;
@@ -411,7 +411,8 @@ public final class Assignment4 {
         }
         double sparsity = Reference.sparsity(gptNet);
         boolean ok = overlap >= 0.999 && Math.abs(sparsity - ownSparsity) < 1e-3 && maxDiff <= 1e-4;
-        c.require(ok, String.format("gptNet: %.4f of the weights zero, %.1f %% of the checker's SparseGPT masks kept, weights"
+        c.require(ok, String.format("gptNet: %.4f of the weights zero (50 %% masked, and the weights of inputs never active"
+                        + " on the calibration set, which SparseGPT zeroes), %.1f %% of the checker's SparseGPT masks kept, weights"
                         + " within %.1e of its updated weights (needed %.4f as in the checker's run, 100 %%, <= 1e-4)", sparsity,
                         100 * overlap, maxDiff, ownSparsity),
                 kept > 0 && keptAtTrained > 0.9 * kept ? "the kept weights are still the trained ones: that is a mask"
@@ -448,7 +449,7 @@ public final class Assignment4 {
      * @return the grade (on failure an AssertionError is thrown instead)
      */
     public static Grade check5(double perplexity) {
-        ref();
+        REF.get();
         Check c = new Check(NAME, EXERCISES.get(4));
         if (Double.isNaN(perplexity)) {
             return c.notDoneYet("perplexity is NaN", "compute exp(mean over positions of −log softmax(logits[t])[targets[t]]).")
@@ -479,7 +480,17 @@ public final class Assignment4 {
         return c.verdict();
     }
 
-    private static boolean near(double got, double want) {
+    /** @return whether {@code net} is a copy of the trained model with all its units; if not, a failed requirement */
+    private static boolean isCopy(Check c, Reference r, Net net, String name) {
+        boolean ok = net != null && Reference.sameShapes(net, r.trained);
+        if (!ok) {
+            c.require(false, name + " is " + (net == null ? "null" : "not a LeNet-300-100 with all its units"),
+                    "start from " + name + " = trained.copy().");
+        }
+        return ok;
+    }
+
+        private static boolean near(double got, double want) {
         return Math.abs(got - want) <= 1e-4 * Math.max(1e-3, Math.abs(want));
     }
 

@@ -150,40 +150,44 @@ final class Given4 {
         return h;
     }
 
-    /** @return the inverse of a symmetric positive definite matrix (Gauss-Jordan with partial pivoting) */
-    static double[][] inverse(double[][] m) {
-        int n = m.length;
-        double[][] a = new double[n][2 * n];
+    /**
+     * The inverse of a symmetric positive definite matrix from its Cholesky factor H = LLᵀ: column k
+     * of H⁻¹ solves L·y = e_k, then Lᵀ·x = y (SparseGPT, too, works from a Cholesky factor).
+     *
+     * @param h the matrix (not changed)
+     * @return its inverse
+     */
+    static double[][] inverse(double[][] h) {
+        int n = h.length;
+        double[][] l = new double[n][n];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(m[i], 0, a[i], 0, n);
-            a[i][n + i] = 1;
-        }
-        for (int c = 0; c < n; c++) {
-            int p = c;
-            for (int r = c + 1; r < n; r++) {
-                p = Math.abs(a[r][c]) > Math.abs(a[p][c]) ? r : p;
-            }
-            double[] t = a[c];
-            a[c] = a[p];
-            a[p] = t;
-            double d = a[c][c];
-            for (int k = 0; k < 2 * n; k++) {
-                a[c][k] /= d;
-            }
-            for (int r = 0; r < n; r++) {
-                if (r != c && a[r][c] != 0) {
-                    double f = a[r][c];
-                    for (int k = 0; k < 2 * n; k++) {
-                        a[r][k] -= f * a[c][k];
-                    }
+            for (int j = 0; j <= i; j++) {
+                double dot = h[i][j];
+                for (int k = 0; k < j; k++) {
+                    dot -= l[i][k] * l[j][k];
                 }
+                l[i][j] = i == j ? Math.sqrt(dot) : dot / l[j][j];
             }
         }
-        double[][] out = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(a[i], n, out[i], 0, n);
+        double[][] inv = new double[n][n];
+        for (int col = 0; col < n; col++) {
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) {
+                double v = i == col ? 1 : 0;
+                for (int k = 0; k < i; k++) {
+                    v -= l[i][k] * y[k];
+                }
+                y[i] = v / l[i][i];
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                double v = y[i];
+                for (int k = i + 1; k < n; k++) {
+                    v -= l[k][i] * inv[k][col];
+                }
+                inv[i][col] = v / l[i][i];
+            }
         }
-        return out;
+        return inv;
     }
 
     /**
@@ -287,20 +291,22 @@ final class Given4 {
         return lmTargets.clone();
     }
 
-    /** @return per position the cross-entropy −log softmax(logits)[target], in nats */
+    /** @return per position the cross-entropy −log softmax(logits)[target] = logsumexp(logits) − logit of the target, in nats */
     static double[] crossEntropies(float[][] logits, int[] targets) {
         double[] out = new double[targets.length];
         for (int t = 0; t < targets.length; t++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (float z : logits[t]) {
-                max = Math.max(max, z);
-            }
-            double sum = 0;
-            for (float z : logits[t]) {
-                sum += Math.exp(z - max);
-            }
-            out[t] = max + Math.log(sum) - logits[t][targets[t]];
+            out[t] = logSumExp(logits[t]) - logits[t][targets[t]];
         }
         return out;
+    }
+
+    /** @return log Σ_k exp(z_k), shifted by the largest z for safety */
+    private static double logSumExp(float[] z) {
+        double top = z[0];
+        for (float v : z) {
+            top = v > top ? v : top;
+        }
+        final double shift = top;
+        return shift + Math.log(java.util.stream.IntStream.range(0, z.length).mapToDouble(k -> Math.exp(z[k] - shift)).sum());
     }
 }
