@@ -13,7 +13,7 @@ package org.prunekit.data;
  * @param provenance where the text came from, how it was split and tokenised
  */
 public record CorpusSplit(TokenWindows train, TokenWindows test, Vocabulary vocabulary, int batchSize, long seed,
-        String provenance) {
+        String provenance) implements ExampleSplit {
 
     /** Checks the parts agree. */
     public CorpusSplit {
@@ -22,6 +22,17 @@ public record CorpusSplit(TokenWindows train, TokenWindows test, Vocabulary voca
             throw new IllegalArgumentException("Train and test windows differ: " + train.window() + " vs "
                     + test.window() + " tokens.");
         }
+    }
+
+    /** @return the data's name: the provenance up to where it says where the text came from */
+    @Override
+    public String dataName() {
+        return TextSource.dataName(provenance);
+    }
+
+    @Override
+    public String describe() {
+        return provenance;
     }
 
     @Override

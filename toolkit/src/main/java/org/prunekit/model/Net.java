@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.prunekit.PruneKit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
+import org.prunekit.data.Vocabulary;
+import org.prunekit.model.layers.Embedding;
 import org.prunekit.train.Trainable;
 
 /**
@@ -52,6 +55,7 @@ public final class Net implements Trainable, AutoCloseable {
     private final MaskSet masks = new MaskSet(this);
     private Inference inference;
     private final UnitsAsBuilt asBuilt = new UnitsAsBuilt();
+    private Vocabulary vocabulary;
 
     /**
      * Builds and initialises a net.
@@ -190,6 +194,7 @@ public final class Net implements Trainable, AutoCloseable {
         NetShapes.requireRebuildable(this, "copied");
         Net c = new Net(copyName, architecture, seed);
         c.asBuilt.putAll(asBuilt.units());
+        c.vocabulary = vocabulary;
         List<Parameter> mine = parameterList();
         List<Parameter> theirs = c.parameterList();
         for (int k = 0; k < mine.size(); k++) {
@@ -420,29 +425,81 @@ public final class Net implements Trainable, AutoCloseable {
      * native memory scope).
      *
      * @param data the examples
-     * @return {@code logits[i][k]}: the score of class {@code k} for example {@code i}
+     * @return {@code logits[i][k]}: the score of class {@code k} for target {@code i} (example
+     *     {@code i}; for token windows of length {@code T}, position {@code i % T} of window {@code i / T})
      */
-    public float[][] logits(ImageSet data) {
+    public float[][] logits(Examples data) {
         PruneKit.noGrad();
         return inference.logits(data);
     }
 
     /**
      * @param data the examples
-     * @return the mean softmax cross-entropy of the net on them, in inference mode (the loss
-     *     training minimises, and whose change the data-driven criteria try to predict)
+     * @return the mean softmax cross-entropy per target of the net on them, in inference mode (the
+     *     loss training minimises, and whose change the data-driven criteria try to predict; for a
+     *     language model the mean per token, whose {@code exp} is the {@link #perplexity})
      */
-    public double loss(ImageSet data) {
+    public double loss(Examples data) {
         PruneKit.noGrad();
         return inference.loss(data);
     }
 
     /**
      * @param data the examples
-     * @return {@code p[i][k]}: the softmax probability of class {@code k} for example {@code i}
+     * @return {@code p[i][k]}: the softmax probability of class {@code k} for target {@code i}
      */
-    public float[][] probabilities(ImageSet data) {
+    public float[][] probabilities(Examples data) {
         return Inference.softmax(logits(data));
+    }
+
+    /**
+     * The vocabulary the net reads: given with {@link #setVocabulary}, remembered from the text
+     * it was trained on, or loaded with it by {@link NetIO}; null for a net that does not read text.
+     *
+     * @return the vocabulary, or null
+     */
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /**
+     * Sets the vocabulary the net reads (saved with it by {@link NetIO}).
+     *
+     * @param v the vocabulary
+     * @throws IllegalArgumentException if an embedding of the net has fewer ids than the vocabulary has tokens
+     */
+    public void setVocabulary(Vocabulary v) {
+        java.util.Objects.requireNonNull(v, "vocabulary");
+        for (Layer l : layers) {
+            if (l.spec() instanceof Embedding e && e.vocabulary() < v.size()) {
+                throw new IllegalArgumentException("The vocabulary has " + v.size() + " tokens but embedding "
+                        + l.name() + " of " + name + " reads " + e.vocabulary() + " ids: build the net for the"
+                        + " vocabulary's size (e.g. Models.textClassifier(split.vocabulary().size(), ...)).");
+            }
+        }
+        this.vocabulary = v;
+    }
+
+    /**
+     * Checks that the net reads the split's vocabulary, and remembers it (see {@link #vocabulary()}).
+     *
+     * @param data the data about to be trained on
+     * @throws IllegalArgumentException if the net was trained on another vocabulary or an embedding
+     *     has fewer ids than the vocabulary has tokens
+     */
+    @Override
+    public void prepareFor(ExampleSplit data) {
+        Vocabulary v = data.vocabulary();
+        if (v == null) {
+            return;
+        }
+        if (vocabulary != null && !vocabulary.equals(v)) {
+            throw new IllegalArgumentException("Net " + name + " reads a vocabulary of " + vocabulary.size() + " "
+                    + vocabulary.tokenizer().label() + " but " + data.dataName() + " is numbered by another ("
+                    + v.size() + " " + v.tokenizer().label() + "); the same id would mean another token. Build the"
+                    + " data with the net's vocabulary: optVocabulary(net.vocabulary()).");
+        }
+        setVocabulary(v);
     }
 
     /**
