@@ -57,6 +57,42 @@ public enum Metric {
     }
 
     /**
+     * How much worse a value is than a baseline, in the metric's own terms: for accuracy the
+     * points lost ({@code baseline - value}), for perplexity the rise ({@code value - baseline}).
+     *
+     * @param baseline the reference (the dense net)
+     * @param value a value
+     * @return the loss of quality, positive when {@code value} is worse
+     */
+    public double drop(double baseline, double value) {
+        return higherIsBetter ? baseline - value : value - baseline;
+    }
+
+    /**
+     * Whether a value is close enough to a baseline: accuracy at most {@code margin} below it
+     * (0.01 = one percentage point), perplexity at most the fraction {@code margin} above it
+     * (0.01 = 1 % higher).
+     *
+     * @param value a value
+     * @param baseline the reference
+     * @param margin the loss accepted, in [0, 1)
+     * @return whether {@code value} is within the margin
+     */
+    public boolean within(double value, double baseline, double margin) {
+        return higherIsBetter ? value >= baseline - margin : value <= baseline * (1 + margin);
+    }
+
+    /** @return how {@link #within} reads its margin, for column titles: {@code "pp"} or {@code "%"} */
+    public String marginUnit() {
+        return higherIsBetter ? "pp" : "%";
+    }
+
+    /** @return the short name for table columns: {@code acc} or {@code ppl} */
+    public String shortLabel() {
+        return higherIsBetter ? "acc" : "ppl";
+    }
+
+    /**
      * @param value a value of this metric
      * @return it as text: accuracy with 4 decimals, perplexity with 2
      */

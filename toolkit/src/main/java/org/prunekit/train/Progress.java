@@ -12,7 +12,7 @@ import org.prunekit.notebook.LiveDisplay;
  *
  * <ul>
  *   <li>{@link #auto()}, the default of {@code net.fit} and {@link Training#fit(Trainable,
- *       org.prunekit.data.DataSplit, TrainConfig)}, picks one of the others: {@link #notebook()} in
+ *       org.prunekit.data.ExampleSplit, TrainConfig)}, picks one of the others: {@link #notebook()} in
  *       a Jupyter kernel, {@link #none()} if the environment variable {@code PRUNEKIT_PROGRESS} (or
  *       the system property {@code prunekit.progress}) is {@code none}, else {@link #terminal()}.
  *   <li>{@link #notebook()} shows one HTML bar in the cell's output (steps, epoch, loss, time
