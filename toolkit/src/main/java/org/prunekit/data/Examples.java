@@ -49,11 +49,15 @@ public interface Examples {
     /** @return the class names, indexed by class (the vocabulary's tokens for next tokens) */
     List<String> classNames();
 
-    /** @return what the targets are */
-    Task task();
+    /** @return what the targets are: {@link Task#CLASSIFICATION} unless the kind says otherwise */
+    default Task task() {
+        return Task.CLASSIFICATION;
+    }
 
-    /** @return targets per example: 1 for a class, the window length for next tokens */
-    int targetsPerExample();
+    /** @return targets per example: 1 for a class (the default), the window length for next tokens */
+    default int targetsPerExample() {
+        return 1;
+    }
 
     /**
      * @return every target, flattened: example {@code i}'s targets at

@@ -465,18 +465,6 @@ public final class ImageSet implements Examples {
         return "inputs of shape " + exampleShape + (exampleShape.dimension() > 1 ? " (or (" + exampleSize + "))" : "");
     }
 
-    /** @return {@link Examples.Task#CLASSIFICATION}: one class per example */
-    @Override
-    public Task task() {
-        return Task.CLASSIFICATION;
-    }
-
-    /** @return 1: one class per example */
-    @Override
-    public int targetsPerExample() {
-        return 1;
-    }
-
     /** @return the labels, in order (a copy): the targets of a classification */
     @Override
     public int[] targets() {

@@ -1,7 +1,9 @@
 package org.prunekit.data;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -199,30 +201,10 @@ public final class TextSet implements Examples {
      * @return token ids and labels
      */
     public NDList batch(NDManager manager, int[] order, int from, int to) {
-        Objects.checkFromToIndex(from, to, order.length);
-        int b = to - from;
-        long[] x = new long[b * length];
-        long[] y = new long[b];
-        for (int k = 0; k < b; k++) {
-            int i = order[from + k];
-            for (int t = 0; t < length; t++) {
-                x[k * length + t] = ids[i * length + t];
-            }
-            y[k] = labels[i];
-        }
-        return new NDList(manager.create(x, new Shape(b, length)), manager.create(y, new Shape(b)));
-    }
-
-    /** @return {@link Examples.Task#CLASSIFICATION}: one class per text */
-    @Override
-    public Task task() {
-        return Task.CLASSIFICATION;
-    }
-
-    /** @return 1: one class per text */
-    @Override
-    public int targetsPerExample() {
-        return 1;
+        NDList floats = batch(manager, order, from, to, new Shape(length));
+        NDArray ids = floats.get(0).toType(DataType.INT64, false);
+        floats.get(0).close();
+        return new NDList(ids, floats.get(1));
     }
 
     /** @return the labels, in order (a copy) */

@@ -94,13 +94,6 @@ public abstract class TextSource<B extends TextSource<B, R>, R> extends Source<B
         }
     }
 
-    /** @return the name a text split's provenance starts with (it goes on with {@code " from "} and the source) */
-    static String dataName(String provenance) {
-        String first = provenance.lines().findFirst().orElse(provenance);
-        int from = first.indexOf(" from ");
-        return from > 0 ? first.substring(0, from) : first;
-    }
-
     /** The given vocabulary, or one fitted on {@code texts} with the source's settings. */
     Vocabulary vocabulary(Collection<String> texts, boolean padding, boolean unknown) {
         if (vocabulary != null) {

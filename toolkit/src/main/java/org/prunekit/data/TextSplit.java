@@ -30,17 +30,6 @@ public record TextSplit(TextSet train, TextSet test, Vocabulary vocabulary, int 
         return train.numClasses();
     }
 
-    /** @return the data's name: the provenance up to where it says where the texts came from */
-    @Override
-    public String dataName() {
-        return TextSource.dataName(provenance);
-    }
-
-    @Override
-    public String describe() {
-        return provenance;
-    }
-
     @Override
     public String toString() {
         return provenance + "\n  train:    " + train + "\n  test:     " + test + "\n  vocabulary: " + vocabulary;

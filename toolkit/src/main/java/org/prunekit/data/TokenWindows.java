@@ -3,6 +3,7 @@ package org.prunekit.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -135,21 +136,10 @@ public final class TokenWindows implements Examples {
      * @return inputs and next-token targets
      */
     public NDList batch(NDManager manager, int[] order, int from, int to) {
-        Objects.checkFromToIndex(from, to, order.length);
-        int b = to - from;
-        long[] x = new long[b * window];
-        long[] y = new long[b * window];
-        for (int k = 0; k < b; k++) {
-            int s = start(order[from + k]);
-            for (int t = 0; t < window; t++) {
-                x[k * window + t] = tokens[s + t];
-                y[k * window + t] = tokens[s + t + 1];
-            }
-        }
-        Shape shape = new Shape(b, window);
-        NDArray inputs = manager.create(x, shape);
-        NDArray targets = manager.create(y, shape);
-        return new NDList(inputs, targets);
+        NDList floats = batch(manager, order, from, to, new Shape(window));
+        NDArray ids = floats.get(0).toType(DataType.INT64, false);
+        floats.get(0).close();
+        return new NDList(ids, floats.get(1));
     }
 
     @Override
