@@ -16,7 +16,6 @@ import org.prunekit.PruneKit;
 import org.prunekit.data.ExampleSplit;
 import org.prunekit.data.Examples;
 import org.prunekit.data.Vocabulary;
-import org.prunekit.model.layers.Embedding;
 import org.prunekit.train.Trainable;
 
 /**
@@ -55,7 +54,7 @@ public final class Net implements Trainable, AutoCloseable {
     private final MaskSet masks = new MaskSet(this);
     private Inference inference;
     private final UnitsAsBuilt asBuilt = new UnitsAsBuilt();
-    private Vocabulary vocabulary;
+    private final NetVocabulary vocabulary = new NetVocabulary();
 
     /**
      * Builds and initialises a net.
@@ -194,7 +193,7 @@ public final class Net implements Trainable, AutoCloseable {
         NetShapes.requireRebuildable(this, "copied");
         Net c = new Net(copyName, architecture, seed);
         c.asBuilt.putAll(asBuilt.units());
-        c.vocabulary = vocabulary;
+        c.vocabulary.copyFrom(vocabulary);
         List<Parameter> mine = parameterList();
         List<Parameter> theirs = c.parameterList();
         for (int k = 0; k < mine.size(); k++) {
@@ -453,53 +452,30 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
-     * The vocabulary the net reads: given with {@link #setVocabulary}, remembered from the text
-     * it was trained on, or loaded with it by {@link NetIO}; null for a net that does not read text.
-     *
-     * @return the vocabulary, or null
+     * @return the vocabulary the net reads (given with {@link #setVocabulary}, remembered from the
+     *     text it was trained on, or loaded with it by {@link NetIO}); null for a net that does not read text
      */
     public Vocabulary vocabulary() {
-        return vocabulary;
+        return vocabulary.get();
     }
 
     /**
-     * Sets the vocabulary the net reads (saved with it by {@link NetIO}).
-     *
-     * @param v the vocabulary
+     * @param v the vocabulary the net reads (saved with it by {@link NetIO})
      * @throws IllegalArgumentException if an embedding of the net has fewer ids than the vocabulary has tokens
      */
     public void setVocabulary(Vocabulary v) {
-        java.util.Objects.requireNonNull(v, "vocabulary");
-        for (Layer l : layers) {
-            if (l.spec() instanceof Embedding e && e.vocabulary() < v.size()) {
-                throw new IllegalArgumentException("The vocabulary has " + v.size() + " tokens but embedding "
-                        + l.name() + " of " + name + " reads " + e.vocabulary() + " ids: build the net for the"
-                        + " vocabulary's size (e.g. Models.textClassifier(split.vocabulary().size(), ...)).");
-            }
-        }
-        this.vocabulary = v;
+        vocabulary.set(this, v);
     }
 
     /**
-     * Checks that the net reads the split's vocabulary, and remembers it (see {@link #vocabulary()}).
+     * Checks that the net reads the split's vocabulary (if it has one), and remembers it.
      *
-     * @param data the data about to be trained on
      * @throws IllegalArgumentException if the net was trained on another vocabulary or an embedding
      *     has fewer ids than the vocabulary has tokens
      */
     @Override
     public void prepareFor(ExampleSplit data) {
-        Vocabulary v = data.vocabulary();
-        if (v == null) {
-            return;
-        }
-        if (vocabulary != null && !vocabulary.equals(v)) {
-            throw new IllegalArgumentException("Net " + name + " reads a vocabulary of " + vocabulary.size() + " "
-                    + vocabulary.tokenizer().label() + " but " + data.dataName() + " is numbered by another ("
-                    + v.size() + " " + v.tokenizer().label() + "); the same id would mean another token. Build the"
-                    + " data with the net's vocabulary: optVocabulary(net.vocabulary()).");
-        }
-        setVocabulary(v);
+        vocabulary.prepareFor(this, data);
     }
 
     /**

@@ -13,8 +13,10 @@ import org.prunekit.data.Datasets;
 import org.prunekit.data.TextSplit;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
+import org.prunekit.train.Latency;
 import org.prunekit.train.Metric;
 import org.prunekit.train.Progress;
+import org.prunekit.train.SpeedUp;
 import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
 
@@ -109,6 +111,17 @@ class TextRunnersTest {
             assertEquals(Metric.ACCURACY, sweep.metric());
             assertEquals(net.accuracy(mail.test()), sweep.baseline(), 1e-12);
             assertTrue(sweep.points().get(0).parameters() < net.parameterCount(), "units removed: " + sweep);
+            try (Net slim = net.copy("slim")) {
+                Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.75)
+                        .optGranularity(Granularity.STRUCTURED).build().plan(slim, mail).apply();
+                assertEquals(48, slim.removePrunedUnits().get("fc1"));
+                Map<String, Net> nets = new LinkedHashMap<>();
+                nets.put("dense", net);
+                nets.put("slim", slim);
+                SpeedUp speed = SpeedUp.measure(nets, mail.test(), 100, 2, 3);
+                assertEquals(List.of("dense", "slim"), speed.names());
+                assertTrue(speed.time("slim") > 0 && Latency.medianMillis(slim, mail.test(), 100, 3) > 0);
+            }
         }
     }
 }
