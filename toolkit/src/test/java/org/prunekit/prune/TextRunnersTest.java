@@ -67,6 +67,7 @@ class TextRunnersTest {
         assertEquals("magnitude-L1", ranking.stringColumn("criterion").get(0), "lowest mean perplexity first");
         assertTrue(ranking.columnNames().contains("mean ppl pruned"), ranking.columnNames().toString());
         assertTrue(sweep.toString().contains("dense perplexity"), sweep.toString());
+        assertTrue(sweep.plot().getWidth() > 0, "perplexities are drawn as they are, not as fractions");
     }
 
     @Test
@@ -79,6 +80,7 @@ class TextRunnersTest {
             assertTrue(s.of(layer).get(1).accuracy() > s.baseline(), s.toString());
         }
         assertTrue(s.safeSparsity("fc1", 1.0) >= 0.5, "within 100 % of the dense perplexity: " + s);
+        assertTrue(s.plot().getWidth() > 0);
         try (Net copy = lm.copy("iterative"); Net pruned = lm.copy("pruned")) {
             PruningHistory h = IterativePruning.builder().setPruner(Pruner.builder().setImportance(
                     Importance.magnitudeL1()).setSparsity(0.5).build()).setSchedule(Schedule.iterative(0.8, 2))
@@ -86,6 +88,7 @@ class TextRunnersTest {
             assertEquals(Metric.PERPLEXITY, h.metric());
             assertEquals(copy.perplexity(text.test()), h.last().accuracy(), 1e-3 * h.last().accuracy());
             assertTrue(h.last().accuracy() < h.last().accuracyPruned(), "fine-tuning lowers the perplexity: " + h);
+            assertTrue(h.plot().getWidth() > 0 && h.toString().contains("ppl fine-tuned"), h.toString());
 
             Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.9).build().plan(pruned).apply();
             Map<String, Net> nets = new LinkedHashMap<>();
