@@ -265,7 +265,7 @@ public final class Evaluation implements Tabular {
             return Table.create(net + " on " + data + ": perplexity " + TableFormat.number(perplexity()) + " ("
                     + TableFormat.number((long) total) + " tokens)",
                     DoubleColumn.create("next-token accuracy", accuracy()), DoubleColumn.create("loss", loss),
-                    DoubleColumn.create("perplexity", perplexity()), IntColumn.create("tokens", total));
+                    DoubleColumn.create("perplexity", perplexity()), IntColumn.create("tokens", new int[] {total}));
         }
         int k = confusion().length;
         StringColumn cls = StringColumn.create("class");

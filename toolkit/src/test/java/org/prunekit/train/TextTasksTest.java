@@ -50,6 +50,9 @@ class TextTasksTest {
             Evaluation e = net.evaluate(MOBY.test());
             assertEquals(Math.log(v), e.loss(), 1e-5);
             assertEquals(Metric.PERPLEXITY, e.metric());
+            assertTrue(e.toString().contains("perplexity " + org.prunekit.notebook.TableFormat.number(e.perplexity())),
+                    e.toString());
+            assertThrows(IllegalStateException.class, () -> e.f1(0), "no per-class table for next tokens");
             assertEquals(MOBY.test().size() * 64, e.size(), "every position is a target");
             // training with a learning rate of 1e-20 changes (almost) nothing: every batch's loss is ln V
             History h = Training.fit(net, MOBY, TrainConfig.builder().optEpochs(1).optLearningRate(1e-20f).build(),
@@ -57,9 +60,21 @@ class TextTasksTest {
             assertEquals(Math.log(v), h.epochs().get(0).trainLoss(), 1e-5);
             assertEquals(v, h.finalTestPerplexity(), 1e-2);
             assertEquals(Metric.PERPLEXITY, h.metric());
+            assertEquals(java.util.List.of("epoch", "loss", "train acc", "next-token acc", "test perplexity", "seconds"),
+                    h.toTable().columnNames());
         }
         TextSplit mail = Datasets.spamAssassin().optLimit(200).optTestLimit(100).optMaxLength(64).build();
-        try (Net net = Models.textClassifier(mail.vocabulary().size(), 64, 2)) {
+        try (Net net = Models.textClassifier(mail.vocabulary().size(), 64, 2); NDManager m = net.manager()
+                .newSubManager()) {
+            // a net that reads more tokens than the texts hold gets them padded with <pad> (id 0)
+            NDArray x = mail.test().batch(m, new int[] {0, 1}, 0, 2, new ai.djl.ndarray.types.Shape(96)).get(0);
+            float[] ids = x.toFloatArray();
+            for (int i = 0; i < 2; i++) {
+                int[] seq = mail.test().sequence(i);
+                for (int t = 0; t < 96; t++) {
+                    assertEquals(t < 64 ? seq[t] : 0, ids[i * 96 + t], 0f);
+                }
+            }
             zeroOutput(net);
             assertEquals(Math.log(2), net.loss(mail.test()), 1e-6);
             assertEquals(Math.log(2), net.evaluate(mail.test()).loss(), 1e-6);
