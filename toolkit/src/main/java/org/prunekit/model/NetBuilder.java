@@ -436,10 +436,11 @@ public final class NetBuilder {
     /**
      * @param seed the initialisation seed
      * @return the net, its weights initialised from the seed
-     * @throws IllegalStateException if the last layer does not give one value per class
+     * @throws IllegalStateException if the last layer does not give one value per class (or, for a
+     *     sequence model such as a language model, one value per position and class)
      */
     public Net build(long seed) {
-        if (current.dimension() != 2) {
+        if (current.dimension() != 2 && current.dimension() != 3) {
             throw new IllegalStateException("The net ends in an output of shape " + current.slice(1) + "; a classifier"
                     + " must end in one value per class: add flatten() or globalAvgPool() (timePool() for sequences)"
                     + " and dense(classes).");

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.model.ChannelGroup;
 import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
@@ -73,7 +73,7 @@ public final class Structured extends Granularity {
 
     /** Scores every channel of each target group: the mean of its producers' unit scores. */
     @Override
-    Ranking rank(Net net, Importance importance, Targets targets, ImageSet sample, int batchSize) {
+    Ranking rank(Net net, Importance importance, Targets targets, Examples sample, int batchSize) {
         List<ChannelGroup> groups = targets.groups(net);
         Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sample, batchSize, importance);
         List<Ranking.Ranked> ranked = new ArrayList<>();
