@@ -15,8 +15,9 @@ import org.prunekit.model.layers.LayerKinds;
  * that carries its own behaviour, as a DJL block carries its own forward pass and output shapes:
  * how to build its block, how it is written and read back ({@link #encode()}, registered with
  * {@link LayerKinds}), what it does to channels in structured pruning ({@link #role()}: producer,
- * per-channel, flatten, stop, container), how it is resized when units go ({@link #withUnits}) and
- * whether its branches hold other layers ({@link #branches()}). The rest of the toolkit asks these
+ * per-channel, flatten, stop, container), how it is resized when units go ({@link #withUnits}),
+ * whether its branches hold other layers ({@link #branches()}) and what its weights multiply
+ * ({@link #weightInputs}, which the calibration methods Wanda and SparseGPT measure). The rest of the toolkit asks these
  * methods and never the kind, so a new kind is its own file plus one line in {@link LayerKinds}.
  *
  * <p>Every kind works with every importance criterion, with masks, with structured removal
@@ -101,6 +102,21 @@ public interface LayerSpec {
      */
     default NDArray combine(List<NDArray> branchOutputs) {
         throw new IllegalStateException(encode() + " holds no branches.");
+    }
+
+    /**
+     * What the layer's prunable weights multiply, for calibration methods (Wanda, SparseGPT): the
+     * hook a layer kind implements for them to cover it (see {@link WeightInput}). A kind with
+     * several weights (attention's query, key, value and output projections; a recurrent layer's
+     * input and recurrent weights) returns one entry per weight; a kind without weights returns
+     * none (the default).
+     *
+     * @param layer the layer of this spec in a net (its block holds the parameters)
+     * @param input the layer's input for a batch, as the net computes it
+     * @return the input columns of each weight, in {@code input}'s manager
+     */
+    default List<WeightInput> weightInputs(Layer layer, NDArray input) {
+        return List.of();
     }
 
     /** @return whether the layer can be built again from this spec (false for a foreign DJL block) */

@@ -26,6 +26,30 @@ final class StatsCollector {
 
     private StatsCollector() {}
 
+    /**
+     * @param net the net (not changed)
+     * @param layers the layers to measure
+     * @param data the sample, or null
+     * @param batchSize the batch size for measuring
+     * @param importance the criterion the statistics are for (input norms only if it needs them)
+     * @return the statistics by layer name
+     */
+    static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize,
+            Importance importance) {
+        Map<String, InputStats> inputs = data != null && importance.needsInputs() ? InputCollector.collect(net, layers,
+                Calibration.builder().setData(data).optExamples(data.size()).optBatchSize(batchSize).build(), false)
+                : Map.of();
+        Map<String, LayerStats> out = new LinkedHashMap<>();
+        for (Map.Entry<String, LayerStats> e : collect(net, layers, data, batchSize).entrySet()) {
+            LayerStats s = e.getValue();
+            InputStats in = inputs.get(e.getKey());
+            out.put(e.getKey(), in == null ? s : new LayerStats(s.layer(), s.shape(), s.weight(), s.bias(), s.mask(),
+                    s.gradMean(), s.gradSquaredMean(), s.unitTaylor(), s.activations(), s.zeroFraction(), s.batches(),
+                    in.norms()));
+        }
+        return out;
+    }
+
     static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize) {
         Map<String, float[]> gradMean = new HashMap<>();
         Map<String, float[]> gradSq = new HashMap<>();

@@ -38,6 +38,8 @@ public final class LayerKinds {
         LEAVES.put("globalavgpool", p -> new GlobalAvgPool());
         LEAVES.put("dropout", Dropout::decode);
         LEAVES.put("flatten", p -> new Flatten());
+        LEAVES.put("embedding", Embedding::decode);
+        LEAVES.put("timepool", TimePool::decode);
         LEAVES.put("layernorm", LayerNorm::decode);
         LEAVES.put("position", PositionEmbedding::decode);
         CONTAINER_SIZES.put("residual", Residual::branchSizes);
