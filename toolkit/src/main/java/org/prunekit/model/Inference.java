@@ -126,11 +126,16 @@ final class Inference {
             Set<String> wanted, Map<String, NDArray> out, boolean inputs) {
         for (Architecture.Entry e : entries) {
             if (e.spec().role().isContainer()) {
+                List<List<Architecture.Entry>> branches = e.spec().branches();
+                int parallel = e.spec().parallelBranches();
                 List<NDArray> ends = new ArrayList<>();
-                for (List<Architecture.Entry> branch : e.spec().branches()) {
+                for (List<Architecture.Entry> branch : branches.subList(0, parallel)) {
                     ends.add(branch.isEmpty() ? x : run(branch, next, x, ps, wanted, out, inputs));
                 }
                 x = e.spec().combine(ends);
+                for (List<Architecture.Entry> branch : branches.subList(parallel, branches.size())) {
+                    x = run(branch, next, x, ps, wanted, out, inputs);
+                }
                 continue;
             }
             Layer l = leaves.get(next[0]++);
