@@ -12,7 +12,10 @@ import java.util.List;
  * own.
  *
  * @param name the group's name: its first producer's name
- * @param channels how many channels (or units) it has now
+ * @param channels how many channels (or units) it has now; for attention heads, how many heads
+ * @param width features per channel in its producers' rows and consumers' inputs: 1, or the
+ *     size of an attention head (each head a channel of {@code width} rows of {@code q}, {@code k}
+ *     and {@code v} and columns of {@code out})
  * @param producers the dense and convolution layers whose outputs are these channels
  * @param perChannel the layers with a parameter per channel applied to them (batch norms,
  *     depthwise convolutions)
@@ -20,7 +23,7 @@ import java.util.List;
  * @param notPrunableBecause why the group cannot be removed structurally (the net's input or
  *     output, a block PruneKit cannot slice), or null if it can
  */
-public record ChannelGroup(String name, int channels, List<String> producers, List<String> perChannel,
+public record ChannelGroup(String name, int channels, int width, List<String> producers, List<String> perChannel,
         List<String> consumers, String notPrunableBecause) {
 
     /** Copies the lists. */
@@ -50,7 +53,8 @@ public record ChannelGroup(String name, int channels, List<String> producers, Li
 
     @Override
     public String toString() {
-        return name + " (" + channels + " channels): producers " + producers + ", per channel " + perChannel + ", consumers "
-                + consumers + (isPrunable() ? "" : "; not prunable: " + notPrunableBecause);
+        return name + " (" + (width == 1 ? channels + " channels" : channels + " heads of " + width) + "): producers "
+                + producers + ", per channel " + perChannel + ", consumers " + consumers + (isPrunable() ? ""
+                        : "; not prunable: " + notPrunableBecause);
     }
 }

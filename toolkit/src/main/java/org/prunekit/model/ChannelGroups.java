@@ -75,6 +75,7 @@ public final class ChannelGroups implements Tabular, Iterable<ChannelGroup> {
         Table t = Table.create("Channel groups");
         t.addColumns(StringColumn.create("group", groups.stream().map(ChannelGroup::name)),
                 IntColumn.create("channels", groups.stream().mapToInt(ChannelGroup::channels).toArray()),
+                IntColumn.create("width", groups.stream().mapToInt(ChannelGroup::width).toArray()),
                 StringColumn.create("producers", groups.stream().map(g -> String.join(", ", g.producers()))),
                 StringColumn.create("per-channel layers", groups.stream().map(g -> String.join(", ", g.perChannel()))),
                 StringColumn.create("consumers", groups.stream().map(g -> String.join(", ", g.consumers()))),

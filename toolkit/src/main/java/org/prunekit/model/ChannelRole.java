@@ -41,6 +41,13 @@ import java.util.Map;
  *   <tr><td>{@link #FOREIGN}</td><td>unknown</td><td>stops removal on both sides</td><td>a DJL block PruneKit does not know</td></tr>
  *   <tr><td>{@link #RESIDUAL_SUM}</td><td>adds its branches: ties their channel spaces into one group</td>
  *       <td>a channel goes from every branch at once</td><td>residual block</td></tr>
+ *   <tr><td>{@link #LAYER_NORM}</td><td>keeps them (normalised over the present ones)</td>
+ *       <td>scale, shift and presence sliced; a channel goes once it is absent</td><td>layer norm</td></tr>
+ *   <tr><td>{@link #POSITION_TABLE}</td><td>keeps them, adds a column per channel</td>
+ *       <td>the table's columns sliced</td><td>position embedding</td></tr>
+ *   <tr><td>{@link #ATTENTION}</td><td>its q, k, v projections read the input; their heads are a group
+ *       of their own (one channel per head), read by its out projection</td>
+ *       <td>a head's q, k, v rows and out columns go together</td><td>self-attention</td></tr>
  * </table>
  *
  * <p>The roles are fixed here; a new layer kind picks the one that describes it (a kind that
@@ -49,9 +56,19 @@ import java.util.Map;
 public abstract class ChannelRole {
 
     private final String name;
+    private final boolean sliced;
 
-    private ChannelRole(String name) {
+    ChannelRole(String name) {
+        this(name, false);
+    }
+
+    /**
+     * @param name the role's name
+     * @param sliced whether its layers hold parameters sliced with their channels ({@link #slicedWithChannels()})
+     */
+    ChannelRole(String name, boolean sliced) {
         this.name = name;
+        this.sliced = sliced;
     }
 
     /**
@@ -87,7 +104,19 @@ public abstract class ChannelRole {
     /** A block PruneKit does not know: the channels on both sides of it cannot be removed. */
     public static final ChannelRole FOREIGN = new Foreign();
     /** A container whose branches' outputs are added: ties their channel spaces. */
-    public static final ChannelRole RESIDUAL_SUM = new ResidualSum();
+    public static final ChannelRole RESIDUAL_SUM = new ContainerRoles.ResidualSum();
+    /**
+     * Layer norm over the channels that are present: per-channel scale, shift and 0/1 presence,
+     * sliced with the channels; a channel can go only once it is absent (see {@link org.prunekit.model.layers.LayerNorm}).
+     */
+    public static final ChannelRole LAYER_NORM = new SequenceRoles.LayerNormRole();
+    /** A learned table added per position and channel (position embedding): column {@code c} goes with channel {@code c}. */
+    public static final ChannelRole POSITION_TABLE = new SequenceRoles.PositionTable();
+    /**
+     * Self-attention: a container of dense projections whose queries, keys and values form a group
+     * of heads (one channel per head), read by the output projection.
+     */
+    public static final ChannelRole ATTENTION = new ContainerRoles.Attention();
 
     /** @return whether this role makes new channels from its input's (dense, convolution) */
     public boolean producesChannels() {
@@ -101,12 +130,22 @@ public abstract class ChannelRole {
 
     /** @return whether the layer has per-channel parameters sliced along with its channels */
     public boolean slicedWithChannels() {
-        return false;
+        return sliced;
     }
 
     /** @return whether the layer holds other layers in branches (a residual block) */
     public boolean isContainer() {
         return false;
+    }
+
+    /**
+     * @param layer a layer of this role
+     * @param parameter one of its {@link #parametersPerChannel}
+     * @return the axis of the parameter that runs over the channels: 0 (rows), unless the kind
+     *     keeps a column per channel (a position table)
+     */
+    public int channelAxis(Layer layer, Parameter parameter) {
+        return 0;
     }
 
     /**
@@ -460,59 +499,6 @@ public abstract class ChannelRole {
         @Override
         boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
             return null;
-        }
-    }
-
-    private static final class ResidualSum extends ChannelRole {
-        ResidualSum() {
-            super("residual sum");
-        }
-
-        @Override
-        public boolean isContainer() {
-            return true;
-        }
-
-        @Override
-        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
-            throw new IllegalStateException("A residual block is walked through its branches.");
-        }
-
-        @Override
-        Graph.State combine(Graph.Walk walk, String name, LayerSpec spec, List<Graph.State> branches) {
-            Graph.State a = branches.get(0);
-            Graph.State b = branches.get(1);
-            if (!a.shape().equals(b.shape())) {
-                throw new IllegalArgumentException("Residual block " + name + ": its main branch gives " + a.shape()
-                        + " but its " + (spec.branches().get(1).isEmpty() ? "identity shortcut" : "shortcut")
-                        + " gives " + b.shape() + "; the two must match (use a projection shortcut with the same"
-                        + " filters and stride, e.g. residual(filters, stride)).");
-            }
-            if (a.hw() != b.hw() || a.interleaved() != b.interleaved()) {
-                walk.block(a.space(), "residual block " + name + " adds tensors of different layouts");
-                walk.block(b.space(), "residual block " + name + " adds tensors of different layouts");
-            }
-            walk.endActivation();
-            return new Graph.State(a.shape(), walk.union(a.space(), b.space()), a.hw(), a.interleaved());
-        }
-
-        @Override
-        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
-            throw new IllegalStateException("A residual block is walked through its branches.");
-        }
-
-        @Override
-        boolean[] combineZeros(List<boolean[]> branches) {
-            boolean[] a = branches.get(0);
-            boolean[] b = branches.get(1);
-            if (a == null || b == null) {
-                return null;
-            }
-            boolean[] out = new boolean[a.length];
-            for (int i = 0; i < a.length; i++) {
-                out[i] = a[i] && b[i];
-            }
-            return out;
         }
     }
 

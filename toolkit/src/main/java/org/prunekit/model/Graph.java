@@ -143,9 +143,41 @@ final class Graph {
             Graph.this.block(space, reason);
         }
 
+        /**
+         * @param layer a layer already walked (its full name)
+         * @return the shape of its input (batch 1)
+         */
+        Shape inputOf(String layer) {
+            return nodes.get(layer).in();
+        }
+
         /** @return the space uniting {@code a} and {@code b} */
         int union(int a, int b) {
             return Graph.this.union(a, b);
+        }
+
+        /**
+         * Unites fresh spaces whose features come in blocks (an attention layer's queries, keys
+         * and values, whose {@code heads·size} features are {@code heads} heads of {@code size}):
+         * the united space has one channel per block.
+         *
+         * @param spaces spaces just opened by producers, each {@code blocks·size} channels
+         * @param blocks channels of the united space
+         * @param size features per channel
+         * @return the united space
+         */
+        int blocks(List<Integer> spaces, int blocks, int size) {
+            int root = spaces.get(0);
+            for (int s : spaces) {
+                if (Graph.this.channels(s) != blocks * size) {
+                    throw new IllegalStateException("Space " + s + " has " + Graph.this.channels(s) + " channels, not "
+                            + blocks + " blocks of " + size + ".");
+                }
+                root = Graph.this.union(root, s);
+            }
+            channels.set(root, blocks);
+            widths.set(root, size);
+            return root;
         }
 
         /** The layer {@code name} is a producer: its activation starts with its own output. */
@@ -194,11 +226,15 @@ final class Graph {
             LayerSpec spec = e.spec();
             ChannelRole role = spec.role();
             if (role.isContainer()) {
+                List<List<Architecture.Entry>> branches = spec.branches();
                 List<State> ends = new ArrayList<>();
-                for (List<Architecture.Entry> branch : spec.branches()) {
+                for (List<Architecture.Entry> branch : branches.subList(0, spec.parallelBranches())) {
                     ends.add(branch.isEmpty() ? state : walk(branch, name + ".", state, walk));
                 }
                 state = role.combine(walk, name, spec, ends);
+                for (List<Architecture.Entry> branch : branches.subList(spec.parallelBranches(), branches.size())) {
+                    state = walk(branch, name + ".", state, walk);
+                }
                 continue;
             }
             Layer layer = leaves.get(next++);
@@ -349,7 +385,8 @@ final class Graph {
             List<String> p = e.getValue();
             List<String> c = consumers.getOrDefault(g, List.of());
             String reason = blocked.get(g);
-            out.add(new ChannelGroup(p.get(0), channels.get(g), p, perChannel.getOrDefault(g, List.of()), c, reason));
+            out.add(new ChannelGroup(p.get(0), channels.get(g), widths.get(g), p, perChannel.getOrDefault(g, List.of()), c,
+                    reason));
         }
         return new ChannelGroups(out);
     }

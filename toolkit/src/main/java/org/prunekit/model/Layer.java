@@ -74,9 +74,14 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
         return block.getParameters().get(key);
     }
 
-    /** @return the layer's kind, e.g. {@code Linear}, {@code Conv2d}, {@code BatchNorm}, {@code relu}, {@code maxpool} */
+    /**
+     * @return the layer's kind, e.g. {@code Linear}, {@code Conv2d}, {@code BatchNorm}, {@code relu}, {@code maxpool},
+     *     {@code layernorm}
+     */
     public String kind() {
-        if (block instanceof ai.djl.nn.LambdaBlock && spec.isRebuildable()) {
+        // PruneKit's own blocks (layer norm, position embedding) and DJL's lambdas are named by their kind
+        if ((block instanceof ai.djl.nn.LambdaBlock || block.getClass().getName().startsWith("org.prunekit."))
+                && spec.isRebuildable()) {
             return spec.kind();
         }
         return block.getClass().getSimpleName();

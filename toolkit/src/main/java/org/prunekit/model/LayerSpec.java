@@ -78,6 +78,15 @@ public interface LayerSpec {
     }
 
     /**
+     * @return how many of the {@link #branches()} read the container's input; the others run one
+     *     after another on what {@link #combine} gives (an attention layer's output projection).
+     *     All of them unless the kind says otherwise (a residual block's two).
+     */
+    default int parallelBranches() {
+        return branches().size();
+    }
+
+    /**
      * @param branches new branches, as many as {@link #branches()} has
      * @return this container with those branches
      */
@@ -86,8 +95,10 @@ public interface LayerSpec {
     }
 
     /**
-     * @param branchOutputs the output of each branch (the input itself for an empty branch)
-     * @return the container's output (a residual block adds them)
+     * @param branchOutputs the output of each of the {@link #parallelBranches()} (the input itself
+     *     for an empty branch)
+     * @return what they make together (a residual block adds them; an attention layer mixes its
+     *     queries, keys and values), the container's output unless more branches follow
      */
     default NDArray combine(List<NDArray> branchOutputs) {
         throw new IllegalStateException(encode() + " holds no branches.");

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.prunekit.PruneKit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
+import org.prunekit.data.Vocabulary;
 import org.prunekit.train.Trainable;
 
 /**
@@ -52,6 +54,7 @@ public final class Net implements Trainable, AutoCloseable {
     private final MaskSet masks = new MaskSet(this);
     private Inference inference;
     private final UnitsAsBuilt asBuilt = new UnitsAsBuilt();
+    private final NetVocabulary vocabulary = new NetVocabulary();
 
     /**
      * Builds and initialises a net.
@@ -190,6 +193,7 @@ public final class Net implements Trainable, AutoCloseable {
         NetShapes.requireRebuildable(this, "copied");
         Net c = new Net(copyName, architecture, seed);
         c.asBuilt.putAll(asBuilt.units());
+        c.vocabulary.copyFrom(vocabulary);
         List<Parameter> mine = parameterList();
         List<Parameter> theirs = c.parameterList();
         for (int k = 0; k < mine.size(); k++) {
@@ -435,29 +439,58 @@ public final class Net implements Trainable, AutoCloseable {
      * native memory scope).
      *
      * @param data the examples
-     * @return {@code logits[i][k]}: the score of class {@code k} for example {@code i}
+     * @return {@code logits[i][k]}: the score of class {@code k} for target {@code i} (example
+     *     {@code i}; for token windows of length {@code T}, position {@code i % T} of window {@code i / T})
      */
-    public float[][] logits(ImageSet data) {
+    public float[][] logits(Examples data) {
         PruneKit.noGrad();
         return inference.logits(data);
     }
 
     /**
      * @param data the examples
-     * @return the mean softmax cross-entropy of the net on them, in inference mode (the loss
-     *     training minimises, and whose change the data-driven criteria try to predict)
+     * @return the mean softmax cross-entropy per target of the net on them, in inference mode (the
+     *     loss training minimises, and whose change the data-driven criteria try to predict; for a
+     *     language model the mean per token, whose {@code exp} is the {@link #perplexity})
      */
-    public double loss(ImageSet data) {
+    public double loss(Examples data) {
         PruneKit.noGrad();
         return inference.loss(data);
     }
 
     /**
      * @param data the examples
-     * @return {@code p[i][k]}: the softmax probability of class {@code k} for example {@code i}
+     * @return {@code p[i][k]}: the softmax probability of class {@code k} for target {@code i}
      */
-    public float[][] probabilities(ImageSet data) {
+    public float[][] probabilities(Examples data) {
         return Inference.softmax(logits(data));
+    }
+
+    /**
+     * @return the vocabulary the net reads (given with {@link #setVocabulary}, remembered from the
+     *     text it was trained on, or loaded with it by {@link NetIO}); null for a net that does not read text
+     */
+    public Vocabulary vocabulary() {
+        return vocabulary.get();
+    }
+
+    /**
+     * @param v the vocabulary the net reads (saved with it by {@link NetIO})
+     * @throws IllegalArgumentException if an embedding of the net has fewer ids than the vocabulary has tokens
+     */
+    public void setVocabulary(Vocabulary v) {
+        vocabulary.set(this, v);
+    }
+
+    /**
+     * Checks that the net reads the split's vocabulary (if it has one), and remembers it.
+     *
+     * @throws IllegalArgumentException if the net was trained on another vocabulary or an embedding
+     *     has fewer ids than the vocabulary has tokens
+     */
+    @Override
+    public void prepareFor(ExampleSplit data) {
+        vocabulary.prepareFor(this, data);
     }
 
     /**

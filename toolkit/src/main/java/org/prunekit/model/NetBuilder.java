@@ -16,11 +16,14 @@ import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.LayerNorm;
 import org.prunekit.model.layers.LeakyRelu;
 import org.prunekit.model.layers.MaxPool;
 import org.prunekit.model.layers.Norm;
+import org.prunekit.model.layers.PositionEmbedding;
 import org.prunekit.model.layers.Relu;
 import org.prunekit.model.layers.Residual;
+import org.prunekit.model.layers.SelfAttention;
 import org.prunekit.model.layers.Sigmoid;
 import org.prunekit.model.layers.Tanh;
 import org.prunekit.model.layers.TimePool;
@@ -294,6 +297,55 @@ public final class NetBuilder {
         return add(new Flatten());
     }
 
+    /** @return this builder with a layer norm over the channels (last axis) of a sequence or vector, epsilon 1e-5 */
+    public NetBuilder layerNorm() {
+        return add(new LayerNorm());
+    }
+
+    /**
+     * @param maxLength the longest sequence the net will take
+     * @return this builder with a learned position embedding: row {@code t} of a {@code (maxLength, C)}
+     *     table added to position {@code t}
+     */
+    public NetBuilder positionEmbedding(int maxLength) {
+        requireSequence("positionEmbedding");
+        return add(new PositionEmbedding(maxLength));
+    }
+
+    /**
+     * Multi-head self-attention over the sequence's {@code C} channels, each head {@code C / heads}
+     * wide, with biases; see {@link SelfAttention}.
+     *
+     * @param heads the number of heads; must divide {@code C}
+     * @param causal whether position {@code t} attends only to positions {@code ≤ t} (language models)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code heads} is below 1 or does not divide {@code C}
+     */
+    public NetBuilder selfAttention(int heads, boolean causal) {
+        requireSequence("selfAttention");
+        return add(SelfAttention.over((int) current.get(2), heads, causal));
+    }
+
+    /**
+     * A pre-LN transformer block (GPT-2's): {@code x + attention(layerNorm(x))}, then
+     * {@code x + dense(C)(gelu(dense(mlpUnits)(layerNorm(x))))}, built from the layer kinds (two
+     * residual blocks named {@code t1_attn} and {@code t1_mlp} for the first block, holding
+     * {@code ln}, {@code sa}; {@code ln}, {@code fc1}, {@code gelu1}, {@code fc2}).
+     *
+     * @param heads attention heads; must divide the width {@code C}
+     * @param mlpUnits hidden units of the block's MLP (often {@code 4·C})
+     * @param causal whether attention looks only backwards (language models)
+     * @return this builder
+     */
+    public NetBuilder transformerBlock(int heads, int mlpUnits, boolean causal) {
+        requireSequence("transformerBlock");
+        int width = (int) current.get(2);
+        SelfAttention attention = SelfAttention.over(width, heads, causal);
+        String block = "t" + counters.merge("transformer", 1, Integer::sum);
+        residual(m -> m.layerNorm().named("ln").add(attention).named("sa")).named(block + "_attn");
+        return residual(m -> m.layerNorm().named("ln").dense(mlpUnits).gelu().dense(width)).named(block + "_mlp");
+    }
+
     /**
      * A ResNet basic block followed by a ReLU: {@code relu(bn(conv(relu(bn(conv(x))))) + shortcut(x))}
      * with 3x3 convolutions (padding 1, no bias; the first with the given stride). The shortcut is
@@ -436,10 +488,11 @@ public final class NetBuilder {
     /**
      * @param seed the initialisation seed
      * @return the net, its weights initialised from the seed
-     * @throws IllegalStateException if the last layer does not give one value per class
+     * @throws IllegalStateException if the last layer does not give one value per class (or, for a
+     *     sequence model such as a language model, one value per position and class)
      */
     public Net build(long seed) {
-        if (current.dimension() != 2) {
+        if (current.dimension() != 2 && current.dimension() != 3) {
             throw new IllegalStateException("The net ends in an output of shape " + current.slice(1) + "; a classifier"
                     + " must end in one value per class: add flatten() or globalAvgPool() (timePool() for sequences)"
                     + " and dense(classes).");

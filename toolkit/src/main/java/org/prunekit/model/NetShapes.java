@@ -15,17 +15,18 @@ final class NetShapes {
     /**
      * @param name the net's name
      * @param graph its graph
-     * @return the number of classes: the width of the output
-     * @throws IllegalArgumentException if the output is not one value per class
+     * @return the number of classes: the width of the output's last axis (one score per class, or
+     *     per position of a sequence and class: a language model's {@code (T, vocabulary)})
+     * @throws IllegalArgumentException if the output is not one value per class (per position)
      */
     static int classes(String name, Graph graph) {
         Shape out = graph.outputShape();
-        if (out.dimension() != 2) {
+        if (out.dimension() != 2 && out.dimension() != 3) {
             throw new IllegalArgumentException("Net " + name + " ends in an output of shape " + out.slice(1)
                     + " per input; a classifier must end in one value per class: add flatten() or globalAvgPool()"
                     + " and a dense(classes) layer.");
         }
-        return (int) out.get(1);
+        return (int) out.get(out.dimension() - 1);
     }
 
     /**

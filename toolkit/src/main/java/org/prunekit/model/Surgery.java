@@ -40,7 +40,7 @@ final class Surgery {
             if (!g.isPrunable()) {
                 continue;
             }
-            int id = graph.groupOf(g.name());
+            int id = graph.groupOf(g.producers().get(0));
             boolean[] zero = removable.get(id);
             if (zero == null) {
                 continue;
@@ -130,11 +130,16 @@ final class Surgery {
             for (Architecture.Entry e : entries) {
                 ChannelRole role = e.spec().role();
                 if (role.isContainer()) {
+                    List<List<Architecture.Entry>> branches = e.spec().branches();
+                    int parallel = e.spec().parallelBranches();
                     List<boolean[]> ends = new ArrayList<>();
-                    for (List<Architecture.Entry> branch : e.spec().branches()) {
+                    for (List<Architecture.Entry> branch : branches.subList(0, parallel)) {
                         ends.add(branch.isEmpty() ? zero : walk(branch, zero));
                     }
                     zero = role.combineZeros(ends);
+                    for (List<Architecture.Entry> branch : branches.subList(parallel, branches.size())) {
+                        zero = walk(branch, zero);
+                    }
                     continue;
                 }
                 Graph.Node n = nodes.get(next++);

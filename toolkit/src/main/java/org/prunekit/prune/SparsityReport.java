@@ -156,7 +156,9 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
             long nonZero = countNonZero(w);
             String pattern = nonZero < w.size() ? NmPattern.detect(w.toFloatArray(), w.getShape()) : "";
             Shape out = outputs.get(l.index());
-            long positions = out == null ? -1 : out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
+            // a weight is used once per position: of an image, H·W; of a sequence (1, T, units), T
+            long positions = out == null ? -1 : out.dimension() == 3 && l.kind().equals("Linear") ? out.get(1)
+                    : out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
             rows.add(new Row(l.name(), l.kind(), w.getShape(), w.size(), nonZero, w.getShape().get(0),
                     net.originalUnits(l.name()), positions < 0 ? -1 : w.size() * positions,
                     positions < 0 ? -1 : nonZero * positions, pattern, asBuilt.get(l.name())));

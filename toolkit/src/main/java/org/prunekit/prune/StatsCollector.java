@@ -7,15 +7,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.loss.Loss;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
+import org.prunekit.model.ChannelRole;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
+import org.prunekit.train.Training;
 
 /**
  * Measures the {@link LayerStats} of prunable layers: weights and masks always; with data,
@@ -34,7 +35,7 @@ final class StatsCollector {
      * @param importance the criterion the statistics are for (input norms only if it needs them)
      * @return the statistics by layer name
      */
-    static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize,
+    static Map<String, LayerStats> collect(Net net, List<Layer> layers, Examples data, int batchSize,
             Importance importance) {
         Map<String, InputStats> inputs = data != null && importance.needsInputs() ? InputCollector.collect(net, layers,
                 Calibration.builder().setData(data).optExamples(data.size()).optBatchSize(batchSize).build(), false)
@@ -50,7 +51,7 @@ final class StatsCollector {
         return out;
     }
 
-    static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize) {
+    static Map<String, LayerStats> collect(Net net, List<Layer> layers, Examples data, int batchSize) {
         Map<String, float[]> gradMean = new HashMap<>();
         Map<String, float[]> gradSq = new HashMap<>();
         Map<String, float[]> unitTaylor = new HashMap<>();
@@ -79,10 +80,9 @@ final class StatsCollector {
         return a;
     }
 
-    private static int gradients(Net net, List<Layer> layers, ImageSet data, int batchSize,
+    private static int gradients(Net net, List<Layer> layers, Examples data, int batchSize,
             Map<String, float[]> gradMean, Map<String, float[]> gradSq, Map<String, float[]> unitTaylor) {
-        Loss loss = Loss.softmaxCrossEntropyLoss();
-        int[] order = ImageSet.inOrder(data.size());
+        int[] order = Examples.inOrder(data.size());
         int batches = 0;
         zeroAllGradients(net); // nothing stale in, and nothing left for the next optimizer step
         try (NDManager acc = net.manager().newSubManager()) {
@@ -105,7 +105,8 @@ final class StatsCollector {
                     NDList batch = data.batch(bm, order, from, to, net.inputShape());
                     try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                         NDArray logits = net.forward(batch.get(0), false);
-                        c.backward(loss.evaluate(new NDList(batch.get(1)), new NDList(logits)));
+                        // the training loss: over the last axis, every target (a language model's positions too)
+                        c.backward(Training.crossEntropy(logits, batch.get(1)));
                     }
                     for (int i = 0; i < layers.size(); i++) {
                         Layer l = layers.get(i);
@@ -169,7 +170,7 @@ final class StatsCollector {
         }
     }
 
-    private static void activations(Net net, List<Layer> layers, ImageSet data, int batchSize,
+    private static void activations(Net net, List<Layer> layers, Examples data, int batchSize,
             Map<String, float[][]> acts, Map<String, float[]> zeros) {
         Map<String, Layer> taps = new LinkedHashMap<>(); // activation layer -> producer
         int n = data.size();
@@ -186,7 +187,7 @@ final class StatsCollector {
             zeroCounts.put(l.name(), new long[units]);
             perUnitTotal.put(l.name(), 0L);
         }
-        int[] order = ImageSet.inOrder(n);
+        int[] order = Examples.inOrder(n);
         for (int from = 0; from < n && !taps.isEmpty(); from += batchSize) {
             int to = Math.min(n, from + batchSize);
             try (NDManager bm = net.manager().newSubManager()) {

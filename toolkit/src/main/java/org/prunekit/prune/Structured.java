@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.model.ChannelGroup;
 import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
@@ -73,21 +73,23 @@ public final class Structured extends Granularity {
 
     /** Scores every channel of each target group: the mean of its producers' unit scores. */
     @Override
-    Ranking rank(Net net, Importance importance, Targets targets, ImageSet sample, int batchSize) {
+    Ranking rank(Net net, Importance importance, Targets targets, Examples sample, int batchSize) {
         List<ChannelGroup> groups = targets.groups(net);
         Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sample, batchSize, importance);
         List<Ranking.Ranked> ranked = new ArrayList<>();
         for (ChannelGroup g : groups) {
             float[] sum = new float[g.channels()];
             float[] alive = new float[g.channels()];
+            int width = g.width(); // rows per channel: 1, or an attention head's size
             for (String p : g.producers()) {
                 LayerStats s = stats.get(p);
                 Ranking.checkFinite(s.layer(), "weights", s.weight());
                 float[] sc = Ranking.checked(importance, s, importance.unitScores(s), s.units(), unit());
                 float[] m = unitMask(net, s);
-                for (int c = 0; c < sum.length; c++) {
-                    sum[c] += sc[c] / g.producers().size(); // a group's importance: the mean over its producers
-                    alive[c] = Math.max(alive[c], m[c]);
+                for (int r = 0; r < sc.length; r++) {
+                    // a group's importance: the mean over its producers of the sum over a channel's rows
+                    sum[r / width] += sc[r] / g.producers().size();
+                    alive[r / width] = Math.max(alive[r / width], m[r]);
                 }
             }
             ranked.add(new Ranking.Ranked(g.name(), new Shape(g.channels()), sum, alive, g.members()));
@@ -144,19 +146,28 @@ public final class Structured extends Granularity {
             for (String member : members) {
                 Layer l = net.layer(member);
                 for (Parameter param : l.spec().role().parametersPerChannel(l)) {
-                    maskPerChannel(net, param, p.mask(), (int) (param.getArray().size() / p.total()));
+                    maskPerChannel(net, param, p.mask(), l.spec().role().channelAxis(l, param));
                 }
             }
         }
     }
 
-    /** Masks a parameter whose leading axis (or flattened features, {@code spread} per channel) follows the channels. */
-    private static void maskPerChannel(Net net, Parameter param, float[] channelMask, int spread) {
-        float[] values = new float[channelMask.length * spread];
-        for (int c = 0; c < channelMask.length; c++) {
-            java.util.Arrays.fill(values, c * spread, (c + 1) * spread, channelMask[c]);
+    /**
+     * Masks a parameter one of whose axes follows the channels: the leading axis (rows; an
+     * attention head's block of rows) or, for a position table, the columns.
+     */
+    private static void maskPerChannel(Net net, Parameter param, float[] channelMask, int axis) {
+        Shape shape = param.getArray().getShape();
+        long inner = 1; // values per index of the axis
+        for (int d = axis + 1; d < shape.dimension(); d++) {
+            inner *= shape.get(d);
         }
-        try (NDArray mask = net.manager().create(values, param.getArray().getShape())) {
+        long perChannel = shape.get(axis) / channelMask.length; // indices of the axis per channel
+        float[] values = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = channelMask[(int) (i / inner % shape.get(axis) / perChannel)];
+        }
+        try (NDArray mask = net.manager().create(values, shape)) {
             net.addMask(param, mask);
         }
     }

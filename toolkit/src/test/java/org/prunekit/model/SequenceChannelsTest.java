@@ -26,7 +26,7 @@ import org.prunekit.train.Training;
  * them through per-channel layers, residual sums and a flatten (channel {@code c} becomes the
  * features {@code t·C + c}), and structured removal gives the masked net's outputs.
  */
-class SequenceChannelsTest {
+public class SequenceChannelsTest {
 
     static final int T = 6;
     static final int C = 5;
@@ -38,7 +38,7 @@ class SequenceChannelsTest {
      * @param c channels
      * @return random sequences of shape (t, c), labelled by the sign pattern of two sums (3 classes)
      */
-    static ImageSet sequences(int n, long seed, int t, int c) {
+    public static ImageSet sequences(int n, long seed, int t, int c) {
         Random r = new Random(seed);
         float[] x = new float[n * t * c];
         int[] y = new int[n];
@@ -60,7 +60,7 @@ class SequenceChannelsTest {
         return ImageSet.of("sequences " + seed, x, new Shape(t, c), y, List.of("a", "b", "c"));
     }
 
-    static DataSplit split(int t, int c) {
+    public static DataSplit split(int t, int c) {
         return DataSplit.of(sequences(400, 1, t, c), sequences(100, 2, t, c), 50);
     }
 

@@ -73,7 +73,12 @@ class GroupStructuredTest {
     }
 
     static Stream<Arguments> cases() {
-        return nets().keySet().stream().flatMap(k -> Stream.of(Arguments.of(k, 0.3), Arguments.of(k, 0.6)));
+        return cases(nets().keySet(), 0.3, 0.6);
+    }
+
+    /** @return every net at each sparsity */
+    static Stream<Arguments> cases(java.util.Collection<String> names, double... sparsities) {
+        return names.stream().flatMap(k -> java.util.Arrays.stream(sparsities).mapToObj(s -> Arguments.of(k, s)));
     }
 
 
@@ -88,12 +93,7 @@ class GroupStructuredTest {
             PruningPlan plan = Pruner.builder().setImportance(criterion).setSparsity(sparsity)
                     .optGranularity(Granularity.STRUCTURED).build().plan(net, DATA);
             assertEquals(groups.prunable().size(), plan.layers().size(), "one plan row per prunable group");
-            plan.apply();
-            Map<String, Integer> removed;
-            try (Net masked = net.copy()) {
-                removed = net.removePrunedUnits();
-                Agreement.of(masked, net, PROBE).requireWithin(1e-5);
-            }
+            Map<String, Integer> removed = applyAndShrink(net, plan, PROBE);
             assertTrue(net.parameterCount() < before, net.summary());
             for (LayerPlan p : plan.layers()) {
                 ChannelGroup g = groups.named(p.layer());
@@ -117,21 +117,40 @@ class GroupStructuredTest {
                 }
                 assertEquals(kept, net.channelGroups().named(p.layer()).channels());
             }
-            // the shrunk net copies, saves and loads exactly, and still trains
-            Path file = Files.createTempFile("prunekit-groups", ".pk");
-            try (Net copy = net.copy()) {
-                NetIO.save(net, file, NetIO.Format.SPARSE);
-                try (Net loaded = NetIO.load(file)) {
-                    Agreement.of(net, copy, PROBE).requireWithin(0);
-                    Agreement.of(net, loaded, PROBE).requireWithin(0);
-                    assertEquals(net.architecture(), loaded.architecture());
-                }
-                var tuned = Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-                assertTrue(Double.isFinite(tuned.epochs().get(0).trainLoss()), "fine-tuning the shrunk net");
-                assertTrue(Agreement.of(copy, net, PROBE).maxDifference() > 0, "fine-tuning changed the shrunk net");
-            } finally {
-                Files.deleteIfExists(file);
+            copiesSavesLoadsAndTrains(net, DATA, PROBE);
+        }
+    }
+
+    /**
+     * Applies a structured plan, removes the pruned units and checks that the shrunk net gives the
+     * masked one's outputs within 1e-5.
+     *
+     * @return the units removed per producer
+     */
+    static Map<String, Integer> applyAndShrink(Net net, PruningPlan plan, ImageSet probe) {
+        plan.apply();
+        try (Net masked = net.copy()) {
+            Map<String, Integer> removed = net.removePrunedUnits();
+            Agreement.of(masked, net, probe).requireWithin(1e-5);
+            return removed;
+        }
+    }
+
+    /** The shrunk net copies, saves and loads exactly, and still trains (an epoch changes it, its loss finite). */
+    static void copiesSavesLoadsAndTrains(Net net, DataSplit data, ImageSet probe) throws Exception {
+        Path file = Files.createTempFile("prunekit-groups", ".pk");
+        try (Net copy = net.copy()) {
+            NetIO.save(net, file, NetIO.Format.SPARSE);
+            try (Net loaded = NetIO.load(file)) {
+                Agreement.of(net, copy, probe).requireWithin(0);
+                Agreement.of(net, loaded, probe).requireWithin(0);
+                assertEquals(net.architecture(), loaded.architecture());
             }
+            var tuned = Training.fit(net, data, TrainConfig.epochs(1), Progress.none());
+            assertTrue(Double.isFinite(tuned.epochs().get(0).trainLoss()), "fine-tuning the shrunk net");
+            assertTrue(Agreement.of(copy, net, probe).maxDifference() > 0, "fine-tuning changed the shrunk net");
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

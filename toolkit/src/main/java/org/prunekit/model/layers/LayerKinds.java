@@ -40,8 +40,12 @@ public final class LayerKinds {
         LEAVES.put("flatten", p -> new Flatten());
         LEAVES.put("embedding", Embedding::decode);
         LEAVES.put("timepool", TimePool::decode);
+        LEAVES.put("layernorm", LayerNorm::decode);
+        LEAVES.put("position", PositionEmbedding::decode);
         CONTAINER_SIZES.put("residual", Residual::branchSizes);
         CONTAINERS.put("residual", Residual::decode);
+        CONTAINER_SIZES.put("attention", SelfAttention::branchSizes);
+        CONTAINERS.put("attention", SelfAttention::decode);
     }
 
     private LayerKinds() {}

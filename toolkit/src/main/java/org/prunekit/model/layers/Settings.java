@@ -20,6 +20,13 @@ final class Settings {
         }
     }
 
+    /** @return a parameter of a PruneKit block, its shape set when the block learns its input's */
+    static ai.djl.nn.Parameter parameter(String name, ai.djl.nn.Parameter.Type type,
+            ai.djl.training.initializer.Initializer initializer, boolean trained) {
+        return ai.djl.nn.Parameter.builder().setName(name).setType(type).optInitializer(initializer)
+                .optRequiresGrad(trained).build();
+    }
+
     static int integer(String[] p, int i) {
         return Integer.parseInt(p[i]);
     }
