@@ -19,19 +19,23 @@ import org.prunekit.prune.SparseGptResult;
  *
  * <ol>
  *   <li>{@link #check1}: Wanda's scores |W_ij|·‖X_j‖₂ of {@code fc2} from its weights and calibration
- *       inputs, score by score ({@code ‖X_j‖²}, the output row's norm, |W| alone are named) (20 points).</li>
+ *       inputs, score by score ({@code ‖X_j‖²}, the output row's norm, |W| alone are named) (15 points).</li>
  *   <li>{@link #check2}: Wanda's 50 % mask of {@code fc2} from exercise 1's scores, per output row (a
  *       layer-wise ranking fails),
  *       and the net pruned by the library's {@code Importance.wanda()} against the checker's own plan;
- *       test losses of Wanda and magnitude reported (25 points).</li>
+ *       test losses of Wanda and magnitude reported (20 points).</li>
  *   <li>{@link #check3}: a 2:4 mask by hand from given scores: 2 of every 4 consecutive inputs of a
- *       row (4 consecutive rows of a column fail) (15 points).</li>
+ *       row (4 consecutive rows of a column fail) (10 points).</li>
  *   <li>{@link #check4}: the OBS update of a tiny layer, one weight removed per row, against the
  *       checker's own (no update, H instead of H⁻¹, the smallest |w| removed are named); and SparseGPT
- *       at 50 % from the library against the checker's own run; reconstruction errors reported (25 points).</li>
+ *       at 50 % from the library against the checker's own run; reconstruction errors reported (20 points).</li>
  *   <li>{@link #check5}: the perplexity of a character bigram model on Moby Dick, exp of the mean
  *       cross-entropy, from given logits and targets (the mean of per-position perplexities, raw
- *       logits without softmax are named) (15 points).</li>
+ *       logits without softmax are named) (10 points).</li>
+ *   <li>{@link #check6}: a tiny transformer language model ({@link #languageModel()}): each attention
+ *       head's importance (the rise of the test perplexity without it) against the checker's own, the
+ *       heads kept under a budget of 4 of 8 (at least one per layer: a selection that empties a layer is
+ *       refused) against the checker's own selection, the pruned model; its perplexity reported (25 points).</li>
  * </ol>
  */
 public final class Assignment4 {
@@ -40,12 +44,16 @@ public final class Assignment4 {
     public static final String NAME = "assignment-04";
 
     /** The exercises and their points. */
-    public static final List<Exercise> EXERCISES = List.of(
-            new Exercise(1, "Wanda scores by hand", 20),
-            new Exercise(2, "Wanda mask per row, library Wanda", 25),
-            new Exercise(3, "2:4 mask by hand", 15),
-            new Exercise(4, "OBS update, SparseGPT", 25),
-            new Exercise(5, "perplexity by hand", 15));
+    public static final List<Exercise> EXERCISES = List.of(new Exercise(1, "Wanda scores by hand", 15),
+            new Exercise(2, "Wanda mask per row, library Wanda", 20), new Exercise(3, "2:4 mask by hand", 10),
+            new Exercise(4, "OBS update, SparseGPT", 20), new Exercise(5, "perplexity by hand", 10),
+            new Exercise(6, "attention heads to a budget", 25));
+
+    /** The self-attention layers of exercise 6's language model, in order. */
+    public static final List<String> ATTENTION_LAYERS = Lm4.ATTENTION;
+
+    /** Exercise 6: how many of its {@code 2 × 4} heads the language model keeps. */
+    public static final int HEAD_BUDGET = 4;
 
     /** The layer of exercises 1 and 2. */
     public static final String LAYER = "fc2";
@@ -92,15 +100,6 @@ public final class Assignment4 {
         return Given4.inputs(net, calibration(), layer);
     }
 
-    private static boolean blank(Object... answers) {
-        for (Object a : answers) {
-            if (a != null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Exercise 1: Wanda's score of every weight of {@code fc2}.
      *
@@ -117,13 +116,13 @@ public final class Assignment4 {
         float[][] w = Given4.weights(r.trained, LAYER);
         float[][] x = Given4.inputs(r.trained, calibration(), LAYER);
         double[][] want = Given4.wanda(w, x);
-        if (!sameShape(scores, want)) {
-            return c.require(false, "wandaScores has " + describe(scores), "give one score per weight, laid out like"
+        if (!Answers.sameShape(scores, want)) {
+            return c.require(false, "wandaScores has " + Answers.describe(scores), "give one score per weight, laid out like"
                     + " the weights: " + want.length + " rows (output units) of " + want[0].length + " (inputs).").verdict();
         }
         double[] norms = Given4.columnNorms(x);
-        double max = max(want);
-        int[] bad = mismatch(scores, want, 1e-4 * max);
+        double max = Answers.max(want);
+        int[] bad = Answers.mismatch(scores, want, 1e-4 * max);
         boolean squared = true;
         boolean rowNorm = true;
         boolean magnitude = true;
@@ -131,10 +130,10 @@ public final class Assignment4 {
         for (int i = 0; i < want.length; i++) {
             for (int j = 0; j < want[i].length; j++) {
                 double a = Math.abs(w[i][j]);
-                squared &= near(scores[i][j], a * norms[j] * norms[j]);
-                rowNorm &= near(scores[i][j], a * norms[i]);
-                magnitude &= near(scores[i][j], a);
-                signed &= near(scores[i][j], w[i][j] * norms[j]);
+                squared &= Answers.near(scores[i][j], a * norms[j] * norms[j]);
+                rowNorm &= Answers.near(scores[i][j], a * norms[i]);
+                magnitude &= Answers.near(scores[i][j], a);
+                signed &= Answers.near(scores[i][j], w[i][j] * norms[j]);
             }
         }
         c.require(bad == null, bad == null ? String.format("%,d scores equal the checker's own |W_ij|·‖X_j‖₂ (largest %.4f)",
@@ -170,14 +169,14 @@ public final class Assignment4 {
                     + " each row of fc2; then prune wandaNet with Importance.wanda() on Assignment4.calibration().").verdict();
         }
         double[][] scores = Given4.wanda(Given4.weights(r.trained, LAYER), Given4.inputs(r.trained, calibration(), LAYER));
-        if (sameShape(wandaScores, scores)) {
+        if (Answers.sameShape(wandaScores, scores)) {
             for (int i = 0; i < scores.length; i++) {
                 for (int j = 0; j < scores[i].length; j++) {
                     scores[i][j] = wandaScores[i][j];
                 }
             }
         }
-        if (keep == null || !sameShape(keep, scores)) {
+        if (keep == null || !Answers.sameShape(keep, scores)) {
             c.require(false, "keepFc2 is " + (keep == null ? "null" : "of another shape"),
                     "give a boolean[100][300], true for the kept weights of fc2.");
         } else {
@@ -185,19 +184,19 @@ public final class Assignment4 {
             int unordered = -1;
             int perRow = scores[0].length / 2;
             for (int i = 0; i < scores.length; i++) {
-                if (count(keep[i]) != perRow && wrongCount < 0) {
+                if (Answers.count(keep[i]) != perRow && wrongCount < 0) {
                     wrongCount = i;
                 }
-                if (!topK(keep[i], scores[i], 1e-6 * max(scores)) && unordered < 0) {
+                if (!Answers.topK(keep[i], scores[i], 1e-6 * Answers.max(scores)) && unordered < 0) {
                     unordered = i;
                 }
             }
             long kept = 0;
             for (boolean[] row : keep) {
-                kept += count(row);
+                kept += Answers.count(row);
             }
             c.require(wrongCount < 0 && unordered < 0, wrongCount >= 0 ? String.format("row %d keeps %d weights (needed"
-                            + " %d in every row; %,d kept in all)", wrongCount, count(keep[wrongCount]), perRow, kept)
+                            + " %d in every row; %,d kept in all)", wrongCount, Answers.count(keep[wrongCount]), perRow, kept)
                     : unordered >= 0 ? String.format("row %d keeps a weight with a lower score than one it drops", unordered)
                     : String.format("every row keeps its %d highest Wanda scores", perRow),
                     wrongCount >= 0 && kept == scores.length * (long) perRow ? "half of the layer is kept, but not half of"
@@ -206,13 +205,13 @@ public final class Assignment4 {
                     : wrongCount >= 0 ? "keep exactly half (150) of the weights of every row."
                     : "in every row keep the weights with the highest |W_ij|·‖X_j‖₂ (not the lowest, not by |W| alone).");
         }
-        checkWandaNet(c, r, wandaNet);
-        return c.verdict();
+        return checkWandaNet(c, r, wandaNet).verdict();
     }
 
-    private static void checkWandaNet(Check c, Reference r, Net wandaNet) {
+    /** @return {@code c} with the requirements on the library-pruned net */
+    private static Check checkWandaNet(Check c, Reference r, Net wandaNet) {
         if (!isCopy(c, r, wandaNet, "wandaNet")) {
-            return;
+            return c;
         }
         Calibration cal = calibration();
         List<boolean[]> mine = Reference.kept(wandaNet);
@@ -245,6 +244,7 @@ public final class Assignment4 {
             c.report(String.format("test loss: dense %.4f, Wanda 50 %% %.4f, magnitude 50 %% %.4f (reported, not graded)",
                     r.trained.loss(r.data.test()), wandaNet.loss(r.data.test()), magnitudeLoss));
         }
+        return c;
     }
 
     /**
@@ -276,27 +276,27 @@ public final class Assignment4 {
                     + " scores (columns 4g..4g+3).").verdict();
         }
         float[][] s = nmScores();
-        if (!sameShape(keep, s)) {
-            return c.require(false, "keep24 is " + describe(keep), "give a boolean[300][784] laid out like the scores.")
+        if (!Answers.sameShape(keep, s)) {
+            return c.require(false, "keep24 is " + Answers.describe(keep), "give a boolean[300][784] laid out like the scores.")
                     .verdict();
         }
-        double tol = 1e-6 * max(s);
+        double tol = 1e-6 * Answers.max(s);
         String problem = null;
         boolean rowsOk = true;
         for (int i = 0; i < s.length && problem == null; i++) {
             for (int g = 0; g + 4 <= s[i].length && problem == null; g += 4) {
                 boolean[] k = java.util.Arrays.copyOfRange(keep[i], g, g + 4);
                 double[] v = {s[i][g], s[i][g + 1], s[i][g + 2], s[i][g + 3]};
-                if (count(k) != 2) {
-                    problem = String.format("row %d, inputs %d..%d keep %d weights (needed 2)", i, g, g + 3, count(k));
-                } else if (!topK(k, v, tol)) {
+                if (Answers.count(k) != 2) {
+                    problem = String.format("row %d, inputs %d..%d keep %d weights (needed 2)", i, g, g + 3, Answers.count(k));
+                } else if (!Answers.topK(k, v, tol)) {
                     problem = String.format("row %d, inputs %d..%d keep a lower score than one they drop", i, g, g + 3);
                 }
             }
         }
         for (int j = 0; j < s[0].length && rowsOk; j++) {
             for (int i = 0; i + 4 <= s.length && rowsOk; i += 4) {
-                rowsOk = count(new boolean[] {keep[i][j], keep[i + 1][j], keep[i + 2][j], keep[i + 3][j]}) == 2;
+                rowsOk = Answers.count(new boolean[] {keep[i][j], keep[i + 1][j], keep[i + 2][j], keep[i + 3][j]}) == 2;
             }
         }
         c.require(problem == null, problem == null ? String.format("every row keeps 2 of each of its %d groups of 4 inputs,"
@@ -345,8 +345,8 @@ public final class Assignment4 {
         double[][] h = Given4.tinyHessian();
         double[][] hInv = Given4.inverse(h);
         double[][] want = Given4.obs(w, hInv, null);
-        if (updated == null || !sameShape(updated, want)) {
-            c.require(false, "obsWeights is " + describe(updated), "give the tiny layer's 4 rows of 8 weights after the step.");
+        if (updated == null || !Answers.sameShape(updated, want)) {
+            c.require(false, "obsWeights is " + Answers.describe(updated), "give the tiny layer's 4 rows of 8 weights after the step.");
         } else {
             int[] obsPick = new int[w.length];
             for (int i = 0; i < w.length; i++) {
@@ -357,15 +357,15 @@ public final class Assignment4 {
                 zeroed[i] = w[i].clone();
                 zeroed[i][obsPick[i]] = 0;
             }
-            boolean ok = close(updated, want, 1e-6);
+            boolean ok = Answers.close(updated, want, 1e-6);
             c.require(ok, ok ? String.format("equal to the checker's own OBS step: output error ‖ΔW·X‖² %.4f (zeroing the"
                             + " same weights without update: %.4f)", Given4.outputError(w, want, x),
                             Given4.outputError(w, zeroed, x))
-                            : "obsWeights " + java.util.Arrays.deepToString(round(updated)),
-                    close(updated, zeroed, 1e-6) ? "you zeroed the right weights but did not update the others: add"
+                            : "obsWeights " + java.util.Arrays.deepToString(Answers.round(updated)),
+                    Answers.close(updated, zeroed, 1e-6) ? "you zeroed the right weights but did not update the others: add"
                             + " δ = −w_q/[H⁻¹]_qq · H⁻¹[:, q] to the row."
-                    : close(updated, Given4.obs(w, h, obsPick), 1e-6) ? "you used a column of H; the update uses H⁻¹."
-                    : close(updated, Given4.obs(w, hInv, Given4.magnitudeChoice(w)), 1e-6) ? "you removed the smallest |w|"
+                    : Answers.close(updated, Given4.obs(w, h, obsPick), 1e-6) ? "you used a column of H; the update uses H⁻¹."
+                    : Answers.close(updated, Given4.obs(w, hInv, Given4.magnitudeChoice(w)), 1e-6) ? "you removed the smallest |w|"
                             + " of each row; OBS removes the weight of least w_q²/[H⁻¹]_qq, which is not always the smallest."
                     : "per row: q = the column of least w_q²/[H⁻¹]_qq; row -= (w_q/[H⁻¹]_qq) · H⁻¹[:, q]; then row[q] = 0.");
         }
@@ -490,114 +490,114 @@ public final class Assignment4 {
         return ok;
     }
 
-        private static boolean near(double got, double want) {
-        return Math.abs(got - want) <= 1e-4 * Math.max(1e-3, Math.abs(want));
+    /**
+     * The language model of exercise 6, trained on the first call (a few seconds to a minute): TinyGPT,
+     * 2 causal transformer blocks of 4 attention heads, on windows of 32 characters of Moby Dick
+     * (3,000 windows for 2 epochs in quick mode, 8,000 for 3 epochs in full mode), tested on 100 windows.
+     * The checks keep their own copy.
+     *
+     * @return the text, the student's copy of the model and its test perplexity
+     */
+    public static LmStart languageModel() {
+        LmStart r = Lm4.reference();
+        return new LmStart(r.text(), r.trained().copy(), r.perplexity());
     }
 
-    private static boolean sameShape(Object got, Object want) {
-        if (got == null || !got.getClass().isArray() || java.lang.reflect.Array.getLength(got)
-                != java.lang.reflect.Array.getLength(want)) {
-            return false;
+    /**
+     * @param lm a copy of the language model (not changed)
+     * @param layer the attention layer's index in {@link #ATTENTION_LAYERS}
+     * @param head the head, 0..3
+     * @return a copy of {@code lm} without that head (the output projection's columns that read it zeroed)
+     */
+    public static Net withoutHead(Net lm, int layer, int head) {
+        return Lm4.withoutHead(lm, layer, head);
+    }
+
+    /**
+     * @param lm a copy of the language model (not changed)
+     * @param keepHeads per layer and head whether it is kept
+     * @return a copy of {@code lm} with only those heads
+     * @throws IllegalArgumentException if a layer would keep no head (such a model is refused)
+     */
+    public static Net keepOnly(Net lm, boolean[][] keepHeads) {
+        return Lm4.keepOnly(lm, keepHeads);
+    }
+
+    /**
+     * Exercise 6: every head's importance, the heads kept under {@link #HEAD_BUDGET} (the most
+     * important, at least one per layer) and the model with only those.
+     *
+     * @param headImportance per layer and head, the test perplexity without the head minus the model's
+     * @param keepHeads per layer and head whether it is kept
+     * @param headNet the model with only the kept heads
+     * @return the grade (on failure an AssertionError is thrown instead)
+     */
+    public static Grade check6(double[][] headImportance, boolean[][] keepHeads, Net headNet) {
+        Check c = new Check(NAME, EXERCISES.get(5));
+        if (headImportance == null && keepHeads == null && headNet == null) {
+            return c.notDoneYet("headImportance, keepHeads and headNet are null", "measure the perplexity without each"
+                    + " head (Assignment4.withoutHead), keep the 4 most important heads, at least one per layer.").verdict();
         }
-        for (int i = 0; i < java.lang.reflect.Array.getLength(want); i++) {
-            Object a = java.lang.reflect.Array.get(got, i);
-            if (a == null || java.lang.reflect.Array.getLength(a) != java.lang.reflect.Array.getLength(
-                    java.lang.reflect.Array.get(want, i))) {
-                return false;
+        LmStart r = Lm4.reference();
+        double[][] want = Lm4.referenceImportance();
+        double[][] wantMinus = new double[want.length][want[0].length];
+        double scale = 0;
+        for (int l = 0; l < want.length; l++) {
+            for (int h = 0; h < want[l].length; h++) {
+                wantMinus[l][h] = -want[l][h];
+                scale = Math.max(scale, Math.abs(want[l][h]));
             }
         }
-        return true;
-    }
-
-    private static String describe(Object a) {
-        if (a == null) {
-            return "null";
-        }
-        int rows = java.lang.reflect.Array.getLength(a);
-        Object first = rows == 0 ? null : java.lang.reflect.Array.get(a, 0);
-        return rows + " rows" + (first == null ? "" : " of " + java.lang.reflect.Array.getLength(first));
-    }
-
-    private static double max(double[][] a) {
-        double m = 0;
-        for (double[] row : a) {
-            for (double v : row) {
-                m = Math.max(m, Math.abs(v));
+        boolean shapeOk = Answers.sameShape(headImportance, want);
+        boolean ok = shapeOk && Answers.close(headImportance, want, 1e-3 * Math.max(scale, 1e-3));
+        c.require(ok, ok ? String.format("head importances equal the checker's own (largest rise of perplexity %.4f)", scale)
+                        : "headImportance " + (shapeOk ? java.util.Arrays.deepToString(Answers.round(headImportance))
+                        : Answers.describe(headImportance)),
+                !shapeOk ? "give " + want.length + " rows (layers) of " + want[0].length + " (heads)."
+                : Answers.close(headImportance, wantMinus, 1e-3 * Math.max(scale, 1e-3)) ? "you subtracted the other way:"
+                        + " importance = perplexity without the head − perplexity of the model (higher = more important)."
+                : "per layer l and head h: Assignment4.withoutHead(lm, l, h).perplexity(text.test()) − lm.perplexity(text.test()).");
+        boolean[][] wantKeep = Lm4.keep(want, HEAD_BUDGET);
+        String empty = Lm4.emptyLayer(keepHeads);
+        int kept = 0;
+        boolean same = empty == null;
+        for (int l = 0; empty == null && l < wantKeep.length; l++) {
+            for (int h = 0; h < wantKeep[l].length; h++) {
+                kept += keepHeads[l][h] ? 1 : 0;
+                same &= keepHeads[l][h] == wantKeep[l][h];
             }
         }
-        return m;
-    }
-
-    private static double max(float[][] a) {
-        double m = 0;
-        for (float[] row : a) {
-            for (float v : row) {
-                m = Math.max(m, Math.abs(v));
-            }
+        c.require(same, same ? "the kept heads are the checker's selection " + heads(wantKeep)
+                        : empty != null ? "keepHeads refused: " + empty : "kept heads " + heads(keepHeads),
+                empty != null ? "a head budget that empties a layer is refused: keep each layer's most important head,"
+                        + " then the most important of the others up to " + HEAD_BUDGET + "."
+                : kept != HEAD_BUDGET ? "keep exactly " + HEAD_BUDGET + " heads in all."
+                : "keep the heads with the highest importance (the largest rise of perplexity without them): each"
+                        + " layer's best, then the best of the others, " + HEAD_BUDGET + " in all.");
+        boolean netOk = headNet != null && Reference.sameShapes(headNet, r.trained())
+                && java.util.Arrays.deepEquals(Lm4.headsPresent(headNet), wantKeep);
+        c.require(netOk, netOk ? "headNet has exactly those heads" : "headNet " + (headNet == null ? "is null"
+                        : "has the heads " + heads(Lm4.headsPresent(headNet))),
+                "headNet = Assignment4.keepOnly(lm, keepHeads).");
+        if (!c.failed()) {
+            c.report(String.format("test perplexity: dense %.4f, %d of 8 heads %.4f (reported, not graded)",
+                    r.perplexity(), HEAD_BUDGET, headNet.perplexity(r.text().test())));
         }
-        return m;
+        return c.verdict();
     }
 
-    private static int[] mismatch(float[][] got, double[][] want, double tol) {
-        for (int i = 0; i < want.length; i++) {
-            for (int j = 0; j < want[i].length; j++) {
-                if (!(Math.abs(got[i][j] - want[i][j]) <= tol)) {
-                    return new int[] {i, j};
+    private static String heads(boolean[][] keep) {
+        StringBuilder sb = new StringBuilder();
+        for (int l = 0; l < keep.length; l++) {
+            sb.append(l == 0 ? "" : ", ").append(Lm4.ATTENTION.get(l)).append(' ');
+            java.util.List<Integer> hs = new java.util.ArrayList<>();
+            for (int h = 0; h < keep[l].length; h++) {
+                if (keep[l][h]) {
+                    hs.add(h);
                 }
             }
+            sb.append(hs);
         }
-        return null;
-    }
-
-    private static boolean close(double[][] got, double[][] want, double tol) {
-        for (int i = 0; i < want.length; i++) {
-            for (int j = 0; j < want[i].length; j++) {
-                if (!(Math.abs(got[i][j] - want[i][j]) <= tol * Math.max(1, Math.abs(want[i][j])))) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static double[][] round(double[][] a) {
-        double[][] out = new double[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = new double[a[i].length];
-            for (int j = 0; j < a[i].length; j++) {
-                out[i][j] = Math.round(a[i][j] * 1e4) / 1e4;
-            }
-        }
-        return out;
-    }
-
-    private static int count(boolean[] b) {
-        int n = 0;
-        for (boolean x : b) {
-            n += x ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** @return whether every kept score is at least every dropped score (up to {@code tol}, for ties) */
-    private static boolean topK(boolean[] keep, double[] scores, double tol) {
-        double minKept = Double.POSITIVE_INFINITY;
-        double maxDropped = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < scores.length; j++) {
-            if (keep[j]) {
-                minKept = Math.min(minKept, scores[j]);
-            } else {
-                maxDropped = Math.max(maxDropped, scores[j]);
-            }
-        }
-        return minKept >= maxDropped - tol;
-    }
-
-    private static boolean topK(boolean[] keep, float[] scores, double tol) {
-        double[] d = new double[scores.length];
-        for (int j = 0; j < d.length; j++) {
-            d[j] = scores[j];
-        }
-        return topK(keep, d, tol);
+        return sb.toString();
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 import org.prunekit.data.CorpusSplit;
 import org.prunekit.data.Datasets;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.model.Net;
 import org.prunekit.prune.Calibration;
 
@@ -50,8 +50,8 @@ final class Given4 {
 
     /** @return what {@code layer} multiplies for each calibration example, {@code [example][column]} */
     static float[][] inputs(Net net, Calibration cal, String layer) {
-        ImageSet images = cal.images();
-        int[] order = ImageSet.inOrder(images.size());
+        Examples images = cal.examplesDrawn();
+        int[] order = Examples.inOrder(images.size());
         float[][] out = new float[images.size()][];
         int batch = 64;
         for (int from = 0; from < order.length; from += batch) {
@@ -140,12 +140,9 @@ final class Given4 {
                 }
             }
         }
-        double mean = 0;
+        double lambda = DAMPENING * java.util.stream.IntStream.range(0, n).mapToDouble(a -> h[a][a]).average().orElse(0);
         for (int a = 0; a < n; a++) {
-            mean += h[a][a] / n;
-        }
-        for (int a = 0; a < n; a++) {
-            h[a][a] += DAMPENING * mean;
+            h[a][a] += lambda;
         }
         return h;
     }

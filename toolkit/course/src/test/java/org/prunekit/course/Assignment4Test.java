@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +66,7 @@ class Assignment4Test {
     @Test
     void exercise1() {
         float[][] right = scores("fc2", false, false);
-        assertEquals(20, Assignment4.check1(right).points());
+        assertEquals(15, Assignment4.check1(right).points());
         AssertionError e = fails(() -> Assignment4.check1(scores("fc2", true, false)));
         assertTrue(e.getMessage().contains("‖X_j‖² (the sum of squares)"), e.getMessage());
         e = fails(() -> Assignment4.check1(scores("fc2", false, true)));
@@ -135,7 +136,7 @@ class Assignment4Test {
         try (Net wanda = pruned(Importance.wanda(), null); Net wandaLayer = pruned(Importance.wanda(), Scope.LAYER);
                 Net magnitude = pruned(Importance.magnitudeL1(), null)) {
             Grade g = Assignment4.check2(s, right, wanda);
-            assertEquals(25, g.points());
+            assertEquals(20, g.points());
             assertTrue(g.toString().contains("magnitude 50 %"), g.toString());
             AssertionError e = fails(() -> Assignment4.check2(s, layerWise, wanda));
             assertTrue(e.getMessage().contains("ranked the whole layer at once"), e.getMessage());
@@ -148,8 +149,8 @@ class Assignment4Test {
             // judged against the scores it was made from: a mask from exercise 1's wrong scores passes, the checker's
             // own scores are used when there are none
             float[][] squared = scores("fc2", true, false);
-            assertEquals(25, Assignment4.check2(squared, perRowHalf(squared), wanda).points());
-            assertEquals(25, Assignment4.check2(null, right, wanda).points());
+            assertEquals(20, Assignment4.check2(squared, perRowHalf(squared), wanda).points());
+            assertEquals(20, Assignment4.check2(null, right, wanda).points());
             fails(() -> Assignment4.check2(null, perRowHalf(squared), wanda));
             try (Net blank = trained.copy()) {
                 assertTrue(fails(() -> Assignment4.check2(null, null, blank)).getMessage().contains("not done yet"));
@@ -178,7 +179,7 @@ class Assignment4Test {
                 columns[i + o[0]][j] = columns[i + o[1]][j] = true;
             }
         }
-        assertEquals(15, Assignment4.check3(right).points());
+        assertEquals(10, Assignment4.check3(right).points());
         AssertionError e = fails(() -> Assignment4.check3(columns));
         assertTrue(e.getMessage().contains("4 consecutive rows of a column"), e.getMessage());
         e = fails(() -> Assignment4.check3(lowest));
@@ -256,7 +257,7 @@ class Assignment4Test {
         try (Net gpt = trained.copy(); Net wanda = pruned(Importance.wanda(), null)) {
             SparseGpt.builder().setSparsity(0.5).build().prune(gpt, Assignment4.calibration());
             Grade g = Assignment4.check4(right, gpt);
-            assertEquals(25, g.points());
+            assertEquals(20, g.points());
             assertTrue(g.toString().contains("SparseGPT / magnitude / Wanda"), g.toString());
             AssertionError e = fails(() -> Assignment4.check4(obsStep(w, hInv, false, false), gpt));
             assertTrue(e.getMessage().contains("did not update the others"), e.getMessage());
@@ -313,7 +314,7 @@ class Assignment4Test {
         }
         assertEquals(direct, mean, 1e-6);   // the given logits are floats
         assertTrue(Math.exp(mean) > 2 && Math.exp(mean) < v, "bigram perplexity " + Math.exp(mean));
-        assertEquals(15, Assignment4.check5(Math.exp(mean)).points());
+        assertEquals(10, Assignment4.check5(Math.exp(mean)).points());
         double ppl = meanPpl;
         AssertionError e = fails(() -> Assignment4.check5(ppl));
         assertTrue(e.getMessage().contains("averaged the per-position perplexities"), e.getMessage());
@@ -327,8 +328,74 @@ class Assignment4Test {
     }
 
     @Test
+    void exercise6() {
+        LmStart lm = Assignment4.languageModel();
+        try (Net model = lm.trained()) {
+            // importance by hand: the perplexity without each head, with an independent way of removing a head
+            // (zeroing its value rows and biases: its attention output is then 0, as with its output columns zeroed)
+            double dense = model.perplexity(lm.text().test());
+            assertEquals(lm.perplexity(), dense, 1e-9);
+            double[][] imp = new double[2][4];
+            for (int l = 0; l < 2; l++) {
+                for (int h = 0; h < 4; h++) {
+                    try (Net without = model.copy()) {
+                        for (String key : List.of("weight", "bias")) {
+                            var p = without.layer(Assignment4.ATTENTION_LAYERS.get(l) + ".v").parameter(key);
+                            float[] v = p.getArray().toFloatArray();
+                            int per = v.length / 32;
+                            for (int i = h * 8 * per; i < (h + 1) * 8 * per; i++) {
+                                v[i] = 0;
+                            }
+                            p.getArray().set(v);
+                        }
+                        imp[l][h] = without.perplexity(lm.text().test()) - dense;
+                    }
+                }
+            }
+            boolean[][] right = Lm4.keep(imp, Assignment4.HEAD_BUDGET);
+            try (Net kept = Assignment4.keepOnly(model, right)) {
+                Grade g = Assignment4.check6(imp, right, kept);
+                assertEquals(25, g.points(), g.toString());
+                assertTrue(g.toString().contains("4 of 8 heads"), g.toString());
+            }
+            double[][] minus = new double[2][4];
+            for (int l = 0; l < 2; l++) {
+                for (int h = 0; h < 4; h++) {
+                    minus[l][h] = -imp[l][h];
+                }
+            }
+            boolean[][] byLowest = Lm4.keep(minus, Assignment4.HEAD_BUDGET);
+            AssertionError e = fails(() -> Assignment4.check6(minus, right, null));
+            assertTrue(e.getMessage().contains("subtracted the other way"), e.getMessage());
+            try (Net wrong = Assignment4.keepOnly(model, byLowest)) {
+                e = fails(() -> Assignment4.check6(imp, byLowest, wrong));
+                assertTrue(e.getMessage().contains("keep the heads with the highest importance"), e.getMessage());
+            }
+            boolean[][] perLayer = new boolean[2][4];   // half of each layer's heads instead of one ranking
+            for (int l = 0; l < 2; l++) {
+                double[] row = imp[l];
+                IntStream.range(0, 4).boxed().sorted(Comparator.comparingDouble(h -> -row[h])).limit(2)
+                        .forEach(h -> perLayer[row == imp[0] ? 0 : 1][h] = true);
+            }
+            if (!Arrays.deepEquals(perLayer, right)) {
+                try (Net wrong = Assignment4.keepOnly(model, perLayer)) {
+                    fails(() -> Assignment4.check6(imp, perLayer, wrong));
+                }
+            }
+            boolean[][] emptied = {{true, true, true, true}, {false, false, false, false}};
+            e = fails(() -> Assignment4.check6(imp, emptied, model));
+            assertTrue(e.getMessage().contains("would keep no head") && e.getMessage().contains("is refused"),
+                    e.getMessage());
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> Assignment4.keepOnly(model, emptied));
+            assertTrue(refused.getMessage().contains("t2_attn.sa would keep no head"), refused.getMessage());
+            assertTrue(fails(() -> Assignment4.check6(null, null, null)).getMessage().contains("not done yet"));
+        }
+    }
+
+    @Test
     void gradebookListsAssignment4() {
-        assertEquals(5, Gradebook.of(Assignment4.NAME).rows().size());
+        assertEquals(6, Gradebook.of(Assignment4.NAME).rows().size());
         assertEquals(100, Gradebook.of(Assignment4.NAME).max());
     }
 }

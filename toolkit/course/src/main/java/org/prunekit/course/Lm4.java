@@ -1,0 +1,179 @@
+package org.prunekit.course;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import org.prunekit.data.CorpusSplit;
+import org.prunekit.data.Datasets;
+import org.prunekit.data.Examples;
+import org.prunekit.model.Models;
+import org.prunekit.model.Net;
+import org.prunekit.notebook.Mode;
+import org.prunekit.train.TrainConfig;
+
+/**
+ * The language model of assignment 4's exercise 6 and the checker's arithmetic on it: a tiny causal
+ * transformer (TinyGPT: character embedding of 32, learned positions, 2 pre-LN blocks of 4 heads of 8
+ * and an MLP of 64, a last layer norm and one score per character) trained on windows of 32 characters
+ * of <em>Moby Dick</em>; a head's importance is the rise of the test perplexity when it is removed,
+ * and the heads kept under a budget are the most important, at least one per layer.
+ *
+ * <p>A head is removed by zeroing the columns of the output projection that read it: the head's
+ * whole contribution to the residual stream, exactly.
+ */
+final class Lm4 {
+
+    /** Characters per window (the model's context). */
+    static final int WINDOW = 32;
+
+    /** The self-attention layers, in order. */
+    static final List<String> ATTENTION = List.of("t1_attn.sa", "t2_attn.sa");
+
+    /** Heads per layer and their width. */
+    static final int HEADS = 4;
+    static final int HEAD_SIZE = 8;
+
+    private static LmStart ref;
+    private static double[][] refImportance;
+
+    private Lm4() {}
+
+    /** @return the checker's model and text, trained on the first call (quick mode: 3,000 windows, 2 epochs; full mode 8,000 windows, 3 epochs; 100 test windows) */
+    static synchronized LmStart reference() {
+        if (ref == null) {
+            CorpusSplit text = Datasets.mobyDick().optWindow(WINDOW).optBatchSize(32).optLimit(Mode.rows(8_000, 3_000))
+                    .optTestLimit(100).optSeed(42).build();
+            int v = text.vocabulary().size();
+            Net lm = Models.sequential("TinyGPT", WINDOW).embedding(v, 32).positionEmbedding(WINDOW)
+                    .transformerBlock(HEADS, 64, true).transformerBlock(HEADS, 64, true).layerNorm().dense(v).build(42);
+            lm.fit(text, TrainConfig.builder().optEpochs(Mode.epochs(3, 2)).optLearningRate(3e-3f).optSeed(42).build());
+            ref = new LmStart(text, lm, lm.perplexity(text.test()));
+        }
+        return ref;
+    }
+
+    /** @return the checker's own head importances on its own model (measured once, a copy) */
+    static synchronized double[][] referenceImportance() {
+        if (refImportance == null) {
+            LmStart r = reference();
+            refImportance = importance(r.trained(), r.text().test());
+        }
+        double[][] out = new double[refImportance.length][];
+        for (int l = 0; l < out.length; l++) {
+            out[l] = refImportance[l].clone();
+        }
+        return out;
+    }
+
+    /** @return a check that {@code keep} is layers × heads and keeps a head in every layer, or null if so */
+    static String emptyLayer(boolean[][] keep) {
+        if (keep == null || keep.length != ATTENTION.size()) {
+            return "give one row per attention layer (" + ATTENTION.size() + ")";
+        }
+        for (int l = 0; l < keep.length; l++) {
+            if (keep[l] == null || keep[l].length != HEADS) {
+                return "give " + HEADS + " values for layer " + ATTENTION.get(l);
+            }
+            boolean any = false;
+            for (boolean k : keep[l]) {
+                any |= k;
+            }
+            if (!any) {
+                return "layer " + ATTENTION.get(l) + " would keep no head: a layer without heads passes nothing on and"
+                        + " is refused; keep at least one head per layer";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param lm the model (not changed)
+     * @param keep per layer and head whether it is kept (at least one per layer)
+     * @return a copy without the other heads (their output-projection columns masked)
+     */
+    static Net keepOnly(Net lm, boolean[][] keep) {
+        String problem = emptyLayer(keep);
+        if (problem != null) {
+            throw new IllegalArgumentException("keepHeads: " + problem + ".");
+        }
+        Net out = lm.copy();
+        for (int l = 0; l < keep.length; l++) {
+            var w = out.layer(ATTENTION.get(l) + ".out").weight();
+            long rows = w.getArray().getShape().get(0);
+            float[] mask = new float[(int) (rows * HEADS * HEAD_SIZE)];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < HEADS * HEAD_SIZE; c++) {
+                    mask[r * HEADS * HEAD_SIZE + c] = keep[l][c / HEAD_SIZE] ? 1f : 0f;
+                }
+            }
+            try (NDArray m = out.manager().create(mask, w.getArray().getShape())) {
+                out.addMask(w, m);
+            }
+        }
+        return out;
+    }
+
+    /** @return a copy of {@code lm} without one head */
+    static Net withoutHead(Net lm, int layer, int head) {
+        boolean[][] keep = new boolean[ATTENTION.size()][HEADS];
+        for (boolean[] row : keep) {
+            java.util.Arrays.fill(row, true);
+        }
+        keep[layer][head] = false;
+        return keepOnly(lm, keep);
+    }
+
+    /** @return per layer and head, the test perplexity without the head minus the model's */
+    static double[][] importance(Net lm, Examples test) {
+        double dense = lm.perplexity(test);
+        double[][] out = new double[ATTENTION.size()][HEADS];
+        for (int l = 0; l < out.length; l++) {
+            for (int h = 0; h < HEADS; h++) {
+                try (Net without = withoutHead(lm, l, h)) {
+                    out[l][h] = without.perplexity(test) - dense;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return the {@code budget} most important heads, each layer's best first (at least one per layer) */
+    static boolean[][] keep(double[][] importance, int budget) {
+        boolean[][] keep = new boolean[importance.length][importance[0].length];
+        int kept = 0;
+        for (int l = 0; l < importance.length; l++) {
+            int best = 0;
+            for (int h = 1; h < importance[l].length; h++) {
+                best = importance[l][h] > importance[l][best] ? h : best;
+            }
+            keep[l][best] = true;
+            kept++;
+        }
+        for (; kept < budget; kept++) {
+            int bl = -1;
+            int bh = -1;
+            for (int l = 0; l < importance.length; l++) {
+                for (int h = 0; h < importance[l].length; h++) {
+                    if (!keep[l][h] && (bl < 0 || importance[l][h] > importance[bl][bh])) {
+                        bl = l;
+                        bh = h;
+                    }
+                }
+            }
+            keep[bl][bh] = true;
+        }
+        return keep;
+    }
+
+    /** @return per layer and head whether the head still reaches the output (its output-projection columns non-zero) */
+    static boolean[][] headsPresent(Net lm) {
+        boolean[][] out = new boolean[ATTENTION.size()][HEADS];
+        for (int l = 0; l < out.length; l++) {
+            float[] w = lm.layer(ATTENTION.get(l) + ".out").weightValues();
+            int cols = HEADS * HEAD_SIZE;
+            for (int i = 0; i < w.length; i++) {
+                out[l][(i % cols) / HEAD_SIZE] |= w[i] != 0f;
+            }
+        }
+        return out;
+    }
+}
