@@ -37,15 +37,27 @@ final class Lm4 {
 
     private Lm4() {}
 
-    /** @return the checker's model and text, trained on the first call (quick mode: 3,000 windows, 2 epochs; full mode 8,000 windows, 3 epochs; 100 test windows) */
-    static synchronized LmStart reference() {
+    /**
+     * @return the checker's model and text, trained on the first call (quick mode: 3,000 windows,
+     *     2 epochs; full mode 8,000 windows, 3 epochs; tested on 100 windows)
+     */
+    static LmStart reference() {
+        return reference(Mode.rows(8_000, 3_000), Mode.epochs(3, 2));
+    }
+
+    /**
+     * @param windows training windows (the tests train small)
+     * @param epochs training epochs
+     * @return the checker's model and text, trained with these sizes if not trained yet
+     */
+    static synchronized LmStart reference(int windows, int epochs) {
         if (ref == null) {
-            CorpusSplit text = Datasets.mobyDick().optWindow(WINDOW).optBatchSize(32).optLimit(Mode.rows(8_000, 3_000))
+            CorpusSplit text = Datasets.mobyDick().optWindow(WINDOW).optBatchSize(32).optLimit(windows)
                     .optTestLimit(100).optSeed(42).build();
             int v = text.vocabulary().size();
             Net lm = Models.sequential("TinyGPT", WINDOW).embedding(v, 32).positionEmbedding(WINDOW)
                     .transformerBlock(HEADS, 64, true).transformerBlock(HEADS, 64, true).layerNorm().dense(v).build(42);
-            lm.fit(text, TrainConfig.builder().optEpochs(Mode.epochs(3, 2)).optLearningRate(3e-3f).optSeed(42).build());
+            lm.fit(text, TrainConfig.builder().optEpochs(epochs).optLearningRate(3e-3f).optSeed(42).build());
             ref = new LmStart(text, lm, lm.perplexity(text.test()));
         }
         return ref;
