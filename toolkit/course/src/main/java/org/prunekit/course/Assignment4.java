@@ -3,15 +3,10 @@ package org.prunekit.course;
 import java.util.List;
 import org.prunekit.model.Net;
 import org.prunekit.prune.Calibration;
-import org.prunekit.prune.Importance;
-import org.prunekit.prune.Pruner;
-import org.prunekit.prune.Scope;
-import org.prunekit.prune.SparseGpt;
-import org.prunekit.prune.SparseGptResult;
 
 /**
- * The checks of assignment 4, "One-shot pruning the way LLMs are pruned: Wanda, N:M, SparseGPT,
- * perplexity" (notebook {@code assignment-04-wanda-sparsegpt-perplexity.ipynb}). {@link #setUp()}
+ * The checks of assignment 4, "Pruning as LLMs are pruned: Wanda, 2:4, SparseGPT, perplexity,
+ * attention heads" (notebook {@code assignment-04-wanda-sparsegpt-perplexity.ipynb}). {@link #setUp()}
  * trains LeNet-300-100 as in assignment 1 and keeps its own copy of the model and data; the
  * calibration set ({@link #calibration()}: 128 training images, seed 42) is the same for the
  * student and the checks. Every check recomputes the answer in plain Java doubles on the checker's
@@ -205,46 +200,7 @@ public final class Assignment4 {
                     : wrongCount >= 0 ? "keep exactly half (150) of the weights of every row."
                     : "in every row keep the weights with the highest |W_ij|·‖X_j‖₂ (not the lowest, not by |W| alone).");
         }
-        return checkWandaNet(c, r, wandaNet).verdict();
-    }
-
-    /** @return {@code c} with the requirements on the library-pruned net */
-    private static Check checkWandaNet(Check c, Reference r, Net wandaNet) {
-        if (!isCopy(c, r, wandaNet, "wandaNet")) {
-            return c;
-        }
-        Calibration cal = calibration();
-        List<boolean[]> mine = Reference.kept(wandaNet);
-        double own;
-        double layerWise;
-        double magnitude;
-        double magnitudeLoss;
-        try (Net w = r.trained.copy(); Net l = r.trained.copy(); Net m = r.trained.copy()) {
-            Pruner.builder().setImportance(Importance.wanda()).setSparsity(0.5).build().plan(w, cal).apply();
-            Pruner.builder().setImportance(Importance.wanda()).setSparsity(0.5).optScope(Scope.LAYER).build()
-                    .plan(l, cal).apply();
-            Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5).build().plan(m).apply();
-            own = Reference.keptOverlap(mine, Reference.kept(w));
-            layerWise = Reference.keptOverlap(mine, Reference.kept(l));
-            magnitude = Reference.keptOverlap(mine, Reference.kept(m));
-            magnitudeLoss = m.loss(r.data.test());
-        }
-        double sparsity = Reference.sparsity(wandaNet);
-        c.require(Math.abs(sparsity - 0.5) < 1e-3 && own >= 0.999, String.format("wandaNet: sparsity %.4f, %.1f %% of the"
-                        + " weights the checker's Wanda plan keeps are kept (needed 0.50 and 100 %%; a layer-wise Wanda plan"
-                        + " %.1f %%, magnitude %.1f %%)", sparsity, 100 * own, 100 * layerWise, 100 * magnitude),
-                Math.abs(sparsity - 0.5) >= 1e-3 ? "prune once to 50 %: setSparsity(0.5), then apply()."
-                : magnitude > own ? "your masks are magnitude's: use Importance.wanda(), planned with plan(wandaNet,"
-                        + " Assignment4.calibration())."
-                : layerWise > own ? "your masks rank each layer as a whole: leave the scope at Wanda's default (per row,"
-                        + " Scope.ROW)."
-                : "use Importance.wanda(), setSparsity(0.5), the default scope, and plan(wandaNet, Assignment4.calibration()):"
-                        + " the norms depend on the calibration examples.");
-        if (!c.failed()) {
-            c.report(String.format("test loss: dense %.4f, Wanda 50 %% %.4f, magnitude 50 %% %.4f (reported, not graded)",
-                    r.trained.loss(r.data.test()), wandaNet.loss(r.data.test()), magnitudeLoss));
-        }
-        return c;
+        return LibraryRuns4.wandaNet(c, r, wandaNet, calibration()).verdict();
     }
 
     /**
@@ -369,66 +325,8 @@ public final class Assignment4 {
                             + " of each row; OBS removes the weight of least w_q²/[H⁻¹]_qq, which is not always the smallest."
                     : "per row: q = the column of least w_q²/[H⁻¹]_qq; row -= (w_q/[H⁻¹]_qq) · H⁻¹[:, q]; then row[q] = 0.");
         }
-        checkGptNet(c, r, gptNet);
+        LibraryRuns4.gptNet(c, r, gptNet, calibration());
         return c.verdict();
-    }
-
-    private static void checkGptNet(Check c, Reference r, Net gptNet) {
-        if (!isCopy(c, r, gptNet, "gptNet")) {
-            return;
-        }
-        SparseGptResult res;
-        double ownLoss;
-        double magnitudeLoss;
-        double maxDiff = 0;
-        double overlap;
-        double ownSparsity;
-        long keptAtTrained = 0;
-        long kept = 0;
-        try (Net own = r.trained.copy(); Net m = r.trained.copy()) {
-            res = SparseGpt.builder().setSparsity(0.5).build().prune(own, calibration());
-            Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5).build().plan(m).apply();
-            overlap = Reference.keptOverlap(Reference.kept(gptNet), Reference.kept(own));
-            ownSparsity = Reference.sparsity(own);
-            for (var l : own.prunableLayers()) {
-                float[] a = gptNet.layer(l.name()).weightValues();
-                float[] b = l.weightValues();
-                float[] t = r.trained.layer(l.name()).weightValues();
-                float scale = 0;
-                for (float v : b) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
-                for (int i = 0; i < a.length; i++) {
-                    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]) / scale);
-                    if (a[i] != 0) {
-                        kept++;
-                        keptAtTrained += a[i] == t[i] ? 1 : 0;
-                    }
-                }
-            }
-            ownLoss = own.loss(r.data.test());
-            magnitudeLoss = m.loss(r.data.test());
-        }
-        double sparsity = Reference.sparsity(gptNet);
-        boolean ok = overlap >= 0.999 && Math.abs(sparsity - ownSparsity) < 1e-3 && maxDiff <= 1e-4;
-        c.require(ok, String.format("gptNet: %.4f of the weights zero (50 %% masked, and the weights of inputs never active"
-                        + " on the calibration set, which SparseGPT zeroes), %.1f %% of the checker's SparseGPT masks kept, weights"
-                        + " within %.1e of its updated weights (needed %.4f as in the checker's run, 100 %%, <= 1e-4)", sparsity,
-                        100 * overlap, maxDiff, ownSparsity),
-                kept > 0 && keptAtTrained > 0.9 * kept ? "the kept weights are still the trained ones: that is a mask"
-                        + " without SparseGPT's weight update. Use SparseGpt.builder().setSparsity(0.5).build().prune(gptNet,"
-                        + " Assignment4.calibration())."
-                : Math.abs(sparsity - ownSparsity) >= 1e-3 ? "prune to 50 % unstructured: setSparsity(0.5) (no N:M pattern)."
-                : "use SparseGpt.builder().setSparsity(0.5).build() with its defaults and prune(gptNet,"
-                        + " Assignment4.calibration()): the updates depend on the calibration examples.");
-        if (!c.failed()) {
-            StringBuilder sb = new StringBuilder("relative reconstruction error per layer, SparseGPT / magnitude / Wanda:");
-            for (SparseGptResult.LayerResult l : res.layers()) {
-                sb.append(String.format(" %s %.4f / %.4f / %.4f;", l.layer(), l.error(), l.magnitudeError(), l.wandaError()));
-            }
-            c.report(sb + String.format(" test loss SparseGPT %.4f, magnitude %.4f (reported, not graded)", ownLoss,
-                    magnitudeLoss));
-        }
     }
 
     /** @return the logits of a character bigram model for 2,000 positions of the Moby Dick test text, [position][character] */
@@ -480,16 +378,6 @@ public final class Assignment4 {
         return c.verdict();
     }
 
-    /** @return whether {@code net} is a copy of the trained model with all its units; if not, a failed requirement */
-    private static boolean isCopy(Check c, Reference r, Net net, String name) {
-        boolean ok = net != null && Reference.sameShapes(net, r.trained);
-        if (!ok) {
-            c.require(false, name + " is " + (net == null ? "null" : "not a LeNet-300-100 with all its units"),
-                    "start from " + name + " = trained.copy().");
-        }
-        return ok;
-    }
-
     /**
      * The language model of exercise 6, trained on the first call (a few seconds to a minute): TinyGPT,
      * 2 causal transformer blocks of 4 attention heads, on windows of 32 characters of Moby Dick
@@ -533,71 +421,6 @@ public final class Assignment4 {
      * @return the grade (on failure an AssertionError is thrown instead)
      */
     public static Grade check6(double[][] headImportance, boolean[][] keepHeads, Net headNet) {
-        Check c = new Check(NAME, EXERCISES.get(5));
-        if (headImportance == null && keepHeads == null && headNet == null) {
-            return c.notDoneYet("headImportance, keepHeads and headNet are null", "measure the perplexity without each"
-                    + " head (Assignment4.withoutHead), keep the 4 most important heads, at least one per layer.").verdict();
-        }
-        LmStart r = Lm4.reference();
-        double[][] want = Lm4.referenceImportance();
-        double[][] wantMinus = new double[want.length][want[0].length];
-        double scale = 0;
-        for (int l = 0; l < want.length; l++) {
-            for (int h = 0; h < want[l].length; h++) {
-                wantMinus[l][h] = -want[l][h];
-                scale = Math.max(scale, Math.abs(want[l][h]));
-            }
-        }
-        boolean shapeOk = Answers.sameShape(headImportance, want);
-        boolean ok = shapeOk && Answers.close(headImportance, want, 1e-3 * Math.max(scale, 1e-3));
-        c.require(ok, ok ? String.format("head importances equal the checker's own (largest rise of perplexity %.4f)", scale)
-                        : "headImportance " + (shapeOk ? java.util.Arrays.deepToString(Answers.round(headImportance))
-                        : Answers.describe(headImportance)),
-                !shapeOk ? "give " + want.length + " rows (layers) of " + want[0].length + " (heads)."
-                : Answers.close(headImportance, wantMinus, 1e-3 * Math.max(scale, 1e-3)) ? "you subtracted the other way:"
-                        + " importance = perplexity without the head − perplexity of the model (higher = more important)."
-                : "per layer l and head h: Assignment4.withoutHead(lm, l, h).perplexity(text.test()) − lm.perplexity(text.test()).");
-        boolean[][] wantKeep = Lm4.keep(want, HEAD_BUDGET);
-        String empty = Lm4.emptyLayer(keepHeads);
-        int kept = 0;
-        boolean same = empty == null;
-        for (int l = 0; empty == null && l < wantKeep.length; l++) {
-            for (int h = 0; h < wantKeep[l].length; h++) {
-                kept += keepHeads[l][h] ? 1 : 0;
-                same &= keepHeads[l][h] == wantKeep[l][h];
-            }
-        }
-        c.require(same, same ? "the kept heads are the checker's selection " + heads(wantKeep)
-                        : empty != null ? "keepHeads refused: " + empty : "kept heads " + heads(keepHeads),
-                empty != null ? "a head budget that empties a layer is refused: keep each layer's most important head,"
-                        + " then the most important of the others up to " + HEAD_BUDGET + "."
-                : kept != HEAD_BUDGET ? "keep exactly " + HEAD_BUDGET + " heads in all."
-                : "keep the heads with the highest importance (the largest rise of perplexity without them): each"
-                        + " layer's best, then the best of the others, " + HEAD_BUDGET + " in all.");
-        boolean netOk = headNet != null && Reference.sameShapes(headNet, r.trained())
-                && java.util.Arrays.deepEquals(Lm4.headsPresent(headNet), wantKeep);
-        c.require(netOk, netOk ? "headNet has exactly those heads" : "headNet " + (headNet == null ? "is null"
-                        : "has the heads " + heads(Lm4.headsPresent(headNet))),
-                "headNet = Assignment4.keepOnly(lm, keepHeads).");
-        if (!c.failed()) {
-            c.report(String.format("test perplexity: dense %.4f, %d of 8 heads %.4f (reported, not graded)",
-                    r.perplexity(), HEAD_BUDGET, headNet.perplexity(r.text().test())));
-        }
-        return c.verdict();
-    }
-
-    private static String heads(boolean[][] keep) {
-        StringBuilder sb = new StringBuilder();
-        for (int l = 0; l < keep.length; l++) {
-            sb.append(l == 0 ? "" : ", ").append(Lm4.ATTENTION.get(l)).append(' ');
-            java.util.List<Integer> hs = new java.util.ArrayList<>();
-            for (int h = 0; h < keep[l].length; h++) {
-                if (keep[l][h]) {
-                    hs.add(h);
-                }
-            }
-            sb.append(hs);
-        }
-        return sb.toString();
+        return Lm4.check(new Check(NAME, EXERCISES.get(5)), headImportance, keepHeads, headNet);
     }
 }

@@ -188,4 +188,81 @@ final class Lm4 {
         }
         return out;
     }
+
+    /**
+     * Exercise 6's check (see {@link Assignment4#check6}).
+     *
+     * @param c the exercise's check
+     * @param headImportance per layer and head, the test perplexity without the head minus the model's
+     * @param keepHeads per layer and head whether it is kept
+     * @param headNet the model with only the kept heads
+     * @return the grade (on failure an AssertionError is thrown instead)
+     */
+    static Grade check(Check c, double[][] headImportance, boolean[][] keepHeads, Net headNet) {
+        if (headImportance == null && keepHeads == null && headNet == null) {
+            return c.notDoneYet("headImportance, keepHeads and headNet are null", "measure the perplexity without each"
+                    + " head (Assignment4.withoutHead), keep the 4 most important heads, at least one per layer.").verdict();
+        }
+        LmStart r = reference();
+        double[][] want = referenceImportance();
+        double[][] wantMinus = new double[want.length][want[0].length];
+        double scale = 0;
+        for (int l = 0; l < want.length; l++) {
+            for (int h = 0; h < want[l].length; h++) {
+                wantMinus[l][h] = -want[l][h];
+                scale = Math.max(scale, Math.abs(want[l][h]));
+            }
+        }
+        boolean shapeOk = Answers.sameShape(headImportance, want);
+        boolean ok = shapeOk && Answers.close(headImportance, want, 1e-3 * Math.max(scale, 1e-3));
+        c.require(ok, ok ? String.format("head importances equal the checker's own (largest rise of perplexity %.4f)", scale)
+                        : "headImportance " + (shapeOk ? java.util.Arrays.deepToString(Answers.round(headImportance))
+                        : Answers.describe(headImportance)),
+                !shapeOk ? "give " + want.length + " rows (layers) of " + want[0].length + " (heads)."
+                : Answers.close(headImportance, wantMinus, 1e-3 * Math.max(scale, 1e-3)) ? "you subtracted the other way:"
+                        + " importance = perplexity without the head − perplexity of the model (higher = more important)."
+                : "per layer l and head h: Assignment4.withoutHead(lm, l, h).perplexity(text.test()) − lm.perplexity(text.test()).");
+        boolean[][] wantKeep = keep(want, Assignment4.HEAD_BUDGET);
+        String empty = emptyLayer(keepHeads);
+        int kept = 0;
+        boolean same = empty == null;
+        for (int l = 0; empty == null && l < wantKeep.length; l++) {
+            for (int h = 0; h < wantKeep[l].length; h++) {
+                kept += keepHeads[l][h] ? 1 : 0;
+                same &= keepHeads[l][h] == wantKeep[l][h];
+            }
+        }
+        c.require(same, same ? "the kept heads are the checker's selection " + heads(wantKeep)
+                        : empty != null ? "keepHeads refused: " + empty : "kept heads " + heads(keepHeads),
+                empty != null ? "a head budget that empties a layer is refused: keep each layer's most important head,"
+                        + " then the most important of the others up to " + Assignment4.HEAD_BUDGET + "."
+                : kept != Assignment4.HEAD_BUDGET ? "keep exactly " + Assignment4.HEAD_BUDGET + " heads in all."
+                : "keep the heads with the highest importance (the largest rise of perplexity without them): each"
+                        + " layer's best, then the best of the others, " + Assignment4.HEAD_BUDGET + " in all.");
+        boolean netOk = headNet != null && Reference.sameShapes(headNet, r.trained())
+                && java.util.Arrays.deepEquals(headsPresent(headNet), wantKeep);
+        c.require(netOk, netOk ? "headNet has exactly those heads" : "headNet " + (headNet == null ? "is null"
+                        : "has the heads " + heads(headsPresent(headNet))),
+                "headNet = Assignment4.keepOnly(lm, keepHeads).");
+        if (!c.failed()) {
+            c.report(String.format("test perplexity: dense %.4f, %d of 8 heads %.4f (reported, not graded)",
+                    r.perplexity(), Assignment4.HEAD_BUDGET, headNet.perplexity(r.text().test())));
+        }
+        return c.verdict();
+    }
+
+    private static String heads(boolean[][] keep) {
+        StringBuilder sb = new StringBuilder();
+        for (int l = 0; l < keep.length; l++) {
+            sb.append(l == 0 ? "" : ", ").append(ATTENTION.get(l)).append(' ');
+            java.util.List<Integer> hs = new java.util.ArrayList<>();
+            for (int h = 0; h < keep[l].length; h++) {
+                if (keep[l][h]) {
+                    hs.add(h);
+                }
+            }
+            sb.append(hs);
+        }
+        return sb.toString();
+    }
 }
