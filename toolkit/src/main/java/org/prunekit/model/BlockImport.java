@@ -351,8 +351,8 @@ final class BlockImport {
     }
 
     private void copyWeights(Net net) {
-        List<Layer> ours = net.layers().stream().filter(l -> l.spec().isRebuildable() && !l.block()
-                .getParameters().isEmpty()).toList();
+        List<Layer> ours = net.layers().stream().filter(l -> l.spec().isRebuildable() && !l.isWeightPart()
+                && !l.block().getParameters().isEmpty()).toList();
         if (ours.size() != copies.size()) {
             throw new IllegalStateException("Import found " + copies.size() + " layers with weights but built "
                     + ours.size() + "; please report this block.");

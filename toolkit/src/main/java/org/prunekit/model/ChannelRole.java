@@ -21,6 +21,10 @@ import java.util.Map;
  *   <tr><td>{@link #DENSE}, {@link #CONV}</td><td>opens a new channel space; reads its input's</td>
  *       <td>output rows and bias entries go; input columns go where the input's channels go</td>
  *       <td>dense, conv</td></tr>
+ *   <tr><td>{@link #RECURRENT}</td><td>opens a new channel space (last axis); reads its input's last axis</td>
+ *       <td>every gate row of a unit goes from both weights and both biases, and the unit's column
+ *       of the recurrent weight; input columns go where the input's channels go</td>
+ *       <td>LSTM, GRU</td></tr>
  *   <tr><td>{@link #ACTIVATION}</td><td>keeps them, zero stays zero; counts as the producer's activation</td>
  *       <td>nothing to slice</td><td>ReLU, tanh, GELU, leaky ReLU, dropout</td></tr>
  *   <tr><td>{@link #NORM}</td><td>keeps them; counts as the producer's activation</td>
@@ -45,7 +49,7 @@ public abstract class ChannelRole {
 
     private final String name;
 
-    private ChannelRole(String name) {
+    ChannelRole(String name) {
         this.name = name;
     }
 
@@ -53,6 +57,8 @@ public abstract class ChannelRole {
     public static final ChannelRole DENSE = new Producer("dense producer", false);
     /** A convolution: new channels; it reads its input's channels. */
     public static final ChannelRole CONV = new Producer("convolution producer", true);
+    /** A recurrent layer (LSTM, GRU): new units on the last axis, each the gate rows of its weights. */
+    public static final ChannelRole RECURRENT = new RecurrentRole();
     /** Element-wise, zero stays zero, part of the producer's activation (ReLU, tanh, dropout, ...). */
     public static final ChannelRole ACTIVATION = new PerChannel("activation", true, false);
     /** Per-channel scale and shift with statistics (batch norm), part of the producer's activation. */
@@ -100,6 +106,28 @@ public abstract class ChannelRole {
      */
     public List<Parameter> parametersPerChannel(Layer layer) {
         return List.of();
+    }
+
+    /**
+     * The masks that remove some of a layer's output channels (what a structured plan registers):
+     * by default each of {@link #parametersPerChannel} with channel {@code c} owning the
+     * {@code c}-th equal block of its values; a recurrent layer masks every gate row of a unit.
+     *
+     * @param layer a layer of this role
+     * @param channelMask per channel, 1 to keep it, 0 to remove it
+     * @return per parameter, a 0/1 mask of its values (row-major)
+     */
+    public Map<Parameter, float[]> channelMasks(Layer layer, float[] channelMask) {
+        Map<Parameter, float[]> out = new java.util.LinkedHashMap<>();
+        for (Parameter p : parametersPerChannel(layer)) {
+            int spread = (int) (p.getArray().size() / channelMask.length);
+            float[] values = new float[channelMask.length * spread];
+            for (int c = 0; c < channelMask.length; c++) {
+                java.util.Arrays.fill(values, c * spread, (c + 1) * spread, channelMask[c]);
+            }
+            out.put(p, values);
+        }
+        return out;
     }
 
     @Override

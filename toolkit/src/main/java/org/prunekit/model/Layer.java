@@ -17,9 +17,21 @@ import ai.djl.nn.norm.BatchNorm;
  */
 public record Layer(String name, int index, Block block, LayerSpec spec) {
 
-    /** @return whether this layer has a weight that pruning can act on (Linear or Conv2d) */
+    /**
+     * @return whether this layer has a weight that pruning can act on: a Linear or Conv2d layer,
+     *     or one weight matrix of a layer that holds several ({@link #isWeightPart()})
+     */
     public boolean isPrunable() {
-        return block instanceof Linear || block instanceof Conv2d;
+        return block instanceof Linear || block instanceof Conv2d || block instanceof WeightPartBlock;
+    }
+
+    /**
+     * @return whether this "layer" is one of the weight matrices of a layer that holds several
+     *     (an LSTM's {@code lstm1/input} or {@code lstm1/recurrent}, see {@link WeightPart}):
+     *     pruned per weight like a layer, run by the layer it belongs to
+     */
+    public boolean isWeightPart() {
+        return block instanceof WeightPartBlock;
     }
 
     /** @return whether this is a batch-normalisation layer */
@@ -76,6 +88,9 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
 
     /** @return the layer's kind, e.g. {@code Linear}, {@code Conv2d}, {@code BatchNorm}, {@code relu}, {@code maxpool} */
     public String kind() {
+        if (block instanceof WeightPartBlock part) {
+            return part.owner().getClass().getSimpleName() + " " + part.part().name();
+        }
         if (block instanceof ai.djl.nn.LambdaBlock && spec.isRebuildable()) {
             return spec.kind();
         }

@@ -15,7 +15,9 @@ import org.prunekit.model.layers.Dropout;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.Gru;
 import org.prunekit.model.layers.LeakyRelu;
+import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.MaxPool;
 import org.prunekit.model.layers.Norm;
 import org.prunekit.model.layers.Relu;
@@ -64,9 +66,9 @@ public final class NetBuilder {
                         + " one input, e.g. new Shape(1, 28, 28) for grey 28x28 images or new Shape(30) for 30 features.");
             }
         }
-        if (inputShape.dimension() != 1 && inputShape.dimension() != 3) {
-            throw new IllegalArgumentException("Input shape " + inputShape + ": PruneKit nets take vectors (features)"
-                    + " or images (channels, height, width), without the batch axis.");
+        if (inputShape.dimension() < 1 || inputShape.dimension() > 3) {
+            throw new IllegalArgumentException("Input shape " + inputShape + ": PruneKit nets take vectors (features),"
+                    + " sequences (time, features) or images (channels, height, width), without the batch axis.");
         }
     }
 
@@ -155,6 +157,39 @@ public final class NetBuilder {
                     + current.slice(1) + ": a convolution takes images (channels, height, width).");
         }
         return add(new DepthwiseConv((int) current.get(1), kernel, stride, padding, true));
+    }
+
+    /**
+     * An LSTM layer ({@link Lstm}): reads a sequence {@code (time, features)} and gives its
+     * hidden state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder lstm(int units) {
+        requireSequence("lstm(" + units + ")");
+        return add(new Lstm(units));
+    }
+
+    /**
+     * A GRU layer ({@link Gru}): reads a sequence {@code (time, features)} and gives its hidden
+     * state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder gru(int units) {
+        requireSequence("gru(" + units + ")");
+        return add(new Gru(units));
+    }
+
+    private void requireSequence(String what) {
+        if (current.dimension() != 3) {
+            throw new IllegalStateException(what + " after an output of shape " + current.slice(1) + ": a recurrent"
+                    + " layer reads a sequence (time, features); give the net an input shape such as new Shape(20, 8).");
+        }
     }
 
     /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */

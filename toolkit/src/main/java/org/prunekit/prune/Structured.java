@@ -133,21 +133,12 @@ public final class Structured extends Granularity {
             members.addAll(g.perChannel());
             for (String member : members) {
                 Layer l = net.layer(member);
-                for (Parameter param : l.spec().role().parametersPerChannel(l)) {
-                    maskPerChannel(net, param, p.mask(), (int) (param.getArray().size() / p.total()));
+                for (Map.Entry<Parameter, float[]> m : l.spec().role().channelMasks(l, p.mask()).entrySet()) {
+                    try (NDArray mask = net.manager().create(m.getValue(), m.getKey().getArray().getShape())) {
+                        net.addMask(m.getKey(), mask);
+                    }
                 }
             }
-        }
-    }
-
-    /** Masks a parameter whose leading axis (or flattened features, {@code spread} per channel) follows the channels. */
-    private static void maskPerChannel(Net net, Parameter param, float[] channelMask, int spread) {
-        float[] values = new float[channelMask.length * spread];
-        for (int c = 0; c < channelMask.length; c++) {
-            java.util.Arrays.fill(values, c * spread, (c + 1) * spread, channelMask[c]);
-        }
-        try (NDArray mask = net.manager().create(values, param.getArray().getShape())) {
-            net.addMask(param, mask);
         }
     }
 

@@ -1,0 +1,56 @@
+package org.prunekit.model.layers;
+
+import java.util.List;
+import org.prunekit.model.ChannelRole;
+import org.prunekit.model.LayerSpec;
+import org.prunekit.model.WeightPart;
+
+/**
+ * A recurrent layer (an {@link Lstm} or a {@link Gru}): one layer of DJL's recurrent block, batch
+ * first, reading a sequence {@code (b, T, C)} and giving its hidden state at every step,
+ * {@code (b, T, units)}, from a zero initial state. At each step {@code t} every gate {@code k}
+ * of unit {@code u} computes {@code W_ih[k·H + u] · x_t + b_ih[k·H + u] + W_hh[k·H + u] · h_{t-1}
+ * + b_hh[k·H + u]} ({@code H} the units): the gates are stacked along the rows of the input
+ * weight {@code W_ih (gates·H, C)}, the recurrent weight {@code W_hh (gates·H, H)} and both
+ * biases {@code (gates·H)}, which is how DJL hands them to PyTorch's {@code torch::lstm} and
+ * {@code torch::gru} (the parameter keys {@code l_0_i2h_WEIGHT}, {@code l_0_h2h_WEIGHT},
+ * {@code l_0_i2h_BIAS}, {@code l_0_h2h_BIAS}).
+ *
+ * <p>Pruning per weight treats the input and the recurrent weights as two parts
+ * ({@link WeightPart}: {@code lstm1/input}, {@code lstm1/recurrent}), each with its bias. In
+ * structured pruning the layer is a producer of the channels on its output's last axis: a hidden
+ * unit {@code u} is the rows {@code u, H+u, ...} of both weights and both biases (every gate of
+ * the unit) together with column {@code u} of the recurrent weight and whatever reads channel
+ * {@code u} downstream; and it reads the last-axis channels of its input, so the layer before it
+ * can lose channels too.
+ */
+public interface Recurrent extends LayerSpec {
+
+    /** The input weights and bias (what reads {@code x_t}). */
+    WeightPart INPUT = new WeightPart("input", "l_0_i2h_WEIGHT", "l_0_i2h_BIAS");
+    /** The recurrent weights and bias (what reads {@code h_{t-1}}). */
+    WeightPart RECURRENT = new WeightPart("recurrent", "l_0_h2h_WEIGHT", "l_0_h2h_BIAS");
+
+    /** @return the hidden units {@code H} */
+    int units();
+
+    /** @return the gates per unit (4 for an LSTM, 3 for a GRU), stacked along the weights' rows */
+    int gates();
+
+    /** @return the input and the recurrent weights */
+    @Override
+    default List<WeightPart> weightParts() {
+        return List.of(INPUT, RECURRENT);
+    }
+
+    @Override
+    default ChannelRole role() {
+        return ChannelRole.RECURRENT;
+    }
+
+    /** @return false: its weights are pruned per part ({@link #weightParts()}) */
+    @Override
+    default boolean isPrunable() {
+        return false;
+    }
+}
