@@ -9,7 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.recurrent.GRU;
+import ai.djl.nn.recurrent.LSTM;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -211,6 +216,23 @@ class RecurrentLayersTest {
             }
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void djlsRecurrentBlocksImportAsTheKindsAndOthersStayForeign() {
+        SequentialBlock block = new SequentialBlock().add(LSTM.builder().setStateSize(6).setNumLayers(1).build())
+                .add(GRU.builder().setStateSize(5).setNumLayers(1).build()).add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(3).build());
+        try (Net net = Net.of(block, new Shape(7, 4), 3)) { // Net.of checks that the net computes what the block does
+            assertEquals(List.of(new Lstm(6), new Gru(5)), net.specs().subList(0, 2));
+            assertEquals(List.of("lstm1/input", "lstm1/recurrent", "gru1/input", "gru1/recurrent", "fc1"),
+                    net.prunableLayers().stream().map(Layer::name).toList());
+        }
+        SequentialBlock stacked = new SequentialBlock().add(LSTM.builder().setStateSize(3).setNumLayers(2).build())
+                .add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(2).build());
+        try (Net net = Net.of(stacked, new Shape(5, 2), 2)) {
+            assertTrue(net.architecture().hasForeignBlocks(), net.summary());
         }
     }
 
