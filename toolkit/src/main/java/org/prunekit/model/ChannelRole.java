@@ -33,7 +33,8 @@ import java.util.Map;
  *       <td>max, average and global average pooling</td></tr>
  *   <tr><td>{@link #PER_CHANNEL_WEIGHTED}</td><td>keeps them (each channel its own filter)</td>
  *       <td>filters and biases sliced with the channels</td><td>depthwise convolution</td></tr>
- *   <tr><td>{@link #FLATTEN}</td><td>keeps them, channel {@code c} becomes features {@code [c·HW, (c+1)·HW)}</td>
+ *   <tr><td>{@link #FLATTEN}</td><td>keeps them, channel {@code c} becomes features {@code [c·HW, (c+1)·HW)}
+ *       of an image, {@code {t·C + c}} of a sequence</td>
  *       <td>nothing to slice</td><td>flatten</td></tr>
  *   <tr><td>{@link #SIGMOID}</td><td>keeps them, but zero becomes ½</td><td>stops removal of what it reads</td>
  *       <td>sigmoid</td></tr>
@@ -53,7 +54,10 @@ public abstract class ChannelRole {
         this.name = name;
     }
 
-    /** A dense (fully connected) layer: new units; it reads the units of a 2-D input. */
+    /**
+     * A dense (fully connected) layer: new units; it reads the units of a vector, or the channels
+     * (last axis) of a sequence {@code (T, C)} position by position.
+     */
     public static final ChannelRole DENSE = new Producer("dense producer", false);
     /** A convolution: new channels; it reads its input's channels. */
     public static final ChannelRole CONV = new Producer("convolution producer", true);
@@ -67,7 +71,7 @@ public abstract class ChannelRole {
     public static final ChannelRole PER_CHANNEL = new PerChannel("per channel", false, false);
     /** Per channel with a filter and bias of its own for each channel (depthwise convolution). */
     public static final ChannelRole PER_CHANNEL_WEIGHTED = new PerChannel("per-channel filters", false, true);
-    /** Flatten: channel {@code c} becomes the features {@code [c·HW, (c+1)·HW)}. */
+    /** Flatten: channel {@code c} becomes the features {@code [c·HW, (c+1)·HW)} (of a sequence: {@code {t·C + c}}). */
     public static final ChannelRole FLATTEN = new Flatten();
     /** Element-wise but zero becomes ½: channels it reads cannot be removed. */
     public static final ChannelRole SIGMOID = new Stop();
@@ -221,12 +225,13 @@ public abstract class ChannelRole {
 
         @Override
         Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
-            if (!spatial && in.shape().dimension() != 2) {
+            if (!spatial && in.shape().dimension() > 3) {
                 walk.block(in.space(), "dense layer " + name + " reads the last axis of a " + in.shape().slice(1)
                         + " tensor (put flatten() or globalAvgPool() before it)");
             }
             walk.producer(name);
-            return new Graph.State(out, walk.newSpace((int) out.get(1)), 1);
+            // a dense layer reads and writes the last axis: of a vector, or of a sequence position by position
+            return new Graph.State(out, walk.newSpace(Graph.channelCount(out)), 1);
         }
 
         @Override
@@ -280,16 +285,19 @@ public abstract class ChannelRole {
 
         @Override
         Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
-            int axes = Math.min(2, out.dimension());
-            if (!out.slice(0, axes).equals(in.shape().slice(0, Math.min(2, in.shape().dimension())))) {
+            if (Graph.channelCount(out) != Graph.channelCount(in.shape())) {
                 walk.block(in.space(), "layer " + name + " changes the channel axis");
+            }
+            if (this == NORM && in.shape().dimension() == 3) {
+                walk.block(in.space(), "batch norm " + name + " normalises axis 1, the positions of a sequence, not"
+                        + " its channels (use a layer norm on sequences)");
             }
             if (activation) {
                 walk.activation(name, this == NORM);
             } else {
                 walk.endActivation();
             }
-            return new Graph.State(out, in.space(), in.hw());
+            return new Graph.State(out, in.space(), in.hw(), in.interleaved());
         }
 
         @Override
@@ -358,12 +366,15 @@ public abstract class ChannelRole {
 
         @Override
         Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            walk.endActivation();
+            if (in.shape().dimension() == 3) { // a sequence (1, T, C): position t holds every channel, t·C + c
+                return new Graph.State(out, in.space(), (int) in.shape().get(1), true);
+            }
             long spread = 1;
             for (int d = 2; d < in.shape().dimension(); d++) {
                 spread *= in.shape().get(d);
             }
-            walk.endActivation();
-            return new Graph.State(out, in.space(), (int) (in.hw() * spread));
+            return new Graph.State(out, in.space(), (int) (in.hw() * spread), in.interleaved());
         }
 
         @Override
@@ -371,10 +382,11 @@ public abstract class ChannelRole {
             if (in == null || node.out().size() == in.length) {
                 return in;
             }
+            boolean sequence = node.in().dimension() == 3;
             int spread = (int) (node.out().size() / in.length);
             boolean[] out = new boolean[(int) node.out().size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = in[i / spread];
+                out[i] = sequence ? in[i % in.length] : in[i / spread];
             }
             return out;
         }
@@ -390,7 +402,7 @@ public abstract class ChannelRole {
             walk.block(in.space(), "sigmoid " + name + " turns a removed (zero) channel into 0.5, so removing it would"
                     + " change the outputs");
             walk.endActivation();
-            return new Graph.State(out, in.space(), in.hw());
+            return new Graph.State(out, in.space(), in.hw(), in.interleaved());
         }
 
         @Override
@@ -408,7 +420,7 @@ public abstract class ChannelRole {
         Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
             String what = name + " (" + spec.description() + ")";
             walk.block(in.space(), "it reaches " + what + ", a block PruneKit cannot slice");
-            Graph.State after = new Graph.State(out, walk.newSpace(out.dimension() >= 2 ? (int) out.get(1) : 1), 1);
+            Graph.State after = new Graph.State(out, walk.newSpace(Graph.channelCount(out)), 1);
             walk.block(after.space(), "it comes from " + what + ", a block PruneKit cannot slice");
             walk.endActivation();
             return after;
@@ -445,12 +457,12 @@ public abstract class ChannelRole {
                         + " gives " + b.shape() + "; the two must match (use a projection shortcut with the same"
                         + " filters and stride, e.g. residual(filters, stride)).");
             }
-            if (a.hw() != b.hw()) {
+            if (a.hw() != b.hw() || a.interleaved() != b.interleaved()) {
                 walk.block(a.space(), "residual block " + name + " adds tensors of different layouts");
                 walk.block(b.space(), "residual block " + name + " adds tensors of different layouts");
             }
             walk.endActivation();
-            return new Graph.State(a.shape(), walk.union(a.space(), b.space()), a.hw());
+            return new Graph.State(a.shape(), walk.union(a.space(), b.space()), a.hw(), a.interleaved());
         }
 
         @Override

@@ -15,6 +15,12 @@ import java.util.Map;
  * its branches (Torch-Pruning's dependency graph, for sequential nets with residual blocks). The
  * united spaces are the {@link ChannelGroups}: channel {@code c} of a group can only be removed
  * from all its members at once.
+ *
+ * <p>Where the channels are ({@link #channelAxis}): on axis 1 of a vector {@code (1, C)} and of an
+ * image {@code (1, C, H, W)}, on the <em>last</em> axis of a sequence {@code (1, T, C)} (what a
+ * dense layer reads and writes position by position, what layer norms normalise). A flatten of
+ * an image gives channel {@code c} the consecutive features {@code [c·HW, (c+1)·HW)}; a flatten of
+ * a sequence gives it the interleaved features {@code {t·C + c}} ({@link #features}).
  */
 final class Graph {
 
@@ -28,14 +34,18 @@ final class Graph {
      * @param outSpace the channel space of its output
      * @param inHw features per channel of its input's feature axis (1 unless behind a flatten)
      * @param outHw features per channel of its output
+     * @param inInterleaved whether its input is a flattened sequence (channel {@code c} at the
+     *     features {@code t·C + c}) rather than consecutive blocks of {@code inHw} features
      */
-    record Node(Layer layer, Shape in, Shape out, int inSpace, int outSpace, int inHw, int outHw) {}
+    record Node(Layer layer, Shape in, Shape out, int inSpace, int outSpace, int inHw, int outHw,
+            boolean inInterleaved) {}
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<String, String> taps = new LinkedHashMap<>();
     private final Map<String, String> normAfter = new LinkedHashMap<>();
     private final List<Integer> parent = new ArrayList<>();
     private final List<Integer> channels = new ArrayList<>();
+    private final List<Integer> widths = new ArrayList<>();
     private final List<String> blocked = new ArrayList<>();
     private final List<Layer> leaves;
     private int next;
@@ -47,8 +57,71 @@ final class Graph {
      * @param shape its shape (batch 1)
      * @param space the channel space it lives in
      * @param hw features per channel on its feature axis (1 unless behind a flatten)
+     * @param interleaved whether those features are interleaved (a flattened sequence: channel
+     *     {@code c} at {@code t·C + c}) rather than consecutive (a flattened image)
      */
-    record State(Shape shape, int space, int hw) {}
+    record State(Shape shape, int space, int hw, boolean interleaved) {
+
+        /**
+         * A tensor whose channels are consecutive blocks of {@code hw} features.
+         *
+         * @param shape its shape (batch 1)
+         * @param space the channel space it lives in
+         * @param hw features per channel on its feature axis
+         */
+        State(Shape shape, int space, int hw) {
+            this(shape, space, hw, false);
+        }
+    }
+
+    /**
+     * @param shape a tensor's shape with the batch axis
+     * @return the axis its channels are on: the last of a sequence {@code (1, T, C)}, else 1
+     *     (vectors and images)
+     */
+    static int channelAxis(Shape shape) {
+        return shape.dimension() == 3 ? 2 : 1;
+    }
+
+    /**
+     * @param shape a tensor's shape with the batch axis
+     * @return how many channels it has (on {@link #channelAxis}); 1 for a shape without one
+     */
+    static int channelCount(Shape shape) {
+        return shape.dimension() < 2 ? 1 : (int) shape.get(channelAxis(shape));
+    }
+
+    /**
+     * The features a tensor's channels own on its feature axis, in increasing order.
+     *
+     * @param kept the channels, in increasing order
+     * @param channels how many channels the tensor has
+     * @param width features per channel of the space itself (1, or an attention head's size)
+     * @param hw positions per channel spread over the axis by a flatten (1 if none)
+     * @param interleaved whether the flatten interleaved the channels (a sequence: position
+     *     {@code t} holds every channel) rather than giving each a block (an image)
+     * @return the feature indices
+     */
+    static int[] features(int[] kept, int channels, int width, int hw, boolean interleaved) {
+        int[] out = new int[kept.length * width * hw];
+        int k = 0;
+        if (interleaved) {
+            for (int t = 0; t < hw; t++) {
+                for (int c : kept) {
+                    for (int j = 0; j < width; j++) {
+                        out[k++] = (t * channels + c) * width + j;
+                    }
+                }
+            }
+        } else {
+            for (int c : kept) {
+                for (int j = 0; j < width * hw; j++) {
+                    out[k++] = c * width * hw + j;
+                }
+            }
+        }
+        return out;
+    }
 
     /**
      * What a {@link ChannelRole} may do while the flow is walked: open, block and unite channel
@@ -105,7 +178,7 @@ final class Graph {
     Graph(Architecture arch, List<Layer> leaves) {
         this.leaves = leaves;
         Shape in = new Shape(1).addAll(arch.inputShape());
-        int input = newSpace(in.dimension() >= 2 ? (int) in.get(1) : 1);
+        int input = newSpace(channelCount(in));
         block(input, "it is the net's input");
         State end = walk(arch.layers(), "", new State(in, input, 1), new Walk());
         if (next != leaves.size()) {
@@ -134,7 +207,8 @@ final class Graph {
             }
             Shape out = outputShape(layer, state.shape);
             State after = role.flow(walk, name, spec, state, out);
-            nodes.put(name, new Node(layer, state.shape, out, state.space, after.space, state.hw, after.hw));
+            nodes.put(name, new Node(layer, state.shape, out, state.space, after.space, state.hw, after.hw,
+                    state.interleaved));
             state = after;
         }
         return state;
@@ -159,6 +233,7 @@ final class Graph {
     private int newSpace(int size) {
         parent.add(parent.size());
         channels.add(size);
+        widths.add(1);
         blocked.add(null);
         return parent.size() - 1;
     }
@@ -234,6 +309,22 @@ final class Graph {
      */
     int group(int space) {
         return find(space);
+    }
+
+    /**
+     * @param group a group id ({@link #group})
+     * @return how many channels it has
+     */
+    int channels(int group) {
+        return channels.get(find(group));
+    }
+
+    /**
+     * @param group a group id ({@link #group})
+     * @return features per channel of the group's own tensors (1; an attention head's size for heads)
+     */
+    int width(int group) {
+        return widths.get(find(group));
     }
 
     /** @return the channel groups, in the order of their first producer */

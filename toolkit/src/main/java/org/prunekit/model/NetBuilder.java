@@ -68,7 +68,7 @@ public final class NetBuilder {
         }
         if (inputShape.dimension() < 1 || inputShape.dimension() > 3) {
             throw new IllegalArgumentException("Input shape " + inputShape + ": PruneKit nets take vectors (features),"
-                    + " sequences (time, features) or images (channels, height, width), without the batch axis.");
+                    + " sequences (positions, channels) or images (channels, height, width), without the batch axis.");
         }
     }
 
@@ -80,7 +80,8 @@ public final class NetBuilder {
     }
 
     /**
-     * A fully connected layer with a bias.
+     * A fully connected layer with a bias. On a sequence {@code (T, C)} it acts on the last axis,
+     * position by position, giving {@code (T, units)}.
      *
      * @param units output units
      * @return this builder
@@ -96,9 +97,10 @@ public final class NetBuilder {
      * @return this builder
      */
     public NetBuilder dense(int units, boolean bias) {
-        if (current.dimension() != 2) {
+        if (current.dimension() != 2 && current.dimension() != 3) {
             throw new IllegalStateException("dense(" + units + ") after an output of shape " + current.slice(1)
-                    + ": a dense layer takes a vector. Add flatten() or globalAvgPool() before it.");
+                    + ": a dense layer takes a vector (or a sequence, position by position). Add flatten() or"
+                    + " globalAvgPool() before it.");
         }
         return add(new Dense(units, bias));
     }
@@ -194,6 +196,10 @@ public final class NetBuilder {
 
     /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */
     public NetBuilder batchNorm() {
+        if (current.dimension() == 3) {
+            throw new IllegalStateException("batchNorm() after a sequence " + current.slice(1) + ": batch norm"
+                    + " normalises axis 1, the positions of a sequence, not its channels. Use a layer norm.");
+        }
         return add(new Norm());
     }
 
@@ -278,7 +284,10 @@ public final class NetBuilder {
         return add(new Dropout((float) rate));
     }
 
-    /** @return this builder with a flatten (channels × height × width to one vector) */
+    /**
+     * @return this builder with a flatten: channels × height × width of an image, or positions ×
+     *     channels of a sequence, to one vector
+     */
     public NetBuilder flatten() {
         return add(new Flatten());
     }

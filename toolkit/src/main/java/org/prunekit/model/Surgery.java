@@ -15,7 +15,8 @@ import java.util.Map;
  * Structured removal, planned per channel group and applied to every member: finds the channels
  * whose value is exactly zero wherever a layer reads them, then rebuilds the net with those
  * channels gone from every producer (rows and biases), batch norm (all four statistics) and
- * consumer (inputs; behind a flatten, channel {@code c} owns the inputs {@code [c·HW, (c+1)·HW)}).
+ * consumer (inputs; behind a flatten, channel {@code c} owns the inputs {@code [c·HW, (c+1)·HW)} of an
+ * image, {@code {t·C + c}} of a sequence; see {@link Graph#features}).
  *
  * <p>Whether a channel is zero is followed through the net, each layer's {@link ChannelRole}
  * saying how: a producer's channel is zero when its weight row and bias are; a batch norm's when
@@ -76,7 +77,11 @@ final class Surgery {
             ChannelRole role = l.spec().role();
             int[] in = keep.get(graph.group(n.inSpace()));
             int[] out = role.producesChannels() ? keep.get(graph.group(n.outSpace())) : null;
-            int[] inExpanded = in == null ? null : expand(in, n.inHw());
+            int[] inExpanded = in == null ? null : Graph.features(in, graph.channels(n.inSpace()),
+                    graph.width(n.inSpace()), n.inHw(), n.inInterleaved());
+            if (out != null) {
+                out = Graph.features(out, graph.channels(n.outSpace()), graph.width(n.outSpace()), 1, false);
+            }
             specs.add(role.resize(l.spec(), inExpanded, out));
             role.slice(l, inExpanded, out, slices);
         }
@@ -141,8 +146,7 @@ final class Surgery {
         /** A consumer reads its input: channels of the input's group are removable only if zero here. */
         void read(Graph.Node n, boolean[] zero) {
             int group = graph.group(n.inSpace());
-            int hw = n.inHw();
-            int channels = (int) (n.in().get(1) / (n.in().dimension() == 2 ? hw : 1));
+            int channels = graph.channels(group);
             boolean[] r = removable.computeIfAbsent(group, k -> {
                 boolean[] all = new boolean[channels];
                 Arrays.fill(all, true);
@@ -150,25 +154,12 @@ final class Surgery {
             });
             for (int c = 0; c < r.length; c++) {
                 boolean z = zero != null;
-                for (int j = c * hw; j < (c + 1) * hw && z; j++) {
-                    z = zero[j];
+                for (int f : Graph.features(new int[] {c}, channels, graph.width(group), n.inHw(), n.inInterleaved())) {
+                    z = z && zero[f];
                 }
                 r[c] &= z;
             }
         }
-    }
-
-    private static int[] expand(int[] channels, int hw) {
-        if (hw == 1) {
-            return channels;
-        }
-        int[] out = new int[channels.length * hw];
-        for (int i = 0; i < channels.length; i++) {
-            for (int j = 0; j < hw; j++) {
-                out[i * hw + j] = channels[i] * hw + j;
-            }
-        }
-        return out;
     }
 
     private static NDArray slice(NDManager m, NDArray a, int[][] keep) {

@@ -76,7 +76,8 @@ final class UnitsAsBuilt {
                 out.put(l.name(), of(l.name()) * (w.size() / w.get(0)));
                 continue;
             }
-            long inputs = l.spec().role() == ChannelRole.DENSE ? n.in().size() / n.in().get(0) : n.in().get(1);
+            // a dense layer reads the last axis (of a vector, or of a sequence position by position)
+            long inputs = l.spec().role() == ChannelRole.DENSE ? n.in().get(n.in().dimension() - 1) : n.in().get(1);
             long kernel = w.size() / (w.get(0) * w.get(1));
             out.put(l.name(), of(l.name()) * inputs * kernel);
         }

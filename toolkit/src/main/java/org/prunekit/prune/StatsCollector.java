@@ -171,6 +171,9 @@ final class StatsCollector {
                 for (Map.Entry<String, Layer> t : taps.entrySet()) {
                     Layer tapped = t.getValue();
                     NDArray a = outputs.get(t.getKey());
+                    if (a.getShape().dimension() == 3) { // a sequence (b, T, C): its channels are on the last axis
+                        a = a.transpose(0, 2, 1);
+                    }
                     long units = a.getShape().get(1);
                     long positions = a.getShape().size() / (a.getShape().get(0) * units);
                     NDArray pooled = a.getShape().dimension() > 2
