@@ -33,11 +33,9 @@ final class RecurrentRole extends ChannelRole {
             throw new IllegalArgumentException("Recurrent layer " + name + " (" + spec.encode() + ") reads sequences"
                     + " (time, features), not an input of shape " + in.shape().slice(1) + ".");
         }
-        walk.block(in.space(), "recurrent layer " + name + " reads the last axis of a sequence");
+        // it reads its input's channels (the last axis) at every step, and opens a space of its own units
         walk.producer(name);
-        int space = walk.newSpace((int) out.get(out.dimension() - 1));
-        walk.block(space, "the units of recurrent layer " + name + " are read along the last axis of a sequence");
-        return new Graph.State(out, space, 1);
+        return new Graph.State(out, walk.newSpace(Graph.channelCount(out)), 1);
     }
 
     @Override

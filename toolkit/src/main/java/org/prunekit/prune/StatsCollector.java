@@ -18,7 +18,8 @@ import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
 /**
- * Measures the {@link LayerStats} of prunable layers: weights and masks always; with data,
+ * Measures the {@link LayerStats} of prunable layers (and, put together per unit from their
+ * weight parts by {@link UnitView}, of recurrent layers): weights and masks always; with data,
  * gradients (inference mode, so batch-norm statistics are not updated and the model is left
  * untouched) and activations (the children of the sequential block run one by one).
  */
@@ -33,20 +34,48 @@ final class StatsCollector {
         Map<String, float[][]> acts = new HashMap<>();
         Map<String, float[]> zeros = new HashMap<>();
         int batches = 0;
+        // a layer with several weight matrices (a recurrent layer) is measured through its parts
+        List<Layer> weighted = new ArrayList<>();
+        for (Layer l : layers) {
+            if (l.isPrunable()) {
+                weighted.add(l);
+            } else {
+                l.spec().weightParts().forEach(p -> weighted.add(net.layer(p.nameIn(l.name()))));
+            }
+        }
         if (data != null) {
-            batches = gradients(net, layers, data, batchSize, gradMean, gradSq, unitTaylor);
+            batches = gradients(net, weighted, data, batchSize, gradMean, gradSq, unitTaylor);
             activations(net, layers, data, batchSize, acts, zeros);
         }
         Map<String, LayerStats> out = new LinkedHashMap<>();
-        for (Layer l : layers) {
+        Map<String, LayerStats> parts = new HashMap<>();
+        for (Layer l : weighted) {
             NDArray w = l.weight().getArray();
             NDArray mask = net.masks().get(l.weight());
             float[] m = mask == null ? ones((int) w.size()) : mask.toFloatArray();
             float[] bias = l.bias() == null ? null : l.bias().getArray().toFloatArray();
-            out.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m, gradMean.get(l.name()),
-                    gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()), zeros.get(l.name()), batches));
+            parts.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m,
+                    gradMean.get(l.name()), gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()),
+                    zeros.get(l.name()), batches));
+        }
+        for (Layer l : layers) {
+            if (!l.isPrunable()) {
+                List<LayerStats> of = l.spec().weightParts().stream().map(p -> parts.get(p.nameIn(l.name()))).toList();
+                out.put(l.name(), UnitView.compose(l.name(), units(net, l), of, acts.get(l.name()), zeros.get(l.name())));
+            } else {
+                out.put(l.name(), parts.get(l.name()));
+            }
         }
         return out;
+    }
+
+    /** @return a layer's output units: its weight's rows, or (a layer with weight parts) its output's channels */
+    private static int units(Net net, Layer l) {
+        if (l.isPrunable()) {
+            return (int) l.weight().getArray().getShape().get(0);
+        }
+        ai.djl.ndarray.types.Shape out = net.outputShapes().get(l.index());
+        return (int) out.get(out.dimension() - 1);
     }
 
     private static float[] ones(int n) {
@@ -157,7 +186,7 @@ final class StatsCollector {
                 continue; // inside a foreign block: no activations (criteria that need them say so)
             }
             taps.put(tap, l);
-            int units = (int) l.weight().getArray().getShape().get(0);
+            int units = units(net, l);
             acts.put(l.name(), new float[n][units]);
             zeroCounts.put(l.name(), new long[units]);
             perUnitTotal.put(l.name(), 0L);

@@ -58,7 +58,8 @@ public final class Structured extends Granularity {
     private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
         Set<String> names = new HashSet<>();
         groups.forEach(g -> names.addAll(g.producers()));
-        return net.prunableLayers().stream().filter(l -> names.contains(l.name())).toList();
+        // dense and convolution layers, and recurrent layers (measured through their weight parts)
+        return net.layers().stream().filter(l -> names.contains(l.name())).toList();
     }
 
     /** Scores every channel of each target group: the mean of its producers' unit scores. */
