@@ -94,36 +94,49 @@ final class Inference {
     }
 
     Map<String, NDArray> forwardWithActivations(NDArray x, Collection<String> layerNames) {
+        return recorded(x, layerNames, false);
+    }
+
+    /**
+     * The same layer-by-layer run, keeping what the named layers read instead of what they give:
+     * the input each leaf receives (inside a residual block, the branch's running value).
+     */
+    Map<String, NDArray> forwardWithInputs(NDArray x, Collection<String> layerNames) {
+        return recorded(x, layerNames, true);
+    }
+
+    private Map<String, NDArray> recorded(NDArray x, Collection<String> layerNames, boolean inputs) {
         for (String n : layerNames) {
             if (net.graph().node(net.layer(n).name()) == null) {
-                throw new IllegalArgumentException("Layer " + n + " is inside a foreign block; its output cannot be"
-                        + " observed.");
+                throw new IllegalArgumentException("Layer " + n + " is inside a foreign block; its " + (inputs
+                        ? "input" : "output") + " cannot be observed.");
             }
         }
         Set<String> wanted = Set.copyOf(layerNames);
         Map<String, NDArray> out = new LinkedHashMap<>();
         ParameterStore ps = new ParameterStore(x.getManager(), false);
         int[] next = {0};
-        NDArray y = run(architecture.layers(), next, layout(x), ps, wanted, out);
+        NDArray y = run(architecture.layers(), next, layout(x), ps, wanted, out, inputs);
         out.put("output", y);
         return out;
     }
 
     private NDArray run(List<Architecture.Entry> entries, int[] next, NDArray x, ParameterStore ps,
-            Set<String> wanted, Map<String, NDArray> out) {
+            Set<String> wanted, Map<String, NDArray> out, boolean inputs) {
         for (Architecture.Entry e : entries) {
             if (e.spec().role().isContainer()) {
                 List<NDArray> ends = new ArrayList<>();
                 for (List<Architecture.Entry> branch : e.spec().branches()) {
-                    ends.add(branch.isEmpty() ? x : run(branch, next, x, ps, wanted, out));
+                    ends.add(branch.isEmpty() ? x : run(branch, next, x, ps, wanted, out, inputs));
                 }
                 x = e.spec().combine(ends);
                 continue;
             }
             Layer l = leaves.get(next[0]++);
+            NDArray in = x;
             x = l.block().forward(ps, new NDList(x), false).singletonOrThrow();
             if (wanted.contains(l.name())) {
-                out.put(l.name(), x);
+                out.put(l.name(), inputs ? in : x);
             }
         }
         return x;

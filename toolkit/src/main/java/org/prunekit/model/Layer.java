@@ -34,6 +34,15 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
         return block instanceof WeightPartBlock;
     }
 
+    /**
+     * @return the name of the layer whose block runs this one: its own name, or for a weight part
+     *     ({@link #isWeightPart()}) the layer it belongs to (what {@link Net#forwardWithInputs}
+     *     and {@link LayerSpec#weightInputs} are asked about)
+     */
+    public String runBy() {
+        return block instanceof WeightPartBlock part ? part.ownerName() : name;
+    }
+
     /** @return whether this is a batch-normalisation layer */
     public boolean isBatchNorm() {
         return block instanceof BatchNorm;

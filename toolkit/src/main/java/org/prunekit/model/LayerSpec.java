@@ -101,6 +101,21 @@ public interface LayerSpec {
         throw new IllegalStateException(encode() + " holds no branches.");
     }
 
+    /**
+     * What the layer's prunable weights multiply, for calibration methods (Wanda, SparseGPT): the
+     * hook a layer kind implements for them to cover it (see {@link WeightInput}). A kind with
+     * several weights (attention's query, key, value and output projections; a recurrent layer's
+     * input and recurrent weights) returns one entry per weight; a kind without weights returns
+     * none (the default).
+     *
+     * @param layer the layer of this spec in a net (its block holds the parameters)
+     * @param input the layer's input for a batch, as the net computes it
+     * @return the input columns of each weight, in {@code input}'s manager
+     */
+    default List<WeightInput> weightInputs(Layer layer, NDArray input) {
+        return List.of();
+    }
+
     /** @return whether the layer can be built again from this spec (false for a foreign DJL block) */
     default boolean isRebuildable() {
         return true;

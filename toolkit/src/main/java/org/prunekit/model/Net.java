@@ -421,6 +421,21 @@ public final class Net implements Trainable, AutoCloseable {
     }
 
     /**
+     * Runs the net layer by layer in inference mode and keeps the inputs of some layers (what
+     * their weights multiply, before {@link LayerSpec#weightInputs} turns it into input columns):
+     * the same computation as {@link #forward(NDArray, boolean)}, in the architecture's order.
+     *
+     * @param x a batch of shape {@code (b, inputShape...)}
+     * @param layerNames the layers whose inputs to keep (not inside foreign blocks)
+     * @return the kept inputs by layer name (arrays in {@code x}'s manager), plus the logits under
+     *     the key {@code "output"}
+     */
+    public Map<String, NDArray> forwardWithInputs(NDArray x, Collection<String> layerNames) {
+        PruneKit.noGrad();
+        return inference.forwardWithInputs(x, layerNames);
+    }
+
+    /**
      * The net's raw outputs on a whole set, in inference mode (batches of 500, each in its own
      * native memory scope).
      *

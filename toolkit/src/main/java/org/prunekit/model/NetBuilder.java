@@ -12,6 +12,7 @@ import org.prunekit.model.layers.Conv;
 import org.prunekit.model.layers.Dense;
 import org.prunekit.model.layers.DepthwiseConv;
 import org.prunekit.model.layers.Dropout;
+import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.GlobalAvgPool;
@@ -24,6 +25,7 @@ import org.prunekit.model.layers.Relu;
 import org.prunekit.model.layers.Residual;
 import org.prunekit.model.layers.Sigmoid;
 import org.prunekit.model.layers.Tanh;
+import org.prunekit.model.layers.TimePool;
 
 /**
  * Builds a net layer by layer, reading like the model it describes:
@@ -187,13 +189,6 @@ public final class NetBuilder {
         return add(new Gru(units));
     }
 
-    private void requireSequence(String what) {
-        if (current.dimension() != 3) {
-            throw new IllegalStateException(what + " after an output of shape " + current.slice(1) + ": a recurrent"
-                    + " layer reads a sequence (time, features); give the net an input shape such as new Shape(20, 8).");
-        }
-    }
-
     /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */
     public NetBuilder batchNorm() {
         if (current.dimension() == 3) {
@@ -282,6 +277,41 @@ public final class NetBuilder {
      */
     public NetBuilder dropout(double rate) {
         return add(new Dropout((float) rate));
+    }
+
+    /**
+     * A token embedding: each token id of the input {@code (T)} becomes a learned vector of
+     * {@code dims} values, giving a sequence {@code (T, dims)}. The net's input is then a batch of
+     * token ids {@code (b, T)}, e.g. {@code Models.sequential("TextNet", 64).embedding(vocab, 32)};
+     * an id outside {@code [0, vocabulary)} is an error naming it.
+     *
+     * @param vocabulary the number of token ids (e.g. {@code split.vocabulary().size()})
+     * @param dims values per token
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence of ids {@code (T)}
+     */
+    public NetBuilder embedding(int vocabulary, int dims) {
+        if (current.dimension() != 2) {
+            throw new IllegalStateException("embedding(" + vocabulary + ", " + dims + ") after an output of shape "
+                    + current.slice(1) + ": an embedding reads token ids, one axis (length); build the net with the"
+                    + " input shape of a sequence, e.g. Models.sequential(\"TextNet\", 64) for 64 tokens.");
+        }
+        return add(new Embedding(vocabulary, dims));
+    }
+
+    /**
+     * @return this builder with a mean over the time axis: a sequence {@code (T, C)} becomes one
+     *     vector {@code (C)} (global average pooling for sequences)
+     */
+    public NetBuilder timePool() {
+        requireSequence("timePool");
+        return add(new TimePool(false));
+    }
+
+    /** @return this builder with a maximum over the time axis: {@code (T, C)} to {@code (C)} */
+    public NetBuilder timeMaxPool() {
+        requireSequence("timeMaxPool");
+        return add(new TimePool(true));
     }
 
     /**
@@ -409,6 +439,13 @@ public final class NetBuilder {
         }
     }
 
+    private void requireSequence(String what) {
+        if (current.dimension() != 3) {
+            throw new IllegalStateException(what + " after an output of shape " + current.slice(1)
+                    + ": it works on sequences (time, channels), e.g. after embedding(vocabulary, dims).");
+        }
+    }
+
     /** @return the shape of one output of the layers so far (without the batch axis) */
     public Shape outputShape() {
         return current.slice(1);
@@ -432,7 +469,8 @@ public final class NetBuilder {
     public Net build(long seed) {
         if (current.dimension() != 2) {
             throw new IllegalStateException("The net ends in an output of shape " + current.slice(1) + "; a classifier"
-                    + " must end in one value per class: add flatten() or globalAvgPool() and dense(classes).");
+                    + " must end in one value per class: add flatten() or globalAvgPool() (timePool() for sequences)"
+                    + " and dense(classes).");
         }
         // a dropout after the output is allowed; but some dense layer must give the classes
         boolean anyDense = architecture().leaves().stream().anyMatch(l -> l.spec().role() == ChannelRole.DENSE);

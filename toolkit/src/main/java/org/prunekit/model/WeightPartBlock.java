@@ -17,11 +17,18 @@ import ai.djl.util.PairList;
 final class WeightPartBlock extends AbstractBlock {
 
     private final Block owner;
+    private final String ownerName;
     private final WeightPart part;
 
-    WeightPartBlock(Block owner, WeightPart part) {
+    WeightPartBlock(Block owner, String ownerName, WeightPart part) {
         this.owner = owner;
+        this.ownerName = ownerName;
         this.part = part;
+    }
+
+    /** @return the full name of the layer the part belongs to */
+    String ownerName() {
+        return ownerName;
     }
 
     /** @return the part it shows */

@@ -43,6 +43,31 @@ record Budgets(Map<String, Integer> prune, long wanted, List<String> capped) {
     }
 
     /**
+     * Every output row of every layer to the same sparsity, never emptied: the per-layer counts
+     * are the sums over the rows.
+     *
+     * @param sparsity the target
+     * @param ranking what is ranked (per weight; the shape's first axis counts the rows)
+     * @return the budgets
+     */
+    static Budgets rowWise(double sparsity, Ranking ranking) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        List<String> capped = new ArrayList<>();
+        long wanted = 0;
+        for (Ranking.Ranked r : ranking.ranked()) {
+            int rows = (int) r.shape().get(0);
+            int per = r.alive().length / rows;
+            int k = (int) Selection.count(sparsity, per);
+            wanted += (long) k * rows;
+            if (k > per - 1) {
+                capped.add(r.name()); // never empty a row
+            }
+            out.put(r.name(), Math.min(per - 1, k) * rows);
+        }
+        return new Budgets(out, wanted, capped);
+    }
+
+    /**
      * Ranks all layers together, each layer's scores first made comparable by the granularity
      * ({@link Granularity#normalise}). Layers that would fall below the minimum density are held
      * at it (or at the zeros they already have, if more) and the rest share the remaining
@@ -141,7 +166,10 @@ record Budgets(Map<String, Integer> prune, long wanted, List<String> capped) {
                 .map(LayerPlan::layer).toList();
         if (after < wanted && !capped.isEmpty()) {
             return List.of(String.format("target %.4f not reached (%.4f), %s", sparsity, reached,
-                    pruner.scope() == Scope.LAYER
+                    pruner.scope() == Scope.ROW
+                    ? "capped: a per-row plan never empties a row, so the rows of " + capped + " keep one of their "
+                            + units
+                    : pruner.scope() == Scope.LAYER
                     ? "capped: a layer-wise plan never empties a layer, so " + capped + " keep one of their " + units
                     : "capped by the minimum density per layer (optMinDensity(" + pruner.minDensity() + ")), which holds "
                             + capped + " at their floor; a lower minimum density lets them go further"));
@@ -154,6 +182,9 @@ record Budgets(Map<String, Integer> prune, long wanted, List<String> capped) {
         if (Math.abs(reached - sparsity) > 1e-3) {
             String how = pruner.scope() == Scope.GLOBAL || plans.size() == 1
                     ? String.format("round(%s x %d) = %d of %d %s", sparsity, total, after, total, units)
+                    : pruner.scope() == Scope.ROW ? "each row prunes round(" + sparsity + " x its length): "
+                            + String.join(", ", plans.stream().limit(4).map(p -> p.layer() + " " + p.prunedAfter()
+                            + " of " + p.total()).toList()) + (plans.size() > 4 ? ", ..." : "") + " " + units
                     : "each layer prunes round(" + sparsity + " x its size): " + String.join(", ", plans.stream()
                             .limit(4).map(p -> p.layer() + " " + p.prunedAfter() + " of " + p.total()).toList())
                             + (plans.size() > 4 ? ", ..." : "") + " " + units;

@@ -132,6 +132,28 @@ final class Criteria {
         }
     };
 
+    /** Wanda: |w|·‖X_j‖₂, compared per output row. */
+    static final Importance WANDA = new PerWeight("wanda", true) {
+        @Override
+        public float[] weightScores(LayerStats s) {
+            float[] out = new float[s.weight().length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.abs(s.weight()[i]) * s.inputNorm(i);
+            }
+            return out;
+        }
+
+        @Override
+        public boolean needsInputs() {
+            return true;
+        }
+
+        @Override
+        public Scope preferredScope() {
+            return Scope.ROW;
+        }
+    };
+
     static final Importance APOZ = new PerUnit("apoz") {
         @Override
         public float[] unitScores(LayerStats s) {

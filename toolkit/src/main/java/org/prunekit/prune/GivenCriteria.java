@@ -140,6 +140,16 @@ final class GivenCriteria {
         }
 
         @Override
+        public boolean needsInputs() {
+            return inner.needsInputs();
+        }
+
+        @Override
+        public Scope preferredScope() {
+            return inner.preferredScope();
+        }
+
+        @Override
         public float[] weightScores(LayerStats s) {
             return sign(inner.weightScores(s));
         }

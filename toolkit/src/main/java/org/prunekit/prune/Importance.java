@@ -21,6 +21,9 @@ package org.prunekit.prune;
  *   <tr><td>{@link #entropy(int)}</td><td>the unit's score, for each of its weights</td><td>entropy of a histogram of the unit's (pooled) activations over the samples (Luo and Wu 2017); low entropy = little information</td><td>yes</td></tr>
  *   <tr><td>{@link #fpgm()}</td><td>the unit's score, for each of its weights</td><td>mean distance from the unit's weight vector to every other unit's: units near the geometric median are replaceable (He et al. 2019)</td><td>no</td></tr>
  *   <tr><td>{@link #lamp()}</td><td>w² / Σ of the v² of the weights at least as large (Lee et al. 2021): comparable across layers for one global ranking</td><td>the same with each unit's Σw²</td><td>no</td></tr>
+ *   <tr><td>{@link #wanda()}</td><td>|w|·‖X_j‖₂, the weight's magnitude times the norm of the input column it
+ *       multiplies over the sample (Sun et al. 2023); compared per output row by default ({@link Scope#ROW})</td>
+ *       <td>Σ over the unit's row</td><td>yes (inputs only)</td></tr>
  *   <tr><td>{@link #apoz()}</td><td>the unit's score, for each of its weights</td><td>1 − APoZ, the average percentage of zero activations (Hu et al. 2016)</td><td>yes</td></tr>
  * </table>
  *
@@ -48,6 +51,22 @@ public interface Importance {
     /** @return whether this criterion needs gradients and activations measured on data */
     default boolean needsData() {
         return false;
+    }
+
+    /**
+     * @return whether this criterion needs the norms of the inputs each weight multiplies
+     *     ({@link LayerStats#inputNorms()}), measured on the sample data
+     */
+    default boolean needsInputs() {
+        return false;
+    }
+
+    /**
+     * @return the scope a pruner uses with this criterion when none is given: {@link Scope#LAYER}
+     *     for most, {@link Scope#ROW} for Wanda, whose scores compare within an output row
+     */
+    default Scope preferredScope() {
+        return Scope.LAYER;
     }
 
     /**
@@ -174,6 +193,21 @@ public interface Importance {
     /** @return LAMP: layer-adaptive magnitude scores for global pruning (Lee et al. 2021) */
     static Importance lamp() {
         return Criteria.LAMP;
+    }
+
+    /**
+     * Wanda (Sun et al. 2023, "A Simple and Effective Pruning Approach for Large Language
+     * Models"): a weight's score is {@code |W_ij|·‖X_j‖₂}, with {@code X_j} the input column it
+     * multiplies over every sample example and position (a convolution's im2col patches; see
+     * {@link org.prunekit.model.WeightInput}). A pruner with it compares weights within each output
+     * row by default ({@link Scope#ROW}), as the paper does; layer-wise, global and N:M work too.
+     * Per unit (structured) a row's score is the sum of its weights'. It needs sample data (the
+     * calibration set, e.g. {@code pruner.plan(net, calibration.images())}) but no gradients.
+     *
+     * @return the Wanda criterion
+     */
+    static Importance wanda() {
+        return Criteria.WANDA;
     }
 
     /** @return 1 − average percentage of zero activations */

@@ -23,9 +23,52 @@ import ai.djl.ndarray.types.Shape;
  * @param zeroFraction per unit, the fraction of its activation values (all samples and positions)
  *     that are exactly zero (null without data)
  * @param batches how many sample batches the data statistics come from (0 without data)
+ * @param inputNorms per input column of the weight seen as a matrix (a convolution's
+ *     {@code in·kh·kw}), the norm {@code ‖X_j‖₂} of what it multiplies over all sample examples
+ *     and positions (see {@link org.prunekit.model.WeightInput}); for a depthwise convolution one
+ *     set of columns per channel, flattened {@code [channel·cols + j]}; null unless the criterion
+ *     {@link Importance#needsInputs() needs inputs}
  */
 public record LayerStats(String layer, Shape shape, float[] weight, float[] bias, float[] mask, float[] gradMean,
-        float[] gradSquaredMean, float[] unitTaylor, float[][] activations, float[] zeroFraction, int batches) {
+        float[] gradSquaredMean, float[] unitTaylor, float[][] activations, float[] zeroFraction, int batches,
+        float[] inputNorms) {
+
+    /**
+     * Statistics without input norms.
+     *
+     * @param layer the layer's name
+     * @param shape the weight's shape
+     * @param weight the weights
+     * @param bias the biases, or null
+     * @param mask the current mask
+     * @param gradMean mean gradients, or null
+     * @param gradSquaredMean mean squared gradients, or null
+     * @param unitTaylor per-unit Taylor scores, or null
+     * @param activations activations per sample and unit, or null
+     * @param zeroFraction per-unit zero fractions, or null
+     * @param batches sample batches measured
+     */
+    public LayerStats(String layer, Shape shape, float[] weight, float[] bias, float[] mask, float[] gradMean,
+            float[] gradSquaredMean, float[] unitTaylor, float[][] activations, float[] zeroFraction, int batches) {
+        this(layer, shape, weight, bias, mask, gradMean, gradSquaredMean, unitTaylor, activations, zeroFraction,
+                batches, null);
+    }
+
+    /**
+     * @param i a weight's index in {@link #weight()}
+     * @return {@code ‖X_j‖₂} of the input column that weight multiplies
+     * @throws IllegalStateException if the input norms were not measured
+     */
+    public float inputNorm(int i) {
+        if (inputNorms == null) {
+            throw new IllegalStateException("The input norms of layer " + layer + " were not measured: the criterion"
+                    + " must say it needsInputs(), and the pruner needs calibration data.");
+        }
+        int per = perUnit();
+        int row = i / per;
+        int groups = inputNorms.length / per;
+        return inputNorms[row / (units() / groups) * per + i % per];
+    }
 
     /** @return the number of output units (neurons or channels) */
     public int units() {

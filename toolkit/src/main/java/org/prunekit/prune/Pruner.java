@@ -141,6 +141,19 @@ public final class Pruner {
     }
 
     /**
+     * Plans on a calibration set (Wanda and the other data criteria measure on its examples,
+     * instead of {@code optSamples} drawn from a split).
+     *
+     * @param net the net
+     * @param calibration the calibration examples
+     * @return the plan
+     */
+    public PruningPlan plan(Net net, Calibration calibration) {
+        Objects.requireNonNull(calibration, "calibration").check(net);
+        return plan(net, calibration.images());
+    }
+
+    /**
      * @param net the net
      * @param sampleData the images to measure gradients and activations on (null for none)
      * @return the plan
@@ -173,7 +186,7 @@ public final class Pruner {
         }
         List<Layer> measured = granularity.measured(net, targets, new LinkedHashMap<>());
         return StatsCollector.collect(net, measured, importance.needsData() ? data.train().limit(samples, seed) : null,
-                batchSize);
+                batchSize, importance);
     }
 
     /**
@@ -202,7 +215,8 @@ public final class Pruner {
     public String label() {
         String share = java.math.BigDecimal.valueOf(sparsity).movePointRight(2)
                 .setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
-        return importance.name() + ", " + (scope == Scope.GLOBAL ? "global" : "layer-wise")
+        return importance.name() + ", " + (scope == Scope.GLOBAL ? "global" : scope == Scope.ROW ? "per row"
+                : "layer-wise")
                 + granularity.inLabel() + " " + share + " %" + (targets.named() ? " of " + targets.names() : "");
     }
 
@@ -217,7 +231,7 @@ public final class Pruner {
         private Importance importance;
         private double sparsity = Double.NaN;
         private Granularity granularity = Granularity.UNSTRUCTURED;
-        private Scope scope = Scope.LAYER;
+        private Scope scope;
         private double minDensity = 0.01;
         private List<String> layers;
         private int samples = 512;
@@ -255,7 +269,9 @@ public final class Pruner {
         }
 
         /**
-         * @param scope every layer to the same sparsity (default) or one ranking across layers
+         * @param scope every layer to the same sparsity, one ranking across layers, or every output
+         *     row to the same sparsity (default: the criterion's {@link Importance#preferredScope()},
+         *     {@link Scope#ROW} for Wanda per weight, else {@link Scope#LAYER})
          * @return this builder
          */
         public Builder optScope(Scope scope) {
@@ -333,6 +349,9 @@ public final class Pruner {
         public Pruner build() {
             if (importance == null) {
                 throw new IllegalStateException("setImportance(...) is required, e.g. Importance.magnitudeL1().");
+            }
+            if (scope == null) {
+                scope = granularity.removesUnits() ? Scope.LAYER : importance.preferredScope();
             }
             sparsity = granularity.sparsity(sparsity, scope);
             if (Double.isNaN(sparsity)) {

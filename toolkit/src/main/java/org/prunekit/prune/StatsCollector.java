@@ -27,14 +27,36 @@ final class StatsCollector {
 
     private StatsCollector() {}
 
+    /**
+     * @param net the net (not changed)
+     * @param layers the layers to measure
+     * @param data the sample, or null
+     * @param batchSize the batch size for measuring
+     * @param importance the criterion the statistics are for (input norms only if it needs them)
+     * @return the statistics by layer name
+     */
+    static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize,
+            Importance importance) {
+        List<Layer> weighted = weighted(net, layers);
+        Map<String, InputStats> inputs = data != null && importance.needsInputs() ? InputCollector.collect(net,
+                weighted, Calibration.builder().setData(data).optExamples(data.size()).optBatchSize(batchSize).build(),
+                false) : Map.of();
+        return collect(net, layers, weighted, data, batchSize, inputs);
+    }
+
+    /**
+     * @param net the net (not changed)
+     * @param layers the layers to measure
+     * @param data the sample, or null
+     * @param batchSize the batch size for measuring
+     * @return the statistics by layer name, without input norms
+     */
     static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize) {
-        Map<String, float[]> gradMean = new HashMap<>();
-        Map<String, float[]> gradSq = new HashMap<>();
-        Map<String, float[]> unitTaylor = new HashMap<>();
-        Map<String, float[][]> acts = new HashMap<>();
-        Map<String, float[]> zeros = new HashMap<>();
-        int batches = 0;
-        // a layer with several weight matrices (a recurrent layer) is measured through its parts
+        return collect(net, layers, weighted(net, layers), data, batchSize, Map.of());
+    }
+
+    /** @return the layers whose weights are measured: the prunable ones, and the weight parts of the others */
+    private static List<Layer> weighted(Net net, List<Layer> layers) {
         List<Layer> weighted = new ArrayList<>();
         for (Layer l : layers) {
             if (l.isPrunable()) {
@@ -43,6 +65,17 @@ final class StatsCollector {
                 l.spec().weightParts().forEach(p -> weighted.add(net.layer(p.nameIn(l.name()))));
             }
         }
+        return weighted;
+    }
+
+    private static Map<String, LayerStats> collect(Net net, List<Layer> layers, List<Layer> weighted, ImageSet data,
+            int batchSize, Map<String, InputStats> inputs) {
+        Map<String, float[]> gradMean = new HashMap<>();
+        Map<String, float[]> gradSq = new HashMap<>();
+        Map<String, float[]> unitTaylor = new HashMap<>();
+        Map<String, float[][]> acts = new HashMap<>();
+        Map<String, float[]> zeros = new HashMap<>();
+        int batches = 0;
         if (data != null) {
             batches = gradients(net, weighted, data, batchSize, gradMean, gradSq, unitTaylor);
             activations(net, layers, data, batchSize, acts, zeros);
@@ -54,9 +87,10 @@ final class StatsCollector {
             NDArray mask = net.masks().get(l.weight());
             float[] m = mask == null ? ones((int) w.size()) : mask.toFloatArray();
             float[] bias = l.bias() == null ? null : l.bias().getArray().toFloatArray();
+            InputStats in = inputs.get(l.name());
             parts.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m,
                     gradMean.get(l.name()), gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()),
-                    zeros.get(l.name()), batches));
+                    zeros.get(l.name()), batches, in == null ? null : in.norms()));
         }
         for (Layer l : layers) {
             if (!l.isPrunable()) {

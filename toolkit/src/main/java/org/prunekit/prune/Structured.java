@@ -49,6 +49,16 @@ public final class Structured extends Granularity {
         return true;
     }
 
+    /** Refuses {@link Scope#ROW}: a structured plan removes whole rows, it cannot thin each one. */
+    @Override
+    double sparsity(double requested, Scope scope) {
+        if (scope == Scope.ROW) {
+            throw new IllegalStateException("Scope.ROW prunes the same share of every output row; a structured plan"
+                    + " removes whole rows (units). Use Scope.LAYER or Scope.GLOBAL with STRUCTURED.");
+        }
+        return requested;
+    }
+
     /** The producers of the target channel groups. */
     @Override
     List<Layer> measured(Net net, Targets targets, Map<String, String> skipped) {
@@ -66,7 +76,7 @@ public final class Structured extends Granularity {
     @Override
     Ranking rank(Net net, Importance importance, Targets targets, ImageSet sample, int batchSize) {
         List<ChannelGroup> groups = targets.groups(net);
-        Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sample, batchSize);
+        Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sample, batchSize, importance);
         List<Ranking.Ranked> ranked = new ArrayList<>();
         for (ChannelGroup g : groups) {
             float[] sum = new float[g.channels()];

@@ -11,7 +11,8 @@ import java.util.List;
  * weights (and mask and gradients) are those rows, part after part and gate after gate. Its
  * per-unit Taylor term is the sum of its rows' (a sum of squares per gate row, not the square of
  * the unit's sum: the rows' products are not kept apart batch by batch). The activations are the
- * layer's own output, per hidden unit.
+ * layer's own output, per hidden unit; the input norms of its weights are those of the parts'
+ * columns ({@code ‖x_j‖} for the input weights, {@code ‖h_j‖} for the recurrent ones).
  */
 final class UnitView {
 
@@ -41,6 +42,17 @@ final class UnitView {
         float[] gradMean = grads ? new float[weight.length] : null;
         float[] gradSq = grads ? new float[weight.length] : null;
         float[] taylor = parts.get(0).unitTaylor() == null ? null : new float[units];
+        // what each of a unit's weights multiplies: the same for every unit, part after part, gate after gate
+        float[] norms = parts.get(0).inputNorms() == null ? null : new float[perUnit];
+        if (norms != null) {
+            int k = 0;
+            for (LayerStats p : parts) {
+                for (int g = 0; g < p.units() / units; g++) {
+                    System.arraycopy(p.inputNorms(), 0, norms, k, p.perUnit());
+                    k += p.perUnit();
+                }
+            }
+        }
         for (int u = 0; u < units; u++) {
             int k = u * perUnit;
             for (LayerStats p : parts) {
@@ -62,6 +74,6 @@ final class UnitView {
             }
         }
         return new LayerStats(layer, new Shape(units, perUnit), weight, null, mask, gradMean, gradSq, taylor,
-                activations, zeroFraction, parts.get(0).batches());
+                activations, zeroFraction, parts.get(0).batches(), norms);
     }
 }

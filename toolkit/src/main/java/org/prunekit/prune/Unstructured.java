@@ -37,7 +37,8 @@ public sealed class Unstructured extends Granularity permits SemiStructured {
     @Override
     Ranking rank(Net net, Importance importance, Targets targets, ImageSet sample, int batchSize) {
         Map<String, String> skipped = new LinkedHashMap<>();
-        Map<String, LayerStats> stats = StatsCollector.collect(net, measured(net, targets, skipped), sample, batchSize);
+        Map<String, LayerStats> stats = StatsCollector.collect(net, measured(net, targets, skipped), sample, batchSize,
+                importance);
         List<Ranking.Ranked> ranked = new ArrayList<>();
         for (LayerStats s : stats.values()) {
             ranked.add(new Ranking.Ranked(s.layer(), s.shape(), scores(importance, s), s.mask(), List.of(s.layer())));
@@ -53,6 +54,34 @@ public sealed class Unstructured extends Granularity permits SemiStructured {
     float[] scores(Importance importance, LayerStats s) {
         Ranking.checkFinite(s.layer(), "weights", s.weight());
         return Ranking.checked(importance, s, importance.weightScores(s), s.weight().length, unit());
+    }
+
+    /** Per row ({@link Scope#ROW}): every output row of every layer to the same sparsity; else as every granularity. */
+    @Override
+    PruningPlan plan(Net net, Pruner pruner, Ranking ranking, String sampleName) {
+        if (pruner.scope() != Scope.ROW) {
+            return super.plan(net, pruner, ranking, sampleName);
+        }
+        Budgets budgets = Budgets.rowWise(pruner.sparsity(), ranking);
+        List<LayerPlan> plans = new ArrayList<>();
+        for (Ranking.Ranked r : ranking.ranked()) {
+            int rows = (int) r.shape().get(0);
+            int per = r.scores().length / rows;
+            int k = Math.min(per - 1, (int) Selection.count(pruner.sparsity(), per));
+            float[] mask = new float[r.scores().length];
+            for (int row = 0; row < rows; row++) {
+                float[] rowMask = mask(new Ranking.Ranked(r.name(), r.shape(), slice(r.scores(), row, per),
+                        slice(r.alive(), row, per), r.members()), k);
+                System.arraycopy(rowMask, 0, mask, row * per, per);
+            }
+            plans.add(layerPlan(r, mask));
+        }
+        return new PruningPlan(net, pruner, plans, sampleName, ranking.skipped(),
+                budgets.notes(plans, pruner, unit()));
+    }
+
+    private static float[] slice(float[] a, int row, int per) {
+        return java.util.Arrays.copyOfRange(a, row * per, (row + 1) * per);
     }
 
     /** Registers each plan's mask as its layer's weight mask. */

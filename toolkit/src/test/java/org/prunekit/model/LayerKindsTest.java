@@ -43,8 +43,10 @@ class LayerKindsTest {
 
     @Test
     void everyKindReadsBackFromItsEncoding() {
-        try (Net net = separable(); Net res = Models.resNet8()) {
-            for (Net n : List.of(net, res)) {
+        try (Net net = separable(); Net res = Models.resNet8(); Net text = Models.sequential("Text", 16)
+                .embedding(40, 8).dense(12).relu().timeMaxPool().dense(3).build(2);
+                Net bag = Models.sequential("Bag", 16).embedding(40, 8).timePool().dense(3).build(2)) {
+            for (Net n : List.of(net, res, text, bag)) {
                 Architecture back = Architecture.parse(n.architecture().encode());
                 assertEquals(n.architecture(), back);
             }
@@ -52,7 +54,8 @@ class LayerKindsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LayerKinds.decode("conv3d 8"));
         assertTrue(e.getMessage().contains("unknown layer kind 'conv3d'") && e.getMessage().contains("depthwise"),
                 e.getMessage());
-        assertTrue(LayerKinds.keywords().containsAll(List.of("dense", "conv", "depthwise", "batchnorm", "residual")));
+        assertTrue(LayerKinds.keywords().containsAll(List.of("dense", "conv", "depthwise", "batchnorm", "residual",
+                "embedding", "timepool")));
     }
 
     @Test

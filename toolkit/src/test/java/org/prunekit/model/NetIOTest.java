@@ -133,4 +133,28 @@ class NetIOTest {
                     .getMessage().contains("No such file"));
         }
     }
+
+    @Test
+    void aNetOfTokensRoundTripsWithItsTableAndMasks(@TempDir Path tmp) {
+        try (Net net = Models.sequential("TextNet", 12).embedding(50, 8).dense(16).relu().timeMaxPool().dense(4)
+                .build(9); NDManager m = net.manager().newSubManager()) {
+            Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5).build().plan(net).apply();
+            float[] ids = new float[3 * 12];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = (i * 7) % 50;
+            }
+            ai.djl.ndarray.NDArray x = m.create(ids, new ai.djl.ndarray.types.Shape(3, 12));
+            float[] expected = net.forward(x, false).toFloatArray();
+            for (NetIO.Format f : new NetIO.Format[] {NetIO.Format.DENSE, NetIO.Format.SPARSE}) {
+                Path file = tmp.resolve("text-" + f + ".pk");
+                NetIO.save(net, file, f);
+                try (Net back = NetIO.load(file)) {
+                    assertEquals(net.architecture(), back.architecture());
+                    assertArrayEquals(net.layer("embed").weightValues(), back.layer("embed").weightValues(), 0f);
+                    assertArrayEquals(expected, back.forward(x, false).toFloatArray(), 0f, f.toString());
+                    assertEquals(net.masks().size(), back.masks().size());
+                }
+            }
+        }
+    }
 }

@@ -181,7 +181,8 @@ class RecurrentLayersTest {
             assertEquals(4 * 5 * 9 + 40 + 3 * 3 * 8 + 18 + 2 * 19, net.parameterCount());
         }
         IllegalStateException vector = assertThrows(IllegalStateException.class, () -> Models.sequential("V", 8).lstm(4));
-        assertTrue(vector.getMessage().contains("sequence (time, features)"), vector.getMessage());
+        assertTrue(vector.getMessage().contains("lstm(4) after an output of shape (8): it works on sequences"),
+                vector.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new Gru(0));
         assertTrue(none.getMessage().contains("GRU's units must be at least 1"), none.getMessage());
     }

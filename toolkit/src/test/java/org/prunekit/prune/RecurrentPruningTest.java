@@ -64,7 +64,7 @@ class RecurrentPruningTest {
     void everyWeightCriterionPrunesThePartsGloballyAndPerLayer() {
         List<Importance> criteria = List.of(Importance.magnitudeL1(), Importance.magnitudeL2(), Importance.random(1),
                 Importance.gradient(), Importance.gradientSquared(), Importance.taylor(), Importance.hessianDiagonal(),
-                Importance.fpgm(), Importance.lamp());
+                Importance.fpgm(), Importance.lamp(), Importance.wanda());
         try (Net net = nets().get("lstm, gru, flatten, dense").get()) {
             Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
             for (Importance i : criteria) {

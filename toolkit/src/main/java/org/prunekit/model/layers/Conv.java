@@ -1,10 +1,14 @@
 package org.prunekit.model.layers;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
+import java.util.List;
 import org.prunekit.model.ChannelRole;
+import org.prunekit.model.Layer;
 import org.prunekit.model.LayerSpec;
+import org.prunekit.model.WeightInput;
 
 /**
  * A 2-D convolution, dense in the channels (DJL's {@code Conv2d} with one group): a producer of
@@ -93,5 +97,13 @@ public record Conv(int filters, int kernelH, int kernelW, int strideH, int strid
     @Override
     public LayerSpec withUnits(int units) {
         return new Conv(units, kernelH, kernelW, strideH, strideW, padH, padW, dilation, bias);
+    }
+
+    /** Its weight reads the input's im2col patches: one row per example and output pixel. */
+    @Override
+    public List<WeightInput> weightInputs(Layer layer, NDArray input) {
+        NDArray p = Patches.of(input, kernelH, kernelW, strideH, strideW, padH, padW, dilation);
+        long cols = p.getShape().get(3) * p.getShape().get(4);
+        return List.of(new WeightInput(layer.weight(), p.reshape(1, -1, cols)));
     }
 }

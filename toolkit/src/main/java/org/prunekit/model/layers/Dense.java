@@ -1,9 +1,13 @@
 package org.prunekit.model.layers;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
+import java.util.List;
 import org.prunekit.model.ChannelRole;
+import org.prunekit.model.Layer;
 import org.prunekit.model.LayerSpec;
+import org.prunekit.model.WeightInput;
 
 /**
  * A fully connected layer (DJL's {@code Linear}): a producer of new units, each a weighted sum of
@@ -47,5 +51,12 @@ public record Dense(int units, boolean bias) implements LayerSpec {
     @Override
     public LayerSpec withUnits(int newUnits) {
         return new Dense(newUnits, bias);
+    }
+
+    /** Its weight reads the input with every leading axis flattened: one row per example and position. */
+    @Override
+    public List<WeightInput> weightInputs(Layer layer, NDArray input) {
+        long in = input.getShape().get(input.getShape().dimension() - 1);
+        return List.of(new WeightInput(layer.weight(), input.reshape(1, -1, in)));
     }
 }

@@ -1,10 +1,14 @@
 package org.prunekit.model.layers;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
+import java.util.List;
 import org.prunekit.model.ChannelRole;
+import org.prunekit.model.Layer;
 import org.prunekit.model.LayerSpec;
+import org.prunekit.model.WeightInput;
 
 /**
  * A depthwise 2-D convolution (DJL's {@code Conv2d} with as many groups as channels, as in
@@ -61,5 +65,13 @@ public record DepthwiseConv(int channels, int kernel, int stride, int padding, b
     @Override
     public LayerSpec withUnits(int units) {
         return new DepthwiseConv(units, kernel, stride, padding, bias);
+    }
+
+    /** Each channel's filter reads that channel's patches only: one group per channel. */
+    @Override
+    public List<WeightInput> weightInputs(Layer layer, NDArray input) {
+        NDArray p = Patches.of(input, kernel, kernel, stride, stride, padding, padding, 1); // (b, oh, ow, c, k)
+        return List.of(new WeightInput(layer.weight(), p.transpose(3, 0, 1, 2, 4).reshape(channels, -1,
+                (long) kernel * kernel)));
     }
 }

@@ -38,6 +38,8 @@ public final class LayerKinds {
         LEAVES.put("globalavgpool", p -> new GlobalAvgPool());
         LEAVES.put("dropout", Dropout::decode);
         LEAVES.put("flatten", p -> new Flatten());
+        LEAVES.put("embedding", Embedding::decode);
+        LEAVES.put("timepool", TimePool::decode);
         LEAVES.put("lstm", Lstm::decode);
         LEAVES.put("gru", Gru::decode);
         CONTAINER_SIZES.put("residual", Residual::branchSizes);

@@ -1,8 +1,15 @@
 package org.prunekit.model.layers;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.prunekit.model.ChannelRole;
+import org.prunekit.model.Layer;
 import org.prunekit.model.LayerSpec;
+import org.prunekit.model.WeightInput;
 import org.prunekit.model.WeightPart;
 
 /**
@@ -41,6 +48,31 @@ public interface Recurrent extends LayerSpec {
     @Override
     default List<WeightPart> weightParts() {
         return List.of(INPUT, RECURRENT);
+    }
+
+    /**
+     * What its weights multiply, for the calibration methods (Wanda, SparseGPT): the input weights
+     * read {@code x_t}, the recurrent weights {@code h_(t-1)} (the layer's own output one step
+     * earlier, zero at the first step), one row per example and step; every gate row reads the
+     * same vector.
+     *
+     * @param layer this layer in a net
+     * @param input its input for a batch, {@code (b, T, C)}
+     * @return the input weights' columns {@code (1, b·T, C)} and the recurrent weights' {@code (1, b·T, H)}
+     */
+    @Override
+    default List<WeightInput> weightInputs(Layer layer, NDArray input) {
+        Shape s = input.getShape();
+        if (s.dimension() != 3) {
+            throw new IllegalArgumentException("A recurrent layer reads sequences (batch, time, channels), got " + s
+                    + ".");
+        }
+        NDArray h = layer.block().forward(new ParameterStore(input.getManager(), false), new NDList(input), false)
+                .singletonOrThrow();
+        NDArray first = input.getManager().zeros(new Shape(s.get(0), 1, h.getShape().get(2)));
+        NDArray previous = s.get(1) == 1 ? first : first.concat(h.get(new NDIndex(":, 0:{}", s.get(1) - 1)), 1);
+        return List.of(new WeightInput(layer.parameter(INPUT.weightKey()), input.reshape(1, -1, s.get(2))),
+                new WeightInput(layer.parameter(RECURRENT.weightKey()), previous.reshape(1, -1, h.getShape().get(2))));
     }
 
     @Override
