@@ -51,6 +51,8 @@ class RecurrentGroupsTest {
                 .lstm(8).flatten().dense(4).build(4));
         n.put("gru, dense on the sequence, tanh, flatten, dense", () -> Models.sequential("GRU-D", 8, 4).gru(10)
                 .dense(6).tanh().flatten().dense(4).build(4));
+        n.put("lstm, gru, time pool, dense", () -> Models.sequential("LGP", 8, 4).lstm(10).gru(6).timePool().dense(4)
+                .build(4));
         n.put("lstm, gru of another width, flatten, dense, relu, dense", () -> Models.sequential("LG", 8, 4).lstm(6)
                 .gru(9).flatten().dense(16).relu().dense(4).build(4));
         return n;
@@ -118,6 +120,23 @@ class RecurrentGroupsTest {
                 assertTrue(Agreement.of(copy, net, PROBE).maxDifference() > 0, "fine-tuning changed the shrunk net");
             } finally {
                 Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    @Test
+    void onTokensAnLstmAfterAnEmbeddingLosesUnitsThroughAMaxOverTime() {
+        DataSplit tokens = SequenceTask.tokens(7, 13, 3, 300, 64, 2);
+        try (Net net = Models.sequential("Tok", 7).embedding(13, 6).lstm(10).timeMaxPool().dense(3).build(2)) {
+            Training.fit(net, tokens, TrainConfig.epochs(1), Progress.none());
+            assertEquals(List.of("fc1"), net.channelGroups().of("lstm1").consumers());
+            Pruner.builder().setImportance(Importance.taylor()).setSparsity(0.5).optGranularity(Granularity.STRUCTURED)
+                    .optLayers("lstm1").build().plan(net, tokens).apply();
+            try (Net masked = net.copy()) {
+                assertEquals(Map.of("lstm1", 5), net.removePrunedUnits());
+                Agreement.of(masked, net, tokens.test()).requireWithin(1e-5);
+                assertEquals(new Shape(20, 6), net.layer("lstm1").parameter("l_0_i2h_WEIGHT").getArray().getShape());
+                assertEquals(new Shape(3, 5), net.layer("fc1").weight().getArray().getShape());
             }
         }
     }

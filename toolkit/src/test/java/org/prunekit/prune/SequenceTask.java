@@ -21,6 +21,29 @@ final class SequenceTask {
                 test, r), 50);
     }
 
+    /**
+     * @return token sequences (ids as floats, shape {@code (time)}) whose class is the last token's id
+     *     modulo {@code classes}
+     */
+    static DataSplit tokens(int time, int vocabulary, int classes, int train, int test, long seed) {
+        Random r = new Random(seed);
+        List<String> names = java.util.stream.IntStream.range(0, classes).mapToObj(c -> "class " + c).toList();
+        ImageSet[] sets = new ImageSet[2];
+        int[] sizes = {train, test};
+        for (int k = 0; k < 2; k++) {
+            float[] ids = new float[sizes[k] * time];
+            int[] labels = new int[sizes[k]];
+            for (int i = 0; i < sizes[k]; i++) {
+                for (int t = 0; t < time; t++) {
+                    ids[i * time + t] = r.nextInt(vocabulary);
+                }
+                labels[i] = (int) ids[i * time + time - 1] % classes;
+            }
+            sets[k] = ImageSet.of(k == 0 ? "tokens train" : "tokens test", ids, new Shape(time), labels, names);
+        }
+        return DataSplit.of(sets[0], sets[1], 50);
+    }
+
     private static ImageSet set(String name, int time, int features, int n, Random r) {
         float[] values = new float[n * time * features];
         int[] labels = new int[n];
