@@ -10,8 +10,10 @@ package org.prunekit.model;
  * @param name the part's name, appended to the layer's name after a slash
  * @param weightKey the key of its weight among the layer block's parameters
  * @param biasKey the key of the bias that goes with it (one entry per weight row), or null
+ * @param readsOwnOutput whether its columns read the layer's own output (a recurrent weight reads
+ *     the previous step's) rather than the layer's input
  */
-public record WeightPart(String name, String weightKey, String biasKey) {
+public record WeightPart(String name, String weightKey, String biasKey, boolean readsOwnOutput) {
 
     /** Separates the layer's name from the part's in the name of a part. */
     public static final String SEPARATOR = "/";

@@ -82,6 +82,11 @@ class RecurrentGroupsTest {
                 }
             }
             assertTrue(net.parameterCount() < before, net.summary());
+            Map<String, Long> asBuilt = new LinkedHashMap<>();
+            try (Net fresh = nets().get(name).get()) {
+                fresh.prunableLayers().forEach(l -> asBuilt.put(l.name(), l.weight().getArray().size()));
+            }
+            assertEquals(asBuilt, net.originalWeights(), "the weights as built, the reference of compression");
             for (LayerPlan p : plan.layers()) {
                 ChannelGroup g = groups.named(p.layer());
                 int kept = g.channels() - p.prunedAfter();
@@ -114,6 +119,7 @@ class RecurrentGroupsTest {
                     Agreement.of(net, copy, PROBE).requireWithin(0);
                     Agreement.of(net, loaded, PROBE).requireWithin(0);
                     assertEquals(net.architecture(), loaded.architecture());
+                    assertEquals(asBuilt, loaded.originalWeights());
                 }
                 var tuned = Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
                 assertTrue(Double.isFinite(tuned.epochs().get(0).trainLoss()), "fine-tuning the shrunk net");

@@ -34,9 +34,9 @@ import org.prunekit.model.WeightPart;
 public interface Recurrent extends LayerSpec {
 
     /** The input weights and bias (what reads {@code x_t}). */
-    WeightPart INPUT = new WeightPart("input", "l_0_i2h_WEIGHT", "l_0_i2h_BIAS");
+    WeightPart INPUT = new WeightPart("input", "l_0_i2h_WEIGHT", "l_0_i2h_BIAS", false);
     /** The recurrent weights and bias (what reads {@code h_{t-1}}). */
-    WeightPart RECURRENT = new WeightPart("recurrent", "l_0_h2h_WEIGHT", "l_0_h2h_BIAS");
+    WeightPart RECURRENT = new WeightPart("recurrent", "l_0_h2h_WEIGHT", "l_0_h2h_BIAS", true);
 
     /** @return the hidden units {@code H} */
     int units();
