@@ -43,7 +43,7 @@ final class Assembly {
                 insideForeign(l.name(), l.block(), all);
             }
             for (WeightPart part : l.spec().weightParts()) {
-                all.add(new Layer(part.nameIn(l.name()), all.size(), new WeightPartBlock(l.block(), l.name(), part), l.spec()));
+                all.add(new Layer(part.nameIn(l.name()), all.size(), new WeightPartBlock(indexed, part), l.spec()));
             }
         }
         layers = Collections.unmodifiableList(all);

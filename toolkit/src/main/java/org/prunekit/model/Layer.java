@@ -40,7 +40,7 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
      *     and {@link LayerSpec#weightInputs} are asked about)
      */
     public String runBy() {
-        return block instanceof WeightPartBlock part ? part.ownerName() : name;
+        return block instanceof WeightPartBlock part ? part.owner().name() : name;
     }
 
     /** @return whether this is a batch-normalisation layer */
@@ -98,7 +98,7 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
     /** @return the layer's kind, e.g. {@code Linear}, {@code Conv2d}, {@code BatchNorm}, {@code relu}, {@code maxpool} */
     public String kind() {
         if (block instanceof WeightPartBlock part) {
-            return part.owner().getClass().getSimpleName() + " " + part.part().name();
+            return part.owner().block().getClass().getSimpleName() + " " + part.part().name();
         }
         if (block instanceof ai.djl.nn.LambdaBlock && spec.isRebuildable()) {
             return spec.kind();

@@ -23,11 +23,6 @@ final class RecurrentRole extends ChannelRole {
     }
 
     @Override
-    public boolean producesChannels() {
-        return true;
-    }
-
-    @Override
     Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
         if (in.shape().dimension() != 3) {
             throw new IllegalArgumentException("Recurrent layer " + name + " (" + spec.encode() + ") reads sequences"
@@ -101,6 +96,12 @@ final class RecurrentRole extends ChannelRole {
         slices.put(w.recurrent, new int[][] {rows, keepOut});
         slices.put(w.inputBias, new int[][] {rows});
         slices.put(w.recurrentBias, new int[][] {rows});
+    }
+
+    /** @return true: its units are new channels */
+    @Override
+    public boolean producesChannels() {
+        return true;
     }
 
     /** @return the rows {@code k·units + u} of every gate {@code k}, for each kept unit {@code u} */

@@ -3,7 +3,6 @@ package org.prunekit.model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -16,19 +15,21 @@ import ai.djl.util.PairList;
  */
 final class WeightPartBlock extends AbstractBlock {
 
-    private final Block owner;
-    private final String ownerName;
+    private final Layer owner;
     private final WeightPart part;
 
-    WeightPartBlock(Block owner, String ownerName, WeightPart part) {
+    /**
+     * @param owner the layer that holds and runs the part's parameters
+     * @param part which of its weights this is
+     */
+    WeightPartBlock(Layer owner, WeightPart part) {
         this.owner = owner;
-        this.ownerName = ownerName;
         this.part = part;
     }
 
-    /** @return the full name of the layer the part belongs to */
-    String ownerName() {
-        return ownerName;
+    /** @return the layer the part belongs to */
+    Layer owner() {
+        return owner;
     }
 
     /** @return the part it shows */
@@ -36,14 +37,9 @@ final class WeightPartBlock extends AbstractBlock {
         return part;
     }
 
-    /** @return the block that holds and runs the part's parameters */
-    Block owner() {
-        return owner;
-    }
-
     @Override
     public ParameterList getParameters() {
-        ParameterList all = owner.getParameters();
+        ParameterList all = owner.block().getParameters();
         ParameterList out = new ParameterList();
         out.add("weight", all.get(part.weightKey()));
         if (part.biasKey() != null) {

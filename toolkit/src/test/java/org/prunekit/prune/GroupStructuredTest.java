@@ -73,7 +73,7 @@ class GroupStructuredTest {
     }
 
     static Stream<Arguments> cases() {
-        return nets().keySet().stream().flatMap(k -> Stream.of(Arguments.of(k, 0.3), Arguments.of(k, 0.6)));
+        return PruningChecks.atTwoSparsities(nets().keySet());
     }
 
 
@@ -81,20 +81,10 @@ class GroupStructuredTest {
     @MethodSource("cases")
     void maskedAndShrunkNetsAgreeAndEveryGroupMemberShrinks(String name, double sparsity) throws Exception {
         try (Net net = nets().get(name).get()) {
-            Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-            ChannelGroups groups = net.channelGroups();
-            long before = net.parameterCount();
-            Importance criterion = sparsity < 0.5 ? Importance.magnitudeL1() : Importance.taylor();
-            PruningPlan plan = Pruner.builder().setImportance(criterion).setSparsity(sparsity)
-                    .optGranularity(Granularity.STRUCTURED).build().plan(net, DATA);
-            assertEquals(groups.prunable().size(), plan.layers().size(), "one plan row per prunable group");
-            plan.apply();
-            Map<String, Integer> removed;
-            try (Net masked = net.copy()) {
-                removed = net.removePrunedUnits();
-                Agreement.of(masked, net, PROBE).requireWithin(1e-5);
-            }
-            assertTrue(net.parameterCount() < before, net.summary());
+            PruningChecks.Shrunk shrunk = PruningChecks.trainPlanAndShrink(net, DATA, PROBE, sparsity);
+            ChannelGroups groups = shrunk.groups();
+            PruningPlan plan = shrunk.plan();
+            Map<String, Integer> removed = shrunk.removed();
             for (LayerPlan p : plan.layers()) {
                 ChannelGroup g = groups.named(p.layer());
                 assertEquals(Math.round(sparsity * g.channels()), p.prunedAfter(), p.layer());
@@ -117,21 +107,7 @@ class GroupStructuredTest {
                 }
                 assertEquals(kept, net.channelGroups().named(p.layer()).channels());
             }
-            // the shrunk net copies, saves and loads exactly, and still trains
-            Path file = Files.createTempFile("prunekit-groups", ".pk");
-            try (Net copy = net.copy()) {
-                NetIO.save(net, file, NetIO.Format.SPARSE);
-                try (Net loaded = NetIO.load(file)) {
-                    Agreement.of(net, copy, PROBE).requireWithin(0);
-                    Agreement.of(net, loaded, PROBE).requireWithin(0);
-                    assertEquals(net.architecture(), loaded.architecture());
-                }
-                var tuned = Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-                assertTrue(Double.isFinite(tuned.epochs().get(0).trainLoss()), "fine-tuning the shrunk net");
-                assertTrue(Agreement.of(copy, net, PROBE).maxDifference() > 0, "fine-tuning changed the shrunk net");
-            } finally {
-                Files.deleteIfExists(file);
-            }
+            PruningChecks.copiesSavesLoadsAndTrains(net, DATA, PROBE, loaded -> { });
         }
     }
 
@@ -192,25 +168,8 @@ class GroupStructuredTest {
             Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
             for (Importance i : CRITERIA) {
                 for (Scope scope : List.of(Scope.LAYER, Scope.GLOBAL)) { // ROW: per weight only
-                    try (Net c = net.copy()) {
-                        SparsityReport r = Pruner.builder().setImportance(i).setSparsity(0.5).optScope(scope)
-                                .optSamples(64).build().plan(c, DATA).apply();
-                        assertEquals(0.5, r.sparsity(), 0.01, i.name() + " " + scope);
-                        if (scope == Scope.LAYER) {
-                            for (SparsityReport.Row row : r.rows()) {
-                                assertEquals(0.5, row.sparsity(), 0.01, i.name() + " " + row.layer());
-                            }
-                        }
-                    }
-                    try (Net c = net.copy()) {
-                        Pruner.builder().setImportance(i).setSparsity(0.4).optScope(scope)
-                                .optGranularity(Granularity.STRUCTURED).optSamples(64).build().plan(c, DATA).apply();
-                        try (Net masked = c.copy()) {
-                            assertTrue(!c.removePrunedUnits().isEmpty(), i.name() + " " + scope);
-                            Agreement same = Agreement.of(masked, c, PROBE);
-                            assertTrue(same.isWithin(1e-5), i.name() + " " + scope + ": " + same);
-                        }
-                    }
+                    PruningChecks.prunesPerWeight(net, DATA, i, scope);
+                    PruningChecks.shrinksAsMasked(net, DATA, PROBE, i, scope);
                 }
             }
         }

@@ -59,27 +59,12 @@ class RecurrentCalibrationTest {
                         Calibration.builder().setData(cal).optExamples(16).build());
                 assertEquals(List.of(kind + "1/input", kind + "1/recurrent", "fc1"), plan.layers().stream()
                         .map(LayerPlan::layer).toList());
-                assertArrayEquals(rowMask(net.layer(kind + "1/input").weightValues(), nx, c, c / 2),
+                assertArrayEquals(WandaTest.rowMask(net.layer(kind + "1/input").weightValues(), nx, c, c / 2),
                         plan.layers().get(0).mask(), 0f, kind);
-                assertArrayEquals(rowMask(net.layer(kind + "1/recurrent").weightValues(), nh, h, h / 2),
+                assertArrayEquals(WandaTest.rowMask(net.layer(kind + "1/recurrent").weightValues(), nh, h, h / 2),
                         plan.layers().get(1).mask(), 0f, kind);
             }
         }
-    }
-
-    /** Per row of {@code per} weights, the {@code k} lowest |w|·‖X_j‖ pruned. */
-    private static float[] rowMask(float[] w, double[] squares, int per, int k) {
-        float[] mask = new float[w.length];
-        for (int row = 0; row < w.length / per; row++) {
-            Integer[] order = IntStream.range(0, per).boxed().toArray(Integer[]::new);
-            int base = row * per;
-            java.util.Arrays.sort(order, (a, b) -> Double.compare(Math.abs(w[base + a]) * Math.sqrt(squares[a]),
-                    Math.abs(w[base + b]) * Math.sqrt(squares[b])));
-            for (int r = k; r < per; r++) {
-                mask[base + order[r]] = 1;
-            }
-        }
-        return mask;
     }
 
     @Test
@@ -87,15 +72,10 @@ class RecurrentCalibrationTest {
         try (Net net = Models.sequential("LG", 6, 4).lstm(8).gru(8).flatten().dense(4).build(5)) {
             Training.fit(net, DATA, TrainConfig.epochs(2), Progress.none());
             Calibration cal = Calibration.builder().setData(DATA.train()).optExamples(128).optSeed(1).build();
-            for (int[] nm : new int[][] {{0, 0}, {2, 4}}) {
+            for (SparseGpt method : List.of(SparseGpt.builder().setSparsity(0.5).build(), SparseGpt.builder()
+                    .optPattern(2, 4).build())) {
                 try (Net c = net.copy()) {
-                    SparseGpt.Builder b = SparseGpt.builder();
-                    if (nm[0] == 0) {
-                        b.setSparsity(0.5);
-                    } else {
-                        b.optPattern(nm[0], nm[1]);
-                    }
-                    SparseGptResult r = b.build().prune(c, cal);
+                    SparseGptResult r = method.prune(c, cal);
                     assertEquals(List.of("lstm1/input", "lstm1/recurrent", "gru1/input", "gru1/recurrent", "fc1"),
                             r.layers().stream().map(SparseGptResult.LayerResult::layer).toList(), r.toString());
                     for (SparseGptResult.LayerResult lr : r.layers()) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
-import org.prunekit.model.NetIO;
 import org.prunekit.model.layers.Recurrent;
 import org.prunekit.train.Agreement;
 import org.prunekit.train.Progress;
@@ -58,37 +55,19 @@ class RecurrentGroupsTest {
         return n;
     }
 
-    static Stream<Arguments> cases() {
-        return nets().keySet().stream().flatMap(k -> Stream.of(Arguments.of(k, 0.3), Arguments.of(k, 0.6)));
-    }
-
     @ParameterizedTest(name = "{0} at {1}")
     @MethodSource("cases")
     void maskedAndShrunkNetsAgreeAndEveryGateRowGoesWithItsUnit(String name, double sparsity) throws Exception {
         try (Net net = nets().get(name).get()) {
-            Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-            ChannelGroups groups = net.channelGroups();
-            long before = net.parameterCount();
-            Importance criterion = sparsity < 0.5 ? Importance.magnitudeL1() : Importance.taylor();
-            PruningPlan plan = Pruner.builder().setImportance(criterion).setSparsity(sparsity)
-                    .optGranularity(Granularity.STRUCTURED).build().plan(net, DATA);
-            assertEquals(groups.prunable().size(), plan.layers().size(), "one plan row per prunable group");
-            plan.apply();
-            try (Net masked = net.copy()) {
-                Map<String, Integer> removed = net.removePrunedUnits();
-                Agreement.of(masked, net, PROBE).requireWithin(1e-5);
-                for (LayerPlan p : plan.layers()) {
-                    assertEquals(p.prunedAfter(), removed.get(p.layer()), p.layer());
-                }
-            }
-            assertTrue(net.parameterCount() < before, net.summary());
+            var shrunk = PruningChecks.trainPlanAndShrink(net, DATA, PROBE, sparsity);
+            shrunk.plan().layers().forEach(p -> assertEquals(p.prunedAfter(), shrunk.removed().get(p.layer())));
             Map<String, Long> asBuilt = new LinkedHashMap<>();
             try (Net fresh = nets().get(name).get()) {
                 fresh.prunableLayers().forEach(l -> asBuilt.put(l.name(), l.weight().getArray().size()));
             }
             assertEquals(asBuilt, net.originalWeights(), "the weights as built, the reference of compression");
-            for (LayerPlan p : plan.layers()) {
-                ChannelGroup g = groups.named(p.layer());
+            for (LayerPlan p : shrunk.plan().layers()) {
+                ChannelGroup g = shrunk.groups().named(p.layer());
                 int kept = g.channels() - p.prunedAfter();
                 assertEquals(Math.round(sparsity * g.channels()), p.prunedAfter(), p.layer());
                 Layer producer = net.layer(g.producers().get(0));
@@ -111,23 +90,13 @@ class RecurrentGroupsTest {
                             consumer + " reads " + in);
                 }
             }
-            // the shrunk net copies, saves and loads exactly, and still trains
-            Path file = Files.createTempFile("prunekit-recurrent-groups", ".pk");
-            try (Net copy = net.copy()) {
-                NetIO.save(net, file, NetIO.Format.SPARSE);
-                try (Net loaded = NetIO.load(file)) {
-                    Agreement.of(net, copy, PROBE).requireWithin(0);
-                    Agreement.of(net, loaded, PROBE).requireWithin(0);
-                    assertEquals(net.architecture(), loaded.architecture());
-                    assertEquals(asBuilt, loaded.originalWeights());
-                }
-                var tuned = Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-                assertTrue(Double.isFinite(tuned.epochs().get(0).trainLoss()), "fine-tuning the shrunk net");
-                assertTrue(Agreement.of(copy, net, PROBE).maxDifference() > 0, "fine-tuning changed the shrunk net");
-            } finally {
-                Files.deleteIfExists(file);
-            }
+            PruningChecks.copiesSavesLoadsAndTrains(net, DATA, PROBE, loaded -> assertEquals(asBuilt,
+                    loaded.originalWeights()));
         }
+    }
+
+    static Stream<Arguments> cases() {
+        return PruningChecks.atTwoSparsities(nets().keySet());
     }
 
     @Test
@@ -198,26 +167,14 @@ class RecurrentGroupsTest {
         }
     }
 
-    static final List<Importance> CRITERIA = List.of(Importance.magnitudeL1(), Importance.magnitudeL2(),
-            Importance.random(1), Importance.gradient(), Importance.gradientSquared(), Importance.taylor(),
-            Importance.hessianDiagonal(), Importance.entropy(), Importance.apoz(), Importance.fpgm(), Importance.lamp(),
-            Importance.wanda());
-
     @Test
     void everyCriterionRemovesRecurrentUnitsGloballyAndLayerWise() {
         try (Net net = nets().get("lstm, gru of another width, flatten, dense, relu, dense").get()) {
             Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-            for (Importance i : CRITERIA) {
+            for (Importance i : Stream.concat(GroupStructuredTest.CRITERIA.stream(), Stream.of(Importance.wanda()))
+                    .toList()) {
                 for (Scope scope : List.of(Scope.LAYER, Scope.GLOBAL)) { // ROW: per weight only
-                    try (Net c = net.copy()) {
-                        Pruner.builder().setImportance(i).setSparsity(0.4).optScope(scope)
-                                .optGranularity(Granularity.STRUCTURED).optSamples(64).build().plan(c, DATA).apply();
-                        try (Net masked = c.copy()) {
-                            assertTrue(!c.removePrunedUnits().isEmpty(), i.name() + " " + scope);
-                            Agreement same = Agreement.of(masked, c, PROBE);
-                            assertTrue(same.isWithin(1e-5), i.name() + " " + scope + ": " + same);
-                        }
-                    }
+                    PruningChecks.shrinksAsMasked(net, DATA, PROBE, i, scope);
                 }
             }
         }

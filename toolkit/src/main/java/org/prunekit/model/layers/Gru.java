@@ -32,35 +32,35 @@ import org.prunekit.model.LayerSpec;
  */
 public record Gru(int units) implements Recurrent {
 
-    /** Checks the units. */
+    /** Checks that there is at least one unit. */
     public Gru {
         Settings.positive(units, "A GRU's units");
     }
 
+    /** @return 3: three gates per unit: reset, update, candidate */
     @Override
     public int gates() {
         return 3;
     }
 
+    /** @return DJL's GRU block, one layer, batch first, with both biases */
     @Override
     public Block build() {
-        return GRU.builder().setStateSize(units).setNumLayers(1).optBatchFirst(true).optHasBiases(true).build();
+        return Recurrent.configure(GRU.builder(), units).build();
     }
 
+    /** @return {@code gru} */
     @Override
-    public String encode() {
-        return "gru " + units;
+    public String keyword() {
+        return "gru";
     }
 
+    /** Reads {@code gru <units>}. */
     static Gru decode(String[] p) {
         return new Gru(Settings.integer(p, 1));
     }
 
-    @Override
-    public String namePrefix() {
-        return "gru";
-    }
-
+    /** @return a GRU with {@code newUnits} hidden units */
     @Override
     public LayerSpec withUnits(int newUnits) {
         return new Gru(newUnits);

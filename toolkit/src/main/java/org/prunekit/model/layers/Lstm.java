@@ -31,35 +31,35 @@ import org.prunekit.model.LayerSpec;
  */
 public record Lstm(int units) implements Recurrent {
 
-    /** Checks the units. */
+    /** Checks that there is at least one unit. */
     public Lstm {
         Settings.positive(units, "An LSTM's units");
     }
 
+    /** @return 4: four gates per unit: input, forget, cell candidate, output */
     @Override
     public int gates() {
         return 4;
     }
 
+    /** @return DJL's LSTM block, one layer, batch first, with both biases */
     @Override
     public Block build() {
-        return LSTM.builder().setStateSize(units).setNumLayers(1).optBatchFirst(true).optHasBiases(true).build();
+        return Recurrent.configure(LSTM.builder(), units).build();
     }
 
+    /** @return {@code lstm} */
     @Override
-    public String encode() {
-        return "lstm " + units;
+    public String keyword() {
+        return "lstm";
     }
 
+    /** Reads {@code lstm <units>}. */
     static Lstm decode(String[] p) {
         return new Lstm(Settings.integer(p, 1));
     }
 
-    @Override
-    public String namePrefix() {
-        return "lstm";
-    }
-
+    /** @return a LSTM with {@code newUnits} hidden units */
     @Override
     public LayerSpec withUnits(int newUnits) {
         return new Lstm(newUnits);

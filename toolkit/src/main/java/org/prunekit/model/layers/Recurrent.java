@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.recurrent.RecurrentBlock;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.prunekit.model.ChannelRole;
@@ -44,6 +45,32 @@ public interface Recurrent extends LayerSpec {
     /** @return the gates per unit (4 for an LSTM, 3 for a GRU), stacked along the weights' rows */
     int gates();
 
+    /** @return the kind's keyword, which starts its encoding and its generated names ({@code lstm}, {@code gru}) */
+    String keyword();
+
+    /** @return the keyword and the units, e.g. {@code lstm 32} */
+    @Override
+    default String encode() {
+        return keyword() + " " + units();
+    }
+
+    /** @return the keyword: layers are named {@code lstm1}, {@code gru2} */
+    @Override
+    default String namePrefix() {
+        return keyword();
+    }
+
+    /**
+     * @param builder a DJL recurrent block's builder
+     * @param units the hidden units
+     * @param <B> the builder's type
+     * @return the builder set up as every PruneKit recurrent layer is: one layer, batch first,
+     *     both biases, no dropout, no state output
+     */
+    static <B extends RecurrentBlock.BaseBuilder<B>> B configure(B builder, int units) {
+        return builder.setStateSize(units).setNumLayers(1).optBatchFirst(true).optHasBiases(true);
+    }
+
     /** @return the input and the recurrent weights */
     @Override
     default List<WeightPart> weightParts() {
@@ -78,11 +105,5 @@ public interface Recurrent extends LayerSpec {
     @Override
     default ChannelRole role() {
         return ChannelRole.RECURRENT;
-    }
-
-    /** @return false: its weights are pruned per part ({@link #weightParts()}) */
-    @Override
-    default boolean isPrunable() {
-        return false;
     }
 }
