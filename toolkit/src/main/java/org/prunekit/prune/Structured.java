@@ -16,8 +16,10 @@ import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
 /**
- * Pruning whole output units ({@link Granularity#STRUCTURED}): neurons of Linear layers and
- * channels (filters) of Conv2d layers, by channel group — the channels that a residual
+ * Pruning whole output units ({@link Granularity#STRUCTURED}): neurons of Linear layers,
+ * channels (filters) of Conv2d layers and hidden units of LSTM and GRU layers (every gate row of
+ * both weights and biases; scored per unit from their weight parts, see {@link UnitView}), by
+ * channel group — the channels that a residual
  * connection ties together must go together (see {@link org.prunekit.model.ChannelGroup}; in a
  * plain net each hidden layer is a group of its own, and the output layer is never one).
  *
@@ -29,7 +31,8 @@ import org.prunekit.model.Net;
  *       that layers of different widths and scales compete on equal terms (not for criteria
  *       comparable across layers already, such as LAMP).</li>
  *   <li>Applying: a pruned channel is masked in every member of its group — the weights and bias
- *       of each producer, the scale and shift of each batch norm — so its value is exactly zero
+ *       of each producer (of a recurrent layer, every gate's row: {@code ChannelRole.channelMasks}),
+ *       the scale and shift of each batch norm — so its value is exactly zero
  *       wherever it is read, and {@link Net#removePrunedUnits()} can remove it physically.</li>
  * </ul>
  */

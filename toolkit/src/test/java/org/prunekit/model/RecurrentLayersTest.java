@@ -28,6 +28,7 @@ import org.prunekit.model.layers.Gru;
 import org.prunekit.model.layers.LayerKinds;
 import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.Recurrent;
+import org.prunekit.prune.SparsityReport;
 
 /**
  * The LSTM and GRU kinds: DJL's recurrent blocks (PyTorch's {@code torch::lstm} and
@@ -176,7 +177,10 @@ class RecurrentLayersTest {
             assertEquals("LSTM input", input.kind());
             assertEquals(List.of("lstm1/input", "lstm1/recurrent", "gru1/input", "gru1/recurrent", "fc1"),
                     net.prunableLayers().stream().map(Layer::name).toList());
-            assertTrue(net.summary().contains("lstm1/recurrent"), net.summary());
+            assertTrue(net.summary().contains("lstm1/recurrent LSTM recurrent"), net.summary());
+            // multiply-accumulates: every weight once per step (6 steps), the head's once
+            assertEquals(List.of(480L, 600L, 270L, 162L, 36L), SparsityReport.of(net).rows().stream()
+                    .map(SparsityReport.Row::macs).toList());
             // 4·5·(4 + 5) + 2·4·5 weights and biases, 3·3·(5 + 3) + 2·3·3, 2·(18 + 1)
             assertEquals(4 * 5 * 9 + 40 + 3 * 3 * 8 + 18 + 2 * 19, net.parameterCount());
         }

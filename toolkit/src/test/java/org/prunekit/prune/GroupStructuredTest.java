@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
 import ai.djl.ndarray.types.Shape;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +24,6 @@ import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
-import org.prunekit.model.NetIO;
-import org.prunekit.train.Agreement;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
