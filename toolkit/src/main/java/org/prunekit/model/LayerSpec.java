@@ -15,8 +15,9 @@ import org.prunekit.model.layers.LayerKinds;
  * that carries its own behaviour, as a DJL block carries its own forward pass and output shapes:
  * how to build its block, how it is written and read back ({@link #encode()}, registered with
  * {@link LayerKinds}), what it does to channels in structured pruning ({@link #role()}: producer,
- * per-channel, flatten, stop, container), how it is resized when units go ({@link #withUnits}) and
- * whether its branches hold other layers ({@link #branches()}). The rest of the toolkit asks these
+ * per-channel, flatten, stop, container), how it is resized when units go ({@link #withUnits}),
+ * whether its branches hold other layers ({@link #branches()}) and what its weights multiply
+ * ({@link #weightInputs}, which the calibration methods Wanda and SparseGPT measure). The rest of the toolkit asks these
  * methods and never the kind, so a new kind is its own file plus one line in {@link LayerKinds}.
  *
  * <p>Every kind works with every importance criterion, with masks, with structured removal

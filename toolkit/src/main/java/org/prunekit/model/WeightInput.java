@@ -22,7 +22,10 @@ import ai.djl.nn.Parameter;
  * <p>A layer kind says what its weights read through {@link LayerSpec#weightInputs}: a new kind
  * (attention: the query, key and value projections read the block input, the output projection
  * the per-head context; a recurrent layer: its input weights read {@code x_t}, its recurrent
- * weights {@code h_(t-1)}) implements only that hook for the calibration methods to cover it.
+ * weights {@code h_(t-1)}) implements only that hook for the calibration methods to cover it. A
+ * kind with several weights returns one entry per weight parameter; the calibration methods match
+ * an entry to a prunable layer by its parameter ({@link Layer#weight()}), so a weight shown as a
+ * layer of its own (one of several matrices of a layer) is measured on its owner's input.
  *
  * @param weight the weight parameter
  * @param columns the input columns, shape {@code (groups, positions, cols)}, in the input's manager

@@ -180,14 +180,13 @@ record Budgets(Map<String, Integer> prune, long wanted, List<String> capped) {
                     units));
         }
         if (Math.abs(reached - sparsity) > 1e-3) {
-            String how = pruner.scope() == Scope.GLOBAL || plans.size() == 1
+            String perLayer = String.join(", ", plans.stream().limit(4).map(p -> p.layer() + " " + p.prunedAfter()
+                    + " of " + p.total()).toList()) + (plans.size() > 4 ? ", ..." : "") + " " + units;
+            String how = pruner.scope() == Scope.ROW ? "each row prunes round(" + sparsity + " x its length): "
+                    + perLayer
+                    : pruner.scope() == Scope.GLOBAL || plans.size() == 1
                     ? String.format("round(%s x %d) = %d of %d %s", sparsity, total, after, total, units)
-                    : pruner.scope() == Scope.ROW ? "each row prunes round(" + sparsity + " x its length): "
-                            + String.join(", ", plans.stream().limit(4).map(p -> p.layer() + " " + p.prunedAfter()
-                            + " of " + p.total()).toList()) + (plans.size() > 4 ? ", ..." : "") + " " + units
-                    : "each layer prunes round(" + sparsity + " x its size): " + String.join(", ", plans.stream()
-                            .limit(4).map(p -> p.layer() + " " + p.prunedAfter() + " of " + p.total()).toList())
-                            + (plans.size() > 4 ? ", ..." : "") + " " + units;
+                    : "each layer prunes round(" + sparsity + " x its size): " + perLayer;
             return List.of(String.format("sparsity %.4f instead of the target %.4f: counts are whole numbers,"
                     + " rounded half to even (%s)", reached, sparsity, how));
         }

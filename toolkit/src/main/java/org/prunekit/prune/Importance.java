@@ -201,8 +201,9 @@ public interface Importance {
      * multiplies over every sample example and position (a convolution's im2col patches; see
      * {@link org.prunekit.model.WeightInput}). A pruner with it compares weights within each output
      * row by default ({@link Scope#ROW}), as the paper does; layer-wise, global and N:M work too.
-     * Per unit (structured) a row's score is the sum of its weights'. It needs sample data (the
-     * calibration set, e.g. {@code pruner.plan(net, calibration.images())}) but no gradients.
+     * Per unit (structured) a row's score is the sum of its weights'. It needs sample data: a
+     * calibration set ({@code pruner.plan(net, calibration)}, 128 examples by default, as the paper),
+     * or the pruner's {@code optSamples} drawn from a split ({@code pruner.plan(net, data)}).
      *
      * @return the Wanda criterion
      */

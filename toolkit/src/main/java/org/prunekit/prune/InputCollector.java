@@ -28,12 +28,22 @@ final class InputCollector {
      */
     static Map<String, InputStats> collect(Net net, List<Layer> layers, Calibration calibration, boolean gram) {
         Map<String, InputStats> out = new LinkedHashMap<>();
-        // a weight part (a recurrent layer's input or recurrent weights) reads what its layer reads
-        List<String> names = layers.stream().map(Layer::runBy).distinct().toList();
+        Map<Layer, Layer> runners = new LinkedHashMap<>();
+        for (Layer l : layers) {
+            Layer r = runner(net, l);
+            if (r == null) {
+                throw new IllegalArgumentException("Layer " + l.name() + " (" + l.kind() + ") is inside a DJL block"
+                        + " PruneKit cannot look into, so calibration methods (Wanda, SparseGPT) cannot measure its"
+                        + " inputs. Leave it out with optLayers, or use a criterion without calibration.");
+            }
+            runners.put(l, r);
+        }
+        List<String> names = runners.values().stream().map(Layer::name).distinct().toList();
         calibration.forEachBatch(net, x -> {
             Map<String, NDArray> inputs = net.forwardWithInputs(x, names);
             for (Layer l : layers) {
-                WeightInput in = of(net, l, inputs.get(l.runBy()));
+                Layer r = runners.get(l);
+                WeightInput in = of(l, r, inputs.get(r.name()));
                 out.computeIfAbsent(l.name(), k -> new InputStats(k, l.weight().getArray().getShape(), in.groups(),
                         in.cols(), gram)).add(in);
             }
@@ -42,14 +52,34 @@ final class InputCollector {
     }
 
     /**
+     * The layer that runs a weight: the layer itself, or, for one weight of a layer that holds
+     * several (shown as a layer of its own), the layer whose block holds that parameter.
+     *
      * @param net the net
-     * @param l a layer (or a weight part of one)
-     * @param input the input of the layer that runs it for a batch
-     * @return the input columns of its weight
-     * @throws IllegalArgumentException if its kind does not say what its weight reads
+     * @param l a prunable layer
+     * @return the layer whose input to record, or null if none can be observed (inside a foreign block)
      */
-    static WeightInput of(Net net, Layer l, NDArray input) {
-        Layer runner = l.isWeightPart() ? net.layer(l.runBy()) : l;
+    static Layer runner(Net net, Layer l) {
+        if (net.inputShapeOf(l.name()) != null) {
+            return l;
+        }
+        for (Layer r : net.layers()) {
+            if (r != l && net.inputShapeOf(r.name()) != null && r.block().getParameters().values().stream()
+                    .anyMatch(p -> p == l.weight())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param l a prunable layer
+     * @param runner the layer that runs its weight ({@link #runner})
+     * @param input the runner's input for a batch
+     * @return the input columns of the weight
+     * @throws IllegalArgumentException if the runner's kind does not say what the weight reads
+     */
+    static WeightInput of(Layer l, Layer runner, NDArray input) {
         for (WeightInput in : runner.spec().weightInputs(runner, input)) {
             if (in.weight() == l.weight()) {
                 return in;

@@ -158,8 +158,17 @@ final class Obs {
      * @throws IllegalStateException if {@code h} is not positive definite
      */
     static double[] upperCholeskyOfInverse(double[] h, int n) {
-        double[] l = cholesky(h, n);
-        // h⁻¹ = L⁻ᵀ L⁻¹: invert the lower triangular L row by row (contiguous row updates)
+        // With J the reversal of the index order and JHJ = L'L'ᵀ (L' lower): H⁻¹ = (JL'⁻ᵀJ)(JL'⁻¹J),
+        // so U = J·L'⁻¹·J is upper triangular with a positive diagonal: the factor sought. One
+        // Cholesky and one triangular inverse instead of inverting H and factoring the inverse.
+        double[] rev = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                rev[r * n + c] = h[(n - 1 - r) * n + (n - 1 - c)];
+            }
+        }
+        double[] l = transpose(upperCholesky(rev, n), n);
+        // invert the lower triangular L' row by row (contiguous row updates)
         double[] li = new double[n * n];
         for (int r = 0; r < n; r++) {
             int row = r * n;
@@ -178,95 +187,97 @@ final class Obs {
             }
             li[row + r] = 1 / d;
         }
-        // (L⁻ᵀL⁻¹)_rc = Σ_k Li_kr Li_kc over k ≥ max(r, c): outer products of the rows of L⁻¹
-        double[] inv = new double[n * n];
+        double[] u = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int c = r; c < n; c++) {
+                u[r * n + c] = li[(n - 1 - r) * n + (n - 1 - c)];
+            }
+        }
+        return u;
+    }
+
+    private static double[] transpose(double[] a, int n) {
+        double[] t = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                t[c * n + r] = a[r * n + c];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * @param a a symmetric positive definite matrix, {@code n x n} (its upper triangle is read)
+     * @param n its size
+     * @return the upper triangular {@code U} with {@code UᵀU = a}, by row updates of the
+     *     trailing matrix (contiguous, vectorised)
+     * @throws IllegalStateException if {@code a} is not positive definite
+     */
+    static double[] upperCholesky(double[] a, int n) {
+        double[] u = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(a, r * n + r, u, r * n + r, n - r);
+        }
         for (int k = 0; k < n; k++) {
-            int krow = k * n;
-            for (int r = 0; r <= k; r++) {
-                double f = li[krow + r];
-                if (f != 0) {
-                    int row = r * n;
-                    for (int c = 0; c <= k; c++) {
-                        inv[row + c] += f * li[krow + c];
+            int kr = k * n;
+            double p = u[kr + k];
+            if (!(p > 0)) {
+                throw new IllegalStateException("The dampened Hessian is not positive definite (pivot " + p + " at column "
+                        + k + "); raise the dampening (optDampening), e.g. to 0.1.");
+            }
+            double d = Math.sqrt(p);
+            for (int j = k; j < n; j++) {
+                u[kr + j] /= d;
+            }
+            for (int i = k + 1; i < n; i++) {
+                double f = u[kr + i];
+                if (f == 0) {
+                    continue;
+                }
+                int ir = i * n;
+                for (int j = i; j < n; j++) {
+                    u[ir + j] -= f * u[kr + j];
+                }
+            }
+        }
+        return u;
+    }
+
+    /**
+     * @param d a matrix, {@code rows x n} row-major (e.g. {@code W − Ŵ}, or {@code W})
+     * @param gram {@code XᵀX}, {@code n x n}
+     * @param rows the rows
+     * @param n the columns
+     * @return {@code Σ_r d_r·G·d_rᵀ = ‖dX‖²}: the squared reconstruction error of a difference,
+     *     or the output energy of a weight
+     */
+    static double quadraticSum(double[] d, double[] gram, int rows, int n) {
+        final int tile = 16; // rows per pass over G: G is read rows/16 times, in contiguous rows (axpy, vectorised)
+        double sum = 0;
+        double[] t = new double[tile * n];
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int r1 = Math.min(rows, r0 + tile);
+            java.util.Arrays.fill(t, 0);
+            for (int i = 0; i < n; i++) {
+                int gi = i * n;
+                for (int r = r0; r < r1; r++) {
+                    double f = d[r * n + i];
+                    if (f == 0) {
+                        continue;
+                    }
+                    int tr = (r - r0) * n;
+                    for (int j = 0; j < n; j++) {
+                        t[tr + j] += f * gram[gi + j];
                     }
                 }
             }
-        }
-        double[] lower = cholesky(inv, n);
-        double[] upper = new double[n * n];
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c <= r; c++) {
-                upper[c * n + r] = lower[r * n + c];
-            }
-        }
-        return upper;
-    }
-
-    /**
-     * @param a a symmetric positive definite matrix, {@code n x n}
-     * @param n its size
-     * @return the lower triangular {@code L} with {@code LLᵀ = a}
-     * @throws IllegalStateException if {@code a} is not positive definite
-     */
-    static double[] cholesky(double[] a, int n) {
-        double[] l = new double[n * n];
-        for (int j = 0; j < n; j++) {
-            double s = a[j * n + j];
-            for (int k = 0; k < j; k++) {
-                s -= l[j * n + k] * l[j * n + k];
-            }
-            if (!(s > 0)) {
-                throw new IllegalStateException("The dampened Hessian is not positive definite (pivot " + s + " at column "
-                        + j + "); raise the dampening (optDampening), e.g. to 0.1.");
-            }
-            double d = Math.sqrt(s);
-            l[j * n + j] = d;
-            for (int i = j + 1; i < n; i++) {
-                double t = a[i * n + j];
-                for (int k = 0; k < j; k++) {
-                    t -= l[i * n + k] * l[j * n + k];
+            for (int r = r0; r < r1; r++) {
+                int tr = (r - r0) * n;
+                for (int j = 0; j < n; j++) {
+                    sum += t[tr + j] * d[r * n + j];
                 }
-                l[i * n + j] = t / d;
             }
         }
-        return l;
-    }
-
-    /**
-     * @param w0 the original weights, {@code rows x n}
-     * @param w1 the pruned weights
-     * @param gram {@code XᵀX}
-     * @param rows the rows
-     * @param n the columns
-     * @return {@code ‖W0X − W1X‖²} and {@code ‖W0X‖²}, summed over the rows
-     */
-    static double[] squaredErrors(double[] w0, double[] w1, double[] gram, int rows, int n) {
-        double num = 0;
-        double den = 0;
-        double[] d = new double[n];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < n; j++) {
-                d[j] = w0[r * n + j] - w1[r * n + j];
-            }
-            num += quadratic(d, 0, gram, n);
-            den += quadratic(w0, r * n, gram, n);
-        }
-        return new double[] {num, den};
-    }
-
-    private static double quadratic(double[] v, int off, double[] g, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            double vi = v[off + i];
-            if (vi == 0) {
-                continue;
-            }
-            double t = 0;
-            for (int j = 0; j < n; j++) {
-                t += g[i * n + j] * v[off + j];
-            }
-            s += vi * t;
-        }
-        return s;
+        return sum;
     }
 }

@@ -126,7 +126,7 @@ public final class SparseGpt {
         for (Layer l : targets.layers(net)) {
             String why = null;
             Shape w = l.weight().getArray().getShape();
-            if (net.activationOf(l.runBy()) == null) { // a weight part's inputs are those of its layer
+            if (InputCollector.runner(net, l) == null) {
                 why = "it is inside a DJL block PruneKit cannot look into, so its inputs cannot be measured";
             } else if (keepN != 0 && w.get(1) % m != 0) {
                 why = "its " + w.get(1) + " input " + (w.dimension() == 4 ? "channels" : "features")
@@ -190,9 +190,12 @@ public final class SparseGpt {
                     mask[row * n + perm[q]] = mg[r * n + q];
                 }
             }
-            double[] e = Obs.squaredErrors(w0, wg, gp, rpg, n);
-            num[0] += e[0];
-            den += e[1];
+            double[] diff = new double[w0.length];
+            for (int i = 0; i < diff.length; i++) {
+                diff[i] = w0[i] - wg[i];
+            }
+            num[0] += Obs.quadraticSum(diff, gp, rpg, n);
+            den += Obs.quadraticSum(w0, gp, rpg, n);
             wandaRows(w, alive, gram, g, rpg, n, wandaMask);
         }
         if (keepN != 0) {
@@ -298,14 +301,12 @@ public final class SparseGpt {
         int rpg = s.rowsPerGroup();
         double sum = 0;
         for (int g = 0; g < s.groups(); g++) {
-            double[] w0 = new double[rpg * n];
-            double[] w1 = new double[rpg * n];
-            for (int i = 0; i < w0.length; i++) {
+            double[] diff = new double[rpg * n];
+            for (int i = 0; i < diff.length; i++) {
                 int at = g * rpg * n + i;
-                w0[i] = w[at];
-                w1[i] = w[at] * mask[at];
+                diff[i] = mask[at] == 0 ? w[at] : 0;
             }
-            sum += Obs.squaredErrors(w0, w1, s.gram(g), rpg, n)[0];
+            sum += Obs.quadraticSum(diff, s.gram(g), rpg, n);
         }
         return sum;
     }

@@ -175,6 +175,35 @@ class SparseGptTest {
     }
 
     @Test
+    void theFactorIsTheUpperCholeskyOfTheInverse() {
+        Tiny t = tiny(1, 9, 30, 2);
+        t.net().close();
+        double[][] h = hessian(t.x(), 0.01);
+        int n = h.length;
+        double[] flat = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                flat[i * n + j] = h[i][j];
+            }
+        }
+        double[] u = Obs.upperCholeskyOfInverse(flat, n);
+        double[][] inv = inverseFrom(h, 0);
+        for (int i = 0; i < n; i++) {
+            assertTrue(u[i * n + i] > 0, "positive diagonal");
+            for (int j = 0; j < n; j++) {
+                if (j < i) {
+                    assertEquals(0, u[i * n + j], 0.0, "upper triangular");
+                }
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += u[k * n + i] * u[k * n + j];
+                }
+                assertEquals(inv[i][j], s, 1e-9 * Math.abs(inv[0][0]) + 1e-12, "UᵀU = H⁻¹ at " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
     void onATinyLayerItLiesBetweenTheBruteForceOptimumAndMagnitude() {
         Tiny t = tiny(1, 8, 30, 5);
         try (Net net = t.net()) {

@@ -288,6 +288,31 @@ class WandaTest {
     }
 
     @Test
+    void perRowScopeThinsEveryRowAlikeAndSaysHowItRounds() {
+        try (Net net = Models.sequential("R", 5).dense(4).build(3)) {
+            PruningPlan plan = Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5)
+                    .optScope(Scope.ROW).build().plan(net);
+            float[] w = net.layer("fc1").weightValues();
+            float[] mask = plan.layers().get(0).mask();
+            for (int row = 0; row < 4; row++) {
+                // round(0.5 x 5) = 2 (halves to even): the two smallest |w| of the row go
+                float[] abs = new float[5];
+                for (int j = 0; j < 5; j++) {
+                    abs[j] = Math.abs(w[row * 5 + j]);
+                }
+                float[] sorted = abs.clone();
+                java.util.Arrays.sort(sorted);
+                for (int j = 0; j < 5; j++) {
+                    assertEquals(abs[j] <= sorted[1] ? 0f : 1f, mask[row * 5 + j], "row " + row + " weight " + j);
+                }
+            }
+            assertEquals(8, plan.layers().get(0).prunedAfter());
+            assertTrue(plan.notes().get(0).contains("each row prunes round(0.5 x its length)"), plan.notes().toString());
+            assertTrue(plan.pruner().label().contains("per row"), plan.pruner().label());
+        }
+    }
+
+    @Test
     void clearErrors() {
         Pruner p = Pruner.builder().setImportance(Importance.wanda()).setSparsity(0.5).build();
         try (Net net = Models.lenet300100(); Net cnn = Models.lenet5()) {

@@ -20,7 +20,7 @@ import org.prunekit.notebook.TableFormat;
  * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies] [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm] [--epochs N] [--runs N]
  * </pre>
  *
  * <p>It starts by printing the CPU and the engine's status ({@link PruneKit#engineStatus()}): every
@@ -29,7 +29,7 @@ import org.prunekit.notebook.TableFormat;
  */
 public final class Benchmarks {
 
-    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies");
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies", "llm");
 
     private Benchmarks() {}
 
@@ -83,6 +83,7 @@ public final class Benchmarks {
                 case "compression" -> CompressionBenchmark.deepCompression(mnist, System.out);
                 case "global" -> PruningBenchmark.globalMasks(peer, System.out);
                 case "remedies" -> RemedyBenchmark.run(peer.repo(), System.out);
+                case "llm" -> LlmBenchmark.run(peer, mnist, System.out);
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
                 case "criteria" -> {
                     int i = 0;
