@@ -16,8 +16,10 @@ import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.Gru;
 import org.prunekit.model.layers.LayerNorm;
 import org.prunekit.model.layers.LeakyRelu;
+import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.MaxPool;
 import org.prunekit.model.layers.Norm;
 import org.prunekit.model.layers.PositionEmbedding;
@@ -162,6 +164,32 @@ public final class NetBuilder {
                     + current.slice(1) + ": a convolution takes images (channels, height, width).");
         }
         return add(new DepthwiseConv((int) current.get(1), kernel, stride, padding, true));
+    }
+
+    /**
+     * An LSTM layer ({@link Lstm}): reads a sequence {@code (time, features)} and gives its
+     * hidden state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder lstm(int units) {
+        requireSequence("lstm(" + units + ")");
+        return add(new Lstm(units));
+    }
+
+    /**
+     * A GRU layer ({@link Gru}): reads a sequence {@code (time, features)} and gives its hidden
+     * state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder gru(int units) {
+        requireSequence("gru(" + units + ")");
+        return add(new Gru(units));
     }
 
     /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */
