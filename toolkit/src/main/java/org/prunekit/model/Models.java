@@ -18,6 +18,7 @@ import ai.djl.ndarray.types.Shape;
  *   <tr><td>{@link #textClassifier(int, int, int)}</td><td>token embedding 64, mean over time, 64, classes (texts, e.g. SpamAssassin)</td><td>64·vocabulary + 4,160 + 65·classes</td></tr>
  *   <tr><td>{@link #bigramLm(int, int)}</td><td>token embedding 64, per position 128, vocabulary: a language model that sees one token (a baseline)</td><td>64·V + 8,320 + 129·V</td></tr>
  *   <tr><td>{@link #tinyTransformerLm(int, int)}</td><td>token embedding 96 + position embedding, 2 pre-LN transformer blocks (4 causal heads, MLP 384), layer norm, vocabulary</td><td>about 230,000 + 200·V</td></tr>
+ *   <tr><td>{@link #lstmLm(int, int)}</td><td>token embedding 64, LSTM 256, vocabulary</td><td>about 330,000 + 321·V</td></tr>
  * </table>
  *
  * <p>Own architectures are built with {@link #sequential(String, Shape)}, which reads like the
@@ -256,5 +257,29 @@ public final class Models {
         return sequential("TinyTransformerLM", window).embedding(vocabulary, 96).positionEmbedding(window)
                 .transformerBlock(4, 384, true).transformerBlock(4, 384, true).layerNorm().dense(vocabulary)
                 .build(seed);
+    }
+
+    /**
+     * @param vocabulary the number of token ids
+     * @param window tokens per window
+     * @return the LSTM language model with the default seed
+     * @see #lstmLm(int, int, long)
+     */
+    public static Net lstmLm(int vocabulary, int window) {
+        return lstmLm(vocabulary, window, DEFAULT_SEED);
+    }
+
+    /**
+     * An LSTM language model: token embedding of 64 values, one LSTM layer of 256 units (its
+     * hidden state at every position carries the context so far), one score per token at every
+     * position. About 330,000 parameters plus 321 per token of the vocabulary.
+     *
+     * @param vocabulary the number of token ids ({@code split.vocabulary().size()})
+     * @param window tokens per window
+     * @param seed the initialisation seed
+     * @return the language model, output {@code (window, vocabulary)}
+     */
+    public static Net lstmLm(int vocabulary, int window, long seed) {
+        return sequential("LstmLM", window).embedding(vocabulary, 64).lstm(256).dense(vocabulary).build(seed);
     }
 }

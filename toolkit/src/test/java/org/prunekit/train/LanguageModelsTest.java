@@ -41,4 +41,9 @@ class LanguageModelsTest {
     void aTinyTransformerLearnsWellBelowTheUnigramBaseline() {
         learns(Models::tinyTransformerLm, 0.7);
     }
+
+    @Test
+    void anLstmLearnsWellBelowTheUnigramBaseline() {
+        learns(Models::lstmLm, 0.7);
+    }
 }
