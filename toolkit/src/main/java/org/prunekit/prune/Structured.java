@@ -81,14 +81,16 @@ public final class Structured extends Granularity {
             float[] sum = new float[g.channels()];
             float[] alive = new float[g.channels()];
             int width = g.width(); // rows per channel: 1, or an attention head's size
-            for (String p : g.producers()) {
+            // the producers with weights rows (an embedding's columns are masked along, not scored)
+            List<String> scored = g.producers().stream().filter(stats::containsKey).toList();
+            for (String p : scored) {
                 LayerStats s = stats.get(p);
                 Ranking.checkFinite(s.layer(), "weights", s.weight());
                 float[] sc = Ranking.checked(importance, s, importance.unitScores(s), s.units(), unit());
                 float[] m = unitMask(net, s);
                 for (int r = 0; r < sc.length; r++) {
                     // a group's importance: the mean over its producers of the sum over a channel's rows
-                    sum[r / width] += sc[r] / g.producers().size();
+                    sum[r / width] += sc[r] / scored.size();
                     alive[r / width] = Math.max(alive[r / width], m[r]);
                 }
             }
@@ -145,30 +147,12 @@ public final class Structured extends Granularity {
             members.addAll(g.perChannel());
             for (String member : members) {
                 Layer l = net.layer(member);
-                for (Parameter param : l.spec().role().parametersPerChannel(l)) {
-                    maskPerChannel(net, param, p.mask(), l.spec().role().channelAxis(l, param));
+                for (Map.Entry<Parameter, float[]> m : l.spec().role().channelMasks(l, p.mask()).entrySet()) {
+                    try (NDArray mask = net.manager().create(m.getValue(), m.getKey().getArray().getShape())) {
+                        net.addMask(m.getKey(), mask);
+                    }
                 }
             }
-        }
-    }
-
-    /**
-     * Masks a parameter one of whose axes follows the channels: the leading axis (rows; an
-     * attention head's block of rows) or, for a position table, the columns.
-     */
-    private static void maskPerChannel(Net net, Parameter param, float[] channelMask, int axis) {
-        Shape shape = param.getArray().getShape();
-        long inner = 1; // values per index of the axis
-        for (int d = axis + 1; d < shape.dimension(); d++) {
-            inner *= shape.get(d);
-        }
-        long perChannel = shape.get(axis) / channelMask.length; // indices of the axis per channel
-        float[] values = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = channelMask[(int) (i / inner % shape.get(axis) / perChannel)];
-        }
-        try (NDArray mask = net.manager().create(values, shape)) {
-            net.addMask(param, mask);
         }
     }
 
