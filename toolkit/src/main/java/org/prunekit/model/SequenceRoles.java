@@ -112,15 +112,16 @@ final class SequenceRoles {
             super("embedding table");
         }
 
-        @Override
-        public boolean producesChannels() {
-            return true;
-        }
-
+        /** @return a new space of the table's columns: the embedding reads token ids, not channels */
         @Override
         Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
             walk.endActivation();
             return new Graph.State(out, walk.newSpace(Graph.channelCount(out)), 1);
+        }
+
+        @Override
+        public boolean producesChannels() {
+            return true;
         }
 
         @Override
@@ -168,14 +169,10 @@ final class SequenceRoles {
         return out;
     }
 
+    /** Pooling over time, {@code (b, T, C)} to {@code (b, C)}: per channel, zero stays zero. */
     static final class TimePooling extends ChannelRole {
         TimePooling() {
             super("pooling over time");
-        }
-
-        @Override
-        public boolean keepsZeros() {
-            return true;
         }
 
         @Override
@@ -190,6 +187,11 @@ final class SequenceRoles {
         @Override
         boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
             return in != null && in.length == node.out().get(1) ? in : null;
+        }
+
+        @Override
+        public boolean keepsZeros() {
+            return true;
         }
     }
 }

@@ -305,4 +305,27 @@ class TransformerStructuredTest {
             }
         }
     }
+
+    @Test
+    void sparseGptReachesEveryProjectionOfBothBlocksAndReconstructsBetterThanMagnitude() {
+        try (Net net = nets().get("causal, 2 blocks of 4 heads, flatten and dense head").get()) {
+            Training.fit(net, DATA, TrainConfig.epochs(2), Progress.none());
+            ImageSet calibration = DATA.train().select(java.util.stream.IntStream.range(0, 64).toArray(), "calib");
+            try (Net dense = net.copy()) {
+                SparseGptResult r = SparseGpt.builder().setSparsity(0.5).build().prune(net,
+                        Calibration.builder().setData(calibration).optExamples(64).build());
+                List<String> layers = r.layers().stream().map(SparseGptResult.LayerResult::layer).toList();
+                assertTrue(layers.containsAll(List.of("t1_attn.sa.q", "t1_attn.sa.k", "t1_attn.sa.v", "t1_attn.sa.out",
+                        "t2_attn.sa.out", "t2_mlp.fc1")), layers.toString());
+                double error = r.layers().stream().mapToDouble(SparseGptResult.LayerResult::error).sum();
+                double magnitudeError = r.layers().stream().mapToDouble(SparseGptResult.LayerResult::magnitudeError)
+                        .sum();
+                assertTrue(error < magnitudeError, r.toString());
+                float[] q = net.layer("t2_attn.sa.q").weightValues();
+                long zeros = java.util.stream.IntStream.range(0, q.length).filter(i -> q[i] == 0).count();
+                assertEquals(q.length / 2, zeros, "half of the query projection's weights");
+                assertTrue(Double.isFinite(Agreement.of(dense, net, PROBE).maxDifference()));
+            }
+        }
+    }
 }
