@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import org.prunekit.data.DataSplit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
 import org.prunekit.notebook.TableFormat;
 
 /**
@@ -57,7 +57,7 @@ public record RunProvenance(String runner, String net, String data, Map<String, 
      * @param data the data it ran on
      * @return a builder of the settings
      */
-    public static Builder builder(String runner, String net, DataSplit data) {
+    public static Builder builder(String runner, String net, ExampleSplit data) {
         return new Builder(runner, net, describe(data));
     }
 
@@ -69,7 +69,7 @@ public record RunProvenance(String runner, String net, String data, Map<String, 
      * @param test the test set
      * @return a builder of the settings
      */
-    public static Builder builder(String runner, String net, ImageSet test) {
+    public static Builder builder(String runner, String net, Examples test) {
         return new Builder(runner, net, test.name() + ", " + TableFormat.number((long) test.size()) + " examples");
     }
 
@@ -86,8 +86,8 @@ public record RunProvenance(String runner, String net, String data, Map<String, 
     }
 
     /** @return e.g. {@code MNIST (train 8,000, test 2,000, batch 64, seed 42)} */
-    private static String describe(DataSplit data) {
-        return data.provenance().name() + " (train " + TableFormat.number((long) data.train().size()) + ", test "
+    private static String describe(ExampleSplit data) {
+        return data.dataName() + " (train " + TableFormat.number((long) data.train().size()) + ", test "
                 + TableFormat.number((long) data.test().size()) + ", batch " + data.batchSize() + ", seed "
                 + data.seed() + ")";
     }

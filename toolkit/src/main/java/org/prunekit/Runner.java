@@ -1,6 +1,6 @@
 package org.prunekit;
 
-import org.prunekit.data.DataSplit;
+import org.prunekit.data.ExampleSplit;
 import org.prunekit.model.Net;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
@@ -36,10 +36,12 @@ public interface Runner<R> {
      * Runs the work.
      *
      * @param net a trained net (whether it is changed is stated by each runner)
-     * @param data the training data (statistics, fine-tuning) and the test set
+     * @param data the training data (statistics, fine-tuning) and the test set: images, rows,
+     *     texts or a language model's token windows (its results then report perplexity, see
+     *     {@link org.prunekit.train.Metric})
      * @return the result, with its provenance
      */
-    R run(Net net, DataSplit data);
+    R run(Net net, ExampleSplit data);
 
     /** @return the fine-tuning every runner does after pruning unless told otherwise: 1 epoch */
     static TrainConfig defaultFineTune() {

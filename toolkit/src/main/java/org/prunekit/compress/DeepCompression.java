@@ -12,7 +12,7 @@ import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
 import org.prunekit.RunnerBuilder;
 import org.prunekit.RunResult;
-import org.prunekit.data.DataSplit;
+import org.prunekit.data.ExampleSplit;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
 import org.prunekit.model.Quantization;
@@ -130,7 +130,7 @@ public final class DeepCompression implements Runner<DeepCompression.Result> {
      * @return the table
      */
     @Override
-    public Result run(Net net, DataSplit data) {
+    public Result run(Net net, ExampleSplit data) {
         RunProvenance provenance = RunProvenance.builder("DeepCompression", net.name(), data)
                 .add("sparsities", sparsities).add("bits", bits).add("criterion", importance)
                 .add("scope", Scope.GLOBAL).add("fine-tune", fineTune)

@@ -13,7 +13,7 @@ package org.prunekit.data;
  * @param provenance where the text came from, how it was split and tokenised
  */
 public record CorpusSplit(TokenWindows train, TokenWindows test, Vocabulary vocabulary, int batchSize, long seed,
-        String provenance) {
+        String provenance) implements ExampleSplit {
 
     /** Checks the parts agree. */
     public CorpusSplit {

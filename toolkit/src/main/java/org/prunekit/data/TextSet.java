@@ -1,7 +1,9 @@
 package org.prunekit.data;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.Random;
  * test.label(0);       // 0 (ham) or 1 (spam)
  * }</pre>
  */
-public final class TextSet {
+public final class TextSet implements Examples {
 
     private final String name;
     private final List<String> texts;
@@ -33,8 +35,11 @@ public final class TextSet {
     private final int[] counts;
     private final int[] labels;
     private final List<String> classNames;
+    /** The id that fills a sequence up ({@value Vocabulary#PAD}). */
+    private final int pad;
 
-    private TextSet(String name, List<String> texts, int[] ids, int[] counts, int[] labels, List<String> classNames) {
+    private TextSet(String name, List<String> texts, int[] ids, int[] counts, int[] labels, List<String> classNames,
+            int pad) {
         if (labels.length == 0) {
             throw new DatasetException(name + " is empty: it holds no texts. Give at least one text per class.");
         }
@@ -45,6 +50,7 @@ public final class TextSet {
         this.counts = counts;
         this.labels = labels;
         this.classNames = List.copyOf(classNames);
+        this.pad = pad;
     }
 
     /** The texts encoded with {@code v} (which must have {@value Vocabulary#PAD}), cut or padded to {@code length}. */
@@ -65,10 +71,11 @@ public final class TextSet {
             counts[i] = Math.min(seq.length, length);
             System.arraycopy(seq, 0, ids, i * length, counts[i]);
         }
-        return new TextSet(name, texts, ids, counts, labels.clone(), classNames);
+        return new TextSet(name, texts, ids, counts, labels.clone(), classNames, pad);
     }
 
     /** @return a short description such as {@code "SpamAssassin ... train"} */
+    @Override
     public String name() {
         return name;
     }
@@ -82,6 +89,7 @@ public final class TextSet {
     }
 
     /** @return the number of texts */
+    @Override
     public int size() {
         return labels.length;
     }
@@ -126,6 +134,7 @@ public final class TextSet {
     }
 
     /** @return the number of classes */
+    @Override
     public int numClasses() {
         return classNames.size();
     }
@@ -137,6 +146,7 @@ public final class TextSet {
      * @param newName the name of the result
      * @return a new set with the same length and classes
      */
+    @Override
     public TextSet select(int[] indices, String newName) {
         String[] t = new String[indices.length];
         int[] id = new int[Math.multiplyExact(indices.length, length)];
@@ -149,10 +159,11 @@ public final class TextSet {
             c[k] = counts[i];
             l[k] = labels[i];
         }
-        return new TextSet(newName, List.of(t), id, c, l, classNames);
+        return new TextSet(newName, List.of(t), id, c, l, classNames, pad);
     }
 
     /** @return the class names, indexed by label */
+    @Override
     public List<String> classNames() {
         return classNames;
     }
@@ -162,6 +173,7 @@ public final class TextSet {
      * @param seed the seed of the draw
      * @return a seeded random subset of at most {@code n} texts (this set if it has no more)
      */
+    @Override
     public TextSet limit(int n, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("A row limit must be at least 1, got " + n + ".");
@@ -189,18 +201,47 @@ public final class TextSet {
      * @return token ids and labels
      */
     public NDList batch(NDManager manager, int[] order, int from, int to) {
+        NDList floats = batch(manager, order, from, to, new Shape(length));
+        NDArray ids = floats.get(0).toType(DataType.INT64, false);
+        floats.get(0).close();
+        return new NDList(ids, floats.get(1));
+    }
+
+    /** @return the labels, in order (a copy) */
+    @Override
+    public int[] targets() {
+        return labels();
+    }
+
+    /**
+     * One batch for a net that reads {@code inputShape = (T)} tokens: the token ids as float32
+     * {@code (b, T)}, sequences shorter than {@code T} filled up with {@value Vocabulary#PAD}, and
+     * the labels as int64 {@code (b)}.
+     *
+     * @throws IllegalArgumentException if the net reads fewer tokens than the sequences hold, or
+     *     does not read a sequence of token ids
+     */
+    @Override
+    public NDList batch(NDManager manager, int[] order, int from, int to, Shape inputShape) {
+        int netLength = TokenWindows.sequenceLength(inputShape, name);
+        if (netLength < length) {
+            throw new IllegalArgumentException(name + " holds sequences of " + length + " tokens but the net reads "
+                    + netLength + ": build the split with optMaxLength(" + netLength + ") or the net for " + length
+                    + " tokens.");
+        }
         Objects.checkFromToIndex(from, to, order.length);
         int b = to - from;
-        long[] x = new long[b * length];
+        float[] x = new float[b * netLength];
+        java.util.Arrays.fill(x, pad);
         long[] y = new long[b];
         for (int k = 0; k < b; k++) {
             int i = order[from + k];
             for (int t = 0; t < length; t++) {
-                x[k * length + t] = ids[i * length + t];
+                x[k * netLength + t] = ids[i * length + t];
             }
             y[k] = labels[i];
         }
-        return new NDList(manager.create(x, new Shape(b, length)), manager.create(y, new Shape(b)));
+        return new NDList(manager.create(x, new Shape(b, netLength)), manager.create(y, new Shape(b)));
     }
 
     @Override

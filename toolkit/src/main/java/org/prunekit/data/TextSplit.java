@@ -13,7 +13,7 @@ package org.prunekit.data;
  * @param provenance where the texts came from, how they were split and tokenised
  */
 public record TextSplit(TextSet train, TextSet test, Vocabulary vocabulary, int batchSize, long seed,
-        String provenance) {
+        String provenance) implements ExampleSplit {
 
     /** Checks the parts agree. */
     public TextSplit {
@@ -25,6 +25,7 @@ public record TextSplit(TextSet train, TextSet test, Vocabulary vocabulary, int 
     }
 
     /** @return the number of classes */
+    @Override
     public int numClasses() {
         return train.numClasses();
     }

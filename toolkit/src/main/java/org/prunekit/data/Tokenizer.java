@@ -83,8 +83,11 @@ public enum Tokenizer {
         return label;
     }
 
-    /** The tokenizer saved under {@code label}, or null. */
-    static Tokenizer byLabel(String label) {
+    /**
+     * @param label a name written by {@link #label()} (in a saved vocabulary or net file)
+     * @return the tokenizer saved under {@code label}, or null if there is none
+     */
+    public static Tokenizer byLabel(String label) {
         for (Tokenizer t : values()) {
             if (t.label.equals(label)) {
                 return t;

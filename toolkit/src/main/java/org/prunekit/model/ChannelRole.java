@@ -21,6 +21,10 @@ import java.util.Map;
  *   <tr><td>{@link #DENSE}, {@link #CONV}</td><td>opens a new channel space; reads its input's</td>
  *       <td>output rows and bias entries go; input columns go where the input's channels go</td>
  *       <td>dense, conv</td></tr>
+ *   <tr><td>{@link #RECURRENT}</td><td>opens a new channel space (last axis); reads its input's last axis</td>
+ *       <td>every gate row of a unit goes from both weights and both biases, and the unit's column
+ *       of the recurrent weight; input columns go where the input's channels go</td>
+ *       <td>LSTM, GRU</td></tr>
  *   <tr><td>{@link #ACTIVATION}</td><td>keeps them, zero stays zero; counts as the producer's activation</td>
  *       <td>nothing to slice</td><td>ReLU, tanh, GELU, leaky ReLU, dropout</td></tr>
  *   <tr><td>{@link #NORM}</td><td>keeps them; counts as the producer's activation</td>
@@ -79,6 +83,8 @@ public abstract class ChannelRole {
     public static final ChannelRole DENSE = new Producer("dense producer", false);
     /** A convolution: new channels; it reads its input's channels. */
     public static final ChannelRole CONV = new Producer("convolution producer", true);
+    /** A recurrent layer (LSTM, GRU): new units on the last axis, each the gate rows of its weights. */
+    public static final ChannelRole RECURRENT = new RecurrentRole();
     /** Element-wise, zero stays zero, part of the producer's activation (ReLU, tanh, dropout, ...). */
     public static final ChannelRole ACTIVATION = new PerChannel("activation", true, false);
     /** Per-channel scale and shift with statistics (batch norm), part of the producer's activation. */
@@ -188,6 +194,36 @@ public abstract class ChannelRole {
      */
     public List<Parameter> parametersPerChannel(Layer layer) {
         return List.of();
+    }
+
+    /**
+     * The masks that remove some of a layer's output channels (what a structured plan registers):
+     * by default each of {@link #parametersPerChannel} with channel {@code c} owning the
+     * {@code c}-th equal block of its values; a recurrent layer masks every gate row of a unit.
+     *
+     * @param layer a layer of this role
+     * @param channelMask per channel, 1 to keep it, 0 to remove it
+     * @return per parameter, a 0/1 mask of its values (row-major)
+     */
+    public Map<Parameter, float[]> channelMasks(Layer layer, float[] channelMask) {
+        Map<Parameter, float[]> out = new java.util.LinkedHashMap<>();
+        for (Parameter p : parametersPerChannel(layer)) {
+            // the axis that follows the channels: the leading one (rows; an attention head's block of
+            // rows) or, for a position table, the columns
+            int axis = channelAxis(layer, p);
+            Shape shape = p.getArray().getShape();
+            long inner = 1; // values per index of the axis
+            for (int d = axis + 1; d < shape.dimension(); d++) {
+                inner *= shape.get(d);
+            }
+            long perChannel = shape.get(axis) / channelMask.length; // indices of the axis per channel
+            float[] values = new float[Math.toIntExact(shape.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = channelMask[(int) (i / inner % shape.get(axis) / perChannel)];
+            }
+            out.put(p, values);
+        }
+        return out;
     }
 
     @Override

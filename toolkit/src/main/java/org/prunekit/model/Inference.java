@@ -13,7 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
+import org.prunekit.train.Evaluation;
 
 /**
  * How a net runs: the order of its top-level blocks (a ReLU before a max pooling runs after it,
@@ -147,33 +148,32 @@ final class Inference {
         return x;
     }
 
-    /** @return the mean cross-entropy on {@code data}, after checking it has the net's classes */
-    double loss(ImageSet data) {
-        if (data.numClasses() != net.numClasses()) {
-            throw new IllegalArgumentException("Net " + net.name() + " has " + net.numClasses() + " outputs but "
-                    + data.name() + " has " + data.numClasses() + " classes.");
-        }
-        return crossEntropy(logits(data), data);
+    /** @return the mean cross-entropy per target on {@code data}, after checking it has the net's classes */
+    double loss(Examples data) {
+        Evaluation.requireClasses(net, data);
+        return crossEntropy(logits(data), data.targets());
     }
 
-    float[][] logits(ImageSet data) {
+    /** @return one row of class scores per target: per example, or per position of each window */
+    float[][] logits(Examples data) {
         int k = net.numClasses();
-        float[][] out = new float[data.size()][];
-        int[] order = ImageSet.inOrder(data.size());
+        int per = data.targetsPerExample();
+        float[][] out = new float[Math.multiplyExact(data.size(), per)][];
+        int[] order = Examples.inOrder(data.size());
         for (int from = 0; from < order.length; from += BATCH) {
             int to = Math.min(order.length, from + BATCH);
             try (NDManager m = net.manager().newSubManager()) {
                 float[] flat = forward(data.batch(m, order, from, to, net.inputShape()).get(0), false).toFloatArray();
-                for (int i = from; i < to; i++) {
-                    out[i] = java.util.Arrays.copyOfRange(flat, (i - from) * k, (i - from + 1) * k);
+                for (int i = 0; i < (to - from) * per; i++) {
+                    out[from * per + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
                 }
             }
         }
         return out;
     }
 
-    /** @return the mean softmax cross-entropy of these logits against the set's labels */
-    static double crossEntropy(float[][] z, ImageSet data) {
+    /** @return the mean softmax cross-entropy of these logits (a row per target) against the targets */
+    static double crossEntropy(float[][] z, int[] targets) {
         double sum = 0;
         for (int i = 0; i < z.length; i++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -184,7 +184,7 @@ final class Inference {
             for (float v : z[i]) {
                 norm += Math.exp(v - max);
             }
-            sum += Math.log(norm) + max - z[i][data.label(i)];
+            sum += Math.log(norm) + max - z[i][targets[i]];
         }
         return sum / z.length;
     }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The model catalogue: the small classifiers of the pruning literature for 28x28 grey images
- * and 10 classes. Each factory returns a freshly initialised {@link Net}; the seed (default
+ * and 10 classes, and small models for text (token ids in, see {@link org.prunekit.data.Examples}). Each factory returns a freshly initialised {@link Net}; the seed (default
  * {@value #DEFAULT_SEED}) fixes the initial weights.
  *
  * <table>
@@ -15,6 +15,8 @@ import ai.djl.ndarray.types.Shape;
  *   <tr><td>{@link #mlp(int...)}</td><td>784, the hidden sizes given, 10</td><td>depends</td></tr>
  *   <tr><td>{@link #smallCnn()}</td><td>conv 16@3x3+BN, pool, conv 32@3x3+BN, pool, 64, 10 (Fashion-MNIST)</td><td>106,058 (incl. BN running statistics)</td></tr>
  *   <tr><td>{@link #resNet8()}</td><td>conv 16@3x3+BN, pool, residual blocks 16, 32/2, 64/2 (projection shortcuts), global average pool, 10 (Fashion-MNIST)</td><td>78,426 (incl. BN running statistics)</td></tr>
+ *   <tr><td>{@link #textClassifier(int, int, int)}</td><td>token embedding 64, mean over time, 64, classes (texts, e.g. SpamAssassin)</td><td>64·vocabulary + 4,160 + 65·classes</td></tr>
+ *   <tr><td>{@link #bigramLm(int, int)}</td><td>token embedding 64, per position 128, vocabulary: a language model that sees one token (a baseline)</td><td>64·V + 8,320 + 129·V</td></tr>
  * </table>
  *
  * <p>Own architectures are built with {@link #sequential(String, Shape)}, which reads like the
@@ -165,6 +167,65 @@ public final class Models {
                 .residual(64, 2)
                 .globalAvgPool()
                 .dense(CLASSES)
+                .build(seed);
+    }
+
+    /**
+     * @param vocabulary the number of token ids ({@code split.vocabulary().size()})
+     * @param length tokens per text (the split's sequence length)
+     * @param classes the number of classes
+     * @return the text classifier with the default seed
+     * @see #textClassifier(int, int, int, long)
+     */
+    public static Net textClassifier(int vocabulary, int length, int classes) {
+        return textClassifier(vocabulary, length, classes, DEFAULT_SEED);
+    }
+
+    /**
+     * A small text classifier (fastText style): every token embedded in 64 values, the mean over
+     * the text ({@link NetBuilder#timePool()}), a hidden layer of 64 with ReLU and one output per
+     * class. It reads texts of {@code length} token ids; shorter ones are padded.
+     *
+     * <pre>{@code
+     * TextSplit mail = Datasets.spamAssassin().optTokenizer(Tokenizer.WORDS).optMaxLength(200).build();
+     * Net net = Models.textClassifier(mail.vocabulary().size(), 200, mail.numClasses());
+     * net.fit(mail, TrainConfig.epochs(3));
+     * }</pre>
+     *
+     * @param vocabulary the number of token ids
+     * @param length tokens per text
+     * @param classes the number of classes
+     * @param seed the initialisation seed
+     * @return the classifier
+     */
+    public static Net textClassifier(int vocabulary, int length, int classes, long seed) {
+        return sequential("TextClassifier", length).embedding(vocabulary, 64).timePool().dense(64).relu()
+                .dense(classes).build(seed);
+    }
+
+    /**
+     * @param vocabulary the number of token ids
+     * @param window tokens per window (the split's window)
+     * @return the bigram language model with the default seed
+     * @see #bigramLm(int, int, long)
+     */
+    public static Net bigramLm(int vocabulary, int window) {
+        return bigramLm(vocabulary, window, DEFAULT_SEED);
+    }
+
+    /**
+     * The simplest neural language model: at every position the next token is predicted from the
+     * current token alone (its embedding of 64 values, a hidden layer of 128 with ReLU, one score
+     * per token of the vocabulary), so it can learn the bigram statistics and no more. A baseline
+     * between the unigram frequencies and models that read the context.
+     *
+     * @param vocabulary the number of token ids ({@code split.vocabulary().size()})
+     * @param window tokens per window
+     * @param seed the initialisation seed
+     * @return the language model, output {@code (window, vocabulary)}
+     */
+    public static Net bigramLm(int vocabulary, int window, long seed) {
+        return sequential("BigramLM", window).embedding(vocabulary, 64).dense(128).relu().dense(vocabulary)
                 .build(seed);
     }
 }

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.prunekit.PruneKit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
+import org.prunekit.data.Vocabulary;
 import org.prunekit.train.Trainable;
 
 /**
@@ -52,6 +54,7 @@ public final class Net implements Trainable, AutoCloseable {
     private final MaskSet masks = new MaskSet(this);
     private Inference inference;
     private final UnitsAsBuilt asBuilt = new UnitsAsBuilt();
+    private final NetVocabulary vocabulary = new NetVocabulary();
 
     /**
      * Builds and initialises a net.
@@ -81,7 +84,8 @@ public final class Net implements Trainable, AutoCloseable {
 
     /**
      * Imports a block built with DJL's own layers ({@code Linear}, {@code Conv2d},
-     * {@code BatchNorm}, activations, pools, {@code Dropout}, {@code Blocks.batchFlattenBlock()},
+     * {@code BatchNorm}, one-layer batch-first {@code LSTM} and {@code GRU}, activations, pools,
+     * {@code Dropout}, {@code Blocks.batchFlattenBlock()},
      * nested {@code SequentialBlock}s, and residual units: a {@code ParallelBlock} of two branches
      * whose outputs are added, optionally followed by ReLU, as in DJL's {@code ResNetV1}). Layers
      * are recognised by what they compute (activations and pools are probed on test inputs), the
@@ -190,6 +194,7 @@ public final class Net implements Trainable, AutoCloseable {
         NetShapes.requireRebuildable(this, "copied");
         Net c = new Net(copyName, architecture, seed);
         c.asBuilt.putAll(asBuilt.units());
+        c.vocabulary.copyFrom(vocabulary);
         List<Parameter> mine = parameterList();
         List<Parameter> theirs = c.parameterList();
         for (int k = 0; k < mine.size(); k++) {
@@ -252,13 +257,17 @@ public final class Net implements Trainable, AutoCloseable {
         return layers;
     }
 
-    /** @return the layers pruning can act on (Linear and Conv2d), in order */
+    /**
+     * @return the layers pruning can act on, in order: Linear and Conv2d layers, and each weight
+     *     matrix of a layer that holds several (an LSTM's {@code lstm1/input} and
+     *     {@code lstm1/recurrent}, see {@link WeightPart})
+     */
     public List<Layer> prunableLayers() {
         return layers.stream().filter(Layer::isPrunable).toList();
     }
 
     /**
-     * @return the weights of every Linear and Conv2d layer, in layer order, end to end as one
+     * @return the weights of every prunable layer ({@link #prunableLayers()}), in layer order, end to end as one
      *     array (biases and batch norms left out): what a global ranking ranks
      */
     public float[] weightValues() {
@@ -435,29 +444,58 @@ public final class Net implements Trainable, AutoCloseable {
      * native memory scope).
      *
      * @param data the examples
-     * @return {@code logits[i][k]}: the score of class {@code k} for example {@code i}
+     * @return {@code logits[i][k]}: the score of class {@code k} for target {@code i} (example
+     *     {@code i}; for token windows of length {@code T}, position {@code i % T} of window {@code i / T})
      */
-    public float[][] logits(ImageSet data) {
+    public float[][] logits(Examples data) {
         PruneKit.noGrad();
         return inference.logits(data);
     }
 
     /**
      * @param data the examples
-     * @return the mean softmax cross-entropy of the net on them, in inference mode (the loss
-     *     training minimises, and whose change the data-driven criteria try to predict)
+     * @return the mean softmax cross-entropy per target of the net on them, in inference mode (the
+     *     loss training minimises, and whose change the data-driven criteria try to predict; for a
+     *     language model the mean per token, whose {@code exp} is the {@link #perplexity})
      */
-    public double loss(ImageSet data) {
+    public double loss(Examples data) {
         PruneKit.noGrad();
         return inference.loss(data);
     }
 
     /**
      * @param data the examples
-     * @return {@code p[i][k]}: the softmax probability of class {@code k} for example {@code i}
+     * @return {@code p[i][k]}: the softmax probability of class {@code k} for target {@code i}
      */
-    public float[][] probabilities(ImageSet data) {
+    public float[][] probabilities(Examples data) {
         return Inference.softmax(logits(data));
+    }
+
+    /**
+     * @return the vocabulary the net reads (given with {@link #setVocabulary}, remembered from the
+     *     text it was trained on, or loaded with it by {@link NetIO}); null for a net that does not read text
+     */
+    public Vocabulary vocabulary() {
+        return vocabulary.get();
+    }
+
+    /**
+     * @param v the vocabulary the net reads (saved with it by {@link NetIO})
+     * @throws IllegalArgumentException if an embedding of the net has fewer ids than the vocabulary has tokens
+     */
+    public void setVocabulary(Vocabulary v) {
+        vocabulary.set(this, v);
+    }
+
+    /**
+     * Checks that the net reads the split's vocabulary (if it has one), and remembers it.
+     *
+     * @throws IllegalArgumentException if the net was trained on another vocabulary or an embedding
+     *     has fewer ids than the vocabulary has tokens
+     */
+    @Override
+    public void prepareFor(ExampleSplit data) {
+        vocabulary.prepareFor(this, data);
     }
 
     /**

@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.prunekit.data.Tokenizer;
+import org.prunekit.data.Vocabulary;
 import org.prunekit.model.NetIO.Format;
 
 /**
@@ -71,6 +73,7 @@ final class NetBody {
                 out.writeUTF(l.name());
                 out.writeLong(net.originalUnits(l.name()));
             }
+            writeVocabulary(out, net.vocabulary());
             List<Parameter> params = parameters(net);
             out.writeInt(params.size());
             for (Parameter p : params) {
@@ -198,9 +201,38 @@ final class NetBody {
         return true;
     }
 
-    /** The architecture part of a file. */
+    /** Since version 3: whether the net reads a vocabulary, then its tokenizer and tokens in id order. */
+    private static void writeVocabulary(DataOutputStream out, Vocabulary v) throws IOException {
+        out.writeBoolean(v != null);
+        if (v != null) {
+            out.writeUTF(v.tokenizer().label());
+            out.writeInt(v.size());
+            for (String t : v.tokens()) {
+                out.writeUTF(t);
+            }
+        }
+    }
+
+    private static Vocabulary readVocabulary(DataInputStream in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        String label = in.readUTF();
+        Tokenizer tokenizer = Tokenizer.byLabel(label);
+        int size = in.readInt();
+        if (tokenizer == null || size < 2 || size > 100_000_000) {
+            throw new IOException("implausible vocabulary (tokenizer '" + label + "', " + size + " tokens)");
+        }
+        List<String> tokens = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            tokens.add(in.readUTF());
+        }
+        return Vocabulary.of(tokenizer, tokens);
+    }
+
+    /** The architecture part of a file (and the vocabulary of a net for text, null for others and before version 3). */
     record Header(String name, Shape inputShape, int numClasses, long seed, String architectureText,
-            Map<String, Long> originalUnits) {
+            Map<String, Long> originalUnits, Vocabulary vocabulary) {
 
         static Header read(DataInputStream in, int version) throws IOException {
             String name = in.readUTF();
@@ -234,7 +266,7 @@ final class NetBody {
             for (int i = 0; i < prunable; i++) {
                 units.put(in.readUTF(), in.readLong());
             }
-            return new Header(name, input, classes, seed, text, units);
+            return new Header(name, input, classes, seed, text, units, version >= 3 ? readVocabulary(in) : null);
         }
     }
 }

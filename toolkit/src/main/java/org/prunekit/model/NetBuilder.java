@@ -16,8 +16,10 @@ import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.Gru;
 import org.prunekit.model.layers.LayerNorm;
 import org.prunekit.model.layers.LeakyRelu;
+import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.MaxPool;
 import org.prunekit.model.layers.Norm;
 import org.prunekit.model.layers.PositionEmbedding;
@@ -153,6 +155,32 @@ public final class NetBuilder {
                     + current.slice(1) + ": a convolution takes images (channels, height, width).");
         }
         return add(new DepthwiseConv((int) current.get(1), kernel, stride, padding, true));
+    }
+
+    /**
+     * An LSTM layer ({@link Lstm}): reads a sequence {@code (time, features)} and gives its
+     * hidden state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder lstm(int units) {
+        requireSequence("lstm(" + units + ")");
+        return add(new Lstm(units));
+    }
+
+    /**
+     * A GRU layer ({@link Gru}): reads a sequence {@code (time, features)} and gives its hidden
+     * state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder gru(int units) {
+        requireSequence("gru(" + units + ")");
+        return add(new Gru(units));
     }
 
     /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */
@@ -480,10 +508,11 @@ public final class NetBuilder {
     /**
      * @param seed the initialisation seed
      * @return the net, its weights initialised from the seed
-     * @throws IllegalStateException if the last layer does not give one value per class
+     * @throws IllegalStateException if the last layer does not give one value per class (or, for a
+     *     sequence model such as a language model, one value per position and class)
      */
     public Net build(long seed) {
-        if (current.dimension() != 2) {
+        if (current.dimension() != 2 && current.dimension() != 3) {
             throw new IllegalStateException("The net ends in an output of shape " + current.slice(1) + "; a classifier"
                     + " must end in one value per class: add flatten() or globalAvgPool() (timePool() for sequences)"
                     + " and dense(classes).");

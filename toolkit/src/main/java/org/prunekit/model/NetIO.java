@@ -20,7 +20,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Saves and loads nets, pruned or not, in one file: the architecture (layer names and
  * {@link LayerSpec}s, so a structurally pruned net comes back with its smaller shapes), the
- * weights, and the pruning masks. Loading needs no user code and checks everything: the file's
+ * weights, the pruning masks, and for a net that reads text the {@link Net#vocabulary()} that
+ * numbers its tokens (files of PruneKit before the vocabulary was stored still load). Loading needs no user code and checks everything: the file's
  * magic and checksum, and every parameter's shape against the architecture.
  *
  * <p>Two encodings of the weights:
@@ -57,7 +58,8 @@ public final class NetIO {
     public static final int DEFAULT_BITS = 8;
 
     private static final String MAGIC = "PRUNEKIT-NET";
-    private static final int VERSION = 2; // 2: architecture as a tree (residual blocks); 1: a flat layer list
+    // 3: the vocabulary of a net for text; 2: architecture as a tree (residual blocks); 1: a flat layer list
+    private static final int VERSION = 3;
 
     private NetIO() {}
 
@@ -142,6 +144,9 @@ public final class NetIO {
             try {
                 net.setOriginalUnits(h.originalUnits());
                 NetBody.install(net, NetBody.readTensors(net, in, body.format(), file));
+                if (h.vocabulary() != null) {
+                    net.setVocabulary(h.vocabulary());
+                }
                 return net;
             } catch (RuntimeException | IOException e) {
                 net.close();
@@ -178,6 +183,9 @@ public final class NetIO {
             List<NetBody.Stored> stored = NetBody.readTensors(net, in, body.format(), file); // everything read and checked first
             net.clearMasks();
             NetBody.install(net, stored);
+            if (h.vocabulary() != null) {
+                net.setVocabulary(h.vocabulary());
+            }
         } catch (EOFException e) {
             throw new IllegalArgumentException(file + " ends too early: it is truncated.", e);
         } catch (IOException e) {

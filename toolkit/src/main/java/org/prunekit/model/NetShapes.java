@@ -15,17 +15,18 @@ final class NetShapes {
     /**
      * @param name the net's name
      * @param graph its graph
-     * @return the number of classes: the width of the output
-     * @throws IllegalArgumentException if the output is not one value per class
+     * @return the number of classes: the width of the output's last axis (one score per class, or
+     *     per position of a sequence and class: a language model's {@code (T, vocabulary)})
+     * @throws IllegalArgumentException if the output is not one value per class (per position)
      */
     static int classes(String name, Graph graph) {
         Shape out = graph.outputShape();
-        if (out.dimension() != 2) {
+        if (out.dimension() != 2 && out.dimension() != 3) {
             throw new IllegalArgumentException("Net " + name + " ends in an output of shape " + out.slice(1)
                     + " per input; a classifier must end in one value per class: add flatten() or globalAvgPool()"
                     + " and a dense(classes) layer.");
         }
-        return (int) out.get(1);
+        return (int) out.get(out.dimension() - 1);
     }
 
     /**
@@ -73,9 +74,10 @@ final class NetShapes {
         List<Shape> shapes = net.outputShapes();
         List<Layer> layers = net.layers();
         int width = Math.max(8, layers.stream().mapToInt(l -> l.name().length()).max().orElse(8));
+        int kinds = Math.max(12, layers.stream().mapToInt(l -> l.kind().length()).max().orElse(12));
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            sb.append(String.format("  %-" + width + "s %-12s %-14s", l.name(), l.kind(),
+            sb.append(String.format("  %-" + width + "s %-" + kinds + "s %-14s", l.name(), l.kind(),
                     shapes.get(i) == null ? "" : "-> " + shapes.get(i).slice(1)));
             l.block().getParameters().forEach(p -> sb.append(' ').append(p.getKey()).append(p.getValue().getArray()
                     .getShape()));

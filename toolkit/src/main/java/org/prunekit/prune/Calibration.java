@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.prunekit.data.DataSplit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
 import org.prunekit.model.Net;
 
 /**
@@ -22,8 +22,8 @@ import org.prunekit.model.Net;
  */
 public final class Calibration {
 
-    private final ImageSet source;
-    private final ImageSet drawn;
+    private final Examples source;
+    private final Examples drawn;
     private final int examples;
     private final long seed;
     private final int batchSize;
@@ -49,7 +49,7 @@ public final class Calibration {
      * @param data the set to draw from
      * @return 128 examples of it, seed 42
      */
-    public static Calibration of(ImageSet data) {
+    public static Calibration of(Examples data) {
         return builder().setData(data).build();
     }
 
@@ -73,8 +73,8 @@ public final class Calibration {
         return source.name();
     }
 
-    /** @return the drawn examples, as a set (for criteria that measure on image sets) */
-    public ImageSet images() {
+    /** @return the drawn examples, as a set (for criteria that measure on sets) */
+    public Examples examplesDrawn() {
         return drawn;
     }
 
@@ -93,10 +93,12 @@ public final class Calibration {
      * @throws IllegalArgumentException if they do not, saying what each has
      */
     void check(Net net) {
-        if (drawn.exampleSize() != net.inputShape().size()) {
-            throw new IllegalArgumentException("Calibration data " + source.name() + " has examples of shape "
-                    + drawn.exampleShape() + " but net " + net.name() + " reads inputs of shape " + net.inputShape()
-                    + ": calibrate with data of the task the net was trained on.");
+        try (NDManager bm = net.manager().newSubManager()) {
+            drawn.batch(bm, new int[] {0}, 0, 1, net.inputShape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Calibration data " + source.name() + " does not fit net " + net.name()
+                    + ", which reads inputs of shape " + net.inputShape() + " (" + e.getMessage() + "): calibrate"
+                    + " with data of the task the net was trained on.", e);
         }
     }
 
@@ -109,7 +111,7 @@ public final class Calibration {
      */
     void forEachBatch(Net net, Consumer<NDArray> body) {
         check(net);
-        int[] order = ImageSet.inOrder(drawn.size());
+        int[] order = Examples.inOrder(drawn.size());
         for (int from = 0; from < order.length; from += batchSize) {
             int to = Math.min(order.length, from + batchSize);
             try (NDManager bm = net.manager().newSubManager()) {
@@ -138,7 +140,7 @@ public final class Calibration {
 
     /** Builder of a {@link Calibration}: {@code set*} required, {@code opt*} optional. */
     public static final class Builder {
-        private ImageSet data;
+        private Examples data;
         private int examples = 128;
         private long seed = 42;
         private int batchSize = 32;
@@ -149,16 +151,16 @@ public final class Calibration {
          * @param data the set to draw from (required)
          * @return this builder
          */
-        public Builder setData(ImageSet data) {
+        public Builder setData(Examples data) {
             this.data = Objects.requireNonNull(data, "data");
             return this;
         }
 
         /**
-         * @param split a split whose training part is drawn from (required, or {@link #setData(ImageSet)})
+         * @param split a split whose training part is drawn from (required, or {@link #setData(Examples)})
          * @return this builder
          */
-        public Builder setData(DataSplit split) {
+        public Builder setData(ExampleSplit split) {
             return setData(Objects.requireNonNull(split, "data").train());
         }
 

@@ -3,6 +3,7 @@ package org.prunekit.prune;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.prunekit.train.Metric;
 import org.prunekit.RunProvenance;
 import org.prunekit.RunResult;
 import org.prunekit.model.Net;
@@ -32,8 +33,10 @@ import tech.tablesaw.api.Table;
  * @param provenance how the comparison was made: the nets, the test data, the batch size and timing rounds
  * @param batchSize images per timed pass
  * @param rows one per net, in the order given
+ * @param metric what the nets are judged by: accuracy, or perplexity (lower is better) for language models
  */
-public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows) implements RunResult {
+public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows, Metric metric)
+        implements RunResult {
 
     /**
      * One version.
@@ -46,14 +49,15 @@ public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows
      * @param nonZeroMacs multiply-accumulates per image with a non-zero weight
      * @param fileBytes size of its {@link NetIO.Format#SPARSE} file
      * @param medianMillis time to classify a batch: the best of the round medians
-     * @param accuracy test accuracy
-     * @param macroF1 mean F1 over the classes
-     * @param worstF1 the lowest class F1
+     * @param accuracy test accuracy (next-token accuracy for a language model)
+     * @param macroF1 mean F1 over the classes (NaN for a language model)
+     * @param worstF1 the lowest class F1 (NaN for a language model)
+     * @param perplexity test perplexity of a language model (NaN for a classifier)
      * @param referenceWeights the first net's Linear/Conv2d weights, zeros included (the reference
      *     of {@link #compression()})
      */
     public record Row(String name, long parameters, long weights, long nonZero, long macs, long nonZeroMacs,
-            long fileBytes, double medianMillis, double accuracy, double macroF1, double worstF1,
+            long fileBytes, double medianMillis, double accuracy, double macroF1, double worstF1, double perplexity,
             long referenceWeights) {
 
         /**
@@ -69,7 +73,17 @@ public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows
     /** Copies the rows. */
     public Comparison {
         Objects.requireNonNull(provenance, "provenance");
+        Objects.requireNonNull(metric, "metric");
         rows = List.copyOf(rows);
+    }
+
+    /**
+     * @param name a label given to {@link NetComparison#run}
+     * @return its value of the {@link #metric()}: accuracy, or perplexity for a language model
+     */
+    public double score(String name) {
+        Row r = row(name);
+        return metric == Metric.PERPLEXITY ? r.perplexity() : r.accuracy();
     }
 
     /**
@@ -85,7 +99,20 @@ public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows
     @Override
     public Table toTable() {
         Row first = rows.get(0);
-        return Table.create("Compared on " + data(),
+        if (metric == Metric.PERPLEXITY) {
+            return sizeAndSpeed(Table.create("Compared on " + data()), first).addColumns(
+                    DoubleColumn.create("perplexity", rows.stream().mapToDouble(Row::perplexity)),
+                    DoubleColumn.create("next-token accuracy", rows.stream().mapToDouble(Row::accuracy)));
+        }
+        return sizeAndSpeed(Table.create("Compared on " + data()), first).addColumns(
+                DoubleColumn.create("accuracy", rows.stream().mapToDouble(Row::accuracy)),
+                DoubleColumn.create("macro F1", rows.stream().mapToDouble(Row::macroF1)),
+                DoubleColumn.create("worst class F1", rows.stream().mapToDouble(Row::worstF1)));
+    }
+
+    /** The columns every comparison has: size, computation, speed. */
+    private Table sizeAndSpeed(Table t, Row first) {
+        return t.addColumns(
                 StringColumn.create("net", rows.stream().map(Row::name)),
                 LongColumn.create("parameters", rows.stream().mapToLong(Row::parameters).toArray()),
                 LongColumn.create("non-zero weights", rows.stream().mapToLong(Row::nonZero).toArray()),
@@ -95,10 +122,7 @@ public record Comparison(RunProvenance provenance, int batchSize, List<Row> rows
                 LongColumn.create("sparse file bytes", rows.stream().mapToLong(Row::fileBytes).toArray()),
                 DoubleColumn.create("ms per " + batchSize + " images", rows.stream().mapToDouble(Row::medianMillis)),
                 DoubleColumn.create("speed-up vs " + first.name(), rows.stream().mapToDouble(r -> first.medianMillis()
-                        / r.medianMillis())),
-                DoubleColumn.create("accuracy", rows.stream().mapToDouble(Row::accuracy)),
-                DoubleColumn.create("macro F1", rows.stream().mapToDouble(Row::macroF1)),
-                DoubleColumn.create("worst class F1", rows.stream().mapToDouble(Row::worstF1)));
+                        / r.medianMillis())));
     }
 
     @Override

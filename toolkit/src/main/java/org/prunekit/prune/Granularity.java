@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
@@ -128,7 +128,7 @@ public abstract sealed class Granularity permits Unstructured, Structured {
      * @param batchSize the batch size for measuring
      * @return the scores, the current masks and what is left out
      */
-    abstract Ranking rank(Net net, Importance importance, Targets targets, ImageSet sample, int batchSize);
+    abstract Ranking rank(Net net, Importance importance, Targets targets, Examples sample, int batchSize);
 
     /**
      * Makes one layer's scores comparable with other layers' for a global ranking.

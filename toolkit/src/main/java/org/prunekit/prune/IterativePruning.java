@@ -6,7 +6,8 @@ import java.util.Locale;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
 import org.prunekit.RunnerBuilder;
-import org.prunekit.data.DataSplit;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.train.Metric;
 import org.prunekit.model.Net;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
@@ -61,24 +62,26 @@ public final class IterativePruning implements Runner<PruningHistory> {
      * @return the per-step record
      */
     @Override
-    public PruningHistory run(Net net, DataSplit data) {
-        double dense = net.accuracy(data.test());
+    public PruningHistory run(Net net, ExampleSplit data) {
+        Metric metric = Metric.of(data.test());
+        double dense = metric.measure(net, data.test());
         List<PruningHistory.Step> steps = new ArrayList<>();
         try (Progress.Task task = progress.start("Iterative pruning of " + net.name(), schedule.steps(), "steps")) {
             for (int k = 1; k <= schedule.steps(); k++) {
                 task.advance(k - 1, String.format(Locale.ROOT, "step %d/%d: target %.4f", k, schedule.steps(),
                         schedule.sparsityAt(k)));
-                PruningHistory.Step step = step(net, data, k);
+                PruningHistory.Step step = step(net, data, k, metric);
                 steps.add(step);
-                task.log(String.format(Locale.ROOT, "step %d/%d: target %.4f, sparsity %.4f (%.1fx), acc pruned %.4f,"
-                        + " fine-tuned %.4f", k, schedule.steps(), step.target(), step.sparsity(),
-                        SparsityReport.of(net).compression(), step.accuracyPruned(), step.accuracy()));
+                task.log(String.format(Locale.ROOT, "step %d/%d: target %.4f, sparsity %.4f (%.1fx), %s pruned %s,"
+                        + " fine-tuned %s", k, schedule.steps(), step.target(), step.sparsity(),
+                        SparsityReport.of(net).compression(), metric.shortLabel(), metric.format(step.accuracyPruned()),
+                        metric.format(step.accuracy())));
             }
             task.advance(schedule.steps(), "done");
             task.done(String.format(Locale.ROOT, "Iterative pruning of %s: %d steps to sparsity %.4f", net.name(),
                     schedule.steps(), steps.get(steps.size() - 1).sparsity()));
         }
-        return new PruningHistory(provenance(net, data), dense, steps);
+        return new PruningHistory(provenance(net, data), dense, steps, metric);
     }
 
     /**
@@ -86,7 +89,7 @@ public final class IterativePruning implements Runner<PruningHistory> {
      * @param data its data
      * @return how a run on them is made: criterion, scope, granularity, schedule, fine-tuning, rewinding
      */
-    public RunProvenance provenance(Net net, DataSplit data) {
+    public RunProvenance provenance(Net net, ExampleSplit data) {
         return RunProvenance.builder("IterativePruning", net.name(), data).add("criterion", pruner.importance())
                 .add("scope", pruner.scope()).add("granularity", pruner.granularity()).add("schedule", schedule)
                 .add("fine-tune", fineTune).add("fine-tune seed", "fine-tune seed + step")
@@ -94,15 +97,15 @@ public final class IterativePruning implements Runner<PruningHistory> {
     }
 
     /** Prunes to step k's target, rewinds if asked, fine-tunes, and measures. */
-    private PruningHistory.Step step(Net net, DataSplit data, int k) {
+    private PruningHistory.Step step(Net net, ExampleSplit data, int k, Metric metric) {
         double target = schedule.sparsityAt(k);
         pruner.withSparsity(target).plan(net, data).apply();
-        double pruned = net.accuracy(data.test());
+        double pruned = metric.measure(net, data.test());
         if (rewindTo != null) {
             rewindTo.rewind(net);
         }
         TrainConfig round = fineTune.withSeed(fineTune.seed() + k);
-        double accuracy = round.epochs() > 0 ? Training.fit(net, data, round, Progress.none()).finalTestAccuracy()
+        double accuracy = round.epochs() > 0 ? Training.fit(net, data, round, Progress.none()).finalTestScore()
                 : pruned;
         SparsityReport report = SparsityReport.of(net);
         return new PruningHistory.Step(k, target, report.sparsity(), report.nonZero(), pruned, accuracy);

@@ -11,11 +11,12 @@ import java.util.stream.IntStream;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
 import org.prunekit.RunnerBuilder;
-import org.prunekit.data.DataSplit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
 import org.prunekit.train.Evaluation;
+import org.prunekit.train.Metric;
 import org.prunekit.train.Latency;
 import org.prunekit.train.Progress;
 
@@ -59,18 +60,19 @@ public final class NetComparison {
      * @param data the data; its test set is classified and timed
      * @return the comparison
      */
-    public Comparison run(Map<String, ? extends Net> nets, DataSplit data) {
+    public Comparison run(Map<String, ? extends Net> nets, ExampleSplit data) {
         return run(nets, data.test());
     }
 
     /**
      * @param nets label → net, in order; the first is the reference of speed-up and compression
-     * @param test the images to classify and to time (the first {@code batchSize}, or all of them if
-     *     there are fewer; the result's batch size is the number timed)
+     * @param test the examples to predict and to time (the first {@code batchSize}, or all of them if
+     *     there are fewer; the result's batch size is the number timed); token windows are judged by
+     *     perplexity
      * @return the comparison
      * @throws IllegalArgumentException if no net is given
      */
-    public Comparison run(Map<String, ? extends Net> nets, ImageSet test) {
+    public Comparison run(Map<String, ? extends Net> nets, Examples test) {
         if (nets.isEmpty()) {
             throw new IllegalArgumentException("Give at least one net to compare.");
         }
@@ -100,18 +102,20 @@ public final class NetComparison {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write a temporary file: " + e.getMessage(), e);
         }
-        return new Comparison(provenance, timed, rows);
+        return new Comparison(provenance, timed, rows, Metric.of(test));
     }
 
-    private static Comparison.Row row(String name, Net n, Net first, ImageSet test, Path file, double millis)
+    private static Comparison.Row row(String name, Net n, Net first, Examples test, Path file, double millis)
             throws IOException {
         Evaluation ev = n.evaluate(test);
+        boolean perClass = ev.metric() == Metric.ACCURACY;
         SparsityReport r = SparsityReport.of(n, first);
         long bytes = NetIO.save(n, file, NetIO.Format.SPARSE);
         long nonZeroMacs = r.rows().stream().mapToLong(SparsityReport.Row::nonZeroMacs).filter(m -> m >= 0).sum();
         return new Comparison.Row(name, n.parameterCount(), r.weights(), r.nonZero(), r.macs(), nonZeroMacs, bytes,
-                millis, ev.accuracy(), ev.macroF1(),
-                IntStream.range(0, n.numClasses()).mapToDouble(ev::f1).min().orElse(0), r.referenceWeights());
+                millis, ev.accuracy(), perClass ? ev.macroF1() : Double.NaN, perClass ? IntStream.range(0, n.numClasses())
+                .mapToDouble(ev::f1).min().orElse(0) : Double.NaN, perClass ? Double.NaN : ev.perplexity(),
+                r.referenceWeights());
     }
 
     /** Settings of a comparison; all {@code opt*}. */

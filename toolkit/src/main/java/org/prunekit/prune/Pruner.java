@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.prunekit.data.DataSplit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
@@ -125,7 +125,7 @@ public final class Pruner {
      * @return the plan
      */
     public PruningPlan plan(Net net) {
-        return plan(net, (ImageSet) null);
+        return plan(net, (Examples) null);
     }
 
     /**
@@ -136,7 +136,7 @@ public final class Pruner {
      * @param data the data
      * @return the plan
      */
-    public PruningPlan plan(Net net, DataSplit data) {
+    public PruningPlan plan(Net net, ExampleSplit data) {
         return plan(net, data.train().limit(samples, seed));
     }
 
@@ -150,7 +150,7 @@ public final class Pruner {
      */
     public PruningPlan plan(Net net, Calibration calibration) {
         Objects.requireNonNull(calibration, "calibration").check(net);
-        return plan(net, calibration.images());
+        return plan(net, calibration.examplesDrawn());
     }
 
     /**
@@ -158,12 +158,12 @@ public final class Pruner {
      * @param sampleData the images to measure gradients and activations on (null for none)
      * @return the plan
      */
-    public PruningPlan plan(Net net, ImageSet sampleData) {
+    public PruningPlan plan(Net net, Examples sampleData) {
         PruneKit.noGrad();
         Objects.requireNonNull(net, "net");
         if (importance.needsData() && sampleData == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' measures gradients or"
-                    + " activations and needs sample data: call plan(net, data) with a DataSplit or ImageSet.");
+                    + " activations and needs sample data: call plan(net, data) with a ExampleSplit or Examples.");
         }
         Ranking r = granularity.rank(net, importance, targets, importance.needsData() ? sampleData : null, batchSize);
         return granularity.plan(net, this, r, sampleData == null ? "none" : sampleData.name());
@@ -173,13 +173,13 @@ public final class Pruner {
      * The statistics a plan would look at, for inspection and teaching: per target layer (for a
      * structured pruner, per producer of the target channel groups) its weights, mask and, if the
      * criterion needs data, gradients and activations measured on the same seeded sample of
-     * {@code data.train()} that {@link #plan(Net, DataSplit)} uses.
+     * {@code data.train()} that {@link #plan(Net, ExampleSplit)} uses.
      *
      * @param net the net (not changed)
      * @param data the data (may be null for a criterion without data)
      * @return the statistics by layer name, in layer order
      */
-    public Map<String, LayerStats> statistics(Net net, DataSplit data) {
+    public Map<String, LayerStats> statistics(Net net, ExampleSplit data) {
         PruneKit.noGrad();
         if (importance.needsData() && data == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");
@@ -198,7 +198,7 @@ public final class Pruner {
      * @param data the data (may be null for a criterion without data)
      * @return the scores by layer or group name, in layer order
      */
-    public Map<String, float[]> scores(Net net, DataSplit data) {
+    public Map<String, float[]> scores(Net net, ExampleSplit data) {
         PruneKit.noGrad();
         if (importance.needsData() && data == null) {
             throw new IllegalArgumentException("Importance '" + importance.name() + "' needs sample data.");

@@ -5,6 +5,7 @@ import org.prunekit.RunResult;
 import java.awt.image.BufferedImage;
 import org.prunekit.notebook.TableFormat;
 import java.util.List;
+import org.prunekit.train.Metric;
 import org.prunekit.viz.PruningCurves;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -17,10 +18,11 @@ import tech.tablesaw.api.Table;
  *
  * @param provenance how the run was made (net, data, pruner, schedule, fine-tuning, rewinding), as
  *     typed settings
- * @param denseAccuracy accuracy before the first step
+ * @param denseAccuracy accuracy before the first step (perplexity for a language model)
  * @param steps one entry per step
+ * @param metric what the values are: accuracy, or perplexity (lower is better) for a language model
  */
-public record PruningHistory(RunProvenance provenance, double denseAccuracy, List<Step> steps)
+public record PruningHistory(RunProvenance provenance, double denseAccuracy, List<Step> steps, Metric metric)
         implements RunResult {
 
     /**
@@ -28,7 +30,8 @@ public record PruningHistory(RunProvenance provenance, double denseAccuracy, Lis
      * @param target the schedule's target
      * @param sparsity the sparsity reached over the pruned layers
      * @param nonZero non-zero weights of the pruned layers
-     * @param accuracyPruned test accuracy right after pruning
+     * @param accuracyPruned test accuracy right after pruning (perplexity for a language model, see
+     *     {@link PruningHistory#metric()})
      * @param accuracy test accuracy after fine-tuning (or retraining, when rewinding)
      */
     public record Step(int step, double target, double sparsity, long nonZero, double accuracyPruned,
@@ -37,6 +40,18 @@ public record PruningHistory(RunProvenance provenance, double denseAccuracy, Lis
     /** Copies the steps. */
     public PruningHistory {
         steps = List.copyOf(steps);
+        java.util.Objects.requireNonNull(metric, "metric");
+    }
+
+    /**
+     * The run of a classifier: its values are accuracies.
+     *
+     * @param provenance how the run was made
+     * @param denseAccuracy accuracy before the first step
+     * @param steps one entry per step
+     */
+    public PruningHistory(RunProvenance provenance, double denseAccuracy, List<Step> steps) {
+        this(provenance, denseAccuracy, steps, Metric.ACCURACY);
     }
 
     /** @return the last step */
@@ -52,15 +67,15 @@ public record PruningHistory(RunProvenance provenance, double denseAccuracy, Lis
                 DoubleColumn.create("target", steps.stream().mapToDouble(Step::target)),
                 DoubleColumn.create("sparsity", steps.stream().mapToDouble(Step::sparsity)),
                 LongColumn.create("non-zero", steps.stream().mapToLong(Step::nonZero).toArray()),
-                DoubleColumn.create("acc pruned", steps.stream().mapToDouble(Step::accuracyPruned)),
-                DoubleColumn.create("acc fine-tuned", steps.stream().mapToDouble(Step::accuracy)));
+                DoubleColumn.create(metric.shortLabel() + " pruned", steps.stream().mapToDouble(Step::accuracyPruned)),
+                DoubleColumn.create(metric.shortLabel() + " fine-tuned", steps.stream().mapToDouble(Step::accuracy)));
     }
 
     /** @return how the run was made (its provenance) and the dense accuracy it started from */
     @Override
     public List<String> notes() {
         List<String> notes = new java.util.ArrayList<>(provenance.notes());
-        notes.add("Dense accuracy before the first step: " + TableFormat.number(denseAccuracy) + ".");
+        notes.add("Dense " + metric + " before the first step: " + TableFormat.number(denseAccuracy) + ".");
         return notes;
     }
 

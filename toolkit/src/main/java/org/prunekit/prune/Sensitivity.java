@@ -2,6 +2,7 @@ package org.prunekit.prune;
 
 import java.util.List;
 import java.util.Objects;
+import org.prunekit.train.Metric;
 import org.prunekit.RunProvenance;
 import org.prunekit.RunResult;
 import org.prunekit.notebook.TableFormat;
@@ -18,16 +19,17 @@ import tech.tablesaw.api.Table;
  * @param provenance how the scan was made: net, data, criterion, granularity, sparsities
  * @param criterion the importance criterion used
  * @param granularity weights or units
- * @param baseline the unpruned accuracy
+ * @param baseline the unpruned accuracy (perplexity for a language model)
  * @param points one point per layer and sparsity
+ * @param metric what the values are: accuracy, or perplexity (lower is better) for a language model
  */
 public record Sensitivity(RunProvenance provenance, Importance criterion, Granularity granularity, double baseline,
-        List<Point> points) implements RunResult {
+        List<Point> points, Metric metric) implements RunResult {
 
     /**
      * @param layer the layer pruned alone (per unit: its channel group, named after its first producer)
      * @param sparsity its sparsity
-     * @param accuracy the net's test accuracy then
+     * @param accuracy the net's test accuracy then (perplexity, for a language model: see {@link Sensitivity#metric()})
      */
     public record Point(String layer, double sparsity, double accuracy) {}
 
@@ -36,7 +38,22 @@ public record Sensitivity(RunProvenance provenance, Importance criterion, Granul
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(criterion, "criterion");
         Objects.requireNonNull(granularity, "granularity");
+        Objects.requireNonNull(metric, "metric");
         points = List.copyOf(points);
+    }
+
+    /**
+     * The scan of a classifier: its values are accuracies.
+     *
+     * @param provenance how the scan was made
+     * @param criterion the importance criterion used
+     * @param granularity weights or units
+     * @param baseline the unpruned accuracy
+     * @param points one point per layer and sparsity
+     */
+    public Sensitivity(RunProvenance provenance, Importance criterion, Granularity granularity, double baseline,
+            List<Point> points) {
+        this(provenance, criterion, granularity, baseline, points, Metric.ACCURACY);
     }
 
     /** @return the layer names, in order of first appearance */
@@ -53,32 +70,33 @@ public record Sensitivity(RunProvenance provenance, Importance criterion, Granul
     }
 
     /**
-     * @param maxDrop the accuracy loss one accepts, e.g. 0.01
+     * @param maxDrop the accuracy loss one accepts, e.g. 0.01 (for perplexity the relative rise, 0.01 = 1 %)
      * @param layer a layer
      * @return the highest measured sparsity of that layer whose accuracy is within {@code maxDrop} of the baseline
      */
     public double safeSparsity(String layer, double maxDrop) {
-        return of(layer).stream().filter(p -> p.accuracy() >= baseline - maxDrop).mapToDouble(Point::sparsity).max()
-                .orElse(0);
+        return of(layer).stream().filter(p -> metric.within(p.accuracy(), baseline, maxDrop))
+                .mapToDouble(Point::sparsity).max().orElse(0);
     }
 
     /** @return one row per point */
     @Override
     public Table toTable() {
         return Table.create("Sensitivity of " + net() + " (" + criterion + ", "
-                        + granularity.displayName() + "; baseline accuracy "
+                        + granularity.displayName() + "; baseline " + metric + " "
                         + TableFormat.number(baseline) + ")",
                 StringColumn.create("layer", points.stream().map(Point::layer)),
                 DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),
-                DoubleColumn.create("accuracy", points.stream().mapToDouble(Point::accuracy)),
-                DoubleColumn.create("drop", points.stream().mapToDouble(p -> baseline - p.accuracy())));
+                DoubleColumn.create(metric.label(), points.stream().mapToDouble(Point::accuracy)),
+                DoubleColumn.create(metric.higherIsBetter() ? "drop" : "rise",
+                        points.stream().mapToDouble(p -> metric.drop(baseline, p.accuracy()))));
     }
 
     /** @return the safe sparsity of each layer within 1 pp, then how the scan was made */
     @Override
     public List<String> notes() {
         List<String> notes = new java.util.ArrayList<>();
-        notes.add("Highest sparsity within 1 pp of the baseline: " + String.join(", ", layers().stream()
+        notes.add("Highest sparsity within 1 " + metric.marginUnit() + " of the baseline: " + String.join(", ", layers().stream()
                 .map(l -> l + " " + TableFormat.number(safeSparsity(l, 0.01))).toList()) + ".");
         notes.addAll(provenance.notes());
         return notes;

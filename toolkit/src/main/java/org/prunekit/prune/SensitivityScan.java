@@ -6,7 +6,8 @@ import java.util.Locale;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
 import org.prunekit.RunnerBuilder;
-import org.prunekit.data.DataSplit;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.train.Metric;
 import org.prunekit.model.ChannelGroup;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
@@ -53,11 +54,12 @@ public final class SensitivityScan implements Runner<Sensitivity> {
      * @return the curves, with their provenance
      */
     @Override
-    public Sensitivity run(Net net, DataSplit data) {
+    public Sensitivity run(Net net, ExampleSplit data) {
         RunProvenance provenance = RunProvenance.builder("SensitivityScan", net.name(), data)
                 .add("criterion", importance).add("granularity", granularity).add("sparsities", sparsities)
                 .add("fine-tune", "none (accuracy right after pruning)").build();
-        double baseline = net.accuracy(data.test());
+        Metric metric = Metric.of(data.test());
+        double baseline = metric.measure(net, data.test());
         List<Sensitivity.Point> points = new ArrayList<>();
         // per weight: every prunable layer; per unit: every channel group (named after its first producer)
         List<String> layers = granularity.removesUnits()
@@ -71,7 +73,7 @@ public final class SensitivityScan implements Runner<Sensitivity> {
                     try (Net copy = net.copy()) {
                         Pruner.builder().setImportance(importance).setSparsity(s).optGranularity(granularity)
                                 .optLayers(layer).build().plan(copy, data).apply();
-                        points.add(new Sensitivity.Point(layer, s, copy.accuracy(data.test())));
+                        points.add(new Sensitivity.Point(layer, s, metric.measure(copy, data.test())));
                     }
                 }
             }
@@ -79,7 +81,7 @@ public final class SensitivityScan implements Runner<Sensitivity> {
             task.done(String.format(Locale.ROOT, "Sensitivity of %s: %d layers x %d sparsities", net.name(),
                     layers.size(), sparsities.length));
         }
-        return new Sensitivity(provenance, importance, granularity, baseline, points);
+        return new Sensitivity(provenance, importance, granularity, baseline, points, metric);
     }
 
     /** Settings of a scan; {@code set*} required, {@code opt*} optional. */

@@ -8,7 +8,8 @@ import java.util.Objects;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
 import org.prunekit.RunnerBuilder;
-import org.prunekit.data.DataSplit;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.train.Metric;
 import org.prunekit.model.Net;
 import org.prunekit.train.Latency;
 import org.prunekit.train.Progress;
@@ -63,11 +64,12 @@ public final class SparsitySweep implements Runner<Sweep> {
      * @return the sweep, with its provenance
      */
     @Override
-    public Sweep run(Net net, DataSplit data) {
+    public Sweep run(Net net, ExampleSplit data) {
         RunProvenance provenance = RunProvenance.builder("SparsitySweep", net.name(), data).add("criteria", criteria)
                 .add("sparsities", sparsities).add("scope", scope).add("granularity", granularity)
                 .add("fine-tune", fineTune).build();
-        double baseline = net.accuracy(data.test());
+        Metric metric = Metric.of(data.test());
+        double baseline = metric.measure(net, data.test());
         List<Sweep.Point> points = new ArrayList<>();
         try (Progress.Task task = progress.start("Sweep of " + net.name(), (long) criteria.size() * sparsities.length,
                 "points")) {
@@ -75,29 +77,29 @@ public final class SparsitySweep implements Runner<Sweep> {
                 String label = Sweep.label(criteria, criterion);
                 for (double s : sparsities) {
                     task.advance(points.size(), String.format(Locale.ROOT, "%s at sparsity %.2f", label, s));
-                    Sweep.Point p = point(net, data, criterion, s);
+                    Sweep.Point p = point(net, data, criterion, s, metric);
                     points.add(p);
-                    task.log(String.format(Locale.ROOT, "%-17s sparsity %.2f: accuracy %.4f pruned, %.4f fine-tuned",
-                            label, s, p.accuracyPruned(), p.accuracy()));
+                    task.log(String.format(Locale.ROOT, "%-17s sparsity %.2f: %s %s pruned, %s fine-tuned", label, s,
+                            metric, metric.format(p.accuracyPruned()), metric.format(p.accuracy())));
                 }
             }
             task.advance(points.size(), "done");
             task.done(String.format(Locale.ROOT, "Sweep of %s: %d criteria x %d sparsities", net.name(),
                     criteria.size(), sparsities.length));
         }
-        return new Sweep(provenance, granularity, baseline, points);
+        return new Sweep(provenance, granularity, baseline, points, metric);
     }
 
-    private Sweep.Point point(Net net, DataSplit data, Importance criterion, double s) {
+    private Sweep.Point point(Net net, ExampleSplit data, Importance criterion, double s, Metric metric) {
         try (Net copy = net.copy()) {
             Pruner.builder().setImportance(criterion).setSparsity(s).optScope(scope).optGranularity(granularity).build()
                     .plan(copy, data).apply();
             if (granularity.removesUnits()) {
                 copy.removePrunedUnits();
             }
-            double pruned = copy.accuracy(data.test());
+            double pruned = metric.measure(copy, data.test());
             double tuned = fineTune.epochs() > 0
-                    ? Training.fit(copy, data, fineTune, Progress.none()).finalTestAccuracy() : pruned;
+                    ? Training.fit(copy, data, fineTune, Progress.none()).finalTestScore() : pruned;
             SparsityReport r = SparsityReport.of(copy);
             return new Sweep.Point(criterion, s, pruned, tuned, r.nonZero(), copy.parameterCount(),
                     Latency.medianMillis(copy, data.test(), 1000, 7));

@@ -7,18 +7,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.loss.Loss;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
+import org.prunekit.model.ChannelRole;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
+import org.prunekit.train.Training;
 
 /**
- * Measures the {@link LayerStats} of prunable layers: weights and masks always; with data,
+ * Measures the {@link LayerStats} of prunable layers (and, put together per unit from their
+ * weight parts by {@link UnitView}, of recurrent layers): weights and masks always; with data,
  * gradients (inference mode, so batch-norm statistics are not updated and the model is left
  * untouched) and activations (the children of the sequential block run one by one).
  */
@@ -34,23 +36,41 @@ final class StatsCollector {
      * @param importance the criterion the statistics are for (input norms only if it needs them)
      * @return the statistics by layer name
      */
-    static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize,
+    static Map<String, LayerStats> collect(Net net, List<Layer> layers, Examples data, int batchSize,
             Importance importance) {
-        Map<String, InputStats> inputs = data != null && importance.needsInputs() ? InputCollector.collect(net, layers,
-                Calibration.builder().setData(data).optExamples(data.size()).optBatchSize(batchSize).build(), false)
-                : Map.of();
-        Map<String, LayerStats> out = new LinkedHashMap<>();
-        for (Map.Entry<String, LayerStats> e : collect(net, layers, data, batchSize).entrySet()) {
-            LayerStats s = e.getValue();
-            InputStats in = inputs.get(e.getKey());
-            out.put(e.getKey(), in == null ? s : new LayerStats(s.layer(), s.shape(), s.weight(), s.bias(), s.mask(),
-                    s.gradMean(), s.gradSquaredMean(), s.unitTaylor(), s.activations(), s.zeroFraction(), s.batches(),
-                    in.norms()));
-        }
-        return out;
+        List<Layer> weighted = weighted(net, layers);
+        Map<String, InputStats> inputs = data != null && importance.needsInputs() ? InputCollector.collect(net,
+                weighted, Calibration.builder().setData(data).optExamples(data.size()).optBatchSize(batchSize).build(),
+                false) : Map.of();
+        return collect(net, layers, weighted, data, batchSize, inputs);
     }
 
-    static Map<String, LayerStats> collect(Net net, List<Layer> layers, ImageSet data, int batchSize) {
+    /**
+     * @param net the net (not changed)
+     * @param layers the layers to measure
+     * @param data the sample, or null
+     * @param batchSize the batch size for measuring
+     * @return the statistics by layer name, without input norms
+     */
+    static Map<String, LayerStats> collect(Net net, List<Layer> layers, Examples data, int batchSize) {
+        return collect(net, layers, weighted(net, layers), data, batchSize, Map.of());
+    }
+
+    /** @return the layers whose weights are measured: the prunable ones, and the weight parts of the others */
+    private static List<Layer> weighted(Net net, List<Layer> layers) {
+        List<Layer> weighted = new ArrayList<>();
+        for (Layer l : layers) {
+            if (l.isPrunable()) {
+                weighted.add(l);
+            } else {
+                l.spec().weightParts().forEach(p -> weighted.add(net.layer(p.nameIn(l.name()))));
+            }
+        }
+        return weighted;
+    }
+
+    private static Map<String, LayerStats> collect(Net net, List<Layer> layers, List<Layer> weighted, Examples data,
+            int batchSize, Map<String, InputStats> inputs) {
         Map<String, float[]> gradMean = new HashMap<>();
         Map<String, float[]> gradSq = new HashMap<>();
         Map<String, float[]> unitTaylor = new HashMap<>();
@@ -58,19 +78,39 @@ final class StatsCollector {
         Map<String, float[]> zeros = new HashMap<>();
         int batches = 0;
         if (data != null) {
-            batches = gradients(net, layers, data, batchSize, gradMean, gradSq, unitTaylor);
+            batches = gradients(net, weighted, data, batchSize, gradMean, gradSq, unitTaylor);
             activations(net, layers, data, batchSize, acts, zeros);
         }
         Map<String, LayerStats> out = new LinkedHashMap<>();
-        for (Layer l : layers) {
+        Map<String, LayerStats> parts = new HashMap<>();
+        for (Layer l : weighted) {
             NDArray w = l.weight().getArray();
             NDArray mask = net.masks().get(l.weight());
             float[] m = mask == null ? ones((int) w.size()) : mask.toFloatArray();
             float[] bias = l.bias() == null ? null : l.bias().getArray().toFloatArray();
-            out.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m, gradMean.get(l.name()),
-                    gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()), zeros.get(l.name()), batches));
+            InputStats in = inputs.get(l.name());
+            parts.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m,
+                    gradMean.get(l.name()), gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()),
+                    zeros.get(l.name()), batches, in == null ? null : in.norms()));
+        }
+        for (Layer l : layers) {
+            if (!l.isPrunable()) {
+                List<LayerStats> of = l.spec().weightParts().stream().map(p -> parts.get(p.nameIn(l.name()))).toList();
+                out.put(l.name(), UnitView.compose(l.name(), units(net, l), of, acts.get(l.name()), zeros.get(l.name())));
+            } else {
+                out.put(l.name(), parts.get(l.name()));
+            }
         }
         return out;
+    }
+
+    /** @return a layer's output units: its weight's rows, or (a layer with weight parts) its output's channels */
+    private static int units(Net net, Layer l) {
+        if (l.isPrunable()) {
+            return (int) l.weight().getArray().getShape().get(0);
+        }
+        ai.djl.ndarray.types.Shape out = net.outputShapes().get(l.index());
+        return (int) out.get(out.dimension() - 1);
     }
 
     private static float[] ones(int n) {
@@ -79,10 +119,9 @@ final class StatsCollector {
         return a;
     }
 
-    private static int gradients(Net net, List<Layer> layers, ImageSet data, int batchSize,
+    private static int gradients(Net net, List<Layer> layers, Examples data, int batchSize,
             Map<String, float[]> gradMean, Map<String, float[]> gradSq, Map<String, float[]> unitTaylor) {
-        Loss loss = Loss.softmaxCrossEntropyLoss();
-        int[] order = ImageSet.inOrder(data.size());
+        int[] order = Examples.inOrder(data.size());
         int batches = 0;
         zeroAllGradients(net); // nothing stale in, and nothing left for the next optimizer step
         try (NDManager acc = net.manager().newSubManager()) {
@@ -105,7 +144,8 @@ final class StatsCollector {
                     NDList batch = data.batch(bm, order, from, to, net.inputShape());
                     try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                         NDArray logits = net.forward(batch.get(0), false);
-                        c.backward(loss.evaluate(new NDList(batch.get(1)), new NDList(logits)));
+                        // the training loss: over the last axis, every target (a language model's positions too)
+                        c.backward(Training.crossEntropy(logits, batch.get(1)));
                     }
                     for (int i = 0; i < layers.size(); i++) {
                         Layer l = layers.get(i);
@@ -169,7 +209,7 @@ final class StatsCollector {
         }
     }
 
-    private static void activations(Net net, List<Layer> layers, ImageSet data, int batchSize,
+    private static void activations(Net net, List<Layer> layers, Examples data, int batchSize,
             Map<String, float[][]> acts, Map<String, float[]> zeros) {
         Map<String, Layer> taps = new LinkedHashMap<>(); // activation layer -> producer
         int n = data.size();
@@ -181,12 +221,12 @@ final class StatsCollector {
                 continue; // inside a foreign block: no activations (criteria that need them say so)
             }
             taps.put(tap, l);
-            int units = (int) l.weight().getArray().getShape().get(0);
+            int units = units(net, l);
             acts.put(l.name(), new float[n][units]);
             zeroCounts.put(l.name(), new long[units]);
             perUnitTotal.put(l.name(), 0L);
         }
-        int[] order = ImageSet.inOrder(n);
+        int[] order = Examples.inOrder(n);
         for (int from = 0; from < n && !taps.isEmpty(); from += batchSize) {
             int to = Math.min(n, from + batchSize);
             try (NDManager bm = net.manager().newSubManager()) {

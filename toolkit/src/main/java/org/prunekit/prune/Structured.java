@@ -9,15 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.model.ChannelGroup;
 import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
 /**
- * Pruning whole output units ({@link Granularity#STRUCTURED}): neurons of Linear layers and
- * channels (filters) of Conv2d layers, by channel group — the channels that a residual
+ * Pruning whole output units ({@link Granularity#STRUCTURED}): neurons of Linear layers,
+ * channels (filters) of Conv2d layers and hidden units of LSTM and GRU layers (every gate row of
+ * both weights and biases; scored per unit from their weight parts, see {@link UnitView}), by
+ * channel group — the channels that a residual
  * connection ties together must go together (see {@link org.prunekit.model.ChannelGroup}; in a
  * plain net each hidden layer is a group of its own, and the output layer is never one).
  *
@@ -29,7 +31,8 @@ import org.prunekit.model.Net;
  *       that layers of different widths and scales compete on equal terms (not for criteria
  *       comparable across layers already, such as LAMP).</li>
  *   <li>Applying: a pruned channel is masked in every member of its group — the weights and bias
- *       of each producer, the scale and shift of each batch norm — so its value is exactly zero
+ *       of each producer (of a recurrent layer, every gate's row: {@code ChannelRole.channelMasks}),
+ *       the scale and shift of each batch norm — so its value is exactly zero
  *       wherever it is read, and {@link Net#removePrunedUnits()} can remove it physically.</li>
  * </ul>
  */
@@ -68,12 +71,13 @@ public final class Structured extends Granularity {
     private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
         Set<String> names = new HashSet<>();
         groups.forEach(g -> names.addAll(g.producers()));
-        return net.prunableLayers().stream().filter(l -> names.contains(l.name())).toList();
+        // dense and convolution layers, and recurrent layers (measured through their weight parts)
+        return net.layers().stream().filter(l -> names.contains(l.name())).toList();
     }
 
     /** Scores every channel of each target group: the mean of its producers' unit scores. */
     @Override
-    Ranking rank(Net net, Importance importance, Targets targets, ImageSet sample, int batchSize) {
+    Ranking rank(Net net, Importance importance, Targets targets, Examples sample, int batchSize) {
         List<ChannelGroup> groups = targets.groups(net);
         Map<String, LayerStats> stats = StatsCollector.collect(net, producers(net, groups), sample, batchSize, importance);
         List<Ranking.Ranked> ranked = new ArrayList<>();

@@ -3,6 +3,7 @@ package org.prunekit.prune;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.prunekit.train.Metric;
 import org.prunekit.RunProvenance;
 import org.prunekit.Runner;
 import org.prunekit.RunResult;
@@ -24,17 +25,20 @@ import tech.tablesaw.api.Table;
  *
  * @param provenance how the sweep was made: net, data, criteria, sparsities, scope, granularity, fine-tuning
  * @param granularity what the sparsity counts: weights or whole units
- * @param baseline the dense accuracy
+ * @param baseline the dense net's value of the metric (accuracy, or perplexity for a language model)
  * @param points one per criterion and sparsity
+ * @param metric what the values are: {@link Metric#ACCURACY} (higher is better) or, for a language
+ *     model, {@link Metric#PERPLEXITY} (lower is better)
  */
-public record Sweep(RunProvenance provenance, Granularity granularity, double baseline, List<Point> points)
-        implements RunResult {
+public record Sweep(RunProvenance provenance, Granularity granularity, double baseline, List<Point> points,
+        Metric metric) implements RunResult {
 
     /**
      * @param importance the importance criterion
      * @param sparsity the target sparsity
-     * @param accuracyPruned test accuracy right after pruning
-     * @param accuracy test accuracy after fine-tuning
+     * @param accuracyPruned the test value of the sweep's {@link Sweep#metric()} right after pruning
+     *     (accuracy; perplexity for a language model)
+     * @param accuracy its test value after fine-tuning
      * @param nonZero non-zero weights of the prunable layers
      * @param parameters all parameters (fewer after structured removal)
      * @param latencyMs median inference time for a batch of test images, in milliseconds
@@ -53,7 +57,20 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
     public Sweep {
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(granularity, "granularity");
+        Objects.requireNonNull(metric, "metric");
         points = List.copyOf(points);
+    }
+
+    /**
+     * A sweep of a classifier: its values are accuracies.
+     *
+     * @param provenance how the sweep was made
+     * @param granularity what the sparsity counts
+     * @param baseline the dense accuracy
+     * @param points one per criterion and sparsity
+     */
+    public Sweep(RunProvenance provenance, Granularity granularity, double baseline, List<Point> points) {
+        this(provenance, granularity, baseline, points, Metric.ACCURACY);
     }
 
     /**
@@ -69,13 +86,13 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
             throw new IllegalArgumentException("Cannot merge a " + granularity + " sweep with a " + other.granularity
                     + " one: their sparsities count different things.");
         }
-        if (!net().equals(other.net()) || Math.abs(baseline - other.baseline) > 1e-12) {
+        if (!net().equals(other.net()) || Math.abs(baseline - other.baseline) > 1e-12 || metric != other.metric) {
             throw new IllegalArgumentException("Cannot merge sweeps of different nets (" + net() + ", baseline "
                     + baseline + " vs " + other.net() + ", baseline " + other.baseline + ").");
         }
         List<Point> all = new ArrayList<>(points);
         all.addAll(other.points);
-        return new Sweep(provenance.merge(other.provenance), granularity, baseline, all);
+        return new Sweep(provenance.merge(other.provenance), granularity, baseline, all, metric);
     }
 
     /** @return the criteria, in order of first appearance (distinct by {@code equals}) */
@@ -142,9 +159,11 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
      * The criteria compared: per criterion its mean accuracy over the sweep's sparsities (right
      * after pruning and after fine-tuning), at how many sparsities it was the best (ties count for
      * each), and the highest sparsity whose fine-tuned accuracy stays within {@code margin} of the
-     * dense accuracy (0 if none does). Sorted by the mean accuracy right after pruning.
+     * dense accuracy (0 if none does). Sorted by the mean accuracy right after pruning, best first.
+     * For a language model the same with perplexity (lower is better; the margin is relative, see
+     * {@link Metric#within}).
      *
-     * @param margin the accuracy loss accepted, e.g. 0.01 for one percentage point
+     * @param margin the accuracy loss accepted, e.g. 0.01 for one percentage point (for perplexity, 1 %)
      * @return one row per criterion (criteria that share a name are told apart by their labels)
      */
     public Table ranking(double margin) {
@@ -152,11 +171,13 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
             throw new IllegalArgumentException("The accepted accuracy loss must be in [0, 1), got " + margin + ".");
         }
         StringColumn name = StringColumn.create("criterion");
-        DoubleColumn meanPruned = DoubleColumn.create("mean acc pruned");
+        String prunedTitle = "mean " + metric.shortLabel() + " pruned";
+        DoubleColumn meanPruned = DoubleColumn.create(prunedTitle);
         IntColumn bestPruned = IntColumn.create("best (pruned)");
-        DoubleColumn meanTuned = DoubleColumn.create("mean acc fine-tuned");
+        DoubleColumn meanTuned = DoubleColumn.create("mean " + metric.shortLabel() + " fine-tuned");
         IntColumn bestTuned = IntColumn.create("best (fine-tuned)");
-        DoubleColumn safe = DoubleColumn.create(String.format("highest sparsity within %.1f pp", 100 * margin));
+        DoubleColumn safe = DoubleColumn.create(String.format("highest sparsity within %.1f %s", 100 * margin,
+                metric.marginUnit()));
         List<Importance> all = importances();
         for (Importance c : all) {
             List<Point> ps = of(c);
@@ -164,19 +185,20 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
             int bt = 0;
             for (Point p : ps) {
                 List<Point> same = points.stream().filter(q -> Runner.same(q.sparsity(), p.sparsity())).toList();
-                bp += same.stream().allMatch(q -> p.accuracyPruned() >= q.accuracyPruned()) ? 1 : 0;
-                bt += same.stream().allMatch(q -> p.accuracy() >= q.accuracy()) ? 1 : 0;
+                bp += same.stream().noneMatch(q -> metric.isBetter(q.accuracyPruned(), p.accuracyPruned())) ? 1 : 0;
+                bt += same.stream().noneMatch(q -> metric.isBetter(q.accuracy(), p.accuracy())) ? 1 : 0;
             }
             name.append(label(all, c));
             meanPruned.append(ps.stream().mapToDouble(Point::accuracyPruned).average().orElse(Double.NaN));
             bestPruned.append(bp);
             meanTuned.append(ps.stream().mapToDouble(Point::accuracy).average().orElse(Double.NaN));
             bestTuned.append(bt);
-            safe.append(ps.stream().filter(p -> p.accuracy() >= baseline - margin).mapToDouble(Point::sparsity).max()
-                    .orElse(0));
+            safe.append(ps.stream().filter(p -> metric.within(p.accuracy(), baseline, margin))
+                    .mapToDouble(Point::sparsity).max().orElse(0));
         }
-        return Table.create("Criteria on " + net() + " (dense accuracy " + TableFormat.number(baseline) + ")", name,
-                meanPruned, bestPruned, meanTuned, bestTuned, safe).sortDescendingOn("mean acc pruned");
+        Table t = Table.create("Criteria on " + net() + " (dense " + metric + " " + TableFormat.number(baseline) + ")",
+                name, meanPruned, bestPruned, meanTuned, bestTuned, safe);
+        return metric.higherIsBetter() ? t.sortDescendingOn(prunedTitle) : t.sortAscendingOn(prunedTitle);
     }
 
     /** @return one row per point */
@@ -184,11 +206,11 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
     public Table toTable() {
         List<Importance> all = importances();
         return Table.create("Sweep of " + net() + ", " + granularity.displayName()
-                        + " (dense accuracy " + TableFormat.number(baseline) + ")",
+                        + " (dense " + metric + " " + TableFormat.number(baseline) + ")",
                 StringColumn.create("criterion", points.stream().map(p -> label(all, p.importance()))),
                 DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),
-                DoubleColumn.create("acc pruned", points.stream().mapToDouble(Point::accuracyPruned)),
-                DoubleColumn.create("acc fine-tuned", points.stream().mapToDouble(Point::accuracy)),
+                DoubleColumn.create(metric.shortLabel() + " pruned", points.stream().mapToDouble(Point::accuracyPruned)),
+                DoubleColumn.create(metric.shortLabel() + " fine-tuned", points.stream().mapToDouble(Point::accuracy)),
                 LongColumn.create("non-zero", points.stream().mapToLong(Point::nonZero).toArray()),
                 LongColumn.create("parameters", points.stream().mapToLong(Point::parameters).toArray()),
                 DoubleColumn.create("latency ms", points.stream().mapToDouble(Point::latencyMs)));

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
@@ -35,7 +35,7 @@ public sealed class Unstructured extends Granularity permits SemiStructured {
 
     /** Scores every weight of each target layer: one {@link Ranking.Ranked} per layer. */
     @Override
-    Ranking rank(Net net, Importance importance, Targets targets, ImageSet sample, int batchSize) {
+    Ranking rank(Net net, Importance importance, Targets targets, Examples sample, int batchSize) {
         Map<String, String> skipped = new LinkedHashMap<>();
         Map<String, LayerStats> stats = StatsCollector.collect(net, measured(net, targets, skipped), sample, batchSize,
                 importance);

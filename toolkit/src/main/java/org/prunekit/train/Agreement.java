@@ -2,7 +2,7 @@ package org.prunekit.train;
 
 import ai.djl.ndarray.NDManager;
 import org.prunekit.PruneKit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 
 /**
  * Whether two nets compute the same outputs on a set of images: the largest absolute difference
@@ -54,12 +54,13 @@ public final class Agreement {
      *
      * @param a a net, e.g. the masked one
      * @param b another net with the same input shape and classes, e.g. {@code a}'s shrunk copy
-     * @param images the images to compare on (at least one)
+     * @param images the examples to compare on (at least one); for token windows every position
+     *     counts as one "image" of the result
      * @return how far the two nets' outputs are apart
      * @throws IllegalArgumentException if the nets take other inputs or give another number of
      *     classes, or the set is empty
      */
-    public static Agreement of(Trainable a, Trainable b, ImageSet images) {
+    public static Agreement of(Trainable a, Trainable b, Examples images) {
         PruneKit.noGrad();
         if (!a.inputShape().equals(b.inputShape()) || a.numClasses() != b.numClasses()) {
             throw new IllegalArgumentException("Nets " + a.name() + " (input " + a.inputShape() + ", " + a.numClasses()
@@ -70,7 +71,8 @@ public final class Agreement {
             throw new IllegalArgumentException("Cannot compare nets on " + images.name() + ": it holds no images.");
         }
         int k = a.numClasses();
-        int[] order = ImageSet.inOrder(images.size());
+        int per = images.targetsPerExample(); // rows of logits per example: 1, or a language model's positions
+        int[] order = Examples.inOrder(images.size());
         int same = 0;
         double max = 0;
         int worstImage = 0;
@@ -81,7 +83,7 @@ public final class Agreement {
             int to = Math.min(order.length, from + BATCH);
             float[] za = logits(a, images, order, from, to);
             float[] zb = logits(b, images, order, from, to);
-            for (int i = 0; i < to - from; i++) {
+            for (int i = 0; i < (to - from) * per; i++) {
                 int argA = 0;
                 int argB = 0;
                 for (int c = 0; c < k; c++) {
@@ -91,7 +93,7 @@ public final class Agreement {
                     double d = Float.isFinite(x) && Float.isFinite(y) ? Math.abs((double) x - y) : Double.NaN;
                     if (!Double.isNaN(max) && !(d <= max)) {
                         max = d;
-                        worstImage = from + i;
+                        worstImage = from * per + i;
                         worstClass = c;
                         worstA = x;
                         worstB = y;
@@ -102,11 +104,11 @@ public final class Agreement {
                 same += argA == argB ? 1 : 0;
             }
         }
-        return new Agreement(a.name(), b.name(), images.name(), images.size(), same, max, worstImage, worstClass,
+        return new Agreement(a.name(), b.name(), images.name(), images.size() * per, same, max, worstImage, worstClass,
                 worstA, worstB);
     }
 
-    private static float[] logits(Trainable net, ImageSet images, int[] order, int from, int to) {
+    private static float[] logits(Trainable net, Examples images, int[] order, int from, int to) {
         try (NDManager m = net.manager().newSubManager()) {
             return net.forward(images.batch(m, order, from, to, net.inputShape()).get(0), false).toFloatArray();
         }

@@ -32,6 +32,21 @@ public record History(String net, String data, int batchSize, TrainConfig config
         return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).testAccuracy();
     }
 
+    /** @return for a language model, the test perplexity after the last epoch; NaN for a classifier or no epoch */
+    public double finalTestPerplexity() {
+        return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).testPerplexity();
+    }
+
+    /** @return the metric this run's test results are judged by: perplexity for a language model, else accuracy */
+    public Metric metric() {
+        return !epochs.isEmpty() && epochs.get(0).isLanguageModel() ? Metric.PERPLEXITY : Metric.ACCURACY;
+    }
+
+    /** @return the test value of {@link #metric()} after the last epoch (accuracy or perplexity), NaN if none ran */
+    public double finalTestScore() {
+        return metric() == Metric.PERPLEXITY ? finalTestPerplexity() : finalTestAccuracy();
+    }
+
     /** @return the median seconds per epoch, or NaN if no epoch ran */
     public double medianEpochSeconds() {
         if (epochs.isEmpty()) {
@@ -50,6 +65,11 @@ public record History(String net, String data, int batchSize, TrainConfig config
                 DoubleColumn.create("train acc", epochs.stream().mapToDouble(EpochStats::trainAccuracy)),
                 DoubleColumn.create("test acc", epochs.stream().mapToDouble(EpochStats::testAccuracy)),
                 DoubleColumn.create("seconds", epochs.stream().mapToDouble(EpochStats::seconds)));
+        if (metric() == Metric.PERPLEXITY) {
+            t.column("test acc").setName("next-token acc");
+            t.insertColumn(4, DoubleColumn.create("test perplexity",
+                    epochs.stream().mapToDouble(EpochStats::testPerplexity)));
+        }
         return t;
     }
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import org.prunekit.PruneKit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 
 /**
  * Measured inference time of a net on one batch: it warms up until the pass time is steady (the
@@ -31,7 +31,7 @@ import org.prunekit.data.ImageSet;
  */
 public final class Latency {
 
-    /** Passes timed by {@link #measure(Trainable, ImageSet, int)}. */
+    /** Passes timed by {@link #measure(Trainable, Examples, int)}. */
     public static final int DEFAULT_PASSES = 21;
 
     /** The most untimed warm-up passes one net gets (fewer if 10 s have passed). */
@@ -95,7 +95,7 @@ public final class Latency {
      * @param batchSize images per pass
      * @return the median, spread and every timed pass of {@value #DEFAULT_PASSES} passes after a steady warm-up
      */
-    public static Result measure(Trainable net, ImageSet images, int batchSize) {
+    public static Result measure(Trainable net, Examples images, int batchSize) {
         return measure(net, images, batchSize, DEFAULT_PASSES);
     }
 
@@ -106,14 +106,14 @@ public final class Latency {
      * @param passes timed passes (at least 1)
      * @return the measurement
      */
-    public static Result measure(Trainable net, ImageSet images, int batchSize, int passes) {
+    public static Result measure(Trainable net, Examples images, int batchSize, int passes) {
         PruneKit.noGrad();
         if (passes < 1 || batchSize < 1) {
             throw new IllegalArgumentException("Give at least one pass of at least one image, got " + passes
                     + " passes of " + batchSize + ".");
         }
         int b = Math.min(batchSize, images.size());
-        int[] order = ImageSet.inOrder(b);
+        int[] order = Examples.inOrder(b);
         try (NDManager m = net.manager().newSubManager()) {
             NDArray x = images.batch(m, order, 0, b, net.inputShape()).get(0);
             int warm = warmUp(net, x);
@@ -132,7 +132,7 @@ public final class Latency {
      * @param repetitions timed passes (after a warm-up until steady)
      * @return the median milliseconds per pass
      */
-    public static double medianMillis(Trainable net, ImageSet images, int batchSize, int repetitions) {
+    public static double medianMillis(Trainable net, Examples images, int batchSize, int repetitions) {
         return measure(net, images, batchSize, repetitions).medianMillis();
     }
 
@@ -150,7 +150,7 @@ public final class Latency {
      * @param passes timed passes per turn (at least 1)
      * @return per net, in order, the best round median in milliseconds
      */
-    public static double[] compare(java.util.List<? extends Trainable> nets, ImageSet images, int batchSize, int rounds,
+    public static double[] compare(java.util.List<? extends Trainable> nets, Examples images, int batchSize, int rounds,
             int passes) {
         PruneKit.noGrad();
         if (rounds < 1 || passes < 1) {
@@ -158,7 +158,7 @@ public final class Latency {
                     + ".");
         }
         int b = Math.min(batchSize, images.size());
-        int[] order = ImageSet.inOrder(b);
+        int[] order = Examples.inOrder(b);
         double[] best = new double[nets.size()];
         java.util.Arrays.fill(best, Double.MAX_VALUE);
         java.util.List<NDManager> managers = new java.util.ArrayList<>();

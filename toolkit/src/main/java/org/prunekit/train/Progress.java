@@ -12,7 +12,7 @@ import org.prunekit.notebook.LiveDisplay;
  *
  * <ul>
  *   <li>{@link #auto()}, the default of {@code net.fit} and {@link Training#fit(Trainable,
- *       org.prunekit.data.DataSplit, TrainConfig)}, picks one of the others: {@link #notebook()} in
+ *       org.prunekit.data.ExampleSplit, TrainConfig)}, picks one of the others: {@link #notebook()} in
  *       a Jupyter kernel, {@link #none()} if the environment variable {@code PRUNEKIT_PROGRESS} (or
  *       the system property {@code prunekit.progress}) is {@code none}, else {@link #terminal()}.
  *   <li>{@link #notebook()} shows one HTML bar in the cell's output (steps, epoch, loss, time
@@ -182,7 +182,18 @@ public interface Progress {
      * @return e.g. {@code LeNet-5  epoch 2/5  loss 0.3125  train acc 0.9012  test acc 0.9100  (1.2 s)}
      */
     static String epochLine(String what, EpochStats s, int epochs) {
+        if (s.isLanguageModel()) {
+            return String.format(Locale.ROOT, "%s  epoch %d/%d  loss %.4f  test perplexity %.2f  next-token acc %.4f"
+                    + "  (%.1f s)", what, s.epoch(), epochs, s.trainLoss(), s.testPerplexity(), s.testAccuracy(),
+                    s.seconds());
+        }
         return String.format(Locale.ROOT, "%s  epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  (%.1f s)", what,
                 s.epoch(), epochs, s.trainLoss(), s.trainAccuracy(), s.testAccuracy(), s.seconds());
+    }
+
+    /** @return the test result of an epoch for a summary: its accuracy, or a language model's perplexity */
+    static String testResult(EpochStats s) {
+        return s.isLanguageModel() ? String.format(Locale.ROOT, "test perplexity %.2f", s.testPerplexity())
+                : String.format(Locale.ROOT, "test accuracy %.4f", s.testAccuracy());
     }
 }

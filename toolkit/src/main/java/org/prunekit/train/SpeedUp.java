@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.notebook.Replicates;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -116,7 +116,7 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
      * @return the measurement
      * @throws IllegalArgumentException for fewer than two nets, or no rounds or passes
      */
-    public static SpeedUp measure(Map<String, ? extends Trainable> nets, ImageSet images, int batchSize, int rounds,
+    public static SpeedUp measure(Map<String, ? extends Trainable> nets, Examples images, int batchSize, int rounds,
             int passes) {
         if (nets.size() < 2) {
             throw new IllegalArgumentException("A speed-up needs a baseline and at least one other net, got "
@@ -137,7 +137,7 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
             for (Trainable net : list) {
                 NDManager m = net.manager().newSubManager();
                 managers.add(m);
-                inputs.add(images.batch(m, ImageSet.inOrder(b), 0, b, net.inputShape()).get(0));
+                inputs.add(images.batch(m, Examples.inOrder(b), 0, b, net.inputShape()).get(0));
                 Latency.warmUp(net, inputs.get(inputs.size() - 1));   // once per net, until steady
             }
             int n = list.size();

@@ -7,8 +7,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.List;
 import java.util.Map;
-import org.prunekit.data.DataSplit;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
 
 /**
  * What training, evaluation and latency measurement need of a classifier: a forward pass, the
@@ -54,28 +54,48 @@ public interface Trainable {
      * Trains the classifier, showing its progress with {@link Progress#auto()}: a live bar in a
      * notebook that ends as a one-line summary, a text bar or one line per epoch in a terminal.
      *
-     * @param data the train/test split
+     * @param data the train/test split: images, rows, texts or a language model's token windows
      * @param config epochs, learning rate and seed
      * @return the per-epoch history
-     * @see Training#fit(Trainable, DataSplit, TrainConfig, Progress)
+     * @see Training#fit(Trainable, ExampleSplit, TrainConfig, Progress)
      */
-    default History fit(DataSplit data, TrainConfig config) {
+    default History fit(ExampleSplit data, TrainConfig config) {
         return Training.fit(this, data, config, Progress.auto());
     }
 
     /**
-     * @param data images to classify
-     * @return accuracy, confusion matrix and per-class precision/recall/F1
+     * Called by training before the first batch: checks that the net can read the data beyond
+     * their classes (which training checks itself), and may remember what it needs of them (a
+     * net for text keeps the vocabulary, to save it with its weights). Does nothing by default.
+     *
+     * @param data the data about to be trained on
+     * @throws IllegalArgumentException if the net cannot read them (the message says why)
      */
-    default Evaluation evaluate(ImageSet data) {
+    default void prepareFor(ExampleSplit data) {
+    }
+
+    /**
+     * @param data examples to predict
+     * @return accuracy, confusion matrix and per-class precision/recall/F1 (for token windows:
+     *     next-token accuracy, loss and perplexity)
+     */
+    default Evaluation evaluate(Examples data) {
         return Evaluation.of(this, data);
     }
 
     /**
-     * @param data images to classify
-     * @return the fraction classified correctly
+     * @param data examples to predict
+     * @return the fraction of targets predicted correctly
      */
-    default double accuracy(ImageSet data) {
+    default double accuracy(Examples data) {
         return Evaluation.of(this, data).accuracy();
+    }
+
+    /**
+     * @param data a language model's token windows (or any examples)
+     * @return {@code exp} of the mean cross-entropy per target: a language model's perplexity
+     */
+    default double perplexity(Examples data) {
+        return Evaluation.of(this, data).perplexity();
     }
 }

@@ -16,12 +16,16 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.prunekit.data.DataSplit;
+import org.prunekit.data.ExampleSplit;
+import org.prunekit.data.Examples;
 import org.prunekit.data.ImageSet;
 
 /**
  * The training loop: mini-batch Adam on softmax cross-entropy, with pruning masks re-applied
- * after every optimizer step. Dropout layers draw from the engine's generator, seeded with the
+ * after every optimizer step. Any {@link ExampleSplit} trains the same way: images and texts to
+ * classify (one target per example) and a language model's token windows (a next token at every
+ * position: the cross-entropy is over the last axis of the {@code (b, T, vocabulary)} output,
+ * averaged over all {@code b·T} targets). Dropout layers draw from the engine's generator, seeded with the
  * training seed, so a run repeats exactly.
  *
  * <p>The loop is written directly on DJL's NDArray API rather than DJL's {@code Trainer}: every
@@ -35,7 +39,7 @@ public final class Training {
     private Training() {}
 
     /**
-     * Trains {@code net} as {@link #fit(Trainable, DataSplit, TrainConfig, Progress)} does, showing
+     * Trains {@code net} as {@link #fit(Trainable, ExampleSplit, TrainConfig, Progress)} does, showing
      * its progress with {@link Progress#auto()}: a live bar in a notebook, a text bar or one line
      * per epoch in a terminal.
      *
@@ -45,7 +49,7 @@ public final class Training {
      * @return the history, with the settings it was made with
      * @throws TrainingDivergedException if a batch's loss is not finite
      */
-    public static History fit(Trainable net, DataSplit data, TrainConfig config) {
+    public static History fit(Trainable net, ExampleSplit data, TrainConfig config) {
         return fit(net, data, config, Progress.auto());
     }
 
@@ -59,6 +63,9 @@ public final class Training {
      * once per call) was measured at 20-110 us for LeNet-5, LeNet-300-100, SmallCNN and ResNet-8,
      * less than one optimizer step and under 0.05 % of an epoch.
      *
+     * <p>After each epoch the net is evaluated on {@code data.test()}: accuracy, and for a
+     * language model also the perplexity, which the epoch's line reports.
+     *
      * @param net the net to train (changed in place)
      * @param data the data; its batch size is used
      * @param config epochs, learning rate, regularisation and seed
@@ -67,11 +74,14 @@ public final class Training {
      * @return the history, with the settings it was made with
      * @throws TrainingDivergedException if a batch's loss is not finite (the net is then as it was
      *     at the start of that epoch)
+     * @throws IllegalArgumentException if the net cannot read the data (other classes, another
+     *     vocabulary, longer sequences than it reads)
      */
-    public static History fit(Trainable net, DataSplit data, TrainConfig config, Progress progress) {
-        begin(net, config);
+    public static History fit(Trainable net, ExampleSplit data, TrainConfig config, Progress progress) {
+        begin(net, data, config);
         List<EpochStats> epochs = new ArrayList<>();
-        ImageSet train = data.train();
+        Examples train = data.train();
+        int[] targets = train.targets();
         int batches = (train.size() + data.batchSize() - 1) / data.batchSize();
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay());
                 WeightSnapshot epochStart = new WeightSnapshot(net);
@@ -88,7 +98,7 @@ public final class Training {
                 long correct = 0;
                 for (int from = 0; from < order.length; from += data.batchSize()) {
                     int to = Math.min(order.length, from + data.batchSize());
-                    BatchResult b = batchStep(net, train, order, from, to, adam, config, null);
+                    BatchResult b = batchStep(net, train, targets, order, from, to, adam, config, null);
                     int batch = from / data.batchSize() + 1;
                     // a step can also turn the weights non-finite: the next batch's loss shows it, the last
                     // batch's step is checked on the weights themselves
@@ -101,22 +111,24 @@ public final class Training {
                     }
                     lossSum += b.loss() * (to - from);
                     correct += b.correct();
+                    // (correct counts targets: per example for a classification, per token for a language model)
                     task.advance((long) (epoch - 1) * batches + batch, String.format(java.util.Locale.ROOT,
                             "epoch %d/%d  batch %d/%d  loss %.4f", epoch, config.epochs(), batch, batches,
                             lossSum / to));
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double testAccuracy = Evaluation.of(net, data.test()).accuracy();
-                EpochStats stats = new EpochStats(epoch, lossSum / order.length, correct / (double) order.length,
-                        testAccuracy, seconds);
+                Evaluation test = Evaluation.of(net, data.test());
+                EpochStats stats = new EpochStats(epoch, lossSum / order.length, correct / ((double) order.length
+                        * train.targetsPerExample()), test.accuracy(), seconds,
+                        test.metric() == Metric.PERPLEXITY ? test.perplexity() : Double.NaN);
                 epochs.add(stats);
                 task.log(Progress.epochLine(net.name(), stats, config.epochs()));
             }
             if (!epochs.isEmpty()) {
                 EpochStats last = epochs.get(epochs.size() - 1);
-                task.done(String.format(java.util.Locale.ROOT, "%s: %d epoch%s, loss %.4f, test accuracy %.4f"
-                        + " (%.1f s)", net.name(), epochs.size(), epochs.size() == 1 ? "" : "s", last.trainLoss(),
-                        last.testAccuracy(), epochs.stream().mapToDouble(EpochStats::seconds).sum()));
+                task.done(String.format(java.util.Locale.ROOT, "%s: %d epoch%s, loss %.4f, %s (%.1f s)", net.name(),
+                        epochs.size(), epochs.size() == 1 ? "" : "s", last.trainLoss(), Progress.testResult(last),
+                        epochs.stream().mapToDouble(EpochStats::seconds).sum()));
             }
         }
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);
@@ -203,8 +215,10 @@ public final class Training {
         }
     }
 
-    /** Before the first batch: no recording, the config's seed, the teacher checked. */
-    private static void begin(Trainable net, TrainConfig config) {
+    /** Before the first batch: the data checked, no recording, the config's seed, the teacher checked. */
+    private static void begin(Trainable net, ExampleSplit data, TrainConfig config) {
+        Evaluation.requireClasses(net, data.train());
+        net.prepareFor(data);
         PruneKit.noGrad();
         PruneKit.seed(config.seed()); // dropout draws from the engine's generator: the same seed, the same masks
         if (config.distillation() != null) {
@@ -220,8 +234,8 @@ public final class Training {
      * {@link TrainingProfile#PHASES}); PyTorch on the CPU runs each op synchronously, so the
      * wall-clock time between two phases is the time of that phase's native work.
      */
-    private static BatchResult batchStep(Trainable net, ImageSet train, int[] order, int from, int to, Adam adam,
-            TrainConfig config, long[] clock) {
+    private static BatchResult batchStep(Trainable net, Examples train, int[] targets, int[] order, int from, int to,
+            Adam adam, TrainConfig config, long[] clock) {
         TrainConfig.Distillation distill = config.distillation();
         long t0 = clock == null ? 0 : System.nanoTime();
         NDManager batchManager = net.manager().newSubManager();
@@ -244,7 +258,7 @@ public final class Training {
                 collector.backward(objective);
                 long t4 = tick(clock, 3, t3);
                 lossValue = l.getFloat();
-                correct = countCorrect(logits, labels(order, from, to, train));
+                correct = countCorrect(logits, targets(order, from, to, targets, train.targetsPerExample()));
                 t1 = tick(clock, 6, t4);
             }
             adam.step();
@@ -260,11 +274,20 @@ public final class Training {
     }
 
     /**
-     * Softmax cross-entropy of integer labels, averaged over the batch: the value of DJL's
-     * {@code Loss.softmaxCrossEntropyLoss()} in five native calls (DJL's goes through its
-     * index parser and costs ~3x more per batch on small nets).
+     * Softmax cross-entropy of integer labels over the last axis, averaged over every target: the
+     * value of DJL's {@code Loss.softmaxCrossEntropyLoss()} in five native calls (DJL's goes
+     * through its index parser and costs ~3x more per batch on small nets). Logits
+     * {@code (b, classes)} with labels {@code (b)}, or a language model's {@code (b, T, vocabulary)}
+     * with next tokens {@code (b, T)}: flattened to {@code b·T} rows first.
+     *
+     * @param logits the net's output
+     * @param labels the targets, int64
+     * @return the mean cross-entropy, a scalar
      */
-    static NDArray crossEntropy(NDArray logits, NDArray labels) {
+    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        if (logits.getShape().dimension() != 2) {
+            logits = logits.reshape(-1, logits.getShape().get(logits.getShape().dimension() - 1));
+        }
         PtNDArray logp = (PtNDArray) logits.logSoftmax(1);
         // the index stays with the labels' (batch) manager: autograd keeps it for the backward pass
         PtNDArray index = (PtNDArray) labels.reshape(labels.size(), 1);
@@ -293,23 +316,24 @@ public final class Training {
      * @param batches batches timed
      * @return the mean time per batch of every phase
      */
-    public static TrainingProfile profile(Trainable net, DataSplit data, TrainConfig config, int warmUp,
+    public static TrainingProfile profile(Trainable net, ExampleSplit data, TrainConfig config, int warmUp,
             int batches) {
         if (warmUp < 0 || batches < 1) {
             throw new IllegalArgumentException("Profile at least one batch after zero or more warm-up batches (got"
                     + " warmUp=" + warmUp + ", batches=" + batches + ").");
         }
-        begin(net, config);
+        begin(net, data, config);
         long[] clock = new long[TrainingProfile.PHASES.size()];
         try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Random random = new Random(config.seed());
-            ImageSet train = data.train();
+            Examples train = data.train();
+            int[] targets = train.targets();
             int[] order = ImageSet.permutation(train.size(), random);
             int perEpoch = (order.length + data.batchSize() - 1) / data.batchSize();
             for (int b = 0; b < warmUp + batches; b++) {
                 int from = (b % perEpoch) * data.batchSize();
                 int to = Math.min(order.length, from + data.batchSize());
-                batchStep(net, train, order, from, to, adam, config, b < warmUp ? null : clock);
+                batchStep(net, train, targets, order, from, to, adam, config, b < warmUp ? null : clock);
             }
         }
         double[] micros = new double[clock.length];
@@ -323,9 +347,10 @@ public final class Training {
     static NDArray distilled(NDArray hardLoss, NDArray logits, NDArray teacherLogits,
             TrainConfig.Distillation d) {
         float t = d.temperature();
-        NDArray logStudent = logits.div(t).logSoftmax(1);
-        NDArray logTeacher = teacherLogits.div(t).logSoftmax(1);
-        NDArray kl = logTeacher.exp().mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean();
+        int last = logits.getShape().dimension() - 1; // the classes (per position of a sequence)
+        NDArray logStudent = logits.div(t).logSoftmax(last);
+        NDArray logTeacher = teacherLogits.div(t).logSoftmax(last);
+        NDArray kl = logTeacher.exp().mul(logTeacher.sub(logStudent)).sum(new int[] {last}).mean();
         return hardLoss.mul(1 - d.alpha()).add(kl.mul(d.alpha() * t * t));
     }
 
@@ -345,17 +370,18 @@ public final class Training {
         }
     }
 
-    private static int[] labels(int[] order, int from, int to, ImageSet data) {
-        int[] out = new int[to - from];
+    /** The targets of the examples {@code order[from..to)}, flattened ({@code per} of them each). */
+    private static int[] targets(int[] order, int from, int to, int[] targets, int per) {
+        int[] out = new int[(to - from) * per];
         for (int i = from; i < to; i++) {
-            out[i - from] = data.label(order[i]);
+            System.arraycopy(targets, order[i] * per, out, (i - from) * per, per);
         }
         return out;
     }
 
     /** Counts correct answers on the Java side: one native call instead of three. */
     private static long countCorrect(NDArray logits, int[] labels) {
-        long[] predicted = logits.argMax(1).toLongArray();
+        long[] predicted = logits.argMax(logits.getShape().dimension() - 1).toLongArray();
         long correct = 0;
         for (int i = 0; i < predicted.length; i++) {
             if (predicted[i] == labels[i]) {

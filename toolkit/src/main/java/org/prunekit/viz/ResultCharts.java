@@ -1,5 +1,6 @@
 package org.prunekit.viz;
 
+import org.prunekit.train.Metric;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,9 +43,13 @@ final class ResultCharts {
                     + " sparsity.");
         }
         String when = beforeFineTuning ? "right after pruning" : "after fine-tuning";
-        SparsityCurves curves = SparsityCurves.of("Accuracy " + when + ": " + sweep.net(),
+        Metric metric = sweep.metric();
+        SparsityCurves curves = SparsityCurves.of(capitalised(metric) + " " + when + ": " + sweep.net(),
                 sweep.granularity().removesUnits() ? "sparsity (% of units removed)"
-                        : "sparsity (% of weights pruned)", "test accuracy " + when + " (%)");
+                        : "sparsity (% of weights pruned)", "test " + metric + " " + when + unit(metric));
+        if (metric != Metric.ACCURACY) {
+            curves.optValuesAsGiven();
+        }
         for (org.prunekit.prune.Importance criterion : sweep.importances()) {
             List<Sweep.Point> ps = sweep.of(criterion);
             curves.addSeries(sweep.label(criterion), ps.stream().mapToDouble(Sweep.Point::sparsity).toArray(), ps.stream()
@@ -61,13 +66,26 @@ final class ResultCharts {
         }
         SparsityCurves curves = SparsityCurves.of("Sensitivity of " + sensitivity.net() + " ("
                 + sensitivity.criterion() + ", " + sensitivity.granularity().toString().toLowerCase(java.util.Locale.ROOT)
-                + ")", "sparsity of the layer pruned alone (%)", "test accuracy, no fine-tuning (%)");
+                + ")", "sparsity of the layer pruned alone (%)", "test " + sensitivity.metric() + ", no fine-tuning"
+                + unit(sensitivity.metric()));
+        if (sensitivity.metric() != Metric.ACCURACY) {
+            curves.optValuesAsGiven();
+        }
         for (String layer : sensitivity.layers()) {
             List<Sensitivity.Point> ps = sensitivity.of(layer);
             curves.addSeries(layer, ps.stream().mapToDouble(Sensitivity.Point::sparsity).toArray(),
                     ps.stream().mapToDouble(Sensitivity.Point::accuracy).toArray());
         }
         return curves.baseline(sensitivity.baseline());
+    }
+
+    private static String capitalised(Metric metric) {
+        return Character.toUpperCase(metric.label().charAt(0)) + metric.label().substring(1);
+    }
+
+    /** @return the y axis's unit: percent for accuracy, none for perplexity */
+    private static String unit(Metric metric) {
+        return metric == Metric.ACCURACY ? " (%)" : "";
     }
 
     /** Each report's sparsity per layer, one series of bars per report, named so that copies differ. */

@@ -7,7 +7,8 @@ import org.knowm.xchart.XYChart;
 /**
  * Accuracy against sparsity, one curve per criterion (a sweep) or per layer (a sensitivity
  * analysis), with the dense accuracy as a dashed line. Values are given as fractions (0.9 for
- * 90 %) and drawn in percent; each curve is drawn in increasing sparsity.
+ * 90 %) and drawn in percent, or with {@link #optValuesAsGiven()} drawn as they are (a language
+ * model's perplexity); each curve is drawn in increasing sparsity.
  *
  * <pre>{@code
  * Show.image(SparsityCurves.of("Accuracy after fine-tuning", "sparsity (% of weights pruned)",
@@ -22,6 +23,7 @@ public final class SparsityCurves extends ChartFamily<XYChart, SparsityCurves> {
 
     private final List<Series> curves = new ArrayList<>();
     private double baseline = Double.NaN;
+    private boolean fractions = true;
 
     private SparsityCurves(String title, String xTitle, String yTitle) {
         super(title, xTitle, yTitle);
@@ -38,7 +40,19 @@ public final class SparsityCurves extends ChartFamily<XYChart, SparsityCurves> {
     }
 
     /**
+     * Draws the y values as they are given (e.g. perplexities), not as fractions in percent; call
+     * it before adding curves.
+     *
+     * @return this chart
+     */
+    public SparsityCurves optValuesAsGiven() {
+        this.fractions = false;
+        return this;
+    }
+
+    /**
      * @param curve a criterion's (or layer's) points: x the sparsities, y the accuracies, both fractions in [0, 1]
+     *     (y as given after {@link #optValuesAsGiven()})
      * @return this chart
      */
     public SparsityCurves addSeries(Series curve) {
@@ -46,7 +60,9 @@ public final class SparsityCurves extends ChartFamily<XYChart, SparsityCurves> {
             throw new IllegalArgumentException("Give a curve, e.g. Series.of(\"magnitude-L1\", sparsities, accuracies).");
         }
         checkFractions(curve.name(), "sparsities", curve.x());
-        checkFractions(curve.name(), "accuracies", curve.y());
+        if (fractions) {
+            checkFractions(curve.name(), "accuracies", curve.y());
+        }
         if (curves.stream().anyMatch(c -> c.name().equals(curve.name()))) {
             throw new IllegalArgumentException("The chart already has a curve named '" + curve.name() + "'; name each"
                     + " criterion's curve after the criterion and its settings, e.g. random(1) and random(2).");
@@ -70,7 +86,9 @@ public final class SparsityCurves extends ChartFamily<XYChart, SparsityCurves> {
      * @return this chart
      */
     public SparsityCurves baseline(double denseAccuracy) {
-        checkFractions("dense baseline", "accuracy", new double[] {denseAccuracy});
+        if (fractions) {
+            checkFractions("dense baseline", "accuracy", new double[] {denseAccuracy});
+        }
         this.baseline = denseAccuracy;
         return this;
     }
@@ -97,10 +115,12 @@ public final class SparsityCurves extends ChartFamily<XYChart, SparsityCurves> {
             for (int i = 0; i < x.length; i++) {
                 x[i] *= 100;
             }
-            lines.addSeries(new Series(c.name(), x, sorted.scaleY(100).y(), c.dashedLine(), c.color(), false));
+            double[] y = fractions ? sorted.scaleY(100).y() : sorted.y();
+            lines.addSeries(new Series(c.name(), x, y, c.dashedLine(), c.color(), false));
         }
         if (!Double.isNaN(baseline)) {
-            lines.addReference(String.format("dense baseline (%.2f%%)", 100 * baseline), 100 * baseline);
+            lines.addReference(fractions ? String.format("dense baseline (%.2f%%)", 100 * baseline)
+                    : String.format("dense baseline (%.2f)", baseline), fractions ? 100 * baseline : baseline);
         }
         return lines.chart();
     }

@@ -157,4 +157,78 @@ class NetIOTest {
             }
         }
     }
+
+    @Test
+    void theVocabularyOfANetForTextIsSavedWithItAndAnOldFileStillLoads(@TempDir Path tmp) throws IOException {
+        org.prunekit.data.CorpusSplit text = Datasets.mobyDick().optWindow(32).optLimit(50).optTestLimit(10).build();
+        try (Net lm = Models.bigramLm(text.vocabulary().size(), 32)) {
+            Training.fit(lm, text, TrainConfig.epochs(1), Progress.none());
+            assertEquals(text.vocabulary(), lm.vocabulary(), "remembered from training");
+            for (NetIO.Format f : NetIO.Format.values()) {
+                Path file = tmp.resolve("lm-" + f + ".pk");
+                NetIO.save(lm, file, f);
+                try (Net back = NetIO.load(file)) {
+                    assertEquals(text.vocabulary(), back.vocabulary(), f.toString());
+                    assertEquals(text.vocabulary().decode(text.test().inputs(0)),
+                            back.vocabulary().decode(text.test().inputs(0)));
+                }
+                try (Net fresh = Models.bigramLm(text.vocabulary().size(), 32, 7)) {
+                    NetIO.loadInto(fresh, file);
+                    assertEquals(text.vocabulary(), fresh.vocabulary());
+                }
+            }
+        }
+        // a file of version 2 (before vocabularies were stored) loads as before
+        try (Net net = prunedLenet300(0.5)) {
+            float[] expected = outputs(net);
+            Path v3 = tmp.resolve("v3.pk");
+            NetIO.save(net, v3, NetIO.Format.DENSE);
+            Path v2 = tmp.resolve("v2.pk");
+            Files.write(v2, asVersion2(Files.readAllBytes(v3)));
+            try (Net back = NetIO.load(v2)) {
+                assertArrayEquals(expected, outputs(back), 0f);
+                assertEquals(null, back.vocabulary());
+                assertEquals(net.masks().size(), back.masks().size());
+            }
+        }
+    }
+
+    /** A dense version-3 file without a vocabulary rewritten as version 2: the same bytes but the "no vocabulary" flag. */
+    private static byte[] asVersion2(byte[] file) throws IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(file));
+        String magic = in.readUTF();
+        assertEquals(3, in.readInt());
+        String format = in.readUTF();
+        in.readLong();
+        byte[] body = in.readNBytes(in.readInt());
+        java.io.DataInputStream h = new java.io.DataInputStream(new java.io.ByteArrayInputStream(body));
+        h.readUTF();
+        TensorCodec.readShape(h);
+        h.readInt();
+        h.readLong();
+        h.skipNBytes(h.readInt());
+        int units = h.readInt();
+        for (int i = 0; i < units; i++) {
+            h.readUTF();
+            h.readLong();
+        }
+        int flag = body.length - h.available();
+        assertEquals(0, body[flag], "no vocabulary");
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(body, 0, flag);
+        b.write(body, flag + 1, body.length - flag - 1);
+        byte[] old = b.toByteArray();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(old);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream o = new java.io.DataOutputStream(out)) {
+            o.writeUTF(magic);
+            o.writeInt(2);
+            o.writeUTF(format);
+            o.writeLong(crc.getValue());
+            o.writeInt(old.length);
+            o.write(old);
+        }
+        return out.toByteArray();
+    }
 }

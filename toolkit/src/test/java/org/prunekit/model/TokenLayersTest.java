@@ -182,7 +182,10 @@ class TokenLayersTest {
         assertTrue(zero.getMessage().contains("vocabulary"), zero.getMessage());
         IllegalStateException noHead = assertThrows(IllegalStateException.class,
                 () -> Models.sequential("Seq", 8).embedding(10, 4).build());
-        assertTrue(noHead.getMessage().contains("timePool()"), noHead.getMessage());
+        assertTrue(noHead.getMessage().contains("dense"), noHead.getMessage());
+        try (Net lm = Models.sequential("LM", 8).embedding(10, 4).dense(10).build()) {
+            assertEquals(10, lm.numClasses(), "a sequence output has its classes on the last axis");
+        }
 
         try (Net net = Models.sequential("Text", T).embedding(VOCAB, 4).dense(8).relu().timeMaxPool().dense(3)
                 .build(4)) {

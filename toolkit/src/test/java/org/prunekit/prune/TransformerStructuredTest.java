@@ -53,7 +53,7 @@ class TransformerStructuredTest {
     }
 
     static Stream<Arguments> cases() {
-        return GroupStructuredTest.cases(nets().keySet(), 0.25, 0.5);
+        return PruningChecks.at(nets().keySet(), 0.25, 0.5);
     }
 
     /** @return the net, trained for two epochs on the sequences */
@@ -76,7 +76,7 @@ class TransformerStructuredTest {
             PruningPlan plan = Pruner.builder().setImportance(criterion).setSparsity(sparsity).optSamples(200)
                     .optGranularity(Granularity.STRUCTURED).build().plan(net, DATA);
             assertEquals(groups.prunable().size(), plan.layers().size());
-            Map<String, Integer> removed = GroupStructuredTest.applyAndShrink(net, plan, PROBE);
+            Map<String, Integer> removed = PruningChecks.applyAndShrink(net, plan, PROBE);
             assertTrue(net.parameterCount() < before, net.summary());
             for (LayerPlan p : plan.layers()) {
                 ChannelGroup g = groups.named(p.layer());
@@ -111,7 +111,7 @@ class TransformerStructuredTest {
                 }
                 assertEquals(kept, net.channelGroups().named(p.layer()).channels());
             }
-            GroupStructuredTest.copiesSavesLoadsAndTrains(net, DATA, PROBE);
+            PruningChecks.copiesSavesLoadsAndTrains(net, DATA, PROBE, loaded -> { });
         }
     }
 

@@ -101,7 +101,7 @@ final class LlmPeer {
             man.add("params", params);
             JsonObject cals = new JsonObject();
             for (Map.Entry<String, Calibration> c : calibrations.entrySet()) {
-                cals.add(c.getKey(), writeImages(dir, "cal-" + c.getKey(), c.getValue().images(), net));
+                cals.add(c.getKey(), writeImages(dir, "cal-" + c.getKey(), (org.prunekit.data.ImageSet) c.getValue().examplesDrawn(), net));
             }
             man.add("calibrations", cals);
             if (test != null) {
