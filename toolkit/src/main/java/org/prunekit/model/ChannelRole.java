@@ -146,35 +146,6 @@ public abstract class ChannelRole {
     }
 
     /**
-     * The masks that remove some of a layer's output channels (what a structured plan registers):
-     * each of {@link #parametersPerChannel}, channel {@code c} owning the {@code c}-th equal block
-     * of indices along the parameter's {@link #channelAxis} (rows, an attention head's block of
-     * rows, or a table's columns).
-     *
-     * @param layer a layer of this role
-     * @param channelMask per channel, 1 to keep it, 0 to remove it
-     * @return per parameter, a 0/1 mask of its values (row-major)
-     */
-    public Map<Parameter, float[]> channelMasks(Layer layer, float[] channelMask) {
-        Map<Parameter, float[]> out = new java.util.LinkedHashMap<>();
-        for (Parameter p : parametersPerChannel(layer)) {
-            Shape shape = p.getArray().getShape();
-            int axis = channelAxis(layer, p);
-            long inner = 1; // values per index of the axis
-            for (int d = axis + 1; d < shape.dimension(); d++) {
-                inner *= shape.get(d);
-            }
-            long perChannel = shape.get(axis) / channelMask.length; // indices of the axis per channel
-            float[] values = new float[Math.toIntExact(shape.size())];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = channelMask[(int) (i / inner % shape.get(axis) / perChannel)];
-            }
-            out.put(p, values);
-        }
-        return out;
-    }
-
-    /**
      * @param layer a layer of this role
      * @param parameter one of its {@link #parametersPerChannel}
      * @return the axis of the parameter that runs over the channels: 0 (rows), unless the kind

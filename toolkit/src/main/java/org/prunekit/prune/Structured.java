@@ -71,8 +71,10 @@ public final class Structured extends Granularity {
     private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
         Set<String> names = new HashSet<>();
         groups.forEach(g -> names.addAll(g.producers()));
-        // dense and convolution layers, and recurrent layers (measured through their weight parts)
-        return net.layers().stream().filter(l -> names.contains(l.name())).toList();
+        // dense and convolution layers, and recurrent layers (measured through their weight parts); an
+        // embedding's columns are masked with its group but not scored
+        return net.layers().stream().filter(l -> names.contains(l.name())
+                && (l.isPrunable() || !l.spec().weightParts().isEmpty())).toList();
     }
 
     /** Scores every channel of each target group: the mean of its producers' unit scores. */

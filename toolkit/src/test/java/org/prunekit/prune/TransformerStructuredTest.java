@@ -248,7 +248,7 @@ class TransformerStructuredTest {
             assertTrue(stream.isPrunable(), stream.toString());
             PruningPlan plan = Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5)
                     .optLayers("t1_attn.sa.out").optGranularity(Granularity.STRUCTURED).build().plan(net);
-            Map<String, Integer> removed = GroupStructuredTest.applyAndShrink(net, plan, data.test());
+            Map<String, Integer> removed = PruningChecks.applyAndShrink(net, plan, data.test());
             assertEquals(6, removed.get("embed"));
             assertEquals(new Shape(vocabulary, 6), net.layer("embed").weight().getArray().getShape());
             assertEquals(new Shape(T, 6), net.layer("pos").parameter("table").getArray().getShape());
