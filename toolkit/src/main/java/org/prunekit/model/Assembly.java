@@ -13,7 +13,8 @@ import org.prunekit.model.layers.Foreign;
 
 /**
  * The DJL blocks of an architecture, not yet initialised: the sequential block, every layer
- * with its block (Linear/Conv2d layers inside foreign blocks included) and the data flow, whose
+ * with its block (Linear/Conv2d layers inside foreign blocks included, and after a layer that
+ * holds several weight matrices, one layer per {@link WeightPart}) and the data flow, whose
  * construction checks that the shapes fit.
  */
 final class Assembly {
@@ -40,6 +41,9 @@ final class Assembly {
             flow.add(indexed);
             if (!l.spec().isRebuildable()) {
                 insideForeign(l.name(), l.block(), all);
+            }
+            for (WeightPart part : l.spec().weightParts()) {
+                all.add(new Layer(part.nameIn(l.name()), all.size(), new WeightPartBlock(indexed, part), l.spec()));
             }
         }
         layers = Collections.unmodifiableList(all);

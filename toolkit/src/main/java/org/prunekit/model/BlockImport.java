@@ -14,6 +14,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.recurrent.GRU;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.nn.recurrent.RecurrentBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.lang.reflect.Field;
@@ -29,7 +32,9 @@ import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Foreign;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.Gru;
 import org.prunekit.model.layers.LeakyRelu;
+import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.MaxPool;
 import org.prunekit.model.layers.Norm;
 import org.prunekit.model.layers.Relu;
@@ -130,6 +135,9 @@ final class BlockImport {
             b.add(new DepthwiseConv(c.getFilters(), (int) c.getKernelShape().get(0), (int) c.getStride().get(0),
                     (int) c.getPadding().get(0), c.isIncludeBias()));
             copies.add(new Pair<>(block, null));
+        } else if (block instanceof RecurrentBlock rb && recurrentSpec(rb, in) != null) {
+            b.add(recurrentSpec(rb, in));
+            copies.add(new Pair<>(block, null));
         } else if (block instanceof BatchNorm bn && normSpec(bn) != null) {
             b.add(normSpec(bn));
             copies.add(new Pair<>(block, null));
@@ -177,14 +185,38 @@ final class BlockImport {
         return null;
     }
 
-    private static Object field(Object o, String name) {
-        try {
-            Field f = o.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return f.get(o);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+    /**
+     * @return the spec of a DJL LSTM or GRU that is one layer, one direction, batch first, with
+     *     biases, no dropout and no state output, reading a sequence; else null (kept as a foreign block)
+     */
+    private static LayerSpec recurrentSpec(RecurrentBlock rb, Shape in) {
+        boolean plain = in.dimension() == 3 && Integer.valueOf(1).equals(field(rb, "numLayers"))
+                && Boolean.TRUE.equals(field(rb, "batchFirst")) && Boolean.TRUE.equals(field(rb, "hasBiases"))
+                && Boolean.FALSE.equals(field(rb, "bidirectional")) && Boolean.FALSE.equals(field(rb, "returnState"))
+                && Float.valueOf(0f).equals(field(rb, "dropRate"));
+        if (!plain || !(field(rb, "stateSize") instanceof Long units)) {
             return null;
         }
+        if (rb instanceof LSTM) {
+            return new Lstm(Math.toIntExact(units));
+        }
+        return rb instanceof GRU ? new Gru(Math.toIntExact(units)) : null;
+    }
+
+    /** @return the value of a field declared by the object's class or one of its superclasses, or null */
+    private static Object field(Object o, String name) {
+        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(o);
+            } catch (NoSuchFieldException e) {
+                // declared higher up
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** A residual unit: two branches whose outputs are added, with or without a ReLU after the sum. */
@@ -351,8 +383,8 @@ final class BlockImport {
     }
 
     private void copyWeights(Net net) {
-        List<Layer> ours = net.layers().stream().filter(l -> l.spec().isRebuildable() && !l.block()
-                .getParameters().isEmpty()).toList();
+        List<Layer> ours = net.layers().stream().filter(l -> l.spec().isRebuildable() && !l.isWeightPart()
+                && !l.block().getParameters().isEmpty()).toList();
         if (ours.size() != copies.size()) {
             throw new IllegalStateException("Import found " + copies.size() + " layers with weights but built "
                     + ours.size() + "; please report this block.");

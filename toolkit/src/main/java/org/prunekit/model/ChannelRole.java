@@ -21,6 +21,10 @@ import java.util.Map;
  *   <tr><td>{@link #DENSE}, {@link #CONV}</td><td>opens a new channel space; reads its input's</td>
  *       <td>output rows and bias entries go; input columns go where the input's channels go</td>
  *       <td>dense, conv</td></tr>
+ *   <tr><td>{@link #RECURRENT}</td><td>opens a new channel space (last axis); reads its input's last axis</td>
+ *       <td>every gate row of a unit goes from both weights and both biases, and the unit's column
+ *       of the recurrent weight; input columns go where the input's channels go</td>
+ *       <td>LSTM, GRU</td></tr>
  *   <tr><td>{@link #ACTIVATION}</td><td>keeps them, zero stays zero; counts as the producer's activation</td>
  *       <td>nothing to slice</td><td>ReLU, tanh, GELU, leaky ReLU, dropout</td></tr>
  *   <tr><td>{@link #NORM}</td><td>keeps them; counts as the producer's activation</td>
@@ -33,7 +37,8 @@ import java.util.Map;
  *       of an image, {@code {t·C + c}} of a sequence</td>
  *       <td>nothing to slice</td><td>flatten</td></tr>
  *   <tr><td>{@link #EMBEDDING}</td><td>opens a space of {@code dims} channels on the last axis of a sequence</td>
- *       <td>stops removal of its channels (for now); its table is masked per weight</td><td>token embedding</td></tr>
+ *       <td>its table's columns go with the channels (in a residual stream with dense producers)</td>
+ *       <td>token embedding</td></tr>
  *   <tr><td>{@link #TIME_POOL}</td><td>keeps them, from the last axis of {@code (b, T, C)} to {@code (b, C)}; zero
  *       stays zero (global average pooling for sequences)</td><td>nothing to slice</td><td>time pooling</td></tr>
  *   <tr><td>{@link #SIGMOID}</td><td>keeps them, but zero becomes ½</td><td>stops removal of what it reads</td>
@@ -78,6 +83,8 @@ public abstract class ChannelRole {
     public static final ChannelRole DENSE = new Producer("dense producer", false);
     /** A convolution: new channels; it reads its input's channels. */
     public static final ChannelRole CONV = new Producer("convolution producer", true);
+    /** A recurrent layer (LSTM, GRU): new units on the last axis, each the gate rows of its weights. */
+    public static final ChannelRole RECURRENT = new RecurrentRole();
     /** Element-wise, zero stays zero, part of the producer's activation (ReLU, tanh, dropout, ...). */
     public static final ChannelRole ACTIVATION = new PerChannel("activation", true, false);
     /** Per-channel scale and shift with statistics (batch norm), part of the producer's activation. */
@@ -89,16 +96,16 @@ public abstract class ChannelRole {
     /** Flatten: channel {@code c} becomes the features {@code [c·HW, (c+1)·HW)} (of a sequence: {@code {t·C + c}}). */
     public static final ChannelRole FLATTEN = new Flatten();
     /**
-     * A token embedding: opens the space of its {@code dims} channels (the table's columns, on the
-     * last axis of the sequence it gives), which for now cannot be removed: the layers that read
-     * it keep their inputs.
+     * A token embedding: a producer of {@code dims} channels on the last axis of the sequence it
+     * gives, channel {@code c} being column {@code c} of its table. Its channels go when a residual
+     * stream joins them to dense layers (a transformer's); on their own no criterion scores them.
      */
-    public static final ChannelRole EMBEDDING = new Source();
+    public static final ChannelRole EMBEDDING = new SequenceRoles.EmbeddingTable();
     /**
      * Pooling over time: {@code (b, T, C)} to {@code (b, C)}, per channel, zero stays zero; what
      * global average pooling is to images, for sequences (channels on the last axis).
      */
-    public static final ChannelRole TIME_POOL = new TimePooling();
+    public static final ChannelRole TIME_POOL = new SequenceRoles.TimePooling();
     /** Element-wise but zero becomes ½: channels it reads cannot be removed. */
     public static final ChannelRole SIGMOID = new Stop();
     /** A block PruneKit does not know: the channels on both sides of it cannot be removed. */
@@ -158,6 +165,36 @@ public abstract class ChannelRole {
      */
     public List<Parameter> parametersPerChannel(Layer layer) {
         return List.of();
+    }
+
+    /**
+     * The masks that remove some of a layer's output channels (what a structured plan registers):
+     * by default each of {@link #parametersPerChannel} with channel {@code c} owning the
+     * {@code c}-th equal block of its values; a recurrent layer masks every gate row of a unit.
+     *
+     * @param layer a layer of this role
+     * @param channelMask per channel, 1 to keep it, 0 to remove it
+     * @return per parameter, a 0/1 mask of its values (row-major)
+     */
+    public Map<Parameter, float[]> channelMasks(Layer layer, float[] channelMask) {
+        Map<Parameter, float[]> out = new java.util.LinkedHashMap<>();
+        for (Parameter p : parametersPerChannel(layer)) {
+            // the axis that follows the channels: the leading one (rows; an attention head's block of
+            // rows) or, for a position table, the columns
+            int axis = channelAxis(layer, p);
+            Shape shape = p.getArray().getShape();
+            long inner = 1; // values per index of the axis
+            for (int d = axis + 1; d < shape.dimension(); d++) {
+                inner *= shape.get(d);
+            }
+            long perChannel = shape.get(axis) / channelMask.length; // indices of the axis per channel
+            float[] values = new float[Math.toIntExact(shape.size())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = channelMask[(int) (i / inner % shape.get(axis) / perChannel)];
+            }
+            out.put(p, values);
+        }
+        return out;
     }
 
     @Override
@@ -415,50 +452,6 @@ public abstract class ChannelRole {
                 out[i] = sequence ? in[i % in.length] : in[i / spread];
             }
             return out;
-        }
-    }
-
-    private static final class Source extends ChannelRole {
-        Source() {
-            super("embedding (its dims are not removed)");
-        }
-
-        @Override
-        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
-            Graph.State after = new Graph.State(out, walk.newSpace((int) out.get(out.dimension() - 1)), 1);
-            walk.block(after.space(), "it comes from embedding " + name + ", whose dims are not a channel group yet");
-            walk.endActivation();
-            return after;
-        }
-
-        @Override
-        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
-            return null;
-        }
-    }
-
-    private static final class TimePooling extends ChannelRole {
-        TimePooling() {
-            super("pooling over time");
-        }
-
-        @Override
-        public boolean keepsZeros() {
-            return true;
-        }
-
-        @Override
-        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
-            if (in.shape().dimension() != 3 || in.hw() != 1) {
-                walk.block(in.space(), "layer " + name + " pools over time but reads " + in.shape().slice(1));
-            }
-            walk.endActivation();
-            return new Graph.State(out, in.space(), 1);
-        }
-
-        @Override
-        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
-            return in != null && in.length == node.out().get(1) ? in : null;
         }
     }
 

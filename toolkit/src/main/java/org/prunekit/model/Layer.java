@@ -17,9 +17,30 @@ import ai.djl.nn.norm.BatchNorm;
  */
 public record Layer(String name, int index, Block block, LayerSpec spec) {
 
-    /** @return whether this layer has a weight that pruning can act on (Linear or Conv2d) */
+    /**
+     * @return whether this layer has a weight that pruning can act on: a Linear or Conv2d layer,
+     *     or one weight matrix of a layer that holds several ({@link #isWeightPart()})
+     */
     public boolean isPrunable() {
-        return block instanceof Linear || block instanceof Conv2d;
+        return block instanceof Linear || block instanceof Conv2d || block instanceof WeightPartBlock;
+    }
+
+    /**
+     * @return whether this "layer" is one of the weight matrices of a layer that holds several
+     *     (an LSTM's {@code lstm1/input} or {@code lstm1/recurrent}, see {@link WeightPart}):
+     *     pruned per weight like a layer, run by the layer it belongs to
+     */
+    public boolean isWeightPart() {
+        return block instanceof WeightPartBlock;
+    }
+
+    /**
+     * @return the name of the layer whose block runs this one: its own name, or for a weight part
+     *     ({@link #isWeightPart()}) the layer it belongs to (what {@link Net#forwardWithInputs}
+     *     and {@link LayerSpec#weightInputs} are asked about)
+     */
+    public String runBy() {
+        return block instanceof WeightPartBlock part ? part.owner().name() : name;
     }
 
     /** @return whether this is a batch-normalisation layer */
@@ -79,6 +100,9 @@ public record Layer(String name, int index, Block block, LayerSpec spec) {
      *     {@code layernorm}
      */
     public String kind() {
+        if (block instanceof WeightPartBlock part) {
+            return part.owner().block().getClass().getSimpleName() + " " + part.part().name();
+        }
         // PruneKit's own blocks (layer norm, position embedding) and DJL's lambdas are named by their kind
         if ((block instanceof ai.djl.nn.LambdaBlock || block.getClass().getName().startsWith("org.prunekit."))
                 && spec.isRebuildable()) {

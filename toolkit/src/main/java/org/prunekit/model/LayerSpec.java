@@ -59,6 +59,15 @@ public interface LayerSpec {
         throw new IllegalStateException(encode() + " has no units to change.");
     }
 
+    /**
+     * @return the weight matrices of a kind that holds several (an LSTM's input and recurrent
+     *     weights), each pruned per weight as a layer of its own ({@link WeightPart}); empty for
+     *     a kind with one {@code weight} (dense, convolution) or none
+     */
+    default List<WeightPart> weightParts() {
+        return List.of();
+    }
+
     /** @return whether this layer has a weight whose output units pruning can remove (dense, conv) */
     default boolean isPrunable() {
         return role().producesChannels();

@@ -84,7 +84,8 @@ public final class Net implements Trainable, AutoCloseable {
 
     /**
      * Imports a block built with DJL's own layers ({@code Linear}, {@code Conv2d},
-     * {@code BatchNorm}, activations, pools, {@code Dropout}, {@code Blocks.batchFlattenBlock()},
+     * {@code BatchNorm}, one-layer batch-first {@code LSTM} and {@code GRU}, activations, pools,
+     * {@code Dropout}, {@code Blocks.batchFlattenBlock()},
      * nested {@code SequentialBlock}s, and residual units: a {@code ParallelBlock} of two branches
      * whose outputs are added, optionally followed by ReLU, as in DJL's {@code ResNetV1}). Layers
      * are recognised by what they compute (activations and pools are probed on test inputs), the
@@ -256,13 +257,17 @@ public final class Net implements Trainable, AutoCloseable {
         return layers;
     }
 
-    /** @return the layers pruning can act on (Linear and Conv2d), in order */
+    /**
+     * @return the layers pruning can act on, in order: Linear and Conv2d layers, and each weight
+     *     matrix of a layer that holds several (an LSTM's {@code lstm1/input} and
+     *     {@code lstm1/recurrent}, see {@link WeightPart})
+     */
     public List<Layer> prunableLayers() {
         return layers.stream().filter(Layer::isPrunable).toList();
     }
 
     /**
-     * @return the weights of every Linear and Conv2d layer, in layer order, end to end as one
+     * @return the weights of every prunable layer ({@link #prunableLayers()}), in layer order, end to end as one
      *     array (biases and batch norms left out): what a global ranking ranks
      */
     public float[] weightValues() {

@@ -16,8 +16,10 @@ import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.Gru;
 import org.prunekit.model.layers.LayerNorm;
 import org.prunekit.model.layers.LeakyRelu;
+import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.MaxPool;
 import org.prunekit.model.layers.Norm;
 import org.prunekit.model.layers.PositionEmbedding;
@@ -63,16 +65,7 @@ public final class NetBuilder {
         if (netName == null || netName.isBlank()) {
             throw new IllegalArgumentException("A net needs a name, e.g. \"MyCNN\".");
         }
-        for (long d : inputShape.getShape()) {
-            if (d < 1) {
-                throw new IllegalArgumentException("Input shape " + inputShape + " has an empty axis; give the shape of"
-                        + " one input, e.g. new Shape(1, 28, 28) for grey 28x28 images or new Shape(30) for 30 features.");
-            }
-        }
-        if (inputShape.dimension() < 1 || inputShape.dimension() > 3) {
-            throw new IllegalArgumentException("Input shape " + inputShape + ": PruneKit nets take vectors (features),"
-                    + " sequences (positions, channels) or images (channels, height, width), without the batch axis.");
-        }
+        Architecture.requireInputShape(inputShape);
     }
 
     private NetBuilder(String netName, Shape inputShape, String generatedPrefix) {
@@ -162,6 +155,32 @@ public final class NetBuilder {
                     + current.slice(1) + ": a convolution takes images (channels, height, width).");
         }
         return add(new DepthwiseConv((int) current.get(1), kernel, stride, padding, true));
+    }
+
+    /**
+     * An LSTM layer ({@link Lstm}): reads a sequence {@code (time, features)} and gives its
+     * hidden state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder lstm(int units) {
+        requireSequence("lstm(" + units + ")");
+        return add(new Lstm(units));
+    }
+
+    /**
+     * A GRU layer ({@link Gru}): reads a sequence {@code (time, features)} and gives its hidden
+     * state at every step, {@code (time, units)}.
+     *
+     * @param units hidden units
+     * @return this builder
+     * @throws IllegalStateException if the current output is not a sequence
+     */
+    public NetBuilder gru(int units) {
+        requireSequence("gru(" + units + ")");
+        return add(new Gru(units));
     }
 
     /** @return this builder with batch normalisation (per channel after a convolution, per unit after a dense layer) */
@@ -457,16 +476,17 @@ public final class NetBuilder {
     }
 
     private void requireImages(String what) {
-        if (current.dimension() != 4) {
-            throw new IllegalStateException(what + " after an output of shape " + current.slice(1)
-                    + ": it works on images (channels, height, width).");
-        }
+        require(4, what, "images (channels, height, width)");
     }
 
     private void requireSequence(String what) {
-        if (current.dimension() != 3) {
-            throw new IllegalStateException(what + " after an output of shape " + current.slice(1)
-                    + ": it works on sequences (time, channels), e.g. after embedding(vocabulary, dims).");
+        require(3, what, "sequences (time, channels), e.g. after embedding(vocabulary, dims)");
+    }
+
+    private void require(int dimension, String what, String takes) {
+        if (current.dimension() != dimension) {
+            throw new IllegalStateException(what + " after an output of shape " + current.slice(1) + ": it works on "
+                    + takes + ".");
         }
     }
 

@@ -74,9 +74,10 @@ final class NetShapes {
         List<Shape> shapes = net.outputShapes();
         List<Layer> layers = net.layers();
         int width = Math.max(8, layers.stream().mapToInt(l -> l.name().length()).max().orElse(8));
+        int kinds = Math.max(12, layers.stream().mapToInt(l -> l.kind().length()).max().orElse(12));
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            sb.append(String.format("  %-" + width + "s %-12s %-14s", l.name(), l.kind(),
+            sb.append(String.format("  %-" + width + "s %-" + kinds + "s %-14s", l.name(), l.kind(),
                     shapes.get(i) == null ? "" : "-> " + shapes.get(i).slice(1)));
             l.block().getParameters().forEach(p -> sb.append(' ').append(p.getKey()).append(p.getValue().getArray()
                     .getShape()));

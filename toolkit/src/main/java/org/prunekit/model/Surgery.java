@@ -19,7 +19,8 @@ import java.util.Map;
  * image, {@code {t·C + c}} of a sequence; see {@link Graph#features}).
  *
  * <p>Whether a channel is zero is followed through the net, each layer's {@link ChannelRole}
- * saying how: a producer's channel is zero when its weight row and bias are; a batch norm's when
+ * saying how: a producer's channel is zero when its weight row and bias are (a recurrent layer's
+ * unit when every gate row of both its weights and biases is); a batch norm's when
  * its scale and shift are (or its input is and nothing shifts it); a depthwise filter's when the
  * filter (or its input channel) and its bias are; ReLU, tanh, GELU, leaky ReLU, dropout, pooling
  * and flatten keep zeros; a residual sum is zero when both branches are. Removing a channel that

@@ -62,12 +62,18 @@ final class UnitsAsBuilt {
             List<LayerSpec> specs = architecture.leaves().stream().map(leaf -> units.containsKey(leaf.name())
                     && (leaf.spec().isPrunable() || leaf.spec().role().slicedWithChannels())
                             ? leaf.spec().withUnits(Math.toIntExact(units.get(leaf.name())))
-                            : leaf.spec()).toList();
+                            : withPartUnits(net, leaf)).toList();
             asBuilt = new Assembly(architecture.withLeafSpecs(specs)).graph; // shapes only: nothing is allocated
         }
         for (Layer l : prunable) {
             Shape w = l.weight().getArray().getShape();
-            Graph.Node n = asBuilt == null ? null : asBuilt.node(l.name());
+            Graph.Node n = asBuilt == null ? null : asBuilt.node(l.runBy());
+            if (n != null && l.isWeightPart()) { // rows as built times what it read as built
+                WeightPart part = ((WeightPartBlock) l.block()).part();
+                Shape read = part.readsOwnOutput() ? n.out() : n.in();
+                out.put(l.name(), of(l.name()) * read.get(read.dimension() - 1));
+                continue;
+            }
             if (n == null) {
                 out.put(l.name(), w.size());
                 continue;
@@ -82,5 +88,20 @@ final class UnitsAsBuilt {
             out.put(l.name(), of(l.name()) * inputs * kernel);
         }
         return out;
+    }
+
+    /**
+     * @return a layer with weight parts (a recurrent layer) back at its units as built: the rows
+     *     its first part had as built, divided by the rows it has now per unit (its gates)
+     */
+    private LayerSpec withPartUnits(Net net, Architecture.Leaf leaf) {
+        List<WeightPart> parts = leaf.spec().weightParts();
+        if (parts.isEmpty() || !units.containsKey(parts.get(0).nameIn(leaf.name()))) {
+            return leaf.spec();
+        }
+        Shape out = net.graph().node(leaf.name()).out();
+        long now = out.get(out.dimension() - 1);
+        long rows = net.layer(parts.get(0).nameIn(leaf.name())).weight().getArray().getShape().get(0);
+        return leaf.spec().withUnits(Math.toIntExact(units.get(parts.get(0).nameIn(leaf.name())) / (rows / now)));
     }
 }

@@ -9,7 +9,8 @@ final class Criteria {
     static void requireActivations(Importance criterion, LayerStats s, Object activations) {
         if (activations == null) {
             throw new IllegalArgumentException("Criterion '" + criterion.name() + "' needs the activations of layer "
-                    + s.layer() + ", which were not measured: it is inside a DJL block PruneKit cannot look into."
+                    + s.layer() + ", which were not measured: its outputs cannot be observed (a layer inside a DJL"
+                    + " block PruneKit cannot look into, or one weight matrix of a recurrent layer, whose rows are gates)."
                     + " Use a weight or gradient criterion (magnitude, taylor) for it, or leave it out with optLayers.");
         }
     }

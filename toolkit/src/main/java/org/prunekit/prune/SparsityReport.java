@@ -155,10 +155,11 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
             NDArray w = l.weight().getArray();
             long nonZero = countNonZero(w);
             String pattern = nonZero < w.size() ? NmPattern.detect(w.toFloatArray(), w.getShape()) : "";
-            Shape out = outputs.get(l.index());
-            // a weight is used once per position: of an image, H·W; of a sequence (1, T, units), T
-            long positions = out == null ? -1 : out.dimension() == 3 && l.kind().equals("Linear") ? out.get(1)
-                    : out.dimension() > 2 ? out.size() / (out.get(0) * out.get(1)) : 1;
+            // where the weight is applied: a convolution's output pixels, a sequence's positions (a weight
+            // part of a recurrent layer: each step); its output's values per example over its channels
+            Shape out = outputs.get(net.layer(l.runBy()).index());
+            long channels = out == null ? 1 : l.isWeightPart() ? out.get(out.dimension() - 1) : w.getShape().get(0);
+            long positions = out == null ? -1 : out.size() / (out.get(0) * channels);
             rows.add(new Row(l.name(), l.kind(), w.getShape(), w.size(), nonZero, w.getShape().get(0),
                     net.originalUnits(l.name()), positions < 0 ? -1 : w.size() * positions,
                     positions < 0 ? -1 : nonZero * positions, pattern, asBuilt.get(l.name())));

@@ -19,7 +19,8 @@ import org.prunekit.model.Net;
 import org.prunekit.train.Training;
 
 /**
- * Measures the {@link LayerStats} of prunable layers: weights and masks always; with data,
+ * Measures the {@link LayerStats} of prunable layers (and, put together per unit from their
+ * weight parts by {@link UnitView}, of recurrent layers): weights and masks always; with data,
  * gradients (inference mode, so batch-norm statistics are not updated and the model is left
  * untouched) and activations (the children of the sequential block run one by one).
  */
@@ -37,21 +38,39 @@ final class StatsCollector {
      */
     static Map<String, LayerStats> collect(Net net, List<Layer> layers, Examples data, int batchSize,
             Importance importance) {
-        Map<String, InputStats> inputs = data != null && importance.needsInputs() ? InputCollector.collect(net, layers,
-                Calibration.builder().setData(data).optExamples(data.size()).optBatchSize(batchSize).build(), false)
-                : Map.of();
-        Map<String, LayerStats> out = new LinkedHashMap<>();
-        for (Map.Entry<String, LayerStats> e : collect(net, layers, data, batchSize).entrySet()) {
-            LayerStats s = e.getValue();
-            InputStats in = inputs.get(e.getKey());
-            out.put(e.getKey(), in == null ? s : new LayerStats(s.layer(), s.shape(), s.weight(), s.bias(), s.mask(),
-                    s.gradMean(), s.gradSquaredMean(), s.unitTaylor(), s.activations(), s.zeroFraction(), s.batches(),
-                    in.norms()));
-        }
-        return out;
+        List<Layer> weighted = weighted(net, layers);
+        Map<String, InputStats> inputs = data != null && importance.needsInputs() ? InputCollector.collect(net,
+                weighted, Calibration.builder().setData(data).optExamples(data.size()).optBatchSize(batchSize).build(),
+                false) : Map.of();
+        return collect(net, layers, weighted, data, batchSize, inputs);
     }
 
+    /**
+     * @param net the net (not changed)
+     * @param layers the layers to measure
+     * @param data the sample, or null
+     * @param batchSize the batch size for measuring
+     * @return the statistics by layer name, without input norms
+     */
     static Map<String, LayerStats> collect(Net net, List<Layer> layers, Examples data, int batchSize) {
+        return collect(net, layers, weighted(net, layers), data, batchSize, Map.of());
+    }
+
+    /** @return the layers whose weights are measured: the prunable ones, and the weight parts of the others */
+    private static List<Layer> weighted(Net net, List<Layer> layers) {
+        List<Layer> weighted = new ArrayList<>();
+        for (Layer l : layers) {
+            if (l.isPrunable()) {
+                weighted.add(l);
+            } else {
+                l.spec().weightParts().forEach(p -> weighted.add(net.layer(p.nameIn(l.name()))));
+            }
+        }
+        return weighted;
+    }
+
+    private static Map<String, LayerStats> collect(Net net, List<Layer> layers, List<Layer> weighted, Examples data,
+            int batchSize, Map<String, InputStats> inputs) {
         Map<String, float[]> gradMean = new HashMap<>();
         Map<String, float[]> gradSq = new HashMap<>();
         Map<String, float[]> unitTaylor = new HashMap<>();
@@ -59,19 +78,39 @@ final class StatsCollector {
         Map<String, float[]> zeros = new HashMap<>();
         int batches = 0;
         if (data != null) {
-            batches = gradients(net, layers, data, batchSize, gradMean, gradSq, unitTaylor);
+            batches = gradients(net, weighted, data, batchSize, gradMean, gradSq, unitTaylor);
             activations(net, layers, data, batchSize, acts, zeros);
         }
         Map<String, LayerStats> out = new LinkedHashMap<>();
-        for (Layer l : layers) {
+        Map<String, LayerStats> parts = new HashMap<>();
+        for (Layer l : weighted) {
             NDArray w = l.weight().getArray();
             NDArray mask = net.masks().get(l.weight());
             float[] m = mask == null ? ones((int) w.size()) : mask.toFloatArray();
             float[] bias = l.bias() == null ? null : l.bias().getArray().toFloatArray();
-            out.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m, gradMean.get(l.name()),
-                    gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()), zeros.get(l.name()), batches));
+            InputStats in = inputs.get(l.name());
+            parts.put(l.name(), new LayerStats(l.name(), w.getShape(), w.toFloatArray(), bias, m,
+                    gradMean.get(l.name()), gradSq.get(l.name()), unitTaylor.get(l.name()), acts.get(l.name()),
+                    zeros.get(l.name()), batches, in == null ? null : in.norms()));
+        }
+        for (Layer l : layers) {
+            if (!l.isPrunable()) {
+                List<LayerStats> of = l.spec().weightParts().stream().map(p -> parts.get(p.nameIn(l.name()))).toList();
+                out.put(l.name(), UnitView.compose(l.name(), units(net, l), of, acts.get(l.name()), zeros.get(l.name())));
+            } else {
+                out.put(l.name(), parts.get(l.name()));
+            }
         }
         return out;
+    }
+
+    /** @return a layer's output units: its weight's rows, or (a layer with weight parts) its output's channels */
+    private static int units(Net net, Layer l) {
+        if (l.isPrunable()) {
+            return (int) l.weight().getArray().getShape().get(0);
+        }
+        ai.djl.ndarray.types.Shape out = net.outputShapes().get(l.index());
+        return (int) out.get(out.dimension() - 1);
     }
 
     private static float[] ones(int n) {
@@ -182,7 +221,7 @@ final class StatsCollector {
                 continue; // inside a foreign block: no activations (criteria that need them say so)
             }
             taps.put(tap, l);
-            int units = (int) l.weight().getArray().getShape().get(0);
+            int units = units(net, l);
             acts.put(l.name(), new float[n][units]);
             zeroCounts.put(l.name(), new long[units]);
             perUnitTotal.put(l.name(), 0L);

@@ -16,8 +16,10 @@ import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
 /**
- * Pruning whole output units ({@link Granularity#STRUCTURED}): neurons of Linear layers and
- * channels (filters) of Conv2d layers, by channel group — the channels that a residual
+ * Pruning whole output units ({@link Granularity#STRUCTURED}): neurons of Linear layers,
+ * channels (filters) of Conv2d layers and hidden units of LSTM and GRU layers (every gate row of
+ * both weights and biases; scored per unit from their weight parts, see {@link UnitView}), by
+ * channel group — the channels that a residual
  * connection ties together must go together (see {@link org.prunekit.model.ChannelGroup}; in a
  * plain net each hidden layer is a group of its own, and the output layer is never one).
  *
@@ -29,7 +31,8 @@ import org.prunekit.model.Net;
  *       that layers of different widths and scales compete on equal terms (not for criteria
  *       comparable across layers already, such as LAMP).</li>
  *   <li>Applying: a pruned channel is masked in every member of its group — the weights and bias
- *       of each producer, the scale and shift of each batch norm — so its value is exactly zero
+ *       of each producer (of a recurrent layer, every gate's row: {@code ChannelRole.channelMasks}),
+ *       the scale and shift of each batch norm — so its value is exactly zero
  *       wherever it is read, and {@link Net#removePrunedUnits()} can remove it physically.</li>
  * </ul>
  */
@@ -68,7 +71,10 @@ public final class Structured extends Granularity {
     private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
         Set<String> names = new HashSet<>();
         groups.forEach(g -> names.addAll(g.producers()));
-        return net.prunableLayers().stream().filter(l -> names.contains(l.name())).toList();
+        // dense and convolution layers, and recurrent layers (measured through their weight parts); an
+        // embedding's columns are masked with its group but not scored
+        return net.layers().stream().filter(l -> names.contains(l.name())
+                && (l.isPrunable() || !l.spec().weightParts().isEmpty())).toList();
     }
 
     /** Scores every channel of each target group: the mean of its producers' unit scores. */
@@ -81,14 +87,16 @@ public final class Structured extends Granularity {
             float[] sum = new float[g.channels()];
             float[] alive = new float[g.channels()];
             int width = g.width(); // rows per channel: 1, or an attention head's size
-            for (String p : g.producers()) {
+            // the producers with weights rows (an embedding's columns are masked along, not scored)
+            List<String> scored = g.producers().stream().filter(stats::containsKey).toList();
+            for (String p : scored) {
                 LayerStats s = stats.get(p);
                 Ranking.checkFinite(s.layer(), "weights", s.weight());
                 float[] sc = Ranking.checked(importance, s, importance.unitScores(s), s.units(), unit());
                 float[] m = unitMask(net, s);
                 for (int r = 0; r < sc.length; r++) {
                     // a group's importance: the mean over its producers of the sum over a channel's rows
-                    sum[r / width] += sc[r] / g.producers().size();
+                    sum[r / width] += sc[r] / scored.size();
                     alive[r / width] = Math.max(alive[r / width], m[r]);
                 }
             }
@@ -145,30 +153,12 @@ public final class Structured extends Granularity {
             members.addAll(g.perChannel());
             for (String member : members) {
                 Layer l = net.layer(member);
-                for (Parameter param : l.spec().role().parametersPerChannel(l)) {
-                    maskPerChannel(net, param, p.mask(), l.spec().role().channelAxis(l, param));
+                for (Map.Entry<Parameter, float[]> m : l.spec().role().channelMasks(l, p.mask()).entrySet()) {
+                    try (NDArray mask = net.manager().create(m.getValue(), m.getKey().getArray().getShape())) {
+                        net.addMask(m.getKey(), mask);
+                    }
                 }
             }
-        }
-    }
-
-    /**
-     * Masks a parameter one of whose axes follows the channels: the leading axis (rows; an
-     * attention head's block of rows) or, for a position table, the columns.
-     */
-    private static void maskPerChannel(Net net, Parameter param, float[] channelMask, int axis) {
-        Shape shape = param.getArray().getShape();
-        long inner = 1; // values per index of the axis
-        for (int d = axis + 1; d < shape.dimension(); d++) {
-            inner *= shape.get(d);
-        }
-        long perChannel = shape.get(axis) / channelMask.length; // indices of the axis per channel
-        float[] values = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = channelMask[(int) (i / inner % shape.get(axis) / perChannel)];
-        }
-        try (NDArray mask = net.manager().create(values, shape)) {
-            net.addMask(param, mask);
         }
     }
 

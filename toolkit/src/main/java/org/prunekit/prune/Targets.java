@@ -76,7 +76,15 @@ final class Targets {
         Layer output = prunable.get(prunable.size() - 1);
         List<ChannelGroup> chosen = new ArrayList<>();
         for (String name : names) {
-            Layer l = prunableLayer(net, name, prunable);
+            Layer l = net.layer(name);
+            if (l.isWeightPart()) {
+                String layer = name.substring(0, name.lastIndexOf(org.prunekit.model.WeightPart.SEPARATOR));
+                throw new IllegalArgumentException(name + " is one weight matrix of layer " + layer + "; its units are"
+                        + " removed from all its weights at once: name the layer, optLayers(\"" + layer + "\").");
+            }
+            if (!l.spec().role().producesChannels()) {
+                l = prunableLayer(net, name, prunable); // says what is prunable
+            }
             if (net.activationOf(name) == null) {
                 throw new IllegalArgumentException("Layer " + name + " is inside a DJL block PruneKit cannot slice; its"
                         + " units cannot be removed. Prune it unstructured instead.");

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
 import ai.djl.ndarray.types.Shape;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +24,6 @@ import org.prunekit.model.ChannelGroups;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
-import org.prunekit.model.NetIO;
-import org.prunekit.train.Agreement;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
@@ -73,12 +69,7 @@ class GroupStructuredTest {
     }
 
     static Stream<Arguments> cases() {
-        return cases(nets().keySet(), 0.3, 0.6);
-    }
-
-    /** @return every net at each sparsity */
-    static Stream<Arguments> cases(java.util.Collection<String> names, double... sparsities) {
-        return names.stream().flatMap(k -> java.util.Arrays.stream(sparsities).mapToObj(s -> Arguments.of(k, s)));
+        return PruningChecks.atTwoSparsities(nets().keySet());
     }
 
 
@@ -86,15 +77,10 @@ class GroupStructuredTest {
     @MethodSource("cases")
     void maskedAndShrunkNetsAgreeAndEveryGroupMemberShrinks(String name, double sparsity) throws Exception {
         try (Net net = nets().get(name).get()) {
-            Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
-            ChannelGroups groups = net.channelGroups();
-            long before = net.parameterCount();
-            Importance criterion = sparsity < 0.5 ? Importance.magnitudeL1() : Importance.taylor();
-            PruningPlan plan = Pruner.builder().setImportance(criterion).setSparsity(sparsity)
-                    .optGranularity(Granularity.STRUCTURED).build().plan(net, DATA);
-            assertEquals(groups.prunable().size(), plan.layers().size(), "one plan row per prunable group");
-            Map<String, Integer> removed = applyAndShrink(net, plan, PROBE);
-            assertTrue(net.parameterCount() < before, net.summary());
+            PruningChecks.Shrunk shrunk = PruningChecks.trainPlanAndShrink(net, DATA, PROBE, sparsity);
+            ChannelGroups groups = shrunk.groups();
+            PruningPlan plan = shrunk.plan();
+            Map<String, Integer> removed = shrunk.removed();
             for (LayerPlan p : plan.layers()) {
                 ChannelGroup g = groups.named(p.layer());
                 assertEquals(Math.round(sparsity * g.channels()), p.prunedAfter(), p.layer());
@@ -117,40 +103,7 @@ class GroupStructuredTest {
                 }
                 assertEquals(kept, net.channelGroups().named(p.layer()).channels());
             }
-            copiesSavesLoadsAndTrains(net, DATA, PROBE);
-        }
-    }
-
-    /**
-     * Applies a structured plan, removes the pruned units and checks that the shrunk net gives the
-     * masked one's outputs within 1e-5.
-     *
-     * @return the units removed per producer
-     */
-    static Map<String, Integer> applyAndShrink(Net net, PruningPlan plan, ImageSet probe) {
-        plan.apply();
-        try (Net masked = net.copy()) {
-            Map<String, Integer> removed = net.removePrunedUnits();
-            Agreement.of(masked, net, probe).requireWithin(1e-5);
-            return removed;
-        }
-    }
-
-    /** The shrunk net copies, saves and loads exactly, and still trains (an epoch changes it, its loss finite). */
-    static void copiesSavesLoadsAndTrains(Net net, DataSplit data, ImageSet probe) throws Exception {
-        Path file = Files.createTempFile("prunekit-groups", ".pk");
-        try (Net copy = net.copy()) {
-            NetIO.save(net, file, NetIO.Format.SPARSE);
-            try (Net loaded = NetIO.load(file)) {
-                Agreement.of(net, copy, probe).requireWithin(0);
-                Agreement.of(net, loaded, probe).requireWithin(0);
-                assertEquals(net.architecture(), loaded.architecture());
-            }
-            var tuned = Training.fit(net, data, TrainConfig.epochs(1), Progress.none());
-            assertTrue(Double.isFinite(tuned.epochs().get(0).trainLoss()), "fine-tuning the shrunk net");
-            assertTrue(Agreement.of(copy, net, probe).maxDifference() > 0, "fine-tuning changed the shrunk net");
-        } finally {
-            Files.deleteIfExists(file);
+            PruningChecks.copiesSavesLoadsAndTrains(net, DATA, PROBE, loaded -> { });
         }
     }
 
@@ -211,25 +164,8 @@ class GroupStructuredTest {
             Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
             for (Importance i : CRITERIA) {
                 for (Scope scope : List.of(Scope.LAYER, Scope.GLOBAL)) { // ROW: per weight only
-                    try (Net c = net.copy()) {
-                        SparsityReport r = Pruner.builder().setImportance(i).setSparsity(0.5).optScope(scope)
-                                .optSamples(64).build().plan(c, DATA).apply();
-                        assertEquals(0.5, r.sparsity(), 0.01, i.name() + " " + scope);
-                        if (scope == Scope.LAYER) {
-                            for (SparsityReport.Row row : r.rows()) {
-                                assertEquals(0.5, row.sparsity(), 0.01, i.name() + " " + row.layer());
-                            }
-                        }
-                    }
-                    try (Net c = net.copy()) {
-                        Pruner.builder().setImportance(i).setSparsity(0.4).optScope(scope)
-                                .optGranularity(Granularity.STRUCTURED).optSamples(64).build().plan(c, DATA).apply();
-                        try (Net masked = c.copy()) {
-                            assertTrue(!c.removePrunedUnits().isEmpty(), i.name() + " " + scope);
-                            Agreement same = Agreement.of(masked, c, PROBE);
-                            assertTrue(same.isWithin(1e-5), i.name() + " " + scope + ": " + same);
-                        }
-                    }
+                    PruningChecks.prunesPerWeight(net, DATA, i, scope);
+                    PruningChecks.shrinksAsMasked(net, DATA, PROBE, i, scope);
                 }
             }
         }

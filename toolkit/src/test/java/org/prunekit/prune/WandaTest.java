@@ -216,7 +216,7 @@ class WandaTest {
     }
 
     /** Per row of {@code per} weights, the {@code k} lowest |w|·norm pruned (ties by position). */
-    private static float[] rowMask(float[] w, double[] norms, int per, int k) {
+    static float[] rowMask(float[] w, double[] norms, int per, int k) {
         float[] mask = new float[w.length];
         for (int row = 0; row < w.length / per; row++) {
             Integer[] order = new Integer[per];

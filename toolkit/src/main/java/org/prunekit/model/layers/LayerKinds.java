@@ -42,6 +42,8 @@ public final class LayerKinds {
         LEAVES.put("timepool", TimePool::decode);
         LEAVES.put("layernorm", LayerNorm::decode);
         LEAVES.put("position", PositionEmbedding::decode);
+        LEAVES.put("lstm", Lstm::decode);
+        LEAVES.put("gru", Gru::decode);
         CONTAINER_SIZES.put("residual", Residual::branchSizes);
         CONTAINERS.put("residual", Residual::decode);
         CONTAINER_SIZES.put("attention", SelfAttention::branchSizes);
