@@ -83,7 +83,15 @@ public final class Benchmarks {
                 case "compression" -> CompressionBenchmark.deepCompression(mnist, System.out);
                 case "global" -> PruningBenchmark.globalMasks(peer, System.out);
                 case "remedies" -> RemedyBenchmark.run(peer.repo(), System.out);
-                case "llm" -> LlmBenchmark.run(peer, mnist, System.out);
+                case "llm" -> {
+                    try (BenchLm lm = BenchLm.trained(System.out)) {
+                        LlmBenchmark.Result r = LlmBenchmark.run(peer, lm, System.out);
+                        report(r.table(), System.out, out.resolve("llm.csv"));
+                        System.out.println(r.verdict());
+                        report(LmStructuredBenchmark.run(lm, System.out), System.out, out.resolve("llm-structured.csv"));
+                    }
+                    yield null;
+                }
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
                 case "criteria" -> {
                     int i = 0;
