@@ -19,6 +19,8 @@ DIR/manifest.json describes a net and what to run on it:
                      by more than 1e-3 relative, i.e. the two forward passes differ)
    "prune": ["t1_attn.sa.q", ...]   (the weight layers to prune; default: all)
    "logits": true   (optional: also write each run's test logits, out/<run>/logits.bin)
+   "train": {"x": ..., "y": ..., "batch": 32, "lr": 0.003, "epochs": 3}   (optional: instead of the runs, time
+            training epochs of the exported net with Adam and print {"torch", "train": {"epoch_seconds": [...]}})
    "runs": [{"name": ..., "method": "dense"|"magnitude"|"wanda"|"sparsegpt", "sparsity": 0.5,
              "n": 2, "m": 4 (n = 0: unstructured), "calibration": "cal1", "block": 128,
              "damp": 0.01, "sequential": true}]}
@@ -381,12 +383,37 @@ def run(d, man, params, run_spec, cals, test):
     return result
 
 
+def train_speed(man, params, d, spec):
+    """Seconds per epoch of training the exported net (Adam, mean cross-entropy over every target) on the
+    exported examples, in batches of spec["batch"] in order; the first epoch is a warm-up."""
+    net = build(man["arch"], params)
+    net.train()
+    x = load(d, spec["x"]).reshape([-1] + man["input_shape"])
+    y = load(d, spec["y"], "<i4")
+    opt = torch.optim.Adam(net.parameters(), lr=spec["lr"])
+    b = spec["batch"]
+    seconds, loss = [], None
+    for _ in range(spec["epochs"]):
+        start = time.perf_counter()
+        for i in range(0, len(x), b):
+            opt.zero_grad()
+            z = net(x[i:i + b])
+            loss = F.cross_entropy(z.reshape(-1, z.shape[-1]), y[i:i + b].reshape(-1))
+            loss.backward()
+            opt.step()
+        seconds.append(time.perf_counter() - start)
+    return {"epoch_seconds": seconds, "last_loss": loss.item()}
+
+
 def main():
     torch.set_num_threads(1)
     d = sys.argv[1]
     with open(os.path.join(d, "manifest.json")) as f:
         man = json.load(f)
     params = {k: load(d, v) for k, v in man["params"].items()}
+    if "train" in man:
+        print(json.dumps({"torch": torch.__version__, "train": train_speed(man, params, d, man["train"])}))
+        return
     shape = man["input_shape"]
     cals = {k: load(d, v).reshape([-1] + shape) for k, v in man.get("calibrations", {}).items()}
     test = None

@@ -89,6 +89,7 @@ public final class Benchmarks {
                         report(r.table(), System.out, out.resolve("llm.csv"));
                         System.out.println(r.verdict());
                         report(LmStructuredBenchmark.run(lm, System.out), System.out, out.resolve("llm-structured.csv"));
+                        report(LmTrainingBenchmark.run(peer, lm, System.out), System.out, out.resolve("llm-training.csv"));
                     }
                     yield null;
                 }

@@ -112,43 +112,15 @@ final class LlmPeer {
             List<String> prune, double referenceLoss, boolean logits) {
         try {
             Path dir = Files.createTempDirectory("prunekit-llm-peer-");
-            JsonObject man = new JsonObject();
+            JsonObject man = exportNet(dir, net);
             Gson gson = new Gson();
-            man.add("arch", gson.toJsonTree(arch(net.architecture().layers())));
-            man.add("input_shape", gson.toJsonTree(net.inputShape().getShape()));
-            JsonObject params = new JsonObject();
-            for (Layer l : net.layers()) {
-                if (!l.spec().branches().isEmpty() || l.isWeightPart()) {
-                    continue;   // containers: their layers are listed themselves
-                }
-                for (String key : l.block().getDirectParameters().keys()) {
-                    if (key.equals("present")) {
-                        requireAllPresent(l);
-                        continue;
-                    }
-                    var array = l.parameter(key).getArray();
-                    params.add(l.name() + "." + key, write(dir, l.name() + "." + key, array.toFloatArray(),
-                            array.getShape().getShape()));
-                }
-            }
-            man.add("params", params);
             JsonObject cals = new JsonObject();
             for (Map.Entry<String, Calibration> c : calibrations.entrySet()) {
                 cals.add(c.getKey(), writeInputs(dir, "cal-" + c.getKey(), c.getValue().examplesDrawn(), net));
             }
             man.add("calibrations", cals);
             if (test != null) {
-                JsonObject t = new JsonObject();
-                t.add("x", writeInputs(dir, "test-x", test, net));
-                int[] labels = test.targets();
-                ByteBuffer b = ByteBuffer.allocate(4 * labels.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asIntBuffer().put(labels);
-                Files.write(dir.resolve("test-y.bin"), b.array());
-                JsonObject y = new JsonObject();
-                y.addProperty("file", "test-y.bin");
-                y.add("shape", gson.toJsonTree(test.targetsPerExample() == 1 ? new long[] {labels.length}
-                        : new long[] {test.size(), test.targetsPerExample()}));
-                t.add("y", y);
+                JsonObject t = writeExamples(dir, "test", test, net);
                 man.add("test", t);
                 if (!Double.isNaN(referenceLoss)) {
                     man.addProperty("reference_loss", referenceLoss);
@@ -189,6 +161,87 @@ final class LlmPeer {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot export to the PyTorch peer: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Times training of the net in the peer: Adam on the examples in order, in batches, from the
+     * net's present weights (the net is not changed).
+     *
+     * @param peer the peer runner
+     * @param net the net (as for {@link #run})
+     * @param train the training examples
+     * @param batchSize examples per batch
+     * @param learningRate Adam's learning rate
+     * @param epochs epochs to time (the first is a warm-up)
+     * @return the seconds of every epoch
+     */
+    static double[] trainSeconds(Peer peer, Net net, Examples train, int batchSize, float learningRate, int epochs) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("prunekit-llm-train-");
+            JsonObject man = exportNet(dir, net);
+            JsonObject t = writeExamples(dir, "train", train, net);
+            t.addProperty("batch", batchSize);
+            t.addProperty("lr", learningRate);
+            t.addProperty("epochs", epochs);
+            man.add("train", t);
+            Files.writeString(dir.resolve("manifest.json"), new Gson().toJson(man));
+            String line = peer.runScript(Path.of(SCRIPT), List.of(dir.toString()));
+            var seconds = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("train")
+                    .getAsJsonArray("epoch_seconds");
+            double[] out = new double[seconds.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = seconds.get(i).getAsDouble();
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot export to the PyTorch peer: " + e.getMessage(), e);
+        } finally {
+            if (dir != null) {
+                new LlmPeer(dir, Map.of(), "").delete();
+            }
+        }
+    }
+
+    /** @return a manifest with the net's layers and every parameter, written to {@code dir} */
+    private static JsonObject exportNet(Path dir, Net net) throws IOException {
+        JsonObject man = new JsonObject();
+        Gson gson = new Gson();
+        man.add("arch", gson.toJsonTree(arch(net.architecture().layers())));
+        man.add("input_shape", gson.toJsonTree(net.inputShape().getShape()));
+        JsonObject params = new JsonObject();
+        for (Layer l : net.layers()) {
+            if (!l.spec().branches().isEmpty() || l.isWeightPart()) {
+                continue;   // containers: their layers are listed themselves
+            }
+            for (String key : l.block().getDirectParameters().keys()) {
+                if (key.equals("present")) {
+                    requireAllPresent(l);
+                    continue;
+                }
+                var array = l.parameter(key).getArray();
+                params.add(l.name() + "." + key, write(dir, l.name() + "." + key, array.toFloatArray(),
+                        array.getShape().getShape()));
+            }
+        }
+        man.add("params", params);
+        return man;
+    }
+
+    /** @return {"x": inputs, "y": targets ((n) or (n, T) int32)}, written to {@code dir} */
+    private static JsonObject writeExamples(Path dir, String name, Examples set, Net net) throws IOException {
+        JsonObject t = new JsonObject();
+        t.add("x", writeInputs(dir, name + "-x", set, net));
+        int[] labels = set.targets();
+        ByteBuffer b = ByteBuffer.allocate(4 * labels.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(labels);
+        Files.write(dir.resolve(name + "-y.bin"), b.array());
+        JsonObject y = new JsonObject();
+        y.addProperty("file", name + "-y.bin");
+        y.add("shape", new Gson().toJsonTree(set.targetsPerExample() == 1 ? new long[] {labels.length}
+                : new long[] {set.size(), set.targetsPerExample()}));
+        t.add("y", y);
+        return t;
     }
 
     /** @return the outcome of each run, by name */
