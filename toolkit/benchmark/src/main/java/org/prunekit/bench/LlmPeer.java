@@ -331,6 +331,13 @@ final class LlmPeer {
         }
     }
 
+    private static void pool(Map<String, Object> o, String kind, Object kernel, Object stride, Object padding) {
+        o.put("kind", kind);
+        o.put("kernel", kernel);
+        o.put("stride", stride);
+        o.put("padding", padding);
+    }
+
     /** The layers as the peer builds them (residual blocks hold theirs, named below them). */
     private static List<Map<String, Object>> arch(List<Architecture.Entry> entries) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -350,15 +357,9 @@ final class LlmPeer {
             } else if (s instanceof Gelu) {
                 o.put("kind", "gelu");
             } else if (s instanceof MaxPool p) {
-                o.put("kind", "maxpool");
-                o.put("kernel", p.kernel());
-                o.put("stride", p.stride());
-                o.put("padding", p.padding());
+                pool(o, "maxpool", p.kernel(), p.stride(), p.padding());
             } else if (s instanceof AvgPool p) {
-                o.put("kind", "avgpool");
-                o.put("kernel", p.kernel());
-                o.put("stride", p.stride());
-                o.put("padding", p.padding());
+                pool(o, "avgpool", p.kernel(), p.stride(), p.padding());
             } else if (s instanceof Flatten) {
                 o.put("kind", "flatten");
             } else if (s instanceof Embedding) {

@@ -3,7 +3,6 @@ package org.prunekit.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,15 +37,14 @@ class LmConformanceTest {
     private static final int T = 16;
     private static final CorpusSplit TEXT = Datasets.mobyDick().optWindow(T).optLimit(300).optTestLimit(40).build();
 
+    /** Dense, magnitude 50 %, Wanda and SparseGPT (sequential) at 50 % and 2:4, on calibration set "cal". */
     private static List<LlmPeer.Run> runs() {
-        List<LlmPeer.Run> r = new ArrayList<>();
-        r.add(new LlmPeer.Run("dense", "dense", 0.5, 0, 0, null, 128, false));
-        r.add(new LlmPeer.Run("magnitude-50", "magnitude", 0.5, 0, 0, null, 128, false));
-        r.add(new LlmPeer.Run("wanda-50", "wanda", 0.5, 0, 0, "cal", 128, false));
-        r.add(new LlmPeer.Run("wanda-2-4", "wanda", 0.5, 2, 4, "cal", 128, false));
-        r.add(new LlmPeer.Run("sparsegpt-50", "sparsegpt", 0.5, 0, 0, "cal", 128, true));
-        r.add(new LlmPeer.Run("sparsegpt-2-4", "sparsegpt", 0.5, 2, 4, "cal", 128, true));
-        return r;
+        return List.of(new LlmPeer.Run("dense", "dense", 0.5, 0, 0, null, 128, false),
+                new LlmPeer.Run("magnitude-50", "magnitude", 0.5, 0, 0, null, 128, false),
+                new LlmPeer.Run("wanda-50", "wanda", 0.5, 0, 0, "cal", 128, false),
+                new LlmPeer.Run("wanda-2-4", "wanda", 0.5, 2, 4, "cal", 128, false),
+                new LlmPeer.Run("sparsegpt-50", "sparsegpt", 0.5, 0, 0, "cal", 128, true),
+                new LlmPeer.Run("sparsegpt-2-4", "sparsegpt", 0.5, 2, 4, "cal", 128, true));
     }
 
     private static void prune(Net net, LlmPeer.Run r, Calibration cal, String[] layers) {
