@@ -184,9 +184,9 @@ final class LlmBenchmark {
             }
             String sparsity = first.method().equals("dense") ? "0" : first.pattern();
             boolean dense = first.method().equals("dense");
-            t.add(model, sparsity, first.method(), Stats.mean(pk), k > 1 ? Stats.sd(pk) : "", Stats.mean(pt),
-                    k > 1 ? Stats.sd(pt) : "", dense ? "" : String.format("%.4f%%", 100 * Stats.mean(agree)),
-                    dense ? "" : Stats.mean(pkS), dense ? "" : Stats.mean(ptS));
+            t.add(model, sparsity, first.method(), Stats.mean(pk), k > 1 ? Stats.sd(pk) : null, Stats.mean(pt),
+                    k > 1 ? Stats.sd(pt) : null, dense ? "" : String.format("%.4f%%", 100 * Stats.mean(agree)),
+                    dense ? null : Stats.mean(pkS), dense ? null : Stats.mean(ptS));
             means.put(row.getKey(), new double[] {Stats.mean(pk), Stats.mean(pt)});
             out.printf("  llm %s %s %s: perplexity %.4f / peer %.4f%n", model, sparsity, first.method(),
                     Stats.mean(pk), Stats.mean(pt));

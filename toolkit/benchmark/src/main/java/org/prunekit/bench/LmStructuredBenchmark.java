@@ -79,7 +79,7 @@ final class LmStructuredBenchmark {
                 boolean base = name.equals("dense");
                 t.add(dense.name(), name, e.getValue().parameterCount(), macs, base ? "" : String.format("%.1f%%",
                         100.0 * (denseMacs - macs) / denseMacs), ppl.get(name)[0], ppl.get(name)[1],
-                        base ? "" : one.speedUp(name), base ? "" : range(one, name), base ? "" : many.speedUp(name),
+                        base ? null : one.speedUp(name), base ? "" : range(one, name), base ? null : many.speedUp(name),
                         base ? "" : range(many, name));
             }
         } finally {
