@@ -50,8 +50,9 @@ final class LmStructuredBenchmark {
         variants.put("50 % of MLP units", groups(dense, "_mlp.fc1"));
         variants.put("50 % of heads and MLP units", concat(groups(dense, "_attn.sa.q"), groups(dense, "_mlp.fc1")));
         Rows t = Rows.of("Structured pruning of " + dense.name() + " (Taylor per group, removed), perplexity on "
-                + data.test().tokenCount() + " held-out characters without and with one fine-tuning epoch of "
-                + FINE_TUNE_WINDOWS + " windows; speed-up over dense measured in turns (median of 5 rounds, range)",
+                + data.test().size() * data.test().window() + " held-out characters without and with one"
+                + " fine-tuning epoch of " + FINE_TUNE_WINDOWS + " windows; speed-up over dense measured in turns"
+                + " (median of 5 rounds, range)",
                 "model", "removed", "parameters", "linear MACs/window", "MACs saved", "perplexity", "after fine-tune",
                 "speed-up b1", "b1 range", "speed-up b64", "b64 range");
         long denseMacs = SparsityReport.of(dense).macs();

@@ -54,7 +54,8 @@ class LmConformanceTest {
             case "magnitude" -> Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(r.sparsity())
                     .optLayers(layers).build().plan(net).apply();
             case "wanda" -> {
-                Pruner.Builder b = Pruner.builder().setImportance(Importance.wanda()).optGranularity(g).optLayers(layers);
+                Pruner.Builder b = Pruner.builder().setImportance(Importance.wanda()).optGranularity(g)
+                        .optLayers(layers);
                 (r.n() == 0 ? b.setSparsity(r.sparsity()) : b).build().plan(net, cal).apply();
             }
             case "sparsegpt" -> {
