@@ -198,7 +198,7 @@ final class LlmPeer {
             throw new UncheckedIOException("Cannot export to the PyTorch peer: " + e.getMessage(), e);
         } finally {
             if (dir != null) {
-                new LlmPeer(dir, Map.of(), "").delete();
+                deleteTree(dir);
             }
         }
     }
@@ -282,6 +282,10 @@ final class LlmPeer {
 
     /** Deletes the exported files. */
     void delete() {
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
