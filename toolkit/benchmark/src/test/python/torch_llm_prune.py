@@ -5,12 +5,22 @@ from the papers (Sun et al. 2023; Frantar and Alistarh 2023) in torch, independe
   torch_llm_prune.py DIR
 
 DIR/manifest.json describes a net and what to run on it:
-  {"arch": [{"kind": "dense"|"conv"|"relu"|"maxpool"|"avgpool"|"flatten", "name": "fc1",
+  {"arch": [{"kind": "dense"|"conv"|"relu"|"gelu"|"maxpool"|"avgpool"|"flatten", "name": "fc1",
              "stride": s, "padding": p, "dilation": d, "kernel": k}, ...],   (top-level layers, in order)
+           transformer kinds: "embedding" (name.weight; ids arrive as floats), "position" (name.table,
+           added to the first T rows), "layernorm" (name.gamma, name.beta, "eps"), "residual" ("main":
+           [layers named below it, x + main(x)]), "attention" ("heads", "head_size", "causal";
+           nn.Linear projections name.q, name.k, name.v, name.out)
    "params": {"fc1.weight": {"shape": [...], "file": "fc1.weight.bin"}, ...},  (float32 little-endian)
    "input_shape": [1, 28, 28],
    "calibrations": {"cal1": {"shape": [N, ...], "file": ...}},
-   "test": {"x": {"shape": ..., "file": ...}, "y": {"shape": [n], "file": ...}}   (y as int32; optional)
+   "test": {"x": {"shape": ..., "file": ...}, "y": {"shape": [n] or [n, T], "file": ...}}   (int32; optional)
+   "reference_loss": PruneKit's dense test loss (optional: the run stops if the dense perplexity differs
+                     by more than 1e-3 relative, i.e. the two forward passes differ)
+   "prune": ["t1_attn.sa.q", ...]   (the weight layers to prune; default: all)
+   "logits": true   (optional: also write each run's test logits, out/<run>/logits.bin)
+   "train": {"x": ..., "y": ..., "batch": 32, "lr": 0.003, "epochs": 3}   (optional: instead of the runs, time
+            training epochs of the exported net with Adam and print {"torch", "train": {"epoch_seconds": [...]}})
    "runs": [{"name": ..., "method": "dense"|"magnitude"|"wanda"|"sparsegpt", "sparsity": 0.5,
              "n": 2, "m": 4 (n = 0: unstructured), "calibration": "cal1", "block": 128,
              "damp": 0.01, "sequential": true}]}
@@ -28,7 +38,8 @@ calibrated on the inputs the already-pruned earlier layers give. Layers whose in
 features M does not divide are left dense for N:M. Biases are not changed.
 
 Writes DIR/out/<run>/<param>.bin (weights after pruning) and <param>.mask.bin (float32 0/1), and
-prints one JSON line: {"torch": version, "runs": {name: {"loss", "accuracy", "seconds"}}}.
+prints one JSON line: {"torch": version, "runs": {name: {"loss", "accuracy", "seconds"}}} (loss: mean
+cross-entropy per target, per next token for a language model).
 Run with Debian's /usr/bin/python3 (python3-torch).
 """
 import json
@@ -53,33 +64,119 @@ def load(d, spec, dtype="<f4"):
     return torch.from_numpy(a.astype(np.float32 if dtype == "<f4" else np.int64))
 
 
-def build(arch, params):
+class Embedding(nn.Module):
+    """Token ids (as floats, as PruneKit feeds them) to rows of the table."""
+
+    def __init__(self, table):
+        super().__init__()
+        self.emb = nn.Embedding(table.shape[0], table.shape[1])
+        with torch.no_grad():
+            self.emb.weight.copy_(table)
+
+    def forward(self, x):
+        return self.emb(x.long())
+
+
+class Position(nn.Module):
+    """Learned position embedding: row t of the table added to position t."""
+
+    def __init__(self, table):
+        super().__init__()
+        self.table = nn.Parameter(table.clone())
+
+    def forward(self, x):
+        return x + self.table[:x.shape[1]]
+
+
+class Residual(nn.Module):
+    def __init__(self, main):
+        super().__init__()
+        self.main = main
+
+    def forward(self, x):
+        return x + self.main(x)
+
+
+class Attention(nn.Module):
+    """Multi-head scaled dot-product self-attention with q, k, v and out projections (nn.Linear)."""
+
+    def __init__(self, q, k, v, out, heads, head_size, causal):
+        super().__init__()
+        self.q, self.k, self.v, self.out = q, k, v, out
+        self.heads, self.head_size, self.causal = heads, head_size, causal
+
+    def forward(self, x):
+        b, t, _ = x.shape
+        h, d = self.heads, self.head_size
+
+        def split(y):
+            return y.reshape(b, t, h, d).transpose(1, 2)
+
+        scores = split(self.q(x)) @ split(self.k(x)).transpose(-2, -1) / math.sqrt(d)
+        if self.causal:
+            scores = scores.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool), 1), float("-inf"))
+        y = torch.softmax(scores, dim=-1) @ split(self.v(x))
+        return self.out(y.transpose(1, 2).reshape(b, t, h * d))
+
+
+def linear(name, params):
+    w = params[name + ".weight"]
+    m = nn.Linear(w.shape[1], w.shape[0], bias=name + ".bias" in params)
+    with torch.no_grad():
+        m.weight.copy_(w)
+        if m.bias is not None:
+            m.bias.copy_(params[name + ".bias"])
+    m.prunekit_name = name
+    return m
+
+
+def build(arch, params, linears=None, prefix=""):
+    """The net as nn.Sequential; every weight layer (Linear, Conv2d) is appended to linears in execution order."""
+    linears = [] if linears is None else linears
     mods = []
     for e in arch:
-        k, name = e["kind"], e["name"]
+        k, name = e["kind"], prefix + e["name"]
         if k == "dense":
-            w = params[name + ".weight"]
-            m = nn.Linear(w.shape[1], w.shape[0], bias=name + ".bias" in params)
+            m = linear(name, params)
+            linears.append(m)
         elif k == "conv":
             w = params[name + ".weight"]
             m = nn.Conv2d(w.shape[1], w.shape[0], tuple(w.shape[2:]), stride=tuple(e["stride"]),
                           padding=tuple(e["padding"]), dilation=e["dilation"], bias=name + ".bias" in params)
+            with torch.no_grad():
+                m.weight.copy_(w)
+                if m.bias is not None:
+                    m.bias.copy_(params[name + ".bias"])
+            m.prunekit_name = name
+            linears.append(m)
         elif k == "relu":
             m = nn.ReLU()
+        elif k == "gelu":
+            m = nn.GELU()
         elif k == "maxpool":
             m = nn.MaxPool2d(e["kernel"], e["stride"], e["padding"])
         elif k == "avgpool":
             m = nn.AvgPool2d(e["kernel"], e["stride"], e["padding"])
         elif k == "flatten":
             m = nn.Flatten()
+        elif k == "embedding":
+            m = Embedding(params[name + ".weight"])
+        elif k == "position":
+            m = Position(params[name + ".table"])
+        elif k == "layernorm":
+            g = params[name + ".gamma"]
+            m = nn.LayerNorm(g.shape[0], eps=e["eps"])
+            with torch.no_grad():
+                m.weight.copy_(g)
+                m.bias.copy_(params[name + ".beta"])
+        elif k == "residual":
+            m = Residual(build(e["main"], params, linears, name + "."))
+        elif k == "attention":
+            q, kk, v, o = (linear(name + "." + p, params) for p in ("q", "k", "v", "out"))
+            linears.extend([q, kk, v, o])
+            m = Attention(q, kk, v, o, e["heads"], e["head_size"], e["causal"])
         else:
             sys.exit(f"unsupported layer kind {k}")
-        if k in ("dense", "conv"):
-            with torch.no_grad():
-                m.weight.copy_(params[name + ".weight"])
-                if m.bias is not None:
-                    m.bias.copy_(params[name + ".bias"])
-        m.prunekit_name = name
         mods.append(m)
     return nn.Sequential(*mods)
 
@@ -230,19 +327,22 @@ def sparsegpt(layer, g, positions, s, n, mm, block, damp):
 
 
 def evaluate(net, x, y):
+    """Mean cross-entropy and accuracy over every target: one per example, or one per position (next tokens)."""
     with torch.no_grad():
         loss, correct = 0.0, 0
-        for i in range(0, len(y), 500):
-            z = net(x[i:i + 500])
-            loss += F.cross_entropy(z, y[i:i + 500], reduction="sum").item()
-            correct += (z.argmax(1) == y[i:i + 500]).sum().item()
-    return loss / len(y), correct / len(y)
+        for i in range(0, len(y), 250):
+            z = net(x[i:i + 250])
+            z, t = z.reshape(-1, z.shape[-1]), y[i:i + 250].reshape(-1)
+            loss += F.cross_entropy(z, t, reduction="sum").item()
+            correct += (z.argmax(1) == t).sum().item()
+    return loss / y.numel(), correct / y.numel()
 
 
 def run(d, man, params, run_spec, cals, test):
-    net = build(man["arch"], params)
+    layers = []
+    net = build(man["arch"], params, layers)
     net.eval()
-    layers = [m for m in net if isinstance(m, (nn.Linear, nn.Conv2d))]
+    prunable = man.get("prune")
     method = run_spec["method"]
     n, mm = run_spec.get("n", 0), run_spec.get("m", 0)
     s = run_spec.get("sparsity", 0.5)
@@ -250,7 +350,8 @@ def run(d, man, params, run_spec, cals, test):
     masks = {}
     if method != "dense":
         cal = cals.get(run_spec.get("calibration"))
-        targets = [m for m in layers if n == 0 or nm_prunable(m, mm)]
+        targets = [m for m in layers if (prunable is None or m.prunekit_name in prunable)
+                   and (n == 0 or nm_prunable(m, mm))]
         grams = {}
         if method != "magnitude" and not run_spec.get("sequential", True):
             for m in targets:
@@ -276,7 +377,32 @@ def run(d, man, params, run_spec, cals, test):
     result = {"seconds": seconds}
     if test is not None:
         result["loss"], result["accuracy"] = evaluate(net, *test)
+        if man.get("logits", False):
+            with torch.no_grad():
+                net(test[0]).numpy().astype("<f4").tofile(os.path.join(out, "logits.bin"))
     return result
+
+
+def train_speed(man, params, d, spec):
+    """Seconds per epoch of training the exported net (Adam, mean cross-entropy over every target) on the
+    exported examples, in batches of spec["batch"] in order; the first epoch is a warm-up."""
+    net = build(man["arch"], params)
+    net.train()
+    x = load(d, spec["x"]).reshape([-1] + man["input_shape"])
+    y = load(d, spec["y"], "<i4")
+    opt = torch.optim.Adam(net.parameters(), lr=spec["lr"])
+    b = spec["batch"]
+    seconds, loss = [], None
+    for _ in range(spec["epochs"]):
+        start = time.perf_counter()
+        for i in range(0, len(x), b):
+            opt.zero_grad()
+            z = net(x[i:i + b])
+            loss = F.cross_entropy(z.reshape(-1, z.shape[-1]), y[i:i + b].reshape(-1))
+            loss.backward()
+            opt.step()
+        seconds.append(time.perf_counter() - start)
+    return {"epoch_seconds": seconds, "last_loss": loss.item()}
 
 
 def main():
@@ -285,11 +411,20 @@ def main():
     with open(os.path.join(d, "manifest.json")) as f:
         man = json.load(f)
     params = {k: load(d, v) for k, v in man["params"].items()}
+    if "train" in man:
+        print(json.dumps({"torch": torch.__version__, "train": train_speed(man, params, d, man["train"])}))
+        return
     shape = man["input_shape"]
     cals = {k: load(d, v).reshape([-1] + shape) for k, v in man.get("calibrations", {}).items()}
     test = None
     if "test" in man:
         test = (load(d, man["test"]["x"]).reshape([-1] + shape), load(d, man["test"]["y"], "<i4"))
+        if "reference_loss" in man:  # the same forward as PruneKit's, before any pruning
+            loss = evaluate(build(man["arch"], params).eval(), *test)[0]
+            ref = man["reference_loss"]
+            if abs(math.exp(loss) - math.exp(ref)) > 1e-3 * math.exp(ref):
+                sys.exit(f"dense perplexity {math.exp(loss):.6f} differs from PruneKit's {math.exp(ref):.6f} by more"
+                         " than 1e-3 relative: the forward passes differ")
     results = {r["name"]: run(d, man, params, r, cals, test) for r in man["runs"]}
     print(json.dumps({"torch": torch.__version__, "runs": results}))
 

@@ -23,6 +23,11 @@ import org.prunekit.notebook.TableFormat;
  * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm] [--epochs N] [--runs N]
  * </pre>
  *
+ * <p>The {@code llm} section trains a small transformer language model ({@link BenchLm}) once and
+ * reports three tables on it: one-shot magnitude/Wanda/SparseGPT perplexities beside the PyTorch
+ * peer ({@link LlmBenchmark}), structured head/MLP removal with speed-ups
+ * ({@link LmStructuredBenchmark}) and training speed against the peer ({@link LmTrainingBenchmark}).
+ *
  * <p>It starts by printing the CPU and the engine's status ({@link PruneKit#engineStatus()}): every
  * figure depends on both, and on a CPU where the engine check fails the figures are those of the
  * remedy in force. The {@code remedies} section measures what every remedy costs on this CPU.
@@ -83,7 +88,18 @@ public final class Benchmarks {
                 case "compression" -> CompressionBenchmark.deepCompression(mnist, System.out);
                 case "global" -> PruningBenchmark.globalMasks(peer, System.out);
                 case "remedies" -> RemedyBenchmark.run(peer.repo(), System.out);
-                case "llm" -> LlmBenchmark.run(peer, mnist, System.out);
+                case "llm" -> {
+                    try (BenchLm lm = BenchLm.trained(System.out)) {
+                        LlmBenchmark.Result r = LlmBenchmark.run(peer, lm, System.out);
+                        report(r.table(), System.out, out.resolve("llm.csv"));
+                        System.out.println(r.verdict());
+                        report(LmStructuredBenchmark.run(lm, System.out), System.out,
+                                out.resolve("llm-structured.csv"));
+                        report(LmTrainingBenchmark.run(peer, lm, System.out), System.out,
+                                out.resolve("llm-training.csv"));
+                    }
+                    yield null;
+                }
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
                 case "criteria" -> {
                     int i = 0;

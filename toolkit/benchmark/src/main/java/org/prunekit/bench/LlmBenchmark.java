@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.prunekit.data.DataSplit;
+import org.prunekit.data.CorpusSplit;
 import org.prunekit.model.Layer;
-import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.notebook.Rows;
 import org.prunekit.prune.Calibration;
@@ -16,17 +14,17 @@ import org.prunekit.prune.Granularity;
 import org.prunekit.prune.Importance;
 import org.prunekit.prune.Pruner;
 import org.prunekit.prune.SparseGpt;
-import org.prunekit.train.LearningRateSchedule;
-import org.prunekit.train.Progress;
-import org.prunekit.train.TrainConfig;
-import org.prunekit.train.Training;
+import org.prunekit.train.Evaluation;
 
 /**
- * The one-shot pruning methods of LLM pruning (issue 22): dense, magnitude, Wanda and SparseGPT
- * at 50 % unstructured and 2:4, without fine-tuning, on trained nets; PruneKit beside the PyTorch
- * peer ({@link LlmPeer}) on the same exported weights, calibration draws (128 examples, several
- * seeds) and test set. What a subject is evaluated by is its {@link Subject#metric()}: test loss
- * and accuracy for the image classifiers here; a language model will plug in with perplexity.
+ * The one-shot pruning methods of LLM pruning (issue 22) on a language model: dense, magnitude,
+ * Wanda and SparseGPT at 50 % unstructured and 2:4, without fine-tuning, on the small causal
+ * transformer of {@link BenchLm}; test perplexity in PruneKit beside the PyTorch peer
+ * ({@link LlmPeer}, the same transformer forward in torch) on the same exported weights,
+ * calibration draws (128 training windows, several seeds) and test windows. The methods prune the
+ * linear layers of the blocks (attention's q, k, v, out; the MLP's fc1, fc2), layer by layer;
+ * embedding, position table and head stay dense. The peer checks first that its dense perplexity
+ * equals PruneKit's within 1e-3 relative.
  */
 final class LlmBenchmark {
 
@@ -34,24 +32,6 @@ final class LlmBenchmark {
     static final long[] SEEDS = {1, 2, 3};
 
     private LlmBenchmark() {}
-
-    /**
-     * A net to prune and how it is judged.
-     *
-     * @param name the name in the table
-     * @param net a fresh net
-     * @param train how it is trained first
-     * @param data its data (train: calibration draws; test: the metric)
-     * @param metric the metric's names, e.g. {@code loss, acc}: PruneKit computes them by
-     *     {@link #evaluate}, the peer by its own evaluation of the same test set
-     */
-    record Subject(String name, Supplier<Net> net, TrainConfig train, DataSplit data, List<String> metric) {
-
-        /** @return the metric of a net on the test set: mean cross-entropy and accuracy */
-        double[] evaluate(Net n) {
-            return new double[] {n.loss(data.test()), n.accuracy(data.test())};
-        }
-    }
 
     /** One pruning setting: a method at a pattern (n = 0: 50 % unstructured), with a calibration seed or none. */
     private record Setting(String method, int n, int m, long seed) {
@@ -65,59 +45,59 @@ final class LlmBenchmark {
     }
 
     /**
-     * @param peer the peer runner
-     * @param mnist the MNIST split
-     * @param out progress
-     * @return the table
+     * The perplexity table and its verdict.
+     *
+     * @param table one row per method and pattern
+     * @param verdict whether the published ordering holds, in words
      */
-    static Rows run(Peer peer, DataSplit mnist, PrintStream out) {
-        TrainConfig mlp = TrainConfig.builder().optEpochs(8).optLearningRate(2e-3f)
-                .optSchedule(LearningRateSchedule.COSINE).build();
-        TrainConfig cnn = TrainConfig.builder().optEpochs(4).optLearningRate(2e-3f)
-                .optSchedule(LearningRateSchedule.COSINE).build();
-        List<Subject> subjects = List.of(
-                new Subject("LeNet-300-100", Models::lenet300100, mlp, mnist, List.of("loss", "acc")),
-                new Subject("CNN 8-16-64", () -> Models.sequential("CNN-8-16-64", 1, 28, 28).conv(8, 3, 1, 1).relu()
-                        .maxPool(2).conv(16, 3, 1, 1).relu().maxPool(2).flatten().dense(64).relu().dense(10).build(42),
-                        cnn, mnist, List.of("loss", "acc")));
-        Rows t = Rows.of("One-shot pruning without fine-tuning (" + mnist.train().size() + " train / "
-                + mnist.test().size() + " test MNIST images): mean over " + SEEDS.length + " calibration draws of 128"
-                + " examples; PruneKit beside the PyTorch peer on the same weights and draws",
-                "model", "sparsity", "method", "PK loss", "PK acc", "PK acc sd", "PT loss", "PT acc", "PT acc sd",
-                "masks equal", "PK s", "PT s");
-        for (Subject s : subjects) {
-            try (Net net = s.net().get()) {
-                Training.fit(net, s.data(), s.train(), Progress.none());
-                List<Setting> settings = settings();
-                Map<String, Calibration> cals = new LinkedHashMap<>();
-                for (long seed : SEEDS) {
-                    cals.put("s" + seed, Calibration.builder().setData(s.data()).optExamples(128).optSeed(seed).build());
-                }
-                List<LlmPeer.Run> runs = new ArrayList<>();
-                for (Setting st : settings) {
-                    runs.add(new LlmPeer.Run(st.name(), st.method(), 0.5, st.n(), st.m(), st.seed() == 0 ? null
-                            : "s" + st.seed(), 128, st.method().equals("sparsegpt")));
-                }
-                LlmPeer theirs = LlmPeer.run(peer, net, cals, s.data().test(), runs);
-                try {
-                    Map<String, double[]> ours = new LinkedHashMap<>();
-                    for (Setting st : settings) {
-                        try (Net c = net.copy()) {
-                            long start = System.nanoTime();
-                            prune(c, st, st.seed() == 0 ? null : cals.get("s" + st.seed()));
-                            double secs = (System.nanoTime() - start) / 1e9;
-                            double[] metric = s.evaluate(c);
-                            ours.put(st.name(), new double[] {metric[0], metric[1], secs, agreement(c, theirs,
-                                    st.name())});
-                        }
-                    }
-                    addRows(t, s, settings, ours, theirs, out);
-                } finally {
-                    theirs.delete();
+    record Result(Rows table, String verdict) {}
+
+    /**
+     * @param peer the peer runner
+     * @param lm the trained language model (left unchanged)
+     * @param out progress
+     * @return the table and the verdict
+     */
+    static Result run(Peer peer, BenchLm lm, PrintStream out) {
+        CorpusSplit data = lm.corpus();
+        Net net = lm.net();
+        List<String> layers = BenchLm.blockLinears(net);
+        Rows t = Rows.of("One-shot pruning of " + net.name() + " (" + net.parameterCount() + " parameters) without"
+                + " fine-tuning, " + data.test().size() * data.test().window() + " held-out Moby Dick characters;"
+                + " the blocks' linear layers pruned; mean (sd) over " + SEEDS.length + " calibration draws of 128"
+                + " training windows;"
+                + " PruneKit beside the PyTorch peer on the same weights and draws",
+                "model", "sparsity", "method", "PK perplexity", "PK sd", "PT perplexity", "PT sd", "masks equal",
+                "PK s", "PT s");
+        List<Setting> settings = settings();
+        Map<String, Calibration> cals = new LinkedHashMap<>();
+        for (long seed : SEEDS) {
+            cals.put("s" + seed, Calibration.builder().setData(data.train()).optExamples(128).optSeed(seed).build());
+        }
+        List<LlmPeer.Run> runs = new ArrayList<>();
+        for (Setting st : settings) {
+            runs.add(new LlmPeer.Run(st.name(), st.method(), 0.5, st.n(), st.m(), st.seed() == 0 ? null
+                    : "s" + st.seed(), 128, st.method().equals("sparsegpt")));
+        }
+        LlmPeer theirs = LlmPeer.run(peer, net, cals, data.test(), runs, layers, lm.dense().loss(), false);
+        Map<String, double[]> ours = new LinkedHashMap<>();
+        try {
+            for (Setting st : settings) {
+                try (Net c = net.copy()) {
+                    long start = System.nanoTime();
+                    prune(c, st, st.seed() == 0 ? null : cals.get("s" + st.seed()), layers);
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    ours.put(st.name(), new double[] {Evaluation.of(c, data.test()).perplexity(), secs,
+                            agreement(c, theirs, st.name())});
                 }
             }
+        } finally {
+            theirs.delete();
         }
-        return t;
+        Map<String, double[]> means = addRows(t, net.name(), settings, ours, theirs, out);
+        String verdict = verdict(means);
+        out.println("  llm verdict: " + verdict);
+        return new Result(t, verdict);
     }
 
     private static List<Setting> settings() {
@@ -134,20 +114,23 @@ final class LlmBenchmark {
         return out;
     }
 
-    private static void prune(Net net, Setting st, Calibration cal) {
+    private static void prune(Net net, Setting st, Calibration cal, List<String> layers) {
         Granularity g = st.n() == 0 ? Granularity.UNSTRUCTURED : Granularity.nm(st.n(), st.m());
+        String[] names = layers.toArray(String[]::new);
         switch (st.method()) {
             case "dense" -> { }
             case "magnitude" -> {
-                Pruner.Builder b = Pruner.builder().setImportance(Importance.magnitudeL1()).optGranularity(g);
+                Pruner.Builder b = Pruner.builder().setImportance(Importance.magnitudeL1()).optGranularity(g)
+                        .optLayers(names);
                 (st.n() == 0 ? b.setSparsity(0.5) : b).build().plan(net).apply();
             }
             case "wanda" -> {
-                Pruner.Builder b = Pruner.builder().setImportance(Importance.wanda()).optGranularity(g);
+                Pruner.Builder b = Pruner.builder().setImportance(Importance.wanda()).optGranularity(g)
+                        .optLayers(names);
                 (st.n() == 0 ? b.setSparsity(0.5) : b).build().plan(net, cal).apply();
             }
             case "sparsegpt" -> {
-                SparseGpt.Builder b = SparseGpt.builder();
+                SparseGpt.Builder b = SparseGpt.builder().optLayers(names);
                 (st.n() == 0 ? b.setSparsity(0.5) : b.optPattern(st.n(), st.m())).build().prune(net, cal);
             }
             default -> throw new IllegalStateException(st.method());
@@ -169,59 +152,73 @@ final class LlmBenchmark {
         return same / (double) total;
     }
 
-    /** One row per method and pattern: means over the seeds (one run for dense and magnitude). */
-    private static void addRows(Rows t, Subject s, List<Setting> settings, Map<String, double[]> ours, LlmPeer theirs,
-            PrintStream out) {
+    /**
+     * One row per method and pattern: means over the seeds (one run for dense and magnitude).
+     *
+     * @return the mean perplexities {PruneKit, PyTorch} by row key {@code method|pattern}
+     */
+    private static Map<String, double[]> addRows(Rows t, String model, List<Setting> settings,
+            Map<String, double[]> ours, LlmPeer theirs, PrintStream out) {
         Map<String, List<Setting>> byRow = new LinkedHashMap<>();
         for (Setting st : settings) {
             byRow.computeIfAbsent(st.method() + "|" + (st.method().equals("dense") ? "" : st.pattern()),
                     k -> new ArrayList<>()).add(st);
         }
-        for (List<Setting> group : byRow.values()) {
+        Map<String, double[]> means = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Setting>> row : byRow.entrySet()) {
+            List<Setting> group = row.getValue();
             Setting first = group.get(0);
-            double[] pkLoss = new double[group.size()];
-            double[] pkAcc = new double[group.size()];
-            double[] ptLoss = new double[group.size()];
-            double[] ptAcc = new double[group.size()];
-            double[] agree = new double[group.size()];
-            double[] pkS = new double[group.size()];
-            double[] ptS = new double[group.size()];
-            for (int i = 0; i < group.size(); i++) {
+            int k = group.size();
+            double[] pk = new double[k];
+            double[] pt = new double[k];
+            double[] agree = new double[k];
+            double[] pkS = new double[k];
+            double[] ptS = new double[k];
+            for (int i = 0; i < k; i++) {
                 double[] o = ours.get(group.get(i).name());
                 LlmPeer.Outcome p = theirs.outcomes().get(group.get(i).name());
-                pkLoss[i] = o[0];
-                pkAcc[i] = o[1];
-                pkS[i] = o[2];
-                agree[i] = o[3];
-                ptLoss[i] = p.loss();
-                ptAcc[i] = p.accuracy();
+                pk[i] = o[0];
+                pkS[i] = o[1];
+                agree[i] = o[2];
+                pt[i] = Math.exp(p.loss());
                 ptS[i] = p.seconds();
             }
             String sparsity = first.method().equals("dense") ? "0" : first.pattern();
-            t.add(s.name(), sparsity, first.method(), mean(pkLoss), mean(pkAcc), sd(pkAcc), mean(ptLoss), mean(ptAcc),
-                    sd(ptAcc), String.format("%.4f%%", 100 * mean(agree)), mean(pkS), mean(ptS));
-            out.printf("  llm %s %s %s: loss %.4f / peer %.4f, acc %.4f / peer %.4f%n", s.name(), sparsity,
-                    first.method(), mean(pkLoss), mean(ptLoss), mean(pkAcc), mean(ptAcc));
+            boolean dense = first.method().equals("dense");
+            t.add(model, sparsity, first.method(), Stats.mean(pk), k > 1 ? Stats.sd(pk) : null, Stats.mean(pt),
+                    k > 1 ? Stats.sd(pt) : null, dense ? "" : String.format("%.4f%%", 100 * Stats.mean(agree)),
+                    dense ? null : Stats.mean(pkS), dense ? null : Stats.mean(ptS));
+            means.put(row.getKey(), new double[] {Stats.mean(pk), Stats.mean(pt)});
+            out.printf("  llm %s %s %s: perplexity %.4f / peer %.4f%n", model, sparsity, first.method(),
+                    Stats.mean(pk), Stats.mean(pt));
         }
+        return means;
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
+    /**
+     * "Far closer to dense": at each pattern, in each library, a method's perplexity increase over
+     * dense is at most half of magnitude's. Said for Wanda and SparseGPT apart.
+     */
+    private static String verdict(Map<String, double[]> means) {
+        double[] dense = means.get("dense|");
+        StringBuilder sb = new StringBuilder();
+        Map<String, Boolean> holds = new LinkedHashMap<>(Map.of("wanda", true, "sparsegpt", true));
+        for (String pattern : List.of("50 % unstr.", "2:4")) {
+            double[] mag = means.get("magnitude|" + pattern);
+            double[] wanda = means.get("wanda|" + pattern);
+            double[] gpt = means.get("sparsegpt|" + pattern);
+            for (int lib = 0; lib < 2; lib++) {
+                double m = mag[lib] - dense[lib];
+                holds.merge("wanda", wanda[lib] - dense[lib] <= m / 2, Boolean::logicalAnd);
+                holds.merge("sparsegpt", gpt[lib] - dense[lib] <= m / 2, Boolean::logicalAnd);
+            }
+            sb.append(String.format("%s: perplexity above dense %+.3f magnitude, %+.3f Wanda, %+.3f SparseGPT"
+                    + " (PyTorch %+.3f, %+.3f, %+.3f); ", pattern, mag[0] - dense[0], wanda[0] - dense[0],
+                    gpt[0] - dense[0], mag[1] - dense[1], wanda[1] - dense[1], gpt[1] - dense[1]));
         }
-        return s / v.length;
-    }
-
-    private static double sd(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return Math.sqrt(s / (v.length - 1));
+        return sb + "far closer to dense than magnitude (at most half its increase, both patterns, both"
+                + " libraries): SparseGPT " + (holds.get("sparsegpt") ? "yes" : "NO") + ", Wanda "
+                + (holds.get("wanda") ? "yes" : "NO") + (holds.get("wanda") && holds.get("sparsegpt")
+                        ? ": the published ordering holds." : ": the published ordering holds only in part.");
     }
 }

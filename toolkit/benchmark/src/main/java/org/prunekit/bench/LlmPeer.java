@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.prunekit.data.ImageSet;
+import org.prunekit.data.Examples;
 import org.prunekit.model.Architecture;
 import org.prunekit.model.Layer;
 import org.prunekit.model.LayerSpec;
@@ -22,14 +22,21 @@ import org.prunekit.model.Net;
 import org.prunekit.model.layers.AvgPool;
 import org.prunekit.model.layers.Conv;
 import org.prunekit.model.layers.Dense;
+import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
+import org.prunekit.model.layers.Gelu;
+import org.prunekit.model.layers.LayerNorm;
 import org.prunekit.model.layers.MaxPool;
+import org.prunekit.model.layers.PositionEmbedding;
 import org.prunekit.model.layers.Relu;
+import org.prunekit.model.layers.Residual;
+import org.prunekit.model.layers.SelfAttention;
 import org.prunekit.prune.Calibration;
 
 /**
  * The PyTorch peer of the one-shot pruning methods (magnitude, Wanda, SparseGPT):
  * {@code toolkit/benchmark/src/test/python/torch_llm_prune.py}, run on the very float32 weights,
+ * (image classifiers and pre-LN transformer language models: the peer builds the same forward in torch),
  * calibration inputs and test examples PruneKit uses, exported to a temporary folder. After the
  * run, the peer's pruned weights and masks can be read back per run and layer.
  */
@@ -82,44 +89,47 @@ final class LlmPeer {
      * @param runs what to run
      * @return the peer's results
      */
-    static LlmPeer run(Peer peer, Net net, Map<String, Calibration> calibrations, ImageSet test, List<Run> runs) {
+    static LlmPeer run(Peer peer, Net net, Map<String, Calibration> calibrations, Examples test, List<Run> runs) {
+        return run(peer, net, calibrations, test, runs, null, Double.NaN, false);
+    }
+
+    /**
+     * Exports the net, the calibration sets and the test set, and runs the peer.
+     *
+     * @param peer the peer runner
+     * @param net the net: dense, conv, relu, gelu, pooling, flatten, embedding, position embedding,
+     *     layer norm, self-attention and residual blocks of these
+     * @param calibrations calibration sets by name
+     * @param test the test set, or null
+     * @param runs what to run
+     * @param prune the weight layers to prune (null: every one)
+     * @param referenceLoss PruneKit's dense test loss: the peer stops with an error if its own dense
+     *     perplexity differs by more than 1e-3 relative (NaN: no check)
+     * @param logits whether the peer also writes each run's test logits ({@link #logits})
+     * @return the peer's results
+     */
+    static LlmPeer run(Peer peer, Net net, Map<String, Calibration> calibrations, Examples test, List<Run> runs,
+            List<String> prune, double referenceLoss, boolean logits) {
         try {
             Path dir = Files.createTempDirectory("prunekit-llm-peer-");
-            JsonObject man = new JsonObject();
+            JsonObject man = exportNet(dir, net);
             Gson gson = new Gson();
-            man.add("arch", gson.toJsonTree(arch(net)));
-            man.add("input_shape", gson.toJsonTree(net.inputShape().getShape()));
-            JsonObject params = new JsonObject();
-            for (Layer l : net.prunableLayers()) {
-                params.add(l.name() + ".weight", write(dir, l.name() + ".weight", l.weightValues(),
-                        l.weight().getArray().getShape().getShape()));
-                if (l.bias() != null) {
-                    params.add(l.name() + ".bias", write(dir, l.name() + ".bias", l.biasValues(),
-                            l.bias().getArray().getShape().getShape()));
-                }
-            }
-            man.add("params", params);
             JsonObject cals = new JsonObject();
             for (Map.Entry<String, Calibration> c : calibrations.entrySet()) {
-                cals.add(c.getKey(), writeImages(dir, "cal-" + c.getKey(), (org.prunekit.data.ImageSet) c.getValue().examplesDrawn(), net));
+                cals.add(c.getKey(), writeInputs(dir, "cal-" + c.getKey(), c.getValue().examplesDrawn(), net));
             }
             man.add("calibrations", cals);
             if (test != null) {
-                JsonObject t = new JsonObject();
-                t.add("x", writeImages(dir, "test-x", test, net));
-                int[] labels = new int[test.size()];
-                for (int i = 0; i < labels.length; i++) {
-                    labels[i] = test.label(i);
-                }
-                ByteBuffer b = ByteBuffer.allocate(4 * labels.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asIntBuffer().put(labels);
-                Files.write(dir.resolve("test-y.bin"), b.array());
-                JsonObject y = new JsonObject();
-                y.addProperty("file", "test-y.bin");
-                y.add("shape", gson.toJsonTree(new long[] {labels.length}));
-                t.add("y", y);
+                JsonObject t = writeExamples(dir, "test", test, net);
                 man.add("test", t);
+                if (!Double.isNaN(referenceLoss)) {
+                    man.addProperty("reference_loss", referenceLoss);
+                }
             }
+            if (prune != null) {
+                man.add("prune", gson.toJsonTree(prune));
+            }
+            man.addProperty("logits", logits);
             List<Map<String, Object>> rs = new ArrayList<>();
             for (Run r : runs) {
                 Map<String, Object> o = new LinkedHashMap<>();
@@ -153,6 +163,87 @@ final class LlmPeer {
         }
     }
 
+    /**
+     * Times training of the net in the peer: Adam on the examples in order, in batches, from the
+     * net's present weights (the net is not changed).
+     *
+     * @param peer the peer runner
+     * @param net the net (as for {@link #run})
+     * @param train the training examples
+     * @param batchSize examples per batch
+     * @param learningRate Adam's learning rate
+     * @param epochs epochs to time (the first is a warm-up)
+     * @return the seconds of every epoch
+     */
+    static double[] trainSeconds(Peer peer, Net net, Examples train, int batchSize, float learningRate, int epochs) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("prunekit-llm-train-");
+            JsonObject man = exportNet(dir, net);
+            JsonObject t = writeExamples(dir, "train", train, net);
+            t.addProperty("batch", batchSize);
+            t.addProperty("lr", learningRate);
+            t.addProperty("epochs", epochs);
+            man.add("train", t);
+            Files.writeString(dir.resolve("manifest.json"), new Gson().toJson(man));
+            String line = peer.runScript(Path.of(SCRIPT), List.of(dir.toString()));
+            var seconds = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("train")
+                    .getAsJsonArray("epoch_seconds");
+            double[] out = new double[seconds.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = seconds.get(i).getAsDouble();
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot export to the PyTorch peer: " + e.getMessage(), e);
+        } finally {
+            if (dir != null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** @return a manifest with the net's layers and every parameter, written to {@code dir} */
+    private static JsonObject exportNet(Path dir, Net net) throws IOException {
+        JsonObject man = new JsonObject();
+        Gson gson = new Gson();
+        man.add("arch", gson.toJsonTree(arch(net.architecture().layers())));
+        man.add("input_shape", gson.toJsonTree(net.inputShape().getShape()));
+        JsonObject params = new JsonObject();
+        for (Layer l : net.layers()) {
+            if (!l.spec().branches().isEmpty() || l.isWeightPart()) {
+                continue;   // containers: their layers are listed themselves
+            }
+            for (String key : l.block().getDirectParameters().keys()) {
+                if (key.equals("present")) {
+                    requireAllPresent(l);
+                    continue;
+                }
+                var array = l.parameter(key).getArray();
+                params.add(l.name() + "." + key, write(dir, l.name() + "." + key, array.toFloatArray(),
+                        array.getShape().getShape()));
+            }
+        }
+        man.add("params", params);
+        return man;
+    }
+
+    /** @return {"x": inputs, "y": targets ((n) or (n, T) int32)}, written to {@code dir} */
+    private static JsonObject writeExamples(Path dir, String name, Examples set, Net net) throws IOException {
+        JsonObject t = new JsonObject();
+        t.add("x", writeInputs(dir, name + "-x", set, net));
+        int[] labels = set.targets();
+        ByteBuffer b = ByteBuffer.allocate(4 * labels.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(labels);
+        Files.write(dir.resolve(name + "-y.bin"), b.array());
+        JsonObject y = new JsonObject();
+        y.addProperty("file", name + "-y.bin");
+        y.add("shape", new Gson().toJsonTree(set.targetsPerExample() == 1 ? new long[] {labels.length}
+                : new long[] {set.size(), set.targetsPerExample()}));
+        t.add("y", y);
+        return t;
+    }
+
     /** @return the outcome of each run, by name */
     Map<String, Outcome> outcomes() {
         return outcomes;
@@ -181,8 +272,20 @@ final class LlmPeer {
         return read(dir.resolve("out").resolve(run).resolve(layer + ".weight.mask.bin"));
     }
 
+    /**
+     * @param run a run's name
+     * @return its test logits, flattened (only if the peer was asked to write them)
+     */
+    float[] logits(String run) {
+        return read(dir.resolve("out").resolve(run).resolve("logits.bin"));
+    }
+
     /** Deletes the exported files. */
     void delete() {
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
@@ -211,10 +314,10 @@ final class LlmPeer {
         return o;
     }
 
-    private static JsonObject writeImages(Path dir, String name, ImageSet set, Net net) throws IOException {
+    private static JsonObject writeInputs(Path dir, String name, Examples set, Net net) throws IOException {
         float[] values;
         try (NDManager m = net.manager().newSubManager()) {
-            values = set.batch(m, ImageSet.inOrder(set.size()), 0, set.size(), net.inputShape()).get(0).toFloatArray();
+            values = set.batch(m, Examples.inOrder(set.size()), 0, set.size(), net.inputShape()).get(0).toFloatArray();
         }
         long[] shape = new long[net.inputShape().dimension() + 1];
         shape[0] = set.size();
@@ -222,10 +325,27 @@ final class LlmPeer {
         return write(dir, name, values, shape);
     }
 
-    /** The top-level layers as the peer builds them. */
-    private static List<Map<String, Object>> arch(Net net) {
+    /** The peer's layer norm runs over all channels: a net whose layer norms lost channels is not for it. */
+    private static void requireAllPresent(Layer l) {
+        for (float v : l.parameter("present").getArray().toFloatArray()) {
+            if (v != 1f) {
+                throw new IllegalArgumentException("Layer norm " + l.name() + " has absent channels; the PyTorch peer"
+                        + " takes dense nets (export before structured pruning).");
+            }
+        }
+    }
+
+    private static void pool(Map<String, Object> o, String kind, Object kernel, Object stride, Object padding) {
+        o.put("kind", kind);
+        o.put("kernel", kernel);
+        o.put("stride", stride);
+        o.put("padding", padding);
+    }
+
+    /** The layers as the peer builds them (residual blocks hold theirs, named below them). */
+    private static List<Map<String, Object>> arch(List<Architecture.Entry> entries) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Architecture.Entry e : net.architecture().layers()) {
+        for (Architecture.Entry e : entries) {
             LayerSpec s = e.spec();
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("name", e.name());
@@ -238,21 +358,33 @@ final class LlmPeer {
                 o.put("dilation", c.dilation());
             } else if (s instanceof Relu) {
                 o.put("kind", "relu");
+            } else if (s instanceof Gelu) {
+                o.put("kind", "gelu");
             } else if (s instanceof MaxPool p) {
-                o.put("kind", "maxpool");
-                o.put("kernel", p.kernel());
-                o.put("stride", p.stride());
-                o.put("padding", p.padding());
+                pool(o, "maxpool", p.kernel(), p.stride(), p.padding());
             } else if (s instanceof AvgPool p) {
-                o.put("kind", "avgpool");
-                o.put("kernel", p.kernel());
-                o.put("stride", p.stride());
-                o.put("padding", p.padding());
+                pool(o, "avgpool", p.kernel(), p.stride(), p.padding());
             } else if (s instanceof Flatten) {
                 o.put("kind", "flatten");
+            } else if (s instanceof Embedding) {
+                o.put("kind", "embedding");
+            } else if (s instanceof PositionEmbedding) {
+                o.put("kind", "position");
+            } else if (s instanceof LayerNorm n) {
+                o.put("kind", "layernorm");
+                o.put("eps", n.epsilon());
+            } else if (s instanceof SelfAttention a && a.bias()) {
+                o.put("kind", "attention");
+                o.put("heads", a.heads());
+                o.put("head_size", a.headSize());
+                o.put("causal", a.causal());
+            } else if (s instanceof Residual r && r.shortcut().isEmpty()) {
+                o.put("kind", "residual");
+                o.put("main", arch(r.main()));
             } else {
-                throw new IllegalArgumentException("The PyTorch peer builds dense, conv, relu, pooling and flatten layers,"
-                        + " not " + s.description() + " (" + e.name() + ").");
+                throw new IllegalArgumentException("The PyTorch peer builds dense, conv, relu, gelu, pooling, flatten,"
+                        + " embedding, position embedding, layer norm, self-attention (with biases) and identity"
+                        + " residual layers, not " + s.description() + " (" + e.name() + ").");
             }
             out.add(o);
         }

@@ -28,4 +28,32 @@ final class Stats {
     static double median(List<Double> values) {
         return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
+
+    /**
+     * @param values measurements
+     * @return their mean
+     */
+    static double mean(double[] values) {
+        double s = 0;
+        for (double x : values) {
+            s += x;
+        }
+        return s / values.length;
+    }
+
+    /**
+     * @param values measurements
+     * @return their sample standard deviation (0 for fewer than two)
+     */
+    static double sd(double[] values) {
+        if (values.length < 2) {
+            return 0;
+        }
+        double m = mean(values);
+        double s = 0;
+        for (double x : values) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (values.length - 1));
+    }
 }
