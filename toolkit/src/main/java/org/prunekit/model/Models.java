@@ -17,6 +17,8 @@ import ai.djl.ndarray.types.Shape;
  *   <tr><td>{@link #resNet8()}</td><td>conv 16@3x3+BN, pool, residual blocks 16, 32/2, 64/2 (projection shortcuts), global average pool, 10 (Fashion-MNIST)</td><td>78,426 (incl. BN running statistics)</td></tr>
  *   <tr><td>{@link #textClassifier(int, int, int)}</td><td>token embedding 64, mean over time, 64, classes (texts, e.g. SpamAssassin)</td><td>64·vocabulary + 4,160 + 65·classes</td></tr>
  *   <tr><td>{@link #bigramLm(int, int)}</td><td>token embedding 64, per position 128, vocabulary: a language model that sees one token (a baseline)</td><td>64·V + 8,320 + 129·V</td></tr>
+ *   <tr><td>{@link #tinyTransformerLm(int, int)}</td><td>token embedding 96 + position embedding, 2 pre-LN transformer blocks (4 causal heads, MLP 384), layer norm, vocabulary</td><td>about 230,000 + 200·V</td></tr>
+ *   <tr><td>{@link #lstmLm(int, int)}</td><td>token embedding 64, LSTM 256, vocabulary</td><td>about 330,000 + 321·V</td></tr>
  * </table>
  *
  * <p>Own architectures are built with {@link #sequential(String, Shape)}, which reads like the
@@ -227,5 +229,57 @@ public final class Models {
     public static Net bigramLm(int vocabulary, int window, long seed) {
         return sequential("BigramLM", window).embedding(vocabulary, 64).dense(128).relu().dense(vocabulary)
                 .build(seed);
+    }
+
+    /**
+     * @param vocabulary the number of token ids
+     * @param window tokens per window (the split's window; the longest sequence the net reads)
+     * @return the tiny transformer language model with the default seed
+     * @see #tinyTransformerLm(int, int, long)
+     */
+    public static Net tinyTransformerLm(int vocabulary, int window) {
+        return tinyTransformerLm(vocabulary, window, DEFAULT_SEED);
+    }
+
+    /**
+     * A tiny causal transformer language model (GPT-2's pre-LN layout): token embedding of 96
+     * values plus a learned position embedding, two transformer blocks (4 causal attention heads of
+     * 24, an MLP of 384 GELU units), a final layer norm and one score per token at every position.
+     * About 230,000 parameters plus 200 per token of the vocabulary: a few minutes of training on
+     * two cores for a character model.
+     *
+     * @param vocabulary the number of token ids ({@code split.vocabulary().size()})
+     * @param window tokens per window
+     * @param seed the initialisation seed
+     * @return the language model, output {@code (window, vocabulary)}
+     */
+    public static Net tinyTransformerLm(int vocabulary, int window, long seed) {
+        return sequential("TinyTransformerLM", window).embedding(vocabulary, 96).positionEmbedding(window)
+                .transformerBlock(4, 384, true).transformerBlock(4, 384, true).layerNorm().dense(vocabulary)
+                .build(seed);
+    }
+
+    /**
+     * @param vocabulary the number of token ids
+     * @param window tokens per window
+     * @return the LSTM language model with the default seed
+     * @see #lstmLm(int, int, long)
+     */
+    public static Net lstmLm(int vocabulary, int window) {
+        return lstmLm(vocabulary, window, DEFAULT_SEED);
+    }
+
+    /**
+     * An LSTM language model: token embedding of 64 values, one LSTM layer of 256 units (its
+     * hidden state at every position carries the context so far), one score per token at every
+     * position. About 330,000 parameters plus 321 per token of the vocabulary.
+     *
+     * @param vocabulary the number of token ids ({@code split.vocabulary().size()})
+     * @param window tokens per window
+     * @param seed the initialisation seed
+     * @return the language model, output {@code (window, vocabulary)}
+     */
+    public static Net lstmLm(int vocabulary, int window, long seed) {
+        return sequential("LstmLM", window).embedding(vocabulary, 64).lstm(256).dense(vocabulary).build(seed);
     }
 }

@@ -37,23 +37,27 @@ final class RecurrentRole extends ChannelRole {
     boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
         flow.read(node, in);
         Weights w = Weights.of(node.layer());
+        // copies of the values, read once: indexing the live arrays would leave a small array per row in the
+        // net's manager
+        List<float[]> params = List.of(w.input.getArray().toFloatArray(), w.recurrent.getArray().toFloatArray(),
+                w.inputBias.getArray().toFloatArray(), w.recurrentBias.getArray().toFloatArray());
         boolean[] out = new boolean[w.units];
         for (int u = 0; u < w.units; u++) {
             boolean zero = true;
             for (int k = 0; k < w.gates && zero; k++) {
-                int row = k * w.units + u;
-                zero = rowZero(w.input, row) && rowZero(w.recurrent, row) && w.inputBias.getArray().getFloat(row) == 0
-                        && w.recurrentBias.getArray().getFloat(row) == 0;
+                for (float[] p : params) {
+                    zero &= rowZero(p, k * w.units + u, p.length / (w.gates * w.units));
+                }
             }
             out[u] = zero;
         }
         return out;
     }
 
-    private static boolean rowZero(Parameter p, int row) {
-        float[] r = p.getArray().get(row).toFloatArray();
-        for (float v : r) {
-            if (v != 0) {
+    /** @return whether row {@code row} of a row-major matrix with {@code cols} columns is all zero */
+    private static boolean rowZero(float[] values, int row, int cols) {
+        for (int j = row * cols; j < (row + 1) * cols; j++) {
+            if (values[j] != 0) {
                 return false;
             }
         }
