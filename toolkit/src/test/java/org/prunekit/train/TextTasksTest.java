@@ -235,6 +235,12 @@ class TextTasksTest {
                     () -> Agreement.of(lm, other, MOBY.test()).requireWithin(1e-5));
             assertTrue(e.getMessage().contains(" logit difference over 6,400 positions is "), e.getMessage());
             assertTrue(e.getMessage().contains(" (position "), e.getMessage());
+            java.util.Map<String, Net> timed = new java.util.LinkedHashMap<>();
+            timed.put("one", lm);
+            timed.put("other", other);
+            SpeedUp s = SpeedUp.measure(timed, MOBY.test(), 10, 1, 1);
+            assertTrue(s.toTable().columnNames().contains("ms per 10 windows (median of rounds)"), s.toString());
+            assertTrue(s.toString().startsWith("Inference time per 10 windows, "), s.toString());
         }
         assertEquals("windows", MOBY.test().noun());
         assertEquals("images", Datasets.mnist().optLimit(10).optTestLimit(10).build().test().noun());
