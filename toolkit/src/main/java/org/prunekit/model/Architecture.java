@@ -86,6 +86,23 @@ public record Architecture(Shape inputShape, List<Entry> layers) {
     }
 
     /**
+     * @param inputShape the shape of one input of a net, without the batch axis
+     * @throws IllegalArgumentException if it has an empty axis, or is not a vector, a sequence or an image
+     */
+    static void requireInputShape(Shape inputShape) {
+        for (long d : inputShape.getShape()) {
+            if (d < 1) {
+                throw new IllegalArgumentException("Input shape " + inputShape + " has an empty axis; give the shape of"
+                        + " one input, e.g. new Shape(1, 28, 28) for grey 28x28 images or new Shape(30) for 30 features.");
+            }
+        }
+        if (inputShape.dimension() < 1 || inputShape.dimension() > 3) {
+            throw new IllegalArgumentException("Input shape " + inputShape + ": PruneKit nets take vectors (features),"
+                    + " sequences (positions, channels) or images (channels, height, width), without the batch axis.");
+        }
+    }
+
+    /**
      * @param entries layers of one level (the net, or one branch of a container)
      * @param where what they are, for the message
      * @throws IllegalArgumentException if a name is used twice

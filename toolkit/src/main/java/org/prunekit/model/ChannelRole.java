@@ -37,7 +37,8 @@ import java.util.Map;
  *       of an image, {@code {t·C + c}} of a sequence</td>
  *       <td>nothing to slice</td><td>flatten</td></tr>
  *   <tr><td>{@link #EMBEDDING}</td><td>opens a space of {@code dims} channels on the last axis of a sequence</td>
- *       <td>stops removal of its channels (for now); its table is masked per weight</td><td>token embedding</td></tr>
+ *       <td>its table's columns go with the channels (in a residual stream with dense producers)</td>
+ *       <td>token embedding</td></tr>
  *   <tr><td>{@link #TIME_POOL}</td><td>keeps them, from the last axis of {@code (b, T, C)} to {@code (b, C)}; zero
  *       stays zero (global average pooling for sequences)</td><td>nothing to slice</td><td>time pooling</td></tr>
  *   <tr><td>{@link #SIGMOID}</td><td>keeps them, but zero becomes ½</td><td>stops removal of what it reads</td>
@@ -95,16 +96,16 @@ public abstract class ChannelRole {
     /** Flatten: channel {@code c} becomes the features {@code [c·HW, (c+1)·HW)} (of a sequence: {@code {t·C + c}}). */
     public static final ChannelRole FLATTEN = new Flatten();
     /**
-     * A token embedding: opens the space of its {@code dims} channels (the table's columns, on the
-     * last axis of the sequence it gives), which for now cannot be removed: the layers that read
-     * it keep their inputs.
+     * A token embedding: a producer of {@code dims} channels on the last axis of the sequence it
+     * gives, channel {@code c} being column {@code c} of its table. Its channels go when a residual
+     * stream joins them to dense layers (a transformer's); on their own no criterion scores them.
      */
-    public static final ChannelRole EMBEDDING = new Source();
+    public static final ChannelRole EMBEDDING = new SequenceRoles.EmbeddingTable();
     /**
      * Pooling over time: {@code (b, T, C)} to {@code (b, C)}, per channel, zero stays zero; what
      * global average pooling is to images, for sequences (channels on the last axis).
      */
-    public static final ChannelRole TIME_POOL = new TimePooling();
+    public static final ChannelRole TIME_POOL = new SequenceRoles.TimePooling();
     /** Element-wise but zero becomes ½: channels it reads cannot be removed. */
     public static final ChannelRole SIGMOID = new Stop();
     /** A block PruneKit does not know: the channels on both sides of it cannot be removed. */
@@ -451,50 +452,6 @@ public abstract class ChannelRole {
                 out[i] = sequence ? in[i % in.length] : in[i / spread];
             }
             return out;
-        }
-    }
-
-    private static final class Source extends ChannelRole {
-        Source() {
-            super("embedding (its dims are not removed)");
-        }
-
-        @Override
-        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
-            Graph.State after = new Graph.State(out, walk.newSpace((int) out.get(out.dimension() - 1)), 1);
-            walk.block(after.space(), "it comes from embedding " + name + ", whose dims are not a channel group yet");
-            walk.endActivation();
-            return after;
-        }
-
-        @Override
-        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
-            return null;
-        }
-    }
-
-    private static final class TimePooling extends ChannelRole {
-        TimePooling() {
-            super("pooling over time");
-        }
-
-        @Override
-        public boolean keepsZeros() {
-            return true;
-        }
-
-        @Override
-        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
-            if (in.shape().dimension() != 3 || in.hw() != 1) {
-                walk.block(in.space(), "layer " + name + " pools over time but reads " + in.shape().slice(1));
-            }
-            walk.endActivation();
-            return new Graph.State(out, in.space(), 1);
-        }
-
-        @Override
-        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
-            return in != null && in.length == node.out().get(1) ? in : null;
         }
     }
 

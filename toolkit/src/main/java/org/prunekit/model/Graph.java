@@ -385,6 +385,10 @@ final class Graph {
             List<String> p = e.getValue();
             List<String> c = consumers.getOrDefault(g, List.of());
             String reason = blocked.get(g);
+            if (reason == null && p.stream().allMatch(n -> nodes.get(n).layer().spec().role() == ChannelRole.EMBEDDING)) {
+                reason = "its channels come only from embedding " + p + ", whose columns no criterion scores (they go"
+                        + " along when a residual stream joins them to dense layers, as in a transformer)";
+            }
             out.add(new ChannelGroup(p.get(0), channels.get(g), widths.get(g), p, perChannel.getOrDefault(g, List.of()), c,
                     reason));
         }

@@ -65,16 +65,7 @@ public final class NetBuilder {
         if (netName == null || netName.isBlank()) {
             throw new IllegalArgumentException("A net needs a name, e.g. \"MyCNN\".");
         }
-        for (long d : inputShape.getShape()) {
-            if (d < 1) {
-                throw new IllegalArgumentException("Input shape " + inputShape + " has an empty axis; give the shape of"
-                        + " one input, e.g. new Shape(1, 28, 28) for grey 28x28 images or new Shape(30) for 30 features.");
-            }
-        }
-        if (inputShape.dimension() < 1 || inputShape.dimension() > 3) {
-            throw new IllegalArgumentException("Input shape " + inputShape + ": PruneKit nets take vectors (features),"
-                    + " sequences (positions, channels) or images (channels, height, width), without the batch axis.");
-        }
+        Architecture.requireInputShape(inputShape);
     }
 
     private NetBuilder(String netName, Shape inputShape, String generatedPrefix) {
@@ -485,16 +476,17 @@ public final class NetBuilder {
     }
 
     private void requireImages(String what) {
-        if (current.dimension() != 4) {
-            throw new IllegalStateException(what + " after an output of shape " + current.slice(1)
-                    + ": it works on images (channels, height, width).");
-        }
+        require(4, what, "images (channels, height, width)");
     }
 
     private void requireSequence(String what) {
-        if (current.dimension() != 3) {
-            throw new IllegalStateException(what + " after an output of shape " + current.slice(1)
-                    + ": it works on sequences (time, channels), e.g. after embedding(vocabulary, dims).");
+        require(3, what, "sequences (time, channels), e.g. after embedding(vocabulary, dims)");
+    }
+
+    private void require(int dimension, String what, String takes) {
+        if (current.dimension() != dimension) {
+            throw new IllegalStateException(what + " after an output of shape " + current.slice(1) + ": it works on "
+                    + takes + ".");
         }
     }
 

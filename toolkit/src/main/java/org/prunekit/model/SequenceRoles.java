@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@link ChannelRole}s of the per-channel sequence layers of a transformer: layer norm and the
- * position table (self-attention is a container, in {@link ContainerRoles}). Sequences {@code (1, T, C)} carry their channels on the last axis
+ * The {@link ChannelRole}s of the sequence layers: the token embedding's table, layer norm, the
+ * position table and pooling over time (self-attention is a container, in {@link ContainerRoles}). Sequences {@code (1, T, C)} carry their channels on the last axis
  * ({@link Graph#channelAxis}).
  */
 final class SequenceRoles {
@@ -83,18 +83,7 @@ final class SequenceRoles {
 
         @Override
         boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
-            Parameter table = node.layer().parameter("table");
-            int channels = (int) table.getArray().getShape().get(1);
-            float[] t = table.getArray().toFloatArray();
-            boolean[] out = new boolean[channels];
-            for (int c = 0; c < channels; c++) {
-                boolean z = in != null && in[c];
-                for (int i = c; i < t.length && z; i += channels) {
-                    z = t[i] == 0;
-                }
-                out[c] = z;
-            }
-            return out;
+            return in == null ? null : columnsZero(node.layer().parameter("table"), in);
         }
 
         @Override
@@ -110,6 +99,99 @@ final class SequenceRoles {
         @Override
         void slice(Layer layer, int[] keepIn, int[] keepOut, Map<Parameter, int[][]> slices) {
             slices.put(layer.parameter("table"), new int[][] {null, keepIn});
+        }
+    }
+
+    /**
+     * A token embedding's table {@code (vocabulary, dims)}: a producer of the sequence's channels,
+     * channel {@code c} being column {@code c}. It reads token ids, not channels, so it is no
+     * consumer; a channel is zero when its column is.
+     */
+    static final class EmbeddingTable extends ChannelRole {
+        EmbeddingTable() {
+            super("embedding table");
+        }
+
+        /** @return a new space of the table's columns: the embedding reads token ids, not channels */
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            walk.endActivation();
+            return new Graph.State(out, walk.newSpace(Graph.channelCount(out)), 1);
+        }
+
+        @Override
+        public boolean producesChannels() {
+            return true;
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            return columnsZero(node.layer().weight(), null);
+        }
+
+        @Override
+        public List<Parameter> parametersPerChannel(Layer layer) {
+            return List.of(layer.weight());
+        }
+
+        @Override
+        public int channelAxis(Layer layer, Parameter parameter) {
+            return 1;
+        }
+
+        @Override
+        void slice(Layer layer, int[] keepIn, int[] keepOut, Map<Parameter, int[][]> slices) {
+            slices.put(layer.weight(), new int[][] {null, keepOut});
+        }
+
+        @Override
+        LayerSpec resize(LayerSpec spec, int[] keepIn, int[] keepOut) {
+            return keepOut == null ? spec : spec.withUnits(keepOut.length);
+        }
+    }
+
+    /**
+     * @param table a parameter of shape {@code (rows, channels)}
+     * @param in per channel, whether what the column is added to is zero (null: nothing is added)
+     * @return per channel, whether its column is all zero and (if given) the channel too
+     */
+    private static boolean[] columnsZero(Parameter table, boolean[] in) {
+        int channels = (int) table.getArray().getShape().get(1);
+        float[] t = table.getArray().toFloatArray();
+        boolean[] out = new boolean[channels];
+        for (int c = 0; c < channels; c++) {
+            boolean z = in == null || in[c];
+            for (int i = c; i < t.length && z; i += channels) {
+                z = t[i] == 0;
+            }
+            out[c] = z;
+        }
+        return out;
+    }
+
+    /** Pooling over time, {@code (b, T, C)} to {@code (b, C)}: per channel, zero stays zero. */
+    static final class TimePooling extends ChannelRole {
+        TimePooling() {
+            super("pooling over time");
+        }
+
+        @Override
+        Graph.State flow(Graph.Walk walk, String name, LayerSpec spec, Graph.State in, Shape out) {
+            if (in.shape().dimension() != 3 || in.hw() != 1) {
+                walk.block(in.space(), "layer " + name + " pools over time but reads " + in.shape().slice(1));
+            }
+            walk.endActivation();
+            return new Graph.State(out, in.space(), 1);
+        }
+
+        @Override
+        boolean[] zeros(Surgery.ZeroFlow flow, Graph.Node node, boolean[] in) {
+            return in != null && in.length == node.out().get(1) ? in : null;
+        }
+
+        @Override
+        public boolean keepsZeros() {
+            return true;
         }
     }
 }

@@ -71,8 +71,10 @@ public final class Structured extends Granularity {
     private static List<Layer> producers(Net net, List<ChannelGroup> groups) {
         Set<String> names = new HashSet<>();
         groups.forEach(g -> names.addAll(g.producers()));
-        // dense and convolution layers, and recurrent layers (measured through their weight parts)
-        return net.layers().stream().filter(l -> names.contains(l.name())).toList();
+        // dense and convolution layers, and recurrent layers (measured through their weight parts); an
+        // embedding's columns are masked with its group but not scored
+        return net.layers().stream().filter(l -> names.contains(l.name())
+                && (l.isPrunable() || !l.spec().weightParts().isEmpty())).toList();
     }
 
     /** Scores every channel of each target group: the mean of its producers' unit scores. */
@@ -85,14 +87,16 @@ public final class Structured extends Granularity {
             float[] sum = new float[g.channels()];
             float[] alive = new float[g.channels()];
             int width = g.width(); // rows per channel: 1, or an attention head's size
-            for (String p : g.producers()) {
+            // the producers with weights rows (an embedding's columns are masked along, not scored)
+            List<String> scored = g.producers().stream().filter(stats::containsKey).toList();
+            for (String p : scored) {
                 LayerStats s = stats.get(p);
                 Ranking.checkFinite(s.layer(), "weights", s.weight());
                 float[] sc = Ranking.checked(importance, s, importance.unitScores(s), s.units(), unit());
                 float[] m = unitMask(net, s);
                 for (int r = 0; r < sc.length; r++) {
                     // a group's importance: the mean over its producers of the sum over a channel's rows
-                    sum[r / width] += sc[r] / g.producers().size();
+                    sum[r / width] += sc[r] / scored.size();
                     alive[r / width] = Math.max(alive[r / width], m[r]);
                 }
             }

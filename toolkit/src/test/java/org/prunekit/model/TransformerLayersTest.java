@@ -24,7 +24,7 @@ import org.prunekit.train.Agreement;
  * against plain-Java double-precision references, with their errors, channel groups, copies and
  * {@link NetIO} round trips.
  */
-class TransformerLayersTest {
+public class TransformerLayersTest {
 
     private static final int T = 4;
     private static final int C = 6;
@@ -87,7 +87,7 @@ class TransformerLayersTest {
     }
 
     /** A dense layer on each row: rows of {@code in} values to rows of {@code out}. */
-    static double[] dense(double[] x, int in, float[] w, float[] b) {
+    public static double[] dense(double[] x, int in, float[] w, float[] b) {
         int out = w.length / in;
         int rows = x.length / in;
         double[] y = new double[rows * out];
@@ -104,7 +104,8 @@ class TransformerLayersTest {
     }
 
     /** Multi-head attention of one batch of sequences (b, t, heads·size), by the definition. */
-    static double[] attention(double[] q, double[] k, double[] v, int b, int t, int heads, int size, boolean causal) {
+    public static double[] attention(double[] q, double[] k, double[] v, int b, int t, int heads, int size,
+            boolean causal) {
         int w = heads * size;
         double[] out = new double[b * t * w];
         for (int s = 0; s < b; s++) {
@@ -164,7 +165,7 @@ class TransformerLayersTest {
         return x >= 0 ? 1 - r : r - 1;
     }
 
-    static double[] toDouble(float[] x) {
+    public static double[] toDouble(float[] x) {
         double[] d = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             d[i] = x[i];

@@ -215,4 +215,117 @@ class TransformerStructuredTest {
             }
         }
     }
+
+    /** Token ids in [0, vocabulary) as floats (T per example), labelled by which of three ids is most frequent. */
+    private static ImageSet tokens(int n, long seed, int vocabulary) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] x = new float[n * T];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            int[] count = new int[3];
+            for (int t = 0; t < T; t++) {
+                int id = r.nextInt(vocabulary);
+                x[i * T + t] = id;
+                if (id < 3) {
+                    count[id]++;
+                }
+            }
+            y[i] = count[0] >= count[1] && count[0] >= count[2] ? 0 : count[1] >= count[2] ? 1 : 2;
+        }
+        return ImageSet.of("tokens " + seed, x, new Shape(T), y, List.of("a", "b", "c"));
+    }
+
+    @Test
+    void anEmbeddingsColumnsGoWithTheResidualStreamOfATokenTransformer() {
+        int vocabulary = 11;
+        DataSplit data = DataSplit.of(tokens(300, 1, vocabulary), tokens(80, 2, vocabulary), 50);
+        try (Net net = Models.sequential("TokenGPT", T).embedding(vocabulary, 12).positionEmbedding(T)
+                .transformerBlock(3, 16, true).layerNorm().timePool().dense(3).build(5)) {
+            Training.fit(net, data, TrainConfig.epochs(1), Progress.none());
+            ChannelGroup stream = net.channelGroups().of("embed");
+            assertEquals(List.of("embed", "t1_attn.sa.out", "t1_mlp.fc2"), stream.producers());
+            assertEquals(List.of("pos", "t1_attn.ln", "t1_mlp.ln", "ln1"), stream.perChannel());
+            assertTrue(stream.isPrunable(), stream.toString());
+            PruningPlan plan = Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.5)
+                    .optLayers("t1_attn.sa.out").optGranularity(Granularity.STRUCTURED).build().plan(net);
+            Map<String, Integer> removed = PruningChecks.applyAndShrink(net, plan, data.test());
+            assertEquals(6, removed.get("embed"));
+            assertEquals(new Shape(vocabulary, 6), net.layer("embed").weight().getArray().getShape());
+            assertEquals(new Shape(T, 6), net.layer("pos").parameter("table").getArray().getShape());
+            assertEquals(new Shape(3, 6), net.layer("fc1").weight().getArray().getShape());
+            assertEquals(6, net.channelGroups().of("embed").channels());
+        }
+        // on its own (no dense producer joins it) an embedding's group is not pruned
+        try (Net classifier = Models.sequential("Bag", T).embedding(vocabulary, 8).timePool().dense(6).relu().dense(3)
+                .build(5)) {
+            ChannelGroup alone = classifier.channelGroups().of("embed");
+            assertTrue(!alone.isPrunable() && alone.notPrunableBecause().contains("only from embedding"),
+                    alone.toString());
+            assertEquals(List.of("fc1"), classifier.channelGroups().prunable().stream().map(ChannelGroup::name)
+                    .toList());
+        }
+    }
+
+    @Test
+    void wandaScoresTheOutputProjectionByTheHeadsResults() {
+        try (Net net = nets().get("causal, 2 blocks of 4 heads, flatten and dense head").get();
+                ai.djl.ndarray.NDManager m = net.manager().newSubManager()) {
+            Training.fit(net, DATA, TrainConfig.epochs(1), Progress.none());
+            ImageSet calibration = DATA.train().select(java.util.stream.IntStream.range(0, 16).toArray(), "calib");
+            // what q, k and v read (the block's layer norm output), by the net's own layer-by-layer run
+            float[] x = net.forwardWithInputs(calibration.batch(m, java.util.stream.IntStream.range(0, 16).toArray(),
+                    0, 16, net.inputShape()).get(0), List.of("t1_attn.sa.q")).get("t1_attn.sa.q").toFloatArray();
+            double[] in = org.prunekit.model.TransformerLayersTest.toDouble(x);
+            double[][] qkv = new double[3][];
+            String[] names = {"q", "k", "v"};
+            for (int i = 0; i < 3; i++) {
+                Layer l = net.layer("t1_attn.sa." + names[i]);
+                qkv[i] = org.prunekit.model.TransformerLayersTest.dense(in, 16, l.weightValues(), l.biasValues());
+            }
+            double[] heads = org.prunekit.model.TransformerLayersTest.attention(qkv[0], qkv[1], qkv[2], 16, T, 4, 4,
+                    true);
+            double[] norm = new double[16];
+            for (int i = 0; i < heads.length; i++) {
+                norm[i % 16] += heads[i] * heads[i];
+            }
+            float[] w = net.layer("t1_attn.sa.out").weightValues();
+            Pruner.builder().setImportance(Importance.wanda()).setSparsity(0.5).optLayers("t1_attn.sa.out").build()
+                    .plan(net, calibration).apply();
+            float[] mask = net.masks().get(net.layer("t1_attn.sa.out").weight()).toFloatArray();
+            for (int row = 0; row < 16; row++) {
+                double[] score = new double[16];
+                for (int j = 0; j < 16; j++) {
+                    score[j] = Math.abs(w[row * 16 + j]) * Math.sqrt(norm[j]);
+                }
+                double[] sorted = score.clone();
+                java.util.Arrays.sort(sorted);
+                for (int j = 0; j < 16; j++) {
+                    assertEquals(score[j] > sorted[7] ? 1f : 0f, mask[row * 16 + j], "row " + row + " column " + j);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sparseGptReachesEveryProjectionOfBothBlocksAndReconstructsBetterThanMagnitude() {
+        try (Net net = nets().get("causal, 2 blocks of 4 heads, flatten and dense head").get()) {
+            Training.fit(net, DATA, TrainConfig.epochs(2), Progress.none());
+            ImageSet calibration = DATA.train().select(java.util.stream.IntStream.range(0, 64).toArray(), "calib");
+            try (Net dense = net.copy()) {
+                SparseGptResult r = SparseGpt.builder().setSparsity(0.5).build().prune(net,
+                        Calibration.builder().setData(calibration).optExamples(64).build());
+                List<String> layers = r.layers().stream().map(SparseGptResult.LayerResult::layer).toList();
+                assertTrue(layers.containsAll(List.of("t1_attn.sa.q", "t1_attn.sa.k", "t1_attn.sa.v", "t1_attn.sa.out",
+                        "t2_attn.sa.out", "t2_mlp.fc1")), layers.toString());
+                double error = r.layers().stream().mapToDouble(SparseGptResult.LayerResult::error).sum();
+                double magnitudeError = r.layers().stream().mapToDouble(SparseGptResult.LayerResult::magnitudeError)
+                        .sum();
+                assertTrue(error < magnitudeError, r.toString());
+                float[] q = net.layer("t2_attn.sa.q").weightValues();
+                long zeros = java.util.stream.IntStream.range(0, q.length).filter(i -> q[i] == 0).count();
+                assertEquals(q.length / 2, zeros, "half of the query projection's weights");
+                assertTrue(Double.isFinite(Agreement.of(dense, net, PROBE).maxDifference()));
+            }
+        }
+    }
 }

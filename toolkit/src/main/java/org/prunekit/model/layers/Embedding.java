@@ -25,8 +25,9 @@ import org.prunekit.model.LayerSpec;
  * <p>An id outside {@code [0, vocabulary)} is an error that names it and the vocabulary size
  * (checked once per forward pass, from the batch's minimum and maximum).
  *
- * <p>In structured pruning it is, for now, a source whose channels (the table's columns) cannot
- * be removed ({@link ChannelRole#EMBEDDING}): the layers that read it keep their inputs. Its
+ * <p>In structured pruning it is a producer of the sequence's channels, channel {@code c} being
+ * column {@code c} of the table ({@link ChannelRole#EMBEDDING}): when a residual stream joins its
+ * channels to dense layers (a transformer's), a removed channel takes its column along. Its
  * weights can be masked one by one.
  *
  * @param vocabulary the number of token ids (rows of the table)
@@ -67,6 +68,12 @@ public record Embedding(int vocabulary, int dims) implements LayerSpec {
     @Override
     public ChannelRole role() {
         return ChannelRole.EMBEDDING;
+    }
+
+    /** @return the embedding with {@code units} values per token (its channels after a structured removal) */
+    @Override
+    public LayerSpec withUnits(int units) {
+        return new Embedding(vocabulary, units);
     }
 
     /** The DJL block: the table as a parameter named {@code weight}, looked up with ATen's {@code embedding}. */
