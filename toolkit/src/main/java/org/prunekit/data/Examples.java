@@ -54,6 +54,14 @@ public interface Examples {
         return Task.CLASSIFICATION;
     }
 
+    /**
+     * @return what the examples are called in the text of results ("on 1,173 texts of ..."), plural:
+     *     {@code "images"} by default (images and rows of features), {@code "texts"}, {@code "windows"}
+     */
+    default String noun() {
+        return "images";
+    }
+
     /** @return targets per example: 1 for a class (the default), the window length for next tokens */
     default int targetsPerExample() {
         return 1;

@@ -244,6 +244,12 @@ public final class TextSet implements Examples {
         return new NDList(manager.create(x, new Shape(b, netLength)), manager.create(y, new Shape(b)));
     }
 
+    /** @return {@code "texts"} */
+    @Override
+    public String noun() {
+        return "texts";
+    }
+
     @Override
     public String toString() {
         return name + ": " + size() + " texts of " + length + " tokens, " + numClasses() + " classes "

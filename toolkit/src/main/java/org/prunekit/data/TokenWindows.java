@@ -234,6 +234,12 @@ public final class TokenWindows implements Examples {
         return tokens.clone();
     }
 
+    /** @return {@code "windows"} */
+    @Override
+    public String noun() {
+        return "windows";
+    }
+
     @Override
     public String toString() {
         return name + ": " + size() + " windows of " + window + " tokens from " + tokenCount() + " tokens";

@@ -26,6 +26,7 @@ public final class Agreement {
     private final String first;
     private final String second;
     private final String data;
+    private final String unit;
     private final int images;
     private final int samePredictions;
     private final double maxDifference;
@@ -34,11 +35,12 @@ public final class Agreement {
     private final float worstFirst;
     private final float worstSecond;
 
-    private Agreement(String first, String second, String data, int images, int samePredictions,
+    private Agreement(String first, String second, String data, String unit, int images, int samePredictions,
             double maxDifference, int worstImage, int worstClass, float worstFirst, float worstSecond) {
         this.first = first;
         this.second = second;
         this.data = data;
+        this.unit = unit;
         this.images = images;
         this.samePredictions = samePredictions;
         this.maxDifference = maxDifference;
@@ -55,7 +57,7 @@ public final class Agreement {
      * @param a a net, e.g. the masked one
      * @param b another net with the same input shape and classes, e.g. {@code a}'s shrunk copy
      * @param images the examples to compare on (at least one); for token windows every position
-     *     counts as one "image" of the result
+     *     counts as one "image" of the result, and the text says "positions"
      * @return how far the two nets' outputs are apart
      * @throws IllegalArgumentException if the nets take other inputs or give another number of
      *     classes, or the set is empty
@@ -104,7 +106,8 @@ public final class Agreement {
                 same += argA == argB ? 1 : 0;
             }
         }
-        return new Agreement(a.name(), b.name(), images.name(), images.size() * per, same, max, worstImage, worstClass,
+        return new Agreement(a.name(), b.name(), images.name(), per == 1 ? images.noun() : "positions",
+                images.size() * per, same, max, worstImage, worstClass,
                 worstA, worstB);
     }
 
@@ -158,14 +161,14 @@ public final class Agreement {
             return this;
         }
         throw new IllegalStateException(String.format("The %s do not compute the same outputs on %s: the largest"
-                + " logit difference over %,d images is %.3g (image %d, class %d: %s vs %s), above the tolerance %.1g,"
+                + " logit difference over %,d %s is %.3g (%s %d, class %d: %s vs %s), above the tolerance %.1g,"
                 + " and they predict the same class for %,d of them (%.2f %%). Removing masked-out units"
                 + " (removePrunedUnits()) must not change what a net computes, so if one net is the other's masked"
                 + " copy made right before the removal, this is a fault of the engine (PruneKit.init() prints a"
                 + " notice if the engine failed its self-check) or of the surgery, not of the pruning settings;"
-                + " the numbers computed with these nets cannot be trusted.", nets(), data, images,
-                maxDifference, worstImage, worstClass, worstFirst, worstSecond, tolerance, samePredictions,
-                100 * samePredictionFraction()));
+                + " the numbers computed with these nets cannot be trusted.", nets(), data, images, unit,
+                maxDifference, unit.substring(0, unit.length() - 1), worstImage, worstClass, worstFirst, worstSecond,
+                tolerance, samePredictions, 100 * samePredictionFraction()));
     }
 
     private static void checkTolerance(double tolerance) {
@@ -177,8 +180,8 @@ public final class Agreement {
 
     @Override
     public String toString() {
-        return String.format("%s on %,d images of %s: largest logit difference %.2e, same prediction for %,d"
-                + " (%.2f %%)", nets(), images, data, maxDifference, samePredictions, 100 * samePredictionFraction());
+        return String.format("%s on %,d %s of %s: largest logit difference %.2e, same prediction for %,d"
+                + " (%.2f %%)", nets(), images, unit, data, maxDifference, samePredictions, 100 * samePredictionFraction());
     }
 
     /** @return "two MyCNN nets" (a net and its copy share their name), else "LeNet-5 and SmallCNN" */

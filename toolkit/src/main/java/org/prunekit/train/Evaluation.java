@@ -35,9 +35,11 @@ public final class Evaluation implements Tabular {
     private final int total;
     private final double loss;
     private final Examples.Task task;
+    private final String noun;
 
     private Evaluation(String net, String data, List<String> classNames, long[][] confusion, long correct, int total,
-            double loss, Examples.Task task) {
+            double loss, Examples.Task task, String noun) {
+        this.noun = noun;
         this.net = net;
         this.data = data;
         this.classNames = classNames;
@@ -90,7 +92,7 @@ public final class Evaluation implements Tabular {
             }
         }
         return new Evaluation(net.name(), data.name(), data.classNames(), confusion, correct, targets.length,
-                lossSum / targets.length, data.task());
+                lossSum / targets.length, data.task(), data.noun());
     }
 
     /**
@@ -144,7 +146,7 @@ public final class Evaluation implements Tabular {
             throw new IllegalArgumentException("The confusion matrix is empty: nothing was classified.");
         }
         return new Evaluation(net, data, List.copyOf(classNames), copy, diagonal, (int) total, Double.NaN,
-                Examples.Task.CLASSIFICATION);
+                Examples.Task.CLASSIFICATION, "images");
     }
 
     /** @return the fraction of targets predicted correctly (for a language model: next tokens) */
@@ -290,7 +292,7 @@ public final class Evaluation implements Tabular {
         f.append(macroF1());
         support.append(total);
         return Table.create(net + " on " + data + ": accuracy " + TableFormat.number(accuracy()) + " ("
-                + TableFormat.number((long) total) + " images)", cls, p, r, f, support);
+                + TableFormat.number((long) total) + " " + noun + ")", cls, p, r, f, support);
     }
 
     /** @return the evaluation as aligned text: the same table a notebook shows */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
 import org.prunekit.data.Examples;
@@ -46,8 +47,9 @@ import tech.tablesaw.api.Table;
  * @param batchSize images per timed pass
  * @param passes timed passes per net and round
  * @param rows one per net, the baseline first, in the order given
+ * @param noun what a pass's examples are called ({@link Examples#noun()}: images, texts, windows)
  */
-public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows) implements Tabular {
+public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows, String noun) implements Tabular {
 
     /** The band, in percent, within which a round counts as neither faster nor slower. */
     public static final int BAND_PERCENT = 10;
@@ -103,6 +105,19 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
     /** Copies the rows. */
     public SpeedUp {
         rows = List.copyOf(rows);
+        Objects.requireNonNull(noun, "noun");
+    }
+
+    /**
+     * A measurement of passes over images.
+     *
+     * @param baseline the first net's label
+     * @param batchSize images per timed pass
+     * @param passes timed passes per net and round
+     * @param rows one per net, the baseline first
+     */
+    public SpeedUp(String baseline, int batchSize, int passes, List<Row> rows) {
+        this(baseline, batchSize, passes, rows, "images");
     }
 
     /**
@@ -164,7 +179,7 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
             }
             rows.add(new Row(names.get(i), millis[i], ratios));
         }
-        return new SpeedUp(names.get(0), b, passes, rows);
+        return new SpeedUp(names.get(0), b, passes, rows, images.noun());
     }
 
     /** @return the nets' labels, the baseline first */
@@ -193,7 +208,7 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
      * @return its median pass time in every round, in milliseconds, as replicates (mean, spread, range)
      */
     public Replicates millis(String name) {
-        return Replicates.of(name + " (ms per " + batchSize + " images)", row(name).roundMillis);
+        return Replicates.of(name + " (ms per " + batchSize + " " + noun + ")", row(name).roundMillis);
     }
 
     /**
@@ -295,7 +310,7 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
         return Table.create(String.format(Locale.ROOT, "Inference time, %d rounds of %d passes (nets timed in turns)",
                         rounds(), passes),
                 StringColumn.create("net", byName.keySet()),
-                DoubleColumn.create("ms per " + batchSize + " images (median of rounds)",
+                DoubleColumn.create("ms per " + batchSize + " " + noun + " (median of rounds)",
                         rows.stream().mapToDouble(Row::medianMillis)),
                 DoubleColumn.create("ms, fastest round", rows.stream().mapToDouble(SpeedUp::fastest)),
                 DoubleColumn.create("ms, slowest round", rows.stream().mapToDouble(r -> Arrays.stream(r.roundMillis).max()
@@ -311,7 +326,7 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "Inference time per %d images, %d rounds of %d passes (nets timed in turns)%n", batchSize, rounds(),
+                "Inference time per %d %s, %d rounds of %d passes (nets timed in turns)%n", batchSize, noun, rounds(),
                 passes));
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "  %s: %.3f ms (median of rounds)%s%n", r.name(), r.medianMillis(),

@@ -217,4 +217,32 @@ class TextTasksTest {
             assertTrue(e.getMessage().contains("optVocabulary(net.vocabulary())"), e.getMessage());
         }
     }
+
+    @Test
+    void resultsCountTextsAndPositionsNotImages() {
+        TextSplit mail = Datasets.spamAssassin().optLimit(100).optTestLimit(50).optMaxLength(64).build();
+        try (Net spam = Models.textClassifier(mail.vocabulary().size(), 64, mail.numClasses())) {
+            String text = spam.evaluate(mail.test()).toString();
+            assertTrue(text.contains("(50 texts)"), text);
+            assertTrue(Agreement.of(spam, spam, mail.test()).toString().startsWith("two TextClassifier nets on 50 texts of"));
+        }
+        int v = MOBY.vocabulary().size();
+        try (Net lm = Models.bigramLm(v, 64, 1); Net other = Models.bigramLm(v, 64, 2)) {
+            Agreement same = Agreement.of(lm, lm, MOBY.test());
+            assertTrue(same.toString().startsWith("two BigramLM nets on 6,400 positions of "), same.toString());
+            assertEquals(MOBY.test().size() * 64, same.images());
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Agreement.of(lm, other, MOBY.test()).requireWithin(1e-5));
+            assertTrue(e.getMessage().contains(" logit difference over 6,400 positions is "), e.getMessage());
+            assertTrue(e.getMessage().contains(" (position "), e.getMessage());
+            java.util.Map<String, Net> timed = new java.util.LinkedHashMap<>();
+            timed.put("one", lm);
+            timed.put("other", other);
+            SpeedUp s = SpeedUp.measure(timed, MOBY.test(), 10, 1, 1);
+            assertTrue(s.toTable().columnNames().contains("ms per 10 windows (median of rounds)"), s.toString());
+            assertTrue(s.toString().startsWith("Inference time per 10 windows, "), s.toString());
+        }
+        assertEquals("windows", MOBY.test().noun());
+        assertEquals("images", Datasets.mnist().optLimit(10).optTestLimit(10).build().test().noun());
+    }
 }
