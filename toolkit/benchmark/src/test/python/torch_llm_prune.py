@@ -232,6 +232,14 @@ def nm_mask(score, n, mm):
     return keep.reshape(rows, cols)
 
 
+def nm_mask_of(layer, score, n, mm):
+    """The 0/1 N:M mask of a layer's (out, cols) scores: groups taken in the layer's processing order."""
+    perm = order(layer)
+    mask = torch.zeros_like(score)
+    mask[:, perm] = nm_mask(score[:, perm], n, mm).to(score.dtype)
+    return mask
+
+
 def magnitude(layer, s, n, mm):
     if n == 0:
         prune.l1_unstructured(layer, "weight", amount=s)
@@ -239,12 +247,7 @@ def magnitude(layer, s, n, mm):
         prune.remove(layer, "weight")
         return mask
     w = layer.weight.detach()
-    perm = order(layer)
-    wp = w.reshape(w.shape[0], -1)[:, perm]
-    keep = nm_mask(wp.abs(), n, mm)
-    mask = torch.zeros_like(wp)
-    mask[:, perm] = keep.float()
-    mask = mask.reshape(w.shape)
+    mask = nm_mask_of(layer, w.reshape(w.shape[0], -1).abs(), n, mm).reshape(w.shape)
     with torch.no_grad():
         layer.weight.mul_(mask)
     return mask
@@ -261,10 +264,7 @@ def wanda(layer, g, s, n, mm):
         mask = torch.ones_like(w2)
         mask.scatter_(1, idx, 0.0)
     else:
-        perm = order(layer)
-        keep = nm_mask(metric[:, perm], n, mm)
-        mask = torch.zeros_like(w2)
-        mask[:, perm] = keep.float()
+        mask = nm_mask_of(layer, metric, n, mm)
     mask = mask.reshape(w.shape)
     with torch.no_grad():
         layer.weight.mul_(mask)
