@@ -2,9 +2,7 @@ package org.prunekit.model;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.prunekit.model.layers.AvgPool;
@@ -55,9 +53,8 @@ public final class NetBuilder {
 
     private final String netName;
     private final Shape inputShape;
-    private final String generatedPrefix;
     private final List<Architecture.Entry> entries = new ArrayList<>();
-    private final Map<String, Integer> counters = new HashMap<>();
+    private final LayerNames names;
     private Shape current;
 
     NetBuilder(String netName, Shape inputShape) {
@@ -71,7 +68,7 @@ public final class NetBuilder {
     private NetBuilder(String netName, Shape inputShape, String generatedPrefix) {
         this.netName = netName;
         this.inputShape = Objects.requireNonNull(inputShape, "inputShape");
-        this.generatedPrefix = generatedPrefix;
+        this.names = new LayerNames(generatedPrefix);
         this.current = new Shape(1).addAll(inputShape);
     }
 
@@ -360,7 +357,7 @@ public final class NetBuilder {
         requireSequence("transformerBlock");
         int width = (int) current.get(2);
         SelfAttention attention = SelfAttention.over(width, heads, causal);
-        String block = "t" + counters.merge("transformer", 1, Integer::sum);
+        String block = "t" + names.count("transformer");
         residual(m -> m.layerNorm().named("ln").add(attention).named("sa")).named(block + "_attn");
         return residual(m -> m.layerNorm().named("ln").dense(mlpUnits).gelu().dense(width)).named(block + "_mlp");
     }
@@ -433,11 +430,7 @@ public final class NetBuilder {
         if (entries.isEmpty()) {
             throw new IllegalStateException("named(\"" + name + "\") must follow a layer.");
         }
-        for (Architecture.Entry e : entries) {
-            if (e.name().equals(name)) {
-                throw new IllegalArgumentException("Layer name '" + name + "' is already used; names must be unique.");
-            }
-        }
+        LayerNames.requireUnused(name, entries);
         Architecture.Entry last = entries.remove(entries.size() - 1);
         entries.add(new Architecture.Entry(name, last.spec()));
         return this;
@@ -451,28 +444,12 @@ public final class NetBuilder {
      * @throws IllegalArgumentException if the layer cannot take the current output (the message says why)
      */
     public NetBuilder add(LayerSpec spec) {
-        String name = generateName(spec);
+        String name = names.next(spec, entries);
         Architecture.Entry entry = new Architecture.Entry(name, spec);
         Shape out = Assembly.output(new Architecture(current.slice(1), List.of(entry)));
         entries.add(entry);
         current = out;
         return this;
-    }
-
-    private String generateName(LayerSpec spec) {
-        String prefix = spec.namePrefix();
-        int n = counters.merge(prefix, 1, Integer::sum);
-        boolean single = !spec.numberedNames();
-        String name = generatedPrefix + prefix + (single && n == 1 ? "" : String.valueOf(n));
-        while (taken(name)) {
-            n = counters.merge(prefix, 1, Integer::sum);
-            name = generatedPrefix + prefix + n;
-        }
-        return name;
-    }
-
-    private boolean taken(String name) {
-        return entries.stream().anyMatch(e -> e.name().equals(name));
     }
 
     private void requireImages(String what) {
