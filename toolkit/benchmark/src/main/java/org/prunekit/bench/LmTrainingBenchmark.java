@@ -60,19 +60,18 @@ final class LmTrainingBenchmark {
 
     /**
      * @param peer the peer runner
-     * @param lm the benchmark's transformer (its vocabulary; a fresh net of its architecture is trained)
      * @param out progress
      * @return one row per model
      */
-    static Rows run(Peer peer, BenchLm lm, PrintStream out) {
+    static Rows run(Peer peer, PrintStream out) {
         CorpusSplit moby = Datasets.mobyDick().optWindow(BenchLm.WINDOW).optBatchSize(32).optLimit(WINDOWS)
-                .optTestLimit(32).optVocabulary(lm.corpus().vocabulary()).build();
+                .optTestLimit(32).build();
         CorpusSplit lstmText = Datasets.mobyDick().optWindow(LSTM_WINDOW).optBatchSize(32).optLimit(WINDOWS)
                 .optTestLimit(32).build();
         TextSplit mail = Datasets.spamAssassin().optTokenizer(Tokenizer.WORDS).optMaxLength(MAIL_LENGTH)
                 .optMaxVocabulary(8_000).optLimit(MAILS).optTestLimit(64).optBatchSize(32).build();
         List<Case> cases = List.of(
-                new Case(BenchLm.transformer(lm.corpus().vocabulary().size()), moby, WINDOWS + " windows of "
+                new Case(BenchLm.transformer(moby.vocabulary().size()), moby, WINDOWS + " windows of "
                         + BenchLm.WINDOW + " characters", 3e-3f),
                 new Case(Models.lstmLm(lstmText.vocabulary().size(), LSTM_WINDOW, 1), lstmText, WINDOWS
                         + " windows of " + LSTM_WINDOW + " characters", 3e-3f),

@@ -10,7 +10,6 @@ import org.prunekit.data.CorpusSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.data.ExampleSplit;
 import org.prunekit.data.TextSplit;
-import org.prunekit.model.Layer;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.prune.Calibration;
@@ -45,14 +44,9 @@ class LstmConformanceTest {
     private static final int T = 16;
     private static final CorpusSplit TEXT = Datasets.mobyDick().optWindow(T).optLimit(300).optTestLimit(40).build();
 
-    /** @return the prunable weights of the net's LSTM layers (each an input and a recurrent part) */
-    static List<String> recurrentWeights(Net net) {
-        return net.prunableLayers().stream().map(Layer::name).filter(n -> n.startsWith("lstm")).toList();
-    }
-
     private static void check(Net net, int lstms) {
         Training.fit(net, TEXT, TrainConfig.epochs(1), Progress.none());   // weights that are not the initial ones
-        List<String> layers = recurrentWeights(net);
+        List<String> layers = BenchLstm.recurrentWeights(net);
         assertEquals(2 * lstms, layers.size(), "an input and a recurrent weight per LSTM: " + layers);
         Calibration cal = Calibration.builder().setData(TEXT.train()).optExamples(32).optSeed(3).build();
         double denseLoss = Evaluation.of(net, TEXT.test()).loss();
