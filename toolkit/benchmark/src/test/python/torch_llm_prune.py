@@ -25,7 +25,7 @@ DIR/manifest.json describes a net and what to run on it:
    "train": {"x": ..., "y": ..., "batch": 32, "lr": 0.003, "epochs": 3, "order": {"shape": [epochs, n], ...}}
            (optional: instead of the runs, time training epochs of the exported net with Adam, each epoch in the
            given order (int32; default: as exported), and print {"torch", "train": {"epoch_seconds": [...],
-           "epoch_loss": [...]}})
+           "epoch_cpu_seconds": [...] (the main thread's CPU time), "epoch_loss": [...]}})
    "runs": [{"name": ..., "method": "dense"|"magnitude"|"wanda"|"sparsegpt", "sparsity": 0.5,
              "n": 2, "m": 4 (n = 0: unstructured), "calibration": "cal1", "block": 128,
              "damp": 0.01, "sequential": true}]}
@@ -414,10 +414,10 @@ def train_speed(man, params, d, spec):
     orders = load(d, spec["order"], "<i4") if "order" in spec else torch.arange(n).repeat(spec["epochs"], 1)
     opt = torch.optim.Adam(net.parameters(), lr=spec["lr"])
     b = spec["batch"]
-    seconds, losses = [], []
+    seconds, cpu, losses = [], [], []
     for e in range(spec["epochs"]):
         order = orders[e]
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         total = 0.0
         for i in range(0, n, b):
             idx = order[i:i + b]
@@ -428,8 +428,9 @@ def train_speed(man, params, d, spec):
             opt.step()
             total += loss.item() * len(idx)
         seconds.append(time.perf_counter() - start)
+        cpu.append(time.thread_time() - start_cpu)
         losses.append(total / n)
-    return {"epoch_seconds": seconds, "epoch_loss": losses, "last_loss": losses[-1]}
+    return {"epoch_seconds": seconds, "epoch_cpu_seconds": cpu, "epoch_loss": losses, "last_loss": losses[-1]}
 
 
 def main():

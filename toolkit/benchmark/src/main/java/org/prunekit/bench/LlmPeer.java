@@ -170,9 +170,11 @@ final class LlmPeer {
      * What training in the peer gave, per epoch.
      *
      * @param seconds how long each epoch took
+     * @param cpuSeconds the CPU time of the peer's main thread in each epoch (torch runs on it with
+     *     one thread): less disturbed than the wall clock on a shared machine
      * @param losses each epoch's mean training loss (batch losses weighted by their examples)
      */
-    record Trained(double[] seconds, double[] losses) {}
+    record Trained(double[] seconds, double[] cpuSeconds, double[] losses) {}
 
     /**
      * Trains the net in the peer and times it: Adam on mean cross-entropy, in batches, each epoch
@@ -216,7 +218,7 @@ final class LlmPeer {
             String line = peer.runScript(Path.of(SCRIPT), List.of(dir.toString()));
             JsonObject got = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("train");
             return new Trained(doubles(got.getAsJsonArray("epoch_seconds")), doubles(got.getAsJsonArray(
-                    "epoch_loss")));
+                    "epoch_cpu_seconds")), doubles(got.getAsJsonArray("epoch_loss")));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot export to the PyTorch peer: " + e.getMessage(), e);
         } finally {

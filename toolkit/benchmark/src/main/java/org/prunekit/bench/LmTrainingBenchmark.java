@@ -13,7 +13,6 @@ import org.prunekit.model.Net;
 import org.prunekit.notebook.Rows;
 import org.prunekit.train.EpochStats;
 import org.prunekit.train.History;
-import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
 
@@ -29,7 +28,9 @@ import org.prunekit.train.Training;
  * {@value #RUNS} runs of {@value #EPOCHS} epochs per model and side, interleaved (run by run, model
  * by model, the two sides one after the other, which side first alternating between runs); the
  * first epoch of every run is a warm-up; per model the ratio of the medians of the counted epochs
- * against the target {@value #TARGET}.
+ * against the target {@value #TARGET}. Beside the wall clock, the CPU time of the training
+ * thread per epoch in both libraries ({@link EpochCpuClock}, Python's {@code time.thread_time}):
+ * on a machine shared with other work it says what the wall clock cannot.
  */
 final class LmTrainingBenchmark {
 
@@ -52,9 +53,9 @@ final class LmTrainingBenchmark {
 
     /** One model to time: a fresh net (its initial weights are both sides'), its data and step. */
     private record Case(Net init, ExampleSplit data, String what, float rate, List<Double> ours,
-            List<Double> theirs) {
+            List<Double> theirs, List<Double> oursCpu, List<Double> theirsCpu) {
         Case(Net init, ExampleSplit data, String what, float rate) {
-            this(init, data, what, rate, new ArrayList<>(), new ArrayList<>());
+            this(init, data, what, rate, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -87,8 +88,9 @@ final class LmTrainingBenchmark {
                         theirs(peer, c, r);
                         ours(c);
                     }
-                    out.printf("  text training run %d, %s: PruneKit %s s/epoch, PyTorch %s s/epoch%n", r + 1,
-                            c.init().name(), format(c.ours()), format(c.theirs()));
+                    out.printf("  text training run %d, %s: PruneKit %s s/epoch (CPU %s), PyTorch %s s/epoch (CPU"
+                            + " %s)%n", r + 1, c.init().name(), format(c.ours()), format(c.oursCpu()),
+                            format(c.theirs()), format(c.theirsCpu()));
                 }
             }
         } finally {
@@ -97,21 +99,26 @@ final class LmTrainingBenchmark {
         Rows t = Rows.of("Training speed of the text models: Adam, batch 32, the same initial weights, examples and"
                 + " order in both libraries, one thread; median of " + RUNS + " interleaved runs x " + (EPOCHS - 1)
                 + " counted epochs", "model", "parameters", "data per epoch", "PruneKit s/epoch", "PyTorch s/epoch",
-                "ratio", "target", "met");
+                "ratio", "target", "met", "PK CPU s/epoch", "PT CPU s/epoch", "CPU ratio");
         for (Case c : cases) {
             double pk = Stats.median(c.ours());
             double pt = Stats.median(c.theirs());
+            double pkCpu = Stats.median(c.oursCpu());
+            double ptCpu = Stats.median(c.theirsCpu());
             t.add(c.init().name(), c.init().parameterCount(), c.what(), pk, pt, pk / pt, TARGET,
-                    pk / pt <= TARGET ? "met" : "NOT MET");
+                    pk / pt <= TARGET ? "met" : "NOT MET", pkCpu, ptCpu, pkCpu / ptCpu);
         }
         return t;
     }
 
     private static void ours(Case c) {
+        int batches = (c.data().train().size() + c.data().batchSize() - 1) / c.data().batchSize();
+        EpochCpuClock cpu = new EpochCpuClock(batches);
         try (Net n = c.init().copy()) {
-            History h = Training.fit(n, c.data(), config(c, 42), Progress.none());
+            History h = Training.fit(n, c.data(), config(c, 42), cpu);
             h.epochs().stream().skip(1).mapToDouble(EpochStats::seconds).forEach(c.ours()::add);
         }
+        c.oursCpu().addAll(cpu.seconds().subList(1, cpu.seconds().size()));
     }
 
     private static void theirs(Peer peer, Case c, int run) {
@@ -119,6 +126,7 @@ final class LmTrainingBenchmark {
                 c.data().train().size(), 42, EPOCHS), c.data().batchSize(), c.rate());
         for (int e = 1; e < t.seconds().length; e++) {
             c.theirs().add(t.seconds()[e]);
+            c.theirsCpu().add(t.cpuSeconds()[e]);
         }
     }
 
