@@ -1,17 +1,13 @@
 package org.prunekit.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.prunekit.data.CorpusSplit;
 import org.prunekit.data.Datasets;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
-import org.prunekit.prune.Calibration;
-import org.prunekit.train.Evaluation;
 import org.prunekit.train.Progress;
 import org.prunekit.train.TrainConfig;
 import org.prunekit.train.Training;
@@ -36,23 +32,7 @@ class LmConformanceTest {
         Training.fit(net, TEXT, TrainConfig.epochs(1), Progress.none());   // weights that are not the initial ones
         List<String> layers = BenchLm.blockLinears(net);
         assertEquals(net.prunableLayers().size() - 1, layers.size(), "all but the head");
-        Calibration cal = Calibration.builder().setData(TEXT.train()).optExamples(32).optSeed(3).build();
-        double denseLoss = Evaluation.of(net, TEXT.test()).loss();
-        LlmPeer peer = LlmPeer.run(Peer.inRepo(), net, Map.of("cal", cal), TEXT.test(), PeerPruning.runs(), layers,
-                denseLoss, true);
-        try {
-            double worst = PeerPruning.logitDifference(net, TEXT.test(), peer.logits("dense"));
-            assertTrue(worst <= 1e-4, net.name() + ": logits differ by up to " + worst);
-            System.out.printf("%s: dense logits differ by at most %.2e%n", net.name(), worst);
-            for (LlmPeer.Run r : PeerPruning.runs()) {
-                try (Net c = net.copy()) {
-                    PeerPruning.prune(c, r, cal, layers.toArray(String[]::new));
-                    PeerPruning.compare(c, r, peer, layers, TEXT.test());
-                }
-            }
-        } finally {
-            peer.delete();
-        }
+        PeerPruning.matchesThePeer(net, TEXT, layers, 1e-4);
     }
 
     @Test

@@ -12,7 +12,6 @@ import org.prunekit.data.ExampleSplit;
 import org.prunekit.data.TextSplit;
 import org.prunekit.model.Models;
 import org.prunekit.model.Net;
-import org.prunekit.prune.Calibration;
 import org.prunekit.train.EpochStats;
 import org.prunekit.train.Evaluation;
 import org.prunekit.train.History;
@@ -48,23 +47,7 @@ class LstmConformanceTest {
         Training.fit(net, TEXT, TrainConfig.epochs(1), Progress.none());   // weights that are not the initial ones
         List<String> layers = BenchLstm.recurrentWeights(net);
         assertEquals(2 * lstms, layers.size(), "an input and a recurrent weight per LSTM: " + layers);
-        Calibration cal = Calibration.builder().setData(TEXT.train()).optExamples(32).optSeed(3).build();
-        double denseLoss = Evaluation.of(net, TEXT.test()).loss();
-        LlmPeer peer = LlmPeer.run(Peer.inRepo(), net, Map.of("cal", cal), TEXT.test(), PeerPruning.runs(), layers,
-                denseLoss, true);
-        try {
-            double worst = PeerPruning.logitDifference(net, TEXT.test(), peer.logits("dense"));
-            assertTrue(worst <= 1e-5, net.name() + ": logits differ by up to " + worst);
-            System.out.printf("%s: dense logits differ by at most %.2e%n", net.name(), worst);
-            for (LlmPeer.Run r : PeerPruning.runs()) {
-                try (Net c = net.copy()) {
-                    PeerPruning.prune(c, r, cal, layers.toArray(String[]::new));
-                    PeerPruning.compare(c, r, peer, layers, TEXT.test());
-                }
-            }
-        } finally {
-            peer.delete();
-        }
+        PeerPruning.matchesThePeer(net, TEXT, layers, 1e-5);
     }
 
     /** Two epochs in each library from the net's weights: the same mean training loss per epoch. */

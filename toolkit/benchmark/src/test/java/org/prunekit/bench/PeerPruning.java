@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import org.prunekit.data.CorpusSplit;
 import org.prunekit.data.Examples;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
@@ -31,6 +33,36 @@ final class PeerPruning {
                 new LlmPeer.Run("wanda-2-4", "wanda", 0.5, 2, 4, "cal", 128, false),
                 new LlmPeer.Run("sparsegpt-50", "sparsegpt", 0.5, 0, 0, "cal", 128, true),
                 new LlmPeer.Run("sparsegpt-2-4", "sparsegpt", 0.5, 2, 4, "cal", 128, true));
+    }
+
+    /**
+     * The net against the peer on the same weights: its dense logits on {@code text}'s test windows
+     * within {@code logitTolerance} of the peer's, and every run of {@link #runs()} (calibrated on
+     * 32 training windows) giving the same masks, weights and test loss ({@link #compare}).
+     *
+     * @param net a trained net the peer builds
+     * @param text its data
+     * @param layers the weights the runs prune
+     * @param logitTolerance the largest difference of a dense logit allowed
+     */
+    static void matchesThePeer(Net net, CorpusSplit text, List<String> layers, double logitTolerance) {
+        Calibration cal = Calibration.builder().setData(text.train()).optExamples(32).optSeed(3).build();
+        double denseLoss = Evaluation.of(net, text.test()).loss();
+        LlmPeer peer = LlmPeer.run(Peer.inRepo(), net, Map.of("cal", cal), text.test(), runs(), layers, denseLoss,
+                true);
+        try {
+            double worst = logitDifference(net, text.test(), peer.logits("dense"));
+            assertTrue(worst <= logitTolerance, net.name() + ": logits differ by up to " + worst);
+            System.out.printf("%s: dense logits differ by at most %.2e%n", net.name(), worst);
+            for (LlmPeer.Run r : runs()) {
+                try (Net c = net.copy()) {
+                    prune(c, r, cal, layers.toArray(String[]::new));
+                    compare(c, r, peer, layers, text.test());
+                }
+            }
+        } finally {
+            peer.delete();
+        }
     }
 
     /** Does run {@code r} in PruneKit on {@code net}, pruning only {@code layers}. */
