@@ -11,6 +11,9 @@ DIR/manifest.json describes a net and what to run on it:
            added to the first T rows), "layernorm" (name.gamma, name.beta, "eps"), "residual" ("main":
            [layers named below it, x + main(x)]), "attention" ("heads", "head_size", "causal";
            nn.Linear projections name.q, name.k, name.v, name.out)
+           sequence kinds (torch_recurrent.py): "lstm" (one layer, batch first, name.l_0_i2h_WEIGHT/_BIAS and
+           name.l_0_h2h_WEIGHT/_BIAS, gates i, f, g, o; its weights are pruned as the layers name/input and
+           name/recurrent), "timepool" ("max": false for the mean over time)
    "params": {"fc1.weight": {"shape": [...], "file": "fc1.weight.bin"}, ...},  (float32 little-endian)
    "input_shape": [1, 28, 28],
    "calibrations": {"cal1": {"shape": [N, ...], "file": ...}},
@@ -19,8 +22,10 @@ DIR/manifest.json describes a net and what to run on it:
                      by more than 1e-3 relative, i.e. the two forward passes differ)
    "prune": ["t1_attn.sa.q", ...]   (the weight layers to prune; default: all)
    "logits": true   (optional: also write each run's test logits, out/<run>/logits.bin)
-   "train": {"x": ..., "y": ..., "batch": 32, "lr": 0.003, "epochs": 3}   (optional: instead of the runs, time
-            training epochs of the exported net with Adam and print {"torch", "train": {"epoch_seconds": [...]}})
+   "train": {"x": ..., "y": ..., "batch": 32, "lr": 0.003, "epochs": 3, "order": {"shape": [epochs, n], ...}}
+           (optional: instead of the runs, time training epochs of the exported net with Adam, each epoch in the
+           given order (int32; default: as exported), and print {"torch", "train": {"epoch_seconds": [...],
+           "epoch_cpu_seconds": [...] (the main thread's CPU time), "epoch_loss": [...]}})
    "runs": [{"name": ..., "method": "dense"|"magnitude"|"wanda"|"sparsegpt", "sparsity": 0.5,
              "n": 2, "m": 4 (n = 0: unstructured), "calibration": "cal1", "block": 128,
              "damp": 0.01, "sequential": true}]}
@@ -54,6 +59,7 @@ try:
     import torch.nn.functional as F
     from torch import nn
     from torch.nn.utils import prune
+    import torch_recurrent as recurrent
 except ImportError as e:
     print(f"torch-missing: {e}: run toolkit/bin/setup (it installs Debian's python3-torch)")
     sys.exit(3)
@@ -119,15 +125,19 @@ class Attention(nn.Module):
         return self.out(y.transpose(1, 2).reshape(b, t, h * d))
 
 
-def linear(name, params):
-    w = params[name + ".weight"]
-    m = nn.Linear(w.shape[1], w.shape[0], bias=name + ".bias" in params)
+def linear_of(name, w, b):
+    """An nn.Linear named `name` (PruneKit's layer name) holding weight w and bias b (None: no bias)."""
+    m = nn.Linear(w.shape[1], w.shape[0], bias=b is not None)
     with torch.no_grad():
         m.weight.copy_(w)
         if m.bias is not None:
-            m.bias.copy_(params[name + ".bias"])
+            m.bias.copy_(b)
     m.prunekit_name = name
     return m
+
+
+def linear(name, params):
+    return linear_of(name, params[name + ".weight"], params.get(name + ".bias"))
 
 
 def build(arch, params, linears=None, prefix=""):
@@ -175,6 +185,11 @@ def build(arch, params, linears=None, prefix=""):
             q, kk, v, o = (linear(name + "." + p, params) for p in ("q", "k", "v", "out"))
             linears.extend([q, kk, v, o])
             m = Attention(q, kk, v, o, e["heads"], e["head_size"], e["causal"])
+        elif k == "lstm":
+            m, parts = recurrent.lstm(name, params, linear_of)
+            linears.extend(parts)
+        elif k == "timepool":
+            m = recurrent.TimePool(e["max"])
         else:
             sys.exit(f"unsupported layer kind {k}")
         mods.append(m)
@@ -371,6 +386,7 @@ def run(d, man, params, run_spec, cals, test):
     os.makedirs(out, exist_ok=True)
     for m in layers:
         name = m.prunekit_name
+        os.makedirs(os.path.dirname(os.path.join(out, name)), exist_ok=True)   # an LSTM's parts: lstm1/input
         m.weight.detach().numpy().astype("<f4").tofile(os.path.join(out, name + ".weight.bin"))
         mask = masks.get(name, torch.ones_like(m.weight))
         mask.detach().numpy().astype("<f4").tofile(os.path.join(out, name + ".weight.mask.bin"))
@@ -385,24 +401,36 @@ def run(d, man, params, run_spec, cals, test):
 
 def train_speed(man, params, d, spec):
     """Seconds per epoch of training the exported net (Adam, mean cross-entropy over every target) on the
-    exported examples, in batches of spec["batch"] in order; the first epoch is a warm-up."""
+    exported examples, in batches of spec["batch"], each epoch in the order given (spec["order"]: one
+    permutation of the examples per epoch, int32) or else as exported; the first epoch is a warm-up.
+    LSTM layers run torch.lstm (fused). Also gives each epoch's mean training loss (batch losses weighted by
+    their examples, as PruneKit's History)."""
     net = build(man["arch"], params)
+    recurrent.use_fused(net, True)
     net.train()
     x = load(d, spec["x"]).reshape([-1] + man["input_shape"])
     y = load(d, spec["y"], "<i4")
+    n = len(x)
+    orders = load(d, spec["order"], "<i4") if "order" in spec else torch.arange(n).repeat(spec["epochs"], 1)
     opt = torch.optim.Adam(net.parameters(), lr=spec["lr"])
     b = spec["batch"]
-    seconds, loss = [], None
-    for _ in range(spec["epochs"]):
-        start = time.perf_counter()
-        for i in range(0, len(x), b):
+    seconds, cpu, losses = [], [], []
+    for e in range(spec["epochs"]):
+        order = orders[e]
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        total = 0.0
+        for i in range(0, n, b):
+            idx = order[i:i + b]
             opt.zero_grad()
-            z = net(x[i:i + b])
-            loss = F.cross_entropy(z.reshape(-1, z.shape[-1]), y[i:i + b].reshape(-1))
+            z = net(x[idx])
+            loss = F.cross_entropy(z.reshape(-1, z.shape[-1]), y[idx].reshape(-1))
             loss.backward()
             opt.step()
+            total += loss.item() * len(idx)
         seconds.append(time.perf_counter() - start)
-    return {"epoch_seconds": seconds, "last_loss": loss.item()}
+        cpu.append(time.thread_time() - start_cpu)
+        losses.append(total / n)
+    return {"epoch_seconds": seconds, "epoch_cpu_seconds": cpu, "epoch_loss": losses, "last_loss": losses[-1]}
 
 
 def main():

@@ -20,13 +20,16 @@ import org.prunekit.notebook.TableFormat;
  * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm] [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm,lstm,lmtraining] [--epochs N] [--runs N]
  * </pre>
  *
  * <p>The {@code llm} section trains a small transformer language model ({@link BenchLm}) once and
- * reports three tables on it: one-shot magnitude/Wanda/SparseGPT perplexities beside the PyTorch
- * peer ({@link LlmBenchmark}), structured head/MLP removal with speed-ups
- * ({@link LmStructuredBenchmark}) and training speed against the peer ({@link LmTrainingBenchmark}).
+ * reports two tables on it: one-shot magnitude/Wanda/SparseGPT perplexities beside the PyTorch
+ * peer ({@link LlmBenchmark}) and structured head/MLP removal with speed-ups
+ * ({@link LmStructuredBenchmark}). The {@code lstm} section does the same one-shot comparison on the
+ * catalogue's LSTM language model ({@link BenchLstm}). The {@code lmtraining} section times training of the text
+ * models (that transformer, the LSTM language model, the text classifier) against the peer
+ * ({@link LmTrainingBenchmark}).
  *
  * <p>It starts by printing the CPU and the engine's status ({@link PruneKit#engineStatus()}): every
  * figure depends on both, and on a CPU where the engine check fails the figures are those of the
@@ -34,7 +37,7 @@ import org.prunekit.notebook.TableFormat;
  */
 public final class Benchmarks {
 
-    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies", "llm");
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies", "llm", "lstm", "lmtraining");
 
     private Benchmarks() {}
 
@@ -95,11 +98,16 @@ public final class Benchmarks {
                         System.out.println(r.verdict());
                         report(LmStructuredBenchmark.run(lm, System.out), System.out,
                                 out.resolve("llm-structured.csv"));
-                        report(LmTrainingBenchmark.run(peer, lm, System.out), System.out,
-                                out.resolve("llm-training.csv"));
                     }
                     yield null;
                 }
+                case "lstm" -> {
+                    LlmBenchmark.Result r = BenchLstm.run(peer, System.out);
+                    report(r.table(), System.out, out.resolve("lstm.csv"));
+                    System.out.println(r.verdict());
+                    yield null;
+                }
+                case "lmtraining" -> LmTrainingBenchmark.run(peer, System.out);
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
                 case "criteria" -> {
                     int i = 0;

@@ -19,11 +19,14 @@ import org.prunekit.train.Evaluation;
 /**
  * The one-shot pruning methods of LLM pruning (issue 22) on a language model: dense, magnitude,
  * Wanda and SparseGPT at 50 % unstructured and 2:4, without fine-tuning, on the small causal
- * transformer of {@link BenchLm}; test perplexity in PruneKit beside the PyTorch peer
+ * transformer of {@link BenchLm} (section {@code llm}) and on the LSTM language model of
+ * {@link BenchLstm} (section {@code lstm}); test perplexity in PruneKit beside the PyTorch peer
  * ({@link LlmPeer}, the same transformer forward in torch) on the same exported weights,
- * calibration draws (128 training windows, several seeds) and test windows. The methods prune the
- * linear layers of the blocks (attention's q, k, v, out; the MLP's fc1, fc2), layer by layer;
- * embedding, position table and head stay dense. The peer checks first that its dense perplexity
+ * calibration draws (128 training windows, several seeds) and test windows. The methods prune, layer
+ * by layer, the transformer's block linear layers (attention's q, k, v, out; the MLP's fc1, fc2)
+ * or the LSTM's input and recurrent weights (the peer calibrates the recurrent weight on the
+ * hidden states {@code h_(t-1)} of its step-by-step LSTM); embedding, position table and head
+ * stay dense. The peer checks first that its dense perplexity
  * equals PruneKit's within 1e-3 relative.
  */
 final class LlmBenchmark {
@@ -54,17 +57,30 @@ final class LlmBenchmark {
 
     /**
      * @param peer the peer runner
-     * @param lm the trained language model (left unchanged)
+     * @param lm the trained transformer language model (left unchanged)
      * @param out progress
      * @return the table and the verdict
      */
     static Result run(Peer peer, BenchLm lm, PrintStream out) {
-        CorpusSplit data = lm.corpus();
-        Net net = lm.net();
-        List<String> layers = BenchLm.blockLinears(net);
+        return run(peer, lm.net(), lm.corpus(), lm.dense(), BenchLm.blockLinears(lm.net()),
+                "the blocks' linear layers", out);
+    }
+
+    /**
+     * @param peer the peer runner
+     * @param net a trained language model the peer builds (left unchanged)
+     * @param data its data (calibration draws from the training windows, perplexity on the test windows)
+     * @param dense the net's test evaluation
+     * @param layers the weights to prune
+     * @param what what they are, in words (for the table's title)
+     * @param out progress
+     * @return the table and the verdict
+     */
+    static Result run(Peer peer, Net net, CorpusSplit data, Evaluation dense, List<String> layers, String what,
+            PrintStream out) {
         Rows t = Rows.of("One-shot pruning of " + net.name() + " (" + net.parameterCount() + " parameters) without"
                 + " fine-tuning, " + data.test().size() * data.test().window() + " held-out Moby Dick characters;"
-                + " the blocks' linear layers pruned; mean (sd) over " + SEEDS.length + " calibration draws of 128"
+                + " " + what + " pruned; mean (sd) over " + SEEDS.length + " calibration draws of 128"
                 + " training windows;"
                 + " PruneKit beside the PyTorch peer on the same weights and draws",
                 "model", "sparsity", "method", "PK perplexity", "PK sd", "PT perplexity", "PT sd", "masks equal",
@@ -79,7 +95,7 @@ final class LlmBenchmark {
             runs.add(new LlmPeer.Run(st.name(), st.method(), 0.5, st.n(), st.m(), st.seed() == 0 ? null
                     : "s" + st.seed(), 128, st.method().equals("sparsegpt")));
         }
-        LlmPeer theirs = LlmPeer.run(peer, net, cals, data.test(), runs, layers, lm.dense().loss(), false);
+        LlmPeer theirs = LlmPeer.run(peer, net, cals, data.test(), runs, layers, dense.loss(), false);
         Map<String, double[]> ours = new LinkedHashMap<>();
         try {
             for (Setting st : settings) {

@@ -26,17 +26,20 @@ import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
 import org.prunekit.model.layers.LayerNorm;
+import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.MaxPool;
 import org.prunekit.model.layers.PositionEmbedding;
 import org.prunekit.model.layers.Relu;
 import org.prunekit.model.layers.Residual;
 import org.prunekit.model.layers.SelfAttention;
+import org.prunekit.model.layers.TimePool;
 import org.prunekit.prune.Calibration;
 
 /**
  * The PyTorch peer of the one-shot pruning methods (magnitude, Wanda, SparseGPT):
  * {@code toolkit/benchmark/src/test/python/torch_llm_prune.py}, run on the very float32 weights,
- * (image classifiers and pre-LN transformer language models: the peer builds the same forward in torch),
+ * (image classifiers, pre-LN transformer language models, LSTM language models and text classifiers
+ * pooling over time: the peer builds the same forward in torch),
  * calibration inputs and test examples PruneKit uses, exported to a temporary folder. After the
  * run, the peer's pruned weights and masks can be read back per run and layer.
  */
@@ -164,18 +167,30 @@ final class LlmPeer {
     }
 
     /**
-     * Times training of the net in the peer: Adam on the examples in order, in batches, from the
-     * net's present weights (the net is not changed).
+     * What training in the peer gave, per epoch.
+     *
+     * @param seconds how long each epoch took
+     * @param cpuSeconds the CPU time of the peer's main thread in each epoch (torch runs on it with
+     *     one thread): less disturbed than the wall clock on a shared machine
+     * @param losses each epoch's mean training loss (batch losses weighted by their examples)
+     */
+    record Trained(double[] seconds, double[] cpuSeconds, double[] losses) {}
+
+    /**
+     * Trains the net in the peer and times it: Adam on mean cross-entropy, in batches, each epoch
+     * in the order given (as PruneKit's training draws them), from the net's present weights (the
+     * net is not changed). LSTM layers run {@code torch.lstm}, the kernel {@code nn.LSTM} calls.
      *
      * @param peer the peer runner
      * @param net the net (as for {@link #run})
      * @param train the training examples
+     * @param orders one permutation of the examples' indices per epoch (its length: the epochs;
+     *     the first is a warm-up)
      * @param batchSize examples per batch
      * @param learningRate Adam's learning rate
-     * @param epochs epochs to time (the first is a warm-up)
-     * @return the seconds of every epoch
+     * @return the seconds and mean loss of every epoch
      */
-    static double[] trainSeconds(Peer peer, Net net, Examples train, int batchSize, float learningRate, int epochs) {
+    static Trained train(Peer peer, Net net, Examples train, int[][] orders, int batchSize, float learningRate) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("prunekit-llm-train-");
@@ -183,17 +198,27 @@ final class LlmPeer {
             JsonObject t = writeExamples(dir, "train", train, net);
             t.addProperty("batch", batchSize);
             t.addProperty("lr", learningRate);
-            t.addProperty("epochs", epochs);
+            t.addProperty("epochs", orders.length);
+            ByteBuffer b = ByteBuffer.allocate(4 * orders.length * train.size()).order(ByteOrder.LITTLE_ENDIAN);
+            for (int[] o : orders) {
+                if (o.length != train.size()) {
+                    throw new IllegalArgumentException("An epoch's order has " + o.length + " indices for "
+                            + train.size() + " examples.");
+                }
+                b.asIntBuffer().put(o);
+                b.position(b.position() + 4 * o.length);
+            }
+            Files.write(dir.resolve("train-order.bin"), b.array());
+            JsonObject order = new JsonObject();
+            order.addProperty("file", "train-order.bin");
+            order.add("shape", new Gson().toJsonTree(new long[] {orders.length, train.size()}));
+            t.add("order", order);
             man.add("train", t);
             Files.writeString(dir.resolve("manifest.json"), new Gson().toJson(man));
             String line = peer.runScript(Path.of(SCRIPT), List.of(dir.toString()));
-            var seconds = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("train")
-                    .getAsJsonArray("epoch_seconds");
-            double[] out = new double[seconds.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = seconds.get(i).getAsDouble();
-            }
-            return out;
+            JsonObject got = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("train");
+            return new Trained(doubles(got.getAsJsonArray("epoch_seconds")), doubles(got.getAsJsonArray(
+                    "epoch_cpu_seconds")), doubles(got.getAsJsonArray("epoch_loss")));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot export to the PyTorch peer: " + e.getMessage(), e);
         } finally {
@@ -201,6 +226,30 @@ final class LlmPeer {
                 deleteTree(dir);
             }
         }
+    }
+
+    /**
+     * @param examples the training examples
+     * @param seed the training seed ({@code TrainConfig.seed()})
+     * @param epochs the epochs
+     * @return the order in which PruneKit's training visits the examples in each epoch (one
+     *     shuffle per epoch from one generator seeded with the training seed, as {@code Training.fit})
+     */
+    static int[][] trainingOrders(int examples, long seed, int epochs) {
+        java.util.Random random = new java.util.Random(seed);
+        int[][] out = new int[epochs][];
+        for (int e = 0; e < epochs; e++) {
+            out[e] = org.prunekit.data.ImageSet.permutation(examples, random);
+        }
+        return out;
+    }
+
+    private static double[] doubles(com.google.gson.JsonArray a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).getAsDouble();
+        }
+        return out;
     }
 
     /** @return a manifest with the net's layers and every parameter, written to {@code dir} */
@@ -378,13 +427,18 @@ final class LlmPeer {
                 o.put("heads", a.heads());
                 o.put("head_size", a.headSize());
                 o.put("causal", a.causal());
+            } else if (s instanceof Lstm) {
+                o.put("kind", "lstm");
+            } else if (s instanceof TimePool p) {
+                o.put("kind", "timepool");
+                o.put("max", p.max());
             } else if (s instanceof Residual r && r.shortcut().isEmpty()) {
                 o.put("kind", "residual");
                 o.put("main", arch(r.main()));
             } else {
                 throw new IllegalArgumentException("The PyTorch peer builds dense, conv, relu, gelu, pooling, flatten,"
-                        + " embedding, position embedding, layer norm, self-attention (with biases) and identity"
-                        + " residual layers, not " + s.description() + " (" + e.name() + ").");
+                        + " embedding, position embedding, layer norm, self-attention (with biases), LSTM, pooling over"
+                        + " time and identity residual layers, not " + s.description() + " (" + e.name() + ").");
             }
             out.add(o);
         }
