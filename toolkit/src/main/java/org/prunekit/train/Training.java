@@ -83,7 +83,7 @@ public final class Training {
         Examples train = data.train();
         int[] targets = train.targets();
         int batches = (train.size() + data.batchSize() - 1) / data.batchSize();
-        try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay());
+        try (Adam adam = Adam.of(trainable(net), net.manager(), config.learningRate(), config.weightDecay());
                 WeightSnapshot epochStart = new WeightSnapshot(net);
                 Progress.Task task = progress.start(net.name() + " training", (long) config.epochs() * batches,
                         "batches")) {
@@ -261,9 +261,12 @@ public final class Training {
                 correct = countCorrect(logits, targets(order, from, to, targets, train.targetsPerExample()));
                 t1 = tick(clock, 6, t4);
             }
-            adam.step();
+            // the masks of the weights Adam updates are applied inside its update loop (see Adam.step(List));
+            // the phase "masks" is then what remains: the masks of parameters Adam does not update
+            List<NDArray> masks = masksOf(net, adam);
+            adam.step(masks);
             long t5 = tick(clock, 4, t1);
-            net.applyMasks();
+            net.applyMasksExcept(adam.maskedBy(masks));
             tick(clock, 5, t5);
             return new BatchResult(lossValue, correct);
         } finally {
@@ -324,7 +327,7 @@ public final class Training {
         }
         begin(net, data, config);
         long[] clock = new long[TrainingProfile.PHASES.size()];
-        try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
+        try (Adam adam = Adam.of(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Random random = new Random(config.seed());
             Examples train = data.train();
             int[] targets = train.targets();
@@ -391,12 +394,25 @@ public final class Training {
         return correct;
     }
 
+    /** @return the mask of every weight Adam updates, in its order (null where none), or null if the net has none */
+    private static List<NDArray> masksOf(Trainable net, Adam adam) {
+        java.util.Map<Parameter, NDArray> masks = net.masks();
+        if (masks.isEmpty()) {
+            return null;
+        }
+        List<NDArray> out = new ArrayList<>(adam.size());
+        for (Parameter p : adam.parameters()) {
+            out.add(masks.get(p));
+        }
+        return out;
+    }
+
     /** The trainable weights of a net and, if asked for, their L1 penalty. */
-    private static List<NDArray> trainable(Trainable net) {
-        List<NDArray> out = new ArrayList<>();
+    private static List<Parameter> trainable(Trainable net) {
+        List<Parameter> out = new ArrayList<>();
         for (Pair<String, Parameter> p : net.block().getParameters()) {
             if (p.getValue().requiresGradient()) {
-                out.add(p.getValue().getArray());
+                out.add(p.getValue());
             }
         }
         return out;
