@@ -283,27 +283,25 @@ final class Adam implements AutoCloseable {
                 g[j] = w[j] * weightDecay + g[j];
             }
         }
-        float b1 = BETA1;
-        float b2 = BETA2;
         if (mask == null) {
             for (int j = 0; j < n; j++) {
-                float gj = g[j];
-                float mm = mom[j] * b1 + gj;
-                float vv = sq[j] * b2 + gj * gj;
-                mom[j] = mm;
-                sq[j] = vv;
-                w[j] = w[j] - mm / ((float) Math.sqrt(vv) + eps) * step;
+                w[j] = stepped(j, w, g, mom, sq, step, eps);
             }
         } else {
             for (int j = 0; j < n; j++) {
-                float gj = g[j];
-                float mm = mom[j] * b1 + gj;
-                float vv = sq[j] * b2 + gj * gj;
-                mom[j] = mm;
-                sq[j] = vv;
-                w[j] = (w[j] - mm / ((float) Math.sqrt(vv) + eps) * step) * mask[j];
+                w[j] = stepped(j, w, g, mom, sq, step, eps) * mask[j];
             }
         }
+    }
+
+    /** One value's update: its moments in place, its new value returned (inlined into the loops by the JIT). */
+    private static float stepped(int j, float[] w, float[] g, float[] mom, float[] sq, float step, float eps) {
+        float gj = g[j];
+        float mm = mom[j] * BETA1 + gj;
+        float vv = sq[j] * BETA2 + gj * gj;
+        mom[j] = mm;
+        sq[j] = vv;
+        return w[j] - mm / ((float) Math.sqrt(vv) + eps) * step;
     }
 
     /**

@@ -132,13 +132,12 @@ class AdamTest {
     @CsvSource({"0, true", "0.01, true", "0, false", "0.01, false"})
     void maskedStepEqualsStepThenMask(float weightDecay, boolean javaLoop) {
         PruneKit.init();
-        int n = 10_007;
         java.util.Random random = new java.util.Random(11);
-        float[] start = new float[n];
+        float[] start = gaussian(random, 10_007);
+        int n = start.length;
         float[] keep = new float[n];
         float[] keepLess = new float[n];
         for (int i = 0; i < n; i++) {
-            start[i] = (float) random.nextGaussian();
             keep[i] = random.nextDouble() < 0.3 ? 1 : 0;
             keepLess[i] = keep[i] * (random.nextDouble() < 0.5 ? 1 : 0);
         }
@@ -155,10 +154,7 @@ class AdamTest {
                     Adam b = new Adam(List.of(separate, freeRef), m, 0.01f, weightDecay, javaLoop)) {
                 for (int step = 0; step < 6; step++) {
                     NDArray current = step < 3 ? mask : sparser;
-                    float[] g = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        g[i] = (float) random.nextGaussian();
-                    }
+                    float[] g = gaussian(random, n);
                     gradient(fused, free, m, g);
                     gradient(separate, freeRef, m, g);
                     a.step(java.util.Arrays.asList(current, null));
@@ -175,6 +171,14 @@ class AdamTest {
                 }
             }
         }
+    }
+
+    private static float[] gaussian(java.util.Random random, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) random.nextGaussian();
+        }
+        return out;
     }
 
     /** Gives {@code w} the gradient {@code g} and {@code other} the gradient 1 through autograd. */

@@ -225,43 +225,53 @@ class TrainingTest {
         }
     }
 
+    /** A Trainable that hands every call to a net (the records below change one or two). */
+    private interface Wrapping extends Trainable {
+        Net net();
+
+        default String name() {
+            return net().name();
+        }
+
+        default Shape inputShape() {
+            return net().inputShape();
+        }
+
+        default int numClasses() {
+            return net().numClasses();
+        }
+
+        default NDManager manager() {
+            return net().manager();
+        }
+
+        default NDArray forward(NDArray x, boolean training) {
+            return net().forward(x, training);
+        }
+
+        default Block block() {
+            return net().block();
+        }
+
+        default List<Parameter> prunableWeights() {
+            return net().prunableWeights();
+        }
+
+        default Map<Parameter, NDArray> masks() {
+            return net().masks();
+        }
+
+        default void applyMasks() {
+            net().applyMasks();
+        }
+    }
+
     /**
      * A net whose mask re-application after optimizer step {@code poisonStep} writes a NaN into
      * a weight: an optimizer step gone wrong (an engine fault) that no loss of the epoch shows.
      */
-    private record PoisonedAfterStep(Net net, int poisonStep, int[] steps) implements Trainable {
-        public String name() {
-            return net.name();
-        }
-
-        public Shape inputShape() {
-            return net.inputShape();
-        }
-
-        public int numClasses() {
-            return net.numClasses();
-        }
-
-        public NDManager manager() {
-            return net.manager();
-        }
-
-        public NDArray forward(NDArray x, boolean training) {
-            return net.forward(x, training);
-        }
-
-        public Block block() {
-            return net.block();
-        }
-
-        public List<Parameter> prunableWeights() {
-            return net.prunableWeights();
-        }
-
-        public Map<Parameter, NDArray> masks() {
-            return net.masks();
-        }
-
+    private record PoisonedAfterStep(Net net, int poisonStep, int[] steps) implements Wrapping {
+        @Override
         public void applyMasks() {
             net.applyMasks();
             if (++steps[0] == poisonStep) {
@@ -336,41 +346,10 @@ class TrainingTest {
     }
 
     /** A net that shows Training no masks and re-applies them all after every step: the order before the fusion. */
-    private record MasksAfterStep(Net net) implements Trainable {
-        public String name() {
-            return net.name();
-        }
-
-        public Shape inputShape() {
-            return net.inputShape();
-        }
-
-        public int numClasses() {
-            return net.numClasses();
-        }
-
-        public NDManager manager() {
-            return net.manager();
-        }
-
-        public NDArray forward(NDArray x, boolean training) {
-            return net.forward(x, training);
-        }
-
-        public Block block() {
-            return net.block();
-        }
-
-        public List<Parameter> prunableWeights() {
-            return net.prunableWeights();
-        }
-
+    private record MasksAfterStep(Net net) implements Wrapping {
+        @Override
         public Map<Parameter, NDArray> masks() {
             return Map.of();
-        }
-
-        public void applyMasks() {
-            net.applyMasks();
         }
     }
 }
