@@ -5,16 +5,20 @@ import ai.djl.pytorch.jni.JniUtils;
 import org.prunekit.engine.EngineCheck;
 import org.prunekit.engine.EngineGuard;
 import org.prunekit.engine.EngineStatus;
+import org.prunekit.engine.EngineThreads;
 
 /**
  * Process-wide set-up of the deep-learning runtime behind PruneKit.
  *
  * <p>PruneKit runs DJL on its PyTorch engine, fully offline (the natives come from Maven
  * Central jars, nothing is downloaded at run time), with one intra-op and one inter-op thread
- * (as fast and much steadier than more on the small networks of the tutorials) and a quiet log.
+ * (as fast and much steadier than more on the small networks of the tutorials, and many times
+ * faster on a CPU shared with other programs: see {@link EngineThreads}) and a quiet log.
  * These settings must be in place before the engine first starts; every PruneKit entry point
- * calls {@link #init()}, so users never have to. A setting given on the command line
- * ({@code -Dai.djl.pytorch.num_threads=2}) wins over PruneKit's default.
+ * calls {@link #init()}, so users never have to. The number of threads is
+ * {@link #setThreads(int)}, or {@code -Dprunekit.threads=2} / {@code PRUNEKIT_THREADS=2}
+ * (DJL's {@code -Dai.djl.pytorch.num_threads=2} is honoured too); it holds even where other DJL
+ * code started the engine before PruneKit.
  *
  * <p>Before the engine's first operation, {@link #init()} makes sure its arithmetic is right on
  * this CPU: the {@link EngineCheck} compares every operation PruneKit's nets use with an
@@ -45,7 +49,7 @@ public final class PruneKit {
                 setDefault("ai.djl.offline", "true");
                 setDefault("OPT_OUT_TRACKING", "true");
                 setDefault("ai.djl.default_engine", "PyTorch");
-                setDefault("ai.djl.pytorch.num_threads", "1");
+                int threads = EngineThreads.beforeEngineStart();
                 setDefault("ai.djl.pytorch.num_interop_threads", "1");
                 setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
                 setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
@@ -56,6 +60,7 @@ public final class PruneKit {
                 EngineGuard.beforeEngineStart();
                 Engine started = Engine.getEngine("PyTorch");
                 EngineGuard.afterEngineStart();
+                EngineThreads.afterEngineStart(threads);
                 engine = started;
             }
             return engine;
@@ -81,6 +86,29 @@ public final class PruneKit {
      */
     public static void seed(long seed) {
         init().setRandomSeed((int) seed);
+    }
+
+    /**
+     * @return the engine's intra-op threads (1 unless set otherwise, see {@link EngineThreads})
+     */
+    public static int threads() {
+        init();
+        return EngineThreads.get();
+    }
+
+    /**
+     * Sets how many threads the engine uses inside one operation, for the whole process, from
+     * now on. One (the default) is the fastest on PruneKit's small nets and by far the steadiest
+     * on a CPU shared with other programs; more can pay for large nets on an otherwise idle
+     * machine. For a whole run, {@code -Dprunekit.threads=n} or {@code PRUNEKIT_THREADS=n} also make
+     * idle threads sleep instead of spinning (see {@link EngineThreads}).
+     *
+     * @param n the number of threads, at least 1
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static void setThreads(int n) {
+        init();
+        EngineThreads.set(n);
     }
 
     /**

@@ -54,9 +54,19 @@ final class MaskSet {
     }
 
     void apply() {
+        applyExcept(java.util.Set.of());
+    }
+
+    /** Multiplies every mask into its parameter, except those of {@code applied}. */
+    void applyExcept(java.util.Set<Parameter> applied) {
+        if (masks.isEmpty()) {
+            return;
+        }
         PruneKit.noGrad();
         for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
-            e.getKey().getArray().muli(e.getValue());
+            if (!applied.contains(e.getKey())) {
+                e.getKey().getArray().muli(e.getValue());
+            }
         }
     }
 

@@ -528,6 +528,11 @@ public final class Net implements Trainable, AutoCloseable {
         masks.apply();
     }
 
+    @Override
+    public void applyMasksExcept(java.util.Set<Parameter> applied) {
+        masks.applyExcept(applied);
+    }
+
     /** @return a multi-line summary: one line per layer with its output shape and parameter shapes */
     public String summary() {
         return NetShapes.summary(this);

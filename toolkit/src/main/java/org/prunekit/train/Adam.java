@@ -4,6 +4,7 @@ import org.prunekit.PruneKit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteOrder;
@@ -37,6 +38,7 @@ final class Adam implements AutoCloseable {
 
     private final NDManager state;
     private final List<NDArray> weights;
+    private List<Parameter> parameters = List.of();
     /** How a parameter is updated (see the class comment). */
     private enum Path { JAVA_LOOP, TENSORS }
 
@@ -51,6 +53,9 @@ final class Adam implements AutoCloseable {
     // JAVA_LOOP: the weight's and gradient's values, copied into the heap for the update
     private final List<float[]> wScratch = new ArrayList<>();
     private final List<float[]> gScratch = new ArrayList<>();
+    // JAVA_LOOP: the mask last seen for a weight and its values in the heap (a mask is replaced, never changed)
+    private final NDArray[] maskSeen;
+    private final float[][] maskValues;
     // 0-d tensors for the constants: an op with a Java float operand creates a scalar tensor on
     // every call (~10-25 us each through DJL); an op with a tensor operand costs ~1 us
     private final NDArray beta1;
@@ -86,6 +91,8 @@ final class Adam implements AutoCloseable {
         this.beta1 = state.create(BETA1);
         this.beta2 = state.create(BETA2);
         this.decay = state.create(weightDecay);
+        this.maskSeen = new NDArray[this.weights.size()];
+        this.maskValues = new float[this.weights.size()][];
         for (NDArray w : this.weights) {
             w.setRequiresGradient(true);
             Path path = javaLoop && w.size() <= Integer.MAX_VALUE && w.getDevice().equals(ai.djl.Device.cpu())
@@ -103,6 +110,46 @@ final class Adam implements AutoCloseable {
         }
     }
 
+    /**
+     * @param parameters the parameters to update
+     * @param parent the manager under which the moment arrays are kept
+     * @param learningRate the step size
+     * @param weightDecay L2 penalty added to the gradient
+     * @return an Adam over the parameters' arrays that knows their parameters (see {@link #parameters()})
+     */
+    static Adam of(List<Parameter> parameters, NDManager parent, float learningRate, float weightDecay) {
+        Adam adam = new Adam(parameters.stream().map(Parameter::getArray).toList(), parent, learningRate, weightDecay);
+        adam.parameters = List.copyOf(parameters);
+        return adam;
+    }
+
+    /** @return the parameters of the weights, in their order (empty if made from arrays alone) */
+    List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /**
+     * @param masks masks as given to {@link #step(List)} (null for none)
+     * @return the parameters whose masks that step applies (empty if made from arrays alone)
+     */
+    java.util.Set<Parameter> maskedBy(List<NDArray> masks) {
+        if (masks == null || parameters.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<Parameter> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < masks.size(); i++) {
+            if (masks.get(i) != null) {
+                out.add(parameters.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** @return the number of weights updated */
+    int size() {
+        return weights.size();
+    }
+
     /** @param learningRate the step size from the next step on */
     void setLearningRate(float learningRate) {
         this.learningRate = learningRate;
@@ -115,6 +162,20 @@ final class Adam implements AutoCloseable {
 
     /** Updates every weight from its gradient, then zeroes the gradients. Call outside recording. */
     void step() {
+        step(null);
+    }
+
+    /**
+     * Updates every weight from its gradient, multiplies it by its pruning mask, then zeroes the
+     * gradients. Call outside recording. The result is the same, bit for bit, as {@link #step()}
+     * followed by {@code w.muli(mask)}; on the Java-loop path the mask is applied inside the
+     * update's loop (its values copied into the heap once per mask), which saves a pass over every
+     * masked weight's memory and a native call per mask and step.
+     *
+     * @param masks each weight's 0/1 mask, in the order of the weights (null entries, or a null
+     *     list, for none); a mask must not be changed in place between steps (pass a new array)
+     */
+    void step(List<NDArray> masks) {
         PruneKit.noGrad();
         t++;
         double bias1 = 1 - Math.pow(BETA1, t);
@@ -129,10 +190,16 @@ final class Adam implements AutoCloseable {
                 NDArray epsTensor = tensors ? state.create(eps) : null) {
             for (int i = 0; i < weights.size(); i++) {
                 NDArray w = weights.get(i);
+                NDArray mask = masks == null ? null : masks.get(i);
                 try (NDArray g = w.getGradient()) {
                     switch (paths.get(i)) {
-                        case JAVA_LOOP -> javaUpdate(i, w, g, step, eps);
-                        case TENSORS -> tensorUpdate(w, g, m.get(i), v.get(i), stepTensor, epsTensor);
+                        case JAVA_LOOP -> javaUpdate(i, w, g, step, eps, mask == null ? null : maskValues(i, mask));
+                        case TENSORS -> {
+                            tensorUpdate(w, g, m.get(i), v.get(i), stepTensor, epsTensor);
+                            if (mask != null) {
+                                w.muli(mask);
+                            }
+                        }
                     }
                 }
             }
@@ -163,7 +230,7 @@ final class Adam implements AutoCloseable {
      * the tensors' own native memory when it is one dense block in logical order, else through
      * DJL's copies), updated by {@link #update}, written back, and the gradient zeroed.
      */
-    private void javaUpdate(int i, NDArray w, NDArray g, float step, float eps) {
+    private void javaUpdate(int i, NDArray w, NDArray g, float step, float eps, float[] mask) {
         if (inPlace.get(i) == null) {
             FloatBuffer wb = memory(w);
             FloatBuffer gb = memory(g);
@@ -177,40 +244,64 @@ final class Adam implements AutoCloseable {
             float[] grads = gScratch.get(i);
             wb.get(0, values);
             memory(g).get(0, grads);
-            update(values, grads, mj.get(i), vj.get(i), weightDecay, step, eps);
+            update(values, grads, mj.get(i), vj.get(i), weightDecay, step, eps, mask);
             wb.put(0, values);
         } else {
             // a strided tensor (a view, a transposed weight): DJL hands out a copy of its values
             float[] values = w.toFloatArray();
-            update(values, g.toFloatArray(), mj.get(i), vj.get(i), weightDecay, step, eps);
+            update(values, g.toFloatArray(), mj.get(i), vj.get(i), weightDecay, step, eps, mask);
             w.set(values);
         }
         JniUtils.zeroGrad((PtNDArray) w);
     }
 
+    /** @return the values of weight {@code i}'s mask in the heap, copied when the mask is a new array */
+    private float[] maskValues(int i, NDArray mask) {
+        if (maskSeen[i] != mask) {
+            if (!mask.getShape().equals(weights.get(i).getShape())) {
+                throw new IllegalArgumentException("Mask shape " + mask.getShape() + " does not match the weight's "
+                        + weights.get(i).getShape() + ".");
+            }
+            maskValues[i] = mask.toFloatArray(); // PruneKit's masks are float32
+            maskSeen[i] = mask;
+        }
+        return maskValues[i];
+    }
+
     /**
      * The update over plain arrays, the NDArray form's operations one value at a time: with weight
      * decay {@code g ← w·wd + g} first, then {@code M ← β₁M + g}, {@code V ← β₂V + g²} and
-     * {@code w ← w − M/(√V + ε)·step}. Each loop is a plain element-wise pass, which the JIT
-     * compiles to vector instructions with the same IEEE results as one element at a time.
+     * {@code w ← w − M/(√V + ε)·step}, times the mask if there is one. Each loop is a plain
+     * element-wise pass, which the JIT compiles to vector instructions with the same IEEE results
+     * as one element at a time.
      */
-    private static void update(float[] w, float[] g, float[] mom, float[] sq, float weightDecay, float step, float eps) {
+    private static void update(float[] w, float[] g, float[] mom, float[] sq, float weightDecay, float step, float eps,
+            float[] mask) {
         int n = mom.length;
         if (weightDecay > 0) {
             for (int j = 0; j < n; j++) {
                 g[j] = w[j] * weightDecay + g[j];
             }
         }
-        float b1 = BETA1;
-        float b2 = BETA2;
-        for (int j = 0; j < n; j++) {
-            float gj = g[j];
-            float mm = mom[j] * b1 + gj;
-            float vv = sq[j] * b2 + gj * gj;
-            mom[j] = mm;
-            sq[j] = vv;
-            w[j] = w[j] - mm / ((float) Math.sqrt(vv) + eps) * step;
+        if (mask == null) {
+            for (int j = 0; j < n; j++) {
+                w[j] = stepped(j, w, g, mom, sq, step, eps);
+            }
+        } else {
+            for (int j = 0; j < n; j++) {
+                w[j] = stepped(j, w, g, mom, sq, step, eps) * mask[j];
+            }
         }
+    }
+
+    /** One value's update: its moments in place, its new value returned (inlined into the loops by the JIT). */
+    private static float stepped(int j, float[] w, float[] g, float[] mom, float[] sq, float step, float eps) {
+        float gj = g[j];
+        float mm = mom[j] * BETA1 + gj;
+        float vv = sq[j] * BETA2 + gj * gj;
+        mom[j] = mm;
+        sq[j] = vv;
+        return w[j] - mm / ((float) Math.sqrt(vv) + eps) * step;
     }
 
     /**

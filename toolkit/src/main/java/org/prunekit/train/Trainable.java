@@ -51,6 +51,17 @@ public interface Trainable {
     void applyMasks();
 
     /**
+     * After an optimizer step that already multiplied the masks of {@code applied} into their
+     * parameters (the training loop's Adam does so inside its update): multiplies the others. By
+     * default all of them, as {@link #applyMasks()} does (a mask applied twice changes nothing).
+     *
+     * @param applied the parameters whose masks need no re-application
+     */
+    default void applyMasksExcept(java.util.Set<Parameter> applied) {
+        applyMasks();
+    }
+
+    /**
      * Trains the classifier, showing its progress with {@link Progress#auto()}: a live bar in a
      * notebook that ends as a one-line summary, a text bar or one line per epoch in a terminal.
      *

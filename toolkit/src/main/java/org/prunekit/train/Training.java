@@ -83,8 +83,9 @@ public final class Training {
         Examples train = data.train();
         int[] targets = train.targets();
         int batches = (train.size() + data.batchSize() - 1) / data.batchSize();
-        try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay());
+        try (Adam adam = Adam.of(trainable(net), net.manager(), config.learningRate(), config.weightDecay());
                 WeightSnapshot epochStart = new WeightSnapshot(net);
+                BatchPrefetch prefetch = new BatchPrefetch(net, train);
                 Progress.Task task = progress.start(net.name() + " training", (long) config.epochs() * batches,
                         "batches")) {
             Random random = new Random(config.seed());
@@ -96,9 +97,14 @@ public final class Training {
                 int[] order = ImageSet.permutation(train.size(), random);
                 double lossSum = 0;
                 long correct = 0;
+                prefetch.request(order, 0, Math.min(order.length, data.batchSize()));
                 for (int from = 0; from < order.length; from += data.batchSize()) {
                     int to = Math.min(order.length, from + data.batchSize());
-                    BatchResult b = batchStep(net, train, targets, order, from, to, adam, config, null);
+                    BatchPrefetch.Batch current = prefetch.take();
+                    if (to < order.length) { // the next batch is assembled while this one is computed
+                        prefetch.request(order, to, Math.min(order.length, to + data.batchSize()));
+                    }
+                    BatchResult b = batchStep(net, current, train, targets, order, from, to, adam, config, null);
                     int batch = from / data.batchSize() + 1;
                     // a step can also turn the weights non-finite: the next batch's loss shows it, the last
                     // batch's step is checked on the weights themselves
@@ -234,16 +240,15 @@ public final class Training {
      * {@link TrainingProfile#PHASES}); PyTorch on the CPU runs each op synchronously, so the
      * wall-clock time between two phases is the time of that phase's native work.
      */
-    private static BatchResult batchStep(Trainable net, Examples train, int[] targets, int[] order, int from, int to,
-            Adam adam, TrainConfig config, long[] clock) {
+    private static BatchResult batchStep(Trainable net, BatchPrefetch.Batch assembled, Examples train, int[] targets,
+            int[] order, int from, int to, Adam adam, TrainConfig config, long[] clock) {
         TrainConfig.Distillation distill = config.distillation();
-        long t0 = clock == null ? 0 : System.nanoTime();
-        NDManager batchManager = net.manager().newSubManager();
+        long t1 = clock == null ? 0 : System.nanoTime();
+        NDManager batchManager = assembled.manager();
         try {
-            NDList batch = train.batch(batchManager, order, from, to, net.inputShape());
+            NDList batch = assembled.batch();
             NDArray x = batch.get(0);
             NDArray y = batch.get(1);
-            long t1 = tick(clock, 0, t0);
             // the teacher's logits before recording starts: no graph, no gradients for the teacher
             NDArray teacherLogits = distill == null ? null : distill.teacher().forward(x, false);
             double lossValue;
@@ -251,19 +256,28 @@ public final class Training {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = net.forward(x, true);
                 long t2 = tick(clock, 1, t1);
-                NDArray l = crossEntropy(logits, y);
+                int[] batchTargets = targets(order, from, to, targets, train.targetsPerExample());
+                // a classifier's batch: loss, accuracy and the loss's gradient in one pass on the Java side
+                Shape s = logits.getShape();
+                FusedLoss fused = logits.size() <= FusedLoss.MAX_VALUES && logits.getDataType() == DataType.FLOAT32
+                        ? FusedLoss.of(logits.toFloatArray(), (int) s.get(s.dimension() - 1), batchTargets) : null;
+                // (the fused objective's value is not the loss, its gradient is the loss's: only backward reads it)
+                NDArray l = fused != null ? fused.objective(logits, batchManager) : crossEntropy(logits, y);
                 NDArray objective = distill == null ? l : distilled(l, logits, teacherLogits, distill);
                 objective = config.l1() > 0 ? objective.add(l1Penalty(net, config.l1(), batchManager)) : objective;
                 long t3 = tick(clock, 2, t2);
                 collector.backward(objective);
                 long t4 = tick(clock, 3, t3);
-                lossValue = l.getFloat();
-                correct = countCorrect(logits, targets(order, from, to, targets, train.targetsPerExample()));
+                lossValue = fused != null ? fused.loss() : l.getFloat();
+                correct = fused != null ? fused.correct() : countCorrect(logits, batchTargets);
                 t1 = tick(clock, 6, t4);
             }
-            adam.step();
+            // the masks of the weights Adam updates are applied inside its update loop (see Adam.step(List));
+            // the phase "masks" is then what remains: the masks of parameters Adam does not update
+            List<NDArray> masks = masksOf(net, adam);
+            adam.step(masks);
             long t5 = tick(clock, 4, t1);
-            net.applyMasks();
+            net.applyMasksExcept(adam.maskedBy(masks));
             tick(clock, 5, t5);
             return new BatchResult(lossValue, correct);
         } finally {
@@ -324,16 +338,27 @@ public final class Training {
         }
         begin(net, data, config);
         long[] clock = new long[TrainingProfile.PHASES.size()];
-        try (Adam adam = new Adam(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
+        try (Adam adam = Adam.of(trainable(net), net.manager(), config.learningRate(), config.weightDecay())) {
             Random random = new Random(config.seed());
             Examples train = data.train();
             int[] targets = train.targets();
             int[] order = ImageSet.permutation(train.size(), random);
             int perEpoch = (order.length + data.batchSize() - 1) / data.batchSize();
-            for (int b = 0; b < warmUp + batches; b++) {
-                int from = (b % perEpoch) * data.batchSize();
-                int to = Math.min(order.length, from + data.batchSize());
-                batchStep(net, train, targets, order, from, to, adam, config, b < warmUp ? null : clock);
+            try (BatchPrefetch prefetch = new BatchPrefetch(net, train)) {
+                prefetch.request(order, 0, Math.min(order.length, data.batchSize()));
+                for (int b = 0; b < warmUp + batches; b++) {
+                    int from = (b % perEpoch) * data.batchSize();
+                    int to = Math.min(order.length, from + data.batchSize());
+                    long t0 = System.nanoTime();
+                    BatchPrefetch.Batch current = prefetch.take();
+                    if (b + 1 < warmUp + batches) {
+                        int nextFrom = ((b + 1) % perEpoch) * data.batchSize();
+                        prefetch.request(order, nextFrom, Math.min(order.length, nextFrom + data.batchSize()));
+                    }
+                    long[] c = b < warmUp ? null : clock;
+                    tick(c, 0, t0); // assembly: the wait for the batch the helper assembled meanwhile
+                    batchStep(net, current, train, targets, order, from, to, adam, config, c);
+                }
             }
         }
         double[] micros = new double[clock.length];
@@ -391,12 +416,25 @@ public final class Training {
         return correct;
     }
 
+    /** @return the mask of every weight Adam updates, in its order (null where none), or null if the net has none */
+    private static List<NDArray> masksOf(Trainable net, Adam adam) {
+        java.util.Map<Parameter, NDArray> masks = net.masks();
+        if (masks.isEmpty()) {
+            return null;
+        }
+        List<NDArray> out = new ArrayList<>(adam.size());
+        for (Parameter p : adam.parameters()) {
+            out.add(masks.get(p));
+        }
+        return out;
+    }
+
     /** The trainable weights of a net and, if asked for, their L1 penalty. */
-    private static List<NDArray> trainable(Trainable net) {
-        List<NDArray> out = new ArrayList<>();
+    private static List<Parameter> trainable(Trainable net) {
+        List<Parameter> out = new ArrayList<>();
         for (Pair<String, Parameter> p : net.block().getParameters()) {
             if (p.getValue().requiresGradient()) {
-                out.add(p.getValue().getArray());
+                out.add(p.getValue());
             }
         }
         return out;

@@ -121,4 +121,71 @@ class AdamTest {
             assertArrayEquals(floats(reference(start, grads, 1e-3, weightDecay)), w.toFloatArray(), 1e-6f);
         }
     }
+
+    /**
+     * A step with masks gives the same bits as a step without them followed by {@code w.muli(mask)}
+     * (the order Training used before the masks moved into the step), on both paths, over several
+     * steps (the moments of masked weights keep accumulating in both), including a mask that is
+     * replaced by a sparser one half-way and a weight without a mask.
+     */
+    @ParameterizedTest(name = "weight decay {0}, Java loop {1}")
+    @CsvSource({"0, true", "0.01, true", "0, false", "0.01, false"})
+    void maskedStepEqualsStepThenMask(float weightDecay, boolean javaLoop) {
+        PruneKit.init();
+        java.util.Random random = new java.util.Random(11);
+        float[] start = gaussian(random, 10_007);
+        int n = start.length;
+        float[] keep = new float[n];
+        float[] keepLess = new float[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = random.nextDouble() < 0.3 ? 1 : 0;
+            keepLess[i] = keep[i] * (random.nextDouble() < 0.5 ? 1 : 0);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray fused = m.create(start);
+            NDArray separate = m.create(start);
+            NDArray free = m.create(new float[] {0.5f, -1f, 2f});
+            NDArray freeRef = m.create(new float[] {0.5f, -1f, 2f});
+            NDArray mask = m.create(keep);
+            NDArray sparser = m.create(keepLess);
+            fused.muli(mask);
+            separate.muli(mask);
+            try (Adam a = new Adam(List.of(fused, free), m, 0.01f, weightDecay, javaLoop);
+                    Adam b = new Adam(List.of(separate, freeRef), m, 0.01f, weightDecay, javaLoop)) {
+                for (int step = 0; step < 6; step++) {
+                    NDArray current = step < 3 ? mask : sparser;
+                    float[] g = gaussian(random, n);
+                    gradient(fused, free, m, g);
+                    gradient(separate, freeRef, m, g);
+                    a.step(java.util.Arrays.asList(current, null));
+                    b.step();
+                    separate.muli(current);
+                    assertArrayEquals(separate.toFloatArray(), fused.toFloatArray(), "step " + step);
+                    assertArrayEquals(freeRef.toFloatArray(), free.toFloatArray());
+                }
+            }
+            float[] w = fused.toFloatArray();
+            for (int i = 0; i < n; i++) {
+                if (keepLess[i] == 0) {
+                    assertEquals(0f, Math.abs(w[i]), "a masked weight is zero");
+                }
+            }
+        }
+    }
+
+    private static float[] gaussian(java.util.Random random, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) random.nextGaussian();
+        }
+        return out;
+    }
+
+    /** Gives {@code w} the gradient {@code g} and {@code other} the gradient 1 through autograd. */
+    private static void gradient(NDArray w, NDArray other, NDManager m, float[] g) {
+        try (NDManager batch = m.newSubManager();
+                GradientCollector c = Engine.getInstance().newGradientCollector()) {
+            c.backward(w.mul(batch.create(g, w.getShape())).sum().add(other.sum()));
+        }
+    }
 }

@@ -225,43 +225,53 @@ class TrainingTest {
         }
     }
 
+    /** A Trainable that hands every call to a net (the records below change one or two). */
+    private interface Wrapping extends Trainable {
+        Net net();
+
+        default String name() {
+            return net().name();
+        }
+
+        default Shape inputShape() {
+            return net().inputShape();
+        }
+
+        default int numClasses() {
+            return net().numClasses();
+        }
+
+        default NDManager manager() {
+            return net().manager();
+        }
+
+        default NDArray forward(NDArray x, boolean training) {
+            return net().forward(x, training);
+        }
+
+        default Block block() {
+            return net().block();
+        }
+
+        default List<Parameter> prunableWeights() {
+            return net().prunableWeights();
+        }
+
+        default Map<Parameter, NDArray> masks() {
+            return net().masks();
+        }
+
+        default void applyMasks() {
+            net().applyMasks();
+        }
+    }
+
     /**
      * A net whose mask re-application after optimizer step {@code poisonStep} writes a NaN into
      * a weight: an optimizer step gone wrong (an engine fault) that no loss of the epoch shows.
      */
-    private record PoisonedAfterStep(Net net, int poisonStep, int[] steps) implements Trainable {
-        public String name() {
-            return net.name();
-        }
-
-        public Shape inputShape() {
-            return net.inputShape();
-        }
-
-        public int numClasses() {
-            return net.numClasses();
-        }
-
-        public NDManager manager() {
-            return net.manager();
-        }
-
-        public NDArray forward(NDArray x, boolean training) {
-            return net.forward(x, training);
-        }
-
-        public Block block() {
-            return net.block();
-        }
-
-        public List<Parameter> prunableWeights() {
-            return net.prunableWeights();
-        }
-
-        public Map<Parameter, NDArray> masks() {
-            return net.masks();
-        }
-
+    private record PoisonedAfterStep(Net net, int poisonStep, int[] steps) implements Wrapping {
+        @Override
         public void applyMasks() {
             net.applyMasks();
             if (++steps[0] == poisonStep) {
@@ -296,6 +306,50 @@ class TrainingTest {
         try (Net net = Models.lenet300100()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.layer("fc9"));
             assertTrue(e.getMessage().contains("[fc1, relu1, fc2, relu2, fc3]"), e.getMessage());
+        }
+    }
+
+    /**
+     * The masks applied inside Adam's update give the same weights, bit for bit, as the old order
+     * (Adam's step, then every mask multiplied into its parameter): a net hidden behind a wrapper
+     * that shows Training no masks and re-applies them in {@code applyMasks()} trains the old way.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("maskedNets")
+    void masksInsideTheOptimizerStepTrainAsMaskingAfterIt(String name, Supplier<Net> factory) {
+        try (Net fused = factory.get()) {
+            org.prunekit.prune.Pruner.builder().setImportance(org.prunekit.prune.Importance.magnitudeL1())
+                    .setSparsity(0.8).optScope(org.prunekit.prune.Scope.GLOBAL).build().plan(fused).apply();
+            try (Net old = fused.copy()) {
+                assertEquals(fused.masks().size(), old.masks().size());
+                Training.fit(fused, SMALL, TrainConfig.epochs(1), Progress.none());
+                Training.fit(new MasksAfterStep(old), SMALL, TrainConfig.epochs(1), Progress.none());
+                List<float[]> expected = weights(old);
+                List<float[]> actual = weights(fused);
+                for (int i = 0; i < expected.size(); i++) {
+                    assertArrayEquals(expected.get(i), actual.get(i), 0f, name + " parameter " + i);
+                }
+                for (Map.Entry<Parameter, NDArray> e : fused.masks().entrySet()) {
+                    float[] w = e.getKey().getArray().toFloatArray();
+                    float[] m = e.getValue().toFloatArray();
+                    for (int j = 0; j < w.length; j++) {
+                        assertTrue(m[j] != 0 || w[j] == 0, "a masked weight of " + name + " is " + w[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> maskedNets() {
+        return Stream.of(Arguments.of("LeNet-300-100", (Supplier<Net>) Models::lenet300100),
+                Arguments.of("LeNet-5", (Supplier<Net>) Models::lenet5));
+    }
+
+    /** A net that shows Training no masks and re-applies them all after every step: the order before the fusion. */
+    private record MasksAfterStep(Net net) implements Wrapping {
+        @Override
+        public Map<Parameter, NDArray> masks() {
+            return Map.of();
         }
     }
 }

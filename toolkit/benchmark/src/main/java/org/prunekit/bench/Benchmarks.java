@@ -31,6 +31,9 @@ import org.prunekit.notebook.TableFormat;
  * models (that transformer, the LSTM language model, the text classifier) against the peer
  * ({@link LmTrainingBenchmark}).
  *
+ * <p>After each section it prints the section's time and this JVM's peak resident memory in it
+ * ({@link PeakRss}).
+ *
  * <p>It starts by printing the CPU and the engine's status ({@link PruneKit#engineStatus()}): every
  * figure depends on both, and on a CPU where the engine check fails the figures are those of the
  * remedy in force. The {@code remedies} section measures what every remedy costs on this CPU.
@@ -74,6 +77,7 @@ public final class Benchmarks {
         System.out.println(PruneKit.engineStatus());
         for (String section : only) {
             long start = System.nanoTime();
+            PeakRss rss = PeakRss.start();
             Rows t = switch (section) {
                 case "training" -> {
                     List<TrainingBenchmark.Row> rows = TrainingBenchmark.run(peer, epochs, runs, System.out);
@@ -125,7 +129,7 @@ public final class Benchmarks {
             if (t != null) {
                 report(t, System.out, out.resolve(section + ".csv"));
             }
-            System.out.printf("(%s: %.0f s)%n", section, (System.nanoTime() - start) / 1e9);
+            System.out.printf("(%s: %.0f s, %s)%n", section, (System.nanoTime() - start) / 1e9, rss.describe());
         }
         System.out.println("\nCSV files: " + out);
     }

@@ -152,25 +152,7 @@ final class PruningBenchmark {
 
     /** Masked fine-tuning against dense training, epochs interleaved. */
     static Rows maskedOverhead(DataSplit data, PrintStream out) {
-        List<Double> dense = new ArrayList<>();
-        List<Double> masked = new ArrayList<>();
-        try (Net a = Models.lenet300100(); Net b = Models.lenet300100()) {
-            Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(0.9).optScope(Scope.GLOBAL).build()
-                    .plan(b).apply();
-            for (int r = 0; r < 5; r++) {
-                History hd = Training.fit(a, data, TrainConfig.epochs(2).withSeed(r), Progress.none());
-                History hm = Training.fit(b, data, TrainConfig.epochs(2).withSeed(r), Progress.none());
-                dense.add(hd.epochs().get(1).seconds());
-                masked.add(hm.epochs().get(1).seconds());
-            }
-        }
-        double d = Stats.median(dense);
-        double m = Stats.median(masked);
-        double overhead = (m / d - 1) * 100;
-        out.printf("  masked fine-tuning: %.3f vs %.3f s/epoch%n", m, d);
-        return Rows.of("Masked fine-tuning overhead, LeNet-300-100, 90 % global masks (median of 5 epochs each)",
-                "dense s/epoch", "masked s/epoch", "overhead %", "target")
-                .add(d, m, overhead, overhead <= 5 ? "<=5%: ok" : "<=5%: MISSED");
+        return MaskedOverheadBenchmark.run(data, out);
     }
 
     /** Global magnitude masks on 1M and 10M weights against torch.nn.utils.prune.global_unstructured. */
