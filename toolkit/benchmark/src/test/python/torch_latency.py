@@ -12,8 +12,8 @@ It then prints {"ready": true, "torch": version, "max_diff": [...]} and answers 
 per line on standard input, each with one JSON line:
 
   time I B N      N timed passes of net I on the first B inputs, after warm-up passes until the time
-                  per pass is steady (as PruneKit's Latency: the median of the last 5 within 5 % of the
-                  5 before, at most 200 or 10 s); a pass is net(x) under torch.inference_mode() plus
+                  per pass is steady (as PruneKit's Latency: at least 1 s, then until the median of the
+                  last 5 is within 5 % of the 5 before, at most 10 s); a pass is net(x) under torch.inference_mode() plus
                   reading the logits into a numpy array. -> {"millis": [...], "warmup": W}
   profile I B N   per top-level module of net I, mean microseconds over N passes (after the same
                   warm-up) -> {"steps": [names], "micros": [...]}
@@ -65,7 +65,7 @@ def warm_up(net, x):
     start = time.perf_counter()
     while len(recent) < 200 and time.perf_counter() - start < 10:
         recent.append(one_pass(net, x))
-        if len(recent) >= 10:
+        if len(recent) >= 10 and time.perf_counter() - start >= 1:
             older = sorted(recent[-10:-5])[2]
             newer = sorted(recent[-5:])[2]
             if abs(older - newer) <= 0.05 * max(older, newer):

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Image batches of 8 or more run channels-last in memory: the layout changes, the values do not.
+ * Image batches of 2 or more run channels-last in memory: the layout changes, the values do not.
  * A batch of 16 (channels-last) must give what its examples give one by one (default layout),
  * on every kind of convolutional net the toolkit builds.
  */
