@@ -105,6 +105,15 @@ class ChannelsLastTest {
             assertArrayEquals(NDArrays.concat(alone).toFloatArray(), together, 1e-4f);
             Map<String, NDArray> observed = net.forwardWithActivations(batch, List.of("bn1"));
             assertArrayEquals(observed.get("output").toFloatArray(), together, 1e-4f);
+            // the affine form leaves nothing behind with the parameters: a pass's arrays all go with its manager
+            long live = org.prunekit.reliability.Memory.liveArrays(net.manager());
+            for (int pass = 0; pass < 20; pass++) {
+                try (NDManager p = m.newSubManager()) {
+                    batch.tempAttach(p);
+                    net.forward(batch, false).toFloatArray();
+                }
+            }
+            assertEquals(live, org.prunekit.reliability.Memory.liveArrays(net.manager()));
         }
     }
 

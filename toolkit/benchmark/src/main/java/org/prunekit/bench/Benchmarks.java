@@ -101,7 +101,10 @@ public final class Benchmarks {
                     yield null;
                 }
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
-                case "latency" -> LatencyBenchmark.run(peer, mnist.test(), System.out);
+                case "latency" -> {
+                    report(LatencyBenchmark.profile(peer, mnist.test()), System.out, out.resolve("latency-profile.csv"));
+                    yield LatencyBenchmark.run(peer, mnist.test(), System.out);
+                }
                 case "criteria" -> {
                     int i = 0;
                     for (CriteriaBenchmark.Result r : CriteriaBenchmark.run(peer, System.out)) {

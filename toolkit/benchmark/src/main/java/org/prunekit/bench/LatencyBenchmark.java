@@ -75,6 +75,65 @@ final class LatencyBenchmark {
         }
     }
 
+    /** Passes averaged by {@link #profile}. */
+    static final int PROFILE_PASSES = 2000;
+
+    /**
+     * Where a batch-1 pass goes, layer by layer: each top-level layer of each net timed on its own
+     * (mean over {@value #PROFILE_PASSES} passes after a warm-up, in the architecture's order, a ReLU
+     * before a pooling not moved after it), and the logits' read-back, beside the peer's time per
+     * top-level module of the same net. Per-layer clocks add a little to every step on both sides.
+     *
+     * @param peer the peer runner
+     * @param images the inputs
+     * @return one row per net and step
+     */
+    static Rows profile(Peer peer, Examples images) {
+        List<Net> nets = nets();
+        try (LatencyPeer torch = new LatencyPeer(peer, nets, images)) {
+            Rows t = Rows.of("Where a batch-1 pass goes: mean us per top-level layer, PruneKit vs PyTorch " + torch
+                    .torch() + " (" + PROFILE_PASSES + " passes each)", "net", "step", "PruneKit us", "PyTorch us");
+            for (int i = 0; i < nets.size(); i++) {
+                Net net = nets.get(i);
+                List<String> names = net.architecture().layers().stream().map(e -> e.name()).toList();
+                List<ai.djl.nn.Block> blocks = List.copyOf(net.block().getChildren().values());
+                double[] ours = new double[blocks.size() + 1];
+                try (ai.djl.ndarray.NDManager m = net.manager().newSubManager()) {
+                    ai.djl.ndarray.NDArray x = images.batch(m, Examples.inOrder(1), 0, 1, net.inputShape()).get(0);
+                    for (int pass = 0; pass < 2 * PROFILE_PASSES; pass++) {
+                        try (ai.djl.ndarray.NDManager pm = m.newSubManager()) {
+                            x.tempAttach(pm);
+                            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(pm, false);
+                            ai.djl.ndarray.NDList y = new ai.djl.ndarray.NDList(x);
+                            long prev = System.nanoTime();
+                            for (int b = 0; b < blocks.size(); b++) {
+                                y = blocks.get(b).forward(ps, y, false);
+                                long now = System.nanoTime();
+                                if (pass >= PROFILE_PASSES) {   // the first half warms up
+                                    ours[b] += (now - prev) / 1e3 / PROFILE_PASSES;
+                                }
+                                prev = now;
+                            }
+                            y.singletonOrThrow().toFloatArray();
+                            if (pass >= PROFILE_PASSES) {
+                                ours[blocks.size()] += (System.nanoTime() - prev) / 1e3 / PROFILE_PASSES;
+                            }
+                        }
+                    }
+                }
+                com.google.gson.JsonArray theirs = torch.profile(i, 1, PROFILE_PASSES).getAsJsonArray("micros");
+                for (int b = 0; b < blocks.size(); b++) {
+                    t.add(net.name(), names.get(b), ours[b], b < theirs.size() ? theirs.get(b).getAsDouble()
+                            : Double.NaN);
+                }
+                t.add(net.name(), "read-back", ours[blocks.size()], Double.NaN);
+            }
+            return t;
+        } finally {
+            nets.forEach(Net::close);
+        }
+    }
+
     /** @return "p25-p75" of the values (milliseconds) in microseconds */
     private static String iqr(List<Double> millis) {
         double[] s = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
