@@ -5,8 +5,10 @@ from the papers (Sun et al. 2023; Frantar and Alistarh 2023) in torch, independe
   torch_llm_prune.py DIR
 
 DIR/manifest.json describes a net and what to run on it:
-  {"arch": [{"kind": "dense"|"conv"|"relu"|"gelu"|"maxpool"|"avgpool"|"flatten", "name": "fc1",
+  {"arch": [{"kind": "dense"|"conv"|"relu"|"gelu"|"maxpool"|"avgpool"|"flatten"|"globalavgpool", "name": "fc1",
              "stride": s, "padding": p, "dilation": d, "kernel": k}, ...],   (top-level layers, in order)
+           "batchnorm" (name.gamma, name.beta, name.runningMean, name.runningVar, "eps", "images": 2-D or not),
+           "residual" with a "shortcut" (layers named below it: main(x) + shortcut(x)),
            transformer kinds: "embedding" (name.weight; ids arrive as floats), "position" (name.table,
            added to the first T rows), "layernorm" (name.gamma, name.beta, "eps"), "residual" ("main":
            [layers named below it, x + main(x)]), "attention" ("heads", "head_size", "causal";
@@ -95,12 +97,15 @@ class Position(nn.Module):
 
 
 class Residual(nn.Module):
-    def __init__(self, main):
+    """main(x) + x, or main(x) + shortcut(x) with a projection shortcut."""
+
+    def __init__(self, main, shortcut=None):
         super().__init__()
         self.main = main
+        self.shortcut = shortcut
 
     def forward(self, x):
-        return x + self.main(x)
+        return self.main(x) + (x if self.shortcut is None else self.shortcut(x))
 
 
 class Attention(nn.Module):
@@ -179,8 +184,19 @@ def build(arch, params, linears=None, prefix=""):
             with torch.no_grad():
                 m.weight.copy_(g)
                 m.bias.copy_(params[name + ".beta"])
+        elif k == "batchnorm":
+            g = params[name + ".gamma"]
+            m = (nn.BatchNorm2d if e["images"] else nn.BatchNorm1d)(g.shape[0], eps=e["eps"])
+            with torch.no_grad():
+                m.weight.copy_(g)
+                m.bias.copy_(params[name + ".beta"])
+                m.running_mean.copy_(params[name + ".runningMean"])
+                m.running_var.copy_(params[name + ".runningVar"])
+        elif k == "globalavgpool":
+            m = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
         elif k == "residual":
-            m = Residual(build(e["main"], params, linears, name + "."))
+            shortcut = build(e["shortcut"], params, linears, name + ".") if e.get("shortcut") else None
+            m = Residual(build(e["main"], params, linears, name + "."), shortcut)
         elif k == "attention":
             q, kk, v, o = (linear(name + "." + p, params) for p in ("q", "k", "v", "out"))
             linears.extend([q, kk, v, o])

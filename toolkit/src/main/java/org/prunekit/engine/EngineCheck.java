@@ -184,7 +184,7 @@ public final class EngineCheck {
                 cases.add(new ConvCase(new Reference.Conv(2, c, c, 7, 7, ks[0], ks[1], ks[0] / 2), false, true));
             }
         }
-        // channels-last, as PruneKit runs image batches of 8 or more
+        // channels-last, as PruneKit runs image batches of 2 or more
         int[] layoutChannels = {1, 3, 6, 8, 13, 16, 17, 20, 24, 26, 32, 33, 64};
         int[][] layoutKernels = {{3, 1}, {3, 2}, {1, 2}, {5, 1}};
         for (int[] ks : layoutKernels) {

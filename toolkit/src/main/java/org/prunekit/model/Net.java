@@ -389,7 +389,7 @@ public final class Net implements Trainable, AutoCloseable {
     /**
      * Runs the net on a batch.
      *
-     * <p>Image batches of 8 or more run channels-last in memory (see {@link Tensors#channelsLast}):
+     * <p>Image batches of 2 or more run channels-last in memory (see {@link Tensors#channelsLast}):
      * same values, faster convolutions and pooling (unless the net's batch normalisation would be
      * slower for it). A ReLU followed by a max pooling runs as the pooling first, then the ReLU:
      * the same values and gradients (see {@link LayerSpec#commutesWith}).
@@ -405,7 +405,7 @@ public final class Net implements Trainable, AutoCloseable {
         return inference.forward(x, training);
     }
 
-    /** @return whether image batches of 8 or more run channels-last in this net */
+    /** @return whether image batches of 2 or more run channels-last in this net */
     boolean runsChannelsLast() {
         return inference.channelsLast();
     }

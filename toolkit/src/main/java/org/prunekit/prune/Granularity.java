@@ -180,10 +180,39 @@ public abstract sealed class Granularity permits Unstructured, Structured {
                 : Budgets.global(pruner.sparsity(), pruner.minDensity(), ranking, this, pruner.importance());
         List<LayerPlan> plans = new ArrayList<>();
         for (Ranking.Ranked r : ranking.ranked()) {
-            plans.add(layerPlan(r, mask(r, budgets.prune().get(r.name()))));
+            plans.add(layerPlan(r, mask(r, roundedBudget(r, budgets.prune().get(r.name()), pruner.roundTo()))));
         }
-        return new PruningPlan(net, pruner, plans, sampleName, ranking.skipped(),
-                budgets.notes(plans, pruner, unit()));
+        List<String> notes = budgets.notes(plans, pruner, unit());
+        long kept = plans.stream().mapToLong(p -> p.total() - p.prunedAfter()).sum();
+        long pruned = plans.stream().mapToLong(LayerPlan::prunedAfter).sum();
+        if (pruner.roundTo() > 1 && !notes.isEmpty()) {
+            notes = List.of(String.format("sparsity %.4f instead of the target %.4f: optRoundTo(%d) keeps every"
+                    + " group's count a multiple of %d (rounded up; a group that cannot reach one keeps what it has):"
+                    + " %d kept, %d pruned", pruned / (double) (pruned + kept), pruner.sparsity(), pruner.roundTo(),
+                    pruner.roundTo(), kept, pruned));
+        }
+        return new PruningPlan(net, pruner, plans, sampleName, ranking.skipped(), notes);
+    }
+
+    /**
+     * Rounds a budget so that what is kept is a multiple of {@code roundTo} (see
+     * {@link Pruner.Builder#optRoundTo}): the kept count rounded up, but never above what is still
+     * alive (a plan never restores pruned units).
+     *
+     * @param r what is ranked (a channel group)
+     * @param budget how many to prune in all
+     * @param roundTo the multiple (1: the budget as it is)
+     * @return the budget to prune
+     */
+    static int roundedBudget(Ranking.Ranked r, int budget, int roundTo) {
+        if (roundTo <= 1) {
+            return budget;
+        }
+        int n = r.alive().length;
+        int alive = n - zeros(r.alive());
+        int kept = n - Math.max(budget, n - alive);
+        int rounded = Math.min(alive, (kept + roundTo - 1) / roundTo * roundTo);
+        return n - rounded;
     }
 
     /**

@@ -65,6 +65,7 @@ public final class Pruner {
     private final int samples;
     private final int batchSize;
     private final long seed;
+    private final int roundTo;
 
     private Pruner(Builder b) {
         this.importance = b.importance;
@@ -76,6 +77,7 @@ public final class Pruner {
         this.samples = b.samples;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
+        this.roundTo = b.roundTo;
     }
 
     /** @return a builder; importance and sparsity are required */
@@ -109,13 +111,21 @@ public final class Pruner {
     }
 
     /**
+     * @return the multiple a structured plan keeps every channel group's count at (1: any count);
+     *     see {@link Builder#optRoundTo}
+     */
+    public int roundTo() {
+        return roundTo;
+    }
+
+    /**
      * @param targetSparsity another target
      * @return this pruner with that target (for schedules)
      */
     public Pruner withSparsity(double targetSparsity) {
         return builder().setImportance(importance).setSparsity(targetSparsity).optGranularity(granularity)
                 .optScope(scope).optMinDensity(minDensity)
-                .optLayers(targets.named() ? targets.names().toArray(String[]::new) : null).optSamples(samples).optBatchSize(batchSize).optSeed(seed).build();
+                .optLayers(targets.named() ? targets.names().toArray(String[]::new) : null).optSamples(samples).optBatchSize(batchSize).optSeed(seed).optRoundTo(roundTo).build();
     }
 
     /**
@@ -217,7 +227,8 @@ public final class Pruner {
                 .setScale(2, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
         return importance.name() + ", " + (scope == Scope.GLOBAL ? "global" : scope == Scope.ROW ? "per row"
                 : "layer-wise")
-                + granularity.inLabel() + " " + share + " %" + (targets.named() ? " of " + targets.names() : "");
+                + granularity.inLabel() + " " + share + " %" + (roundTo > 1 ? ", round to " + roundTo : "")
+                + (targets.named() ? " of " + targets.names() : "");
     }
 
     @Override
@@ -237,6 +248,7 @@ public final class Pruner {
         private int samples = 512;
         private int batchSize = 128;
         private long seed = 42;
+        private int roundTo = 1;
 
         Builder() {}
 
@@ -345,6 +357,29 @@ public final class Pruner {
             return this;
         }
 
+        /**
+         * Keeps every channel group's remaining count a multiple of {@code roundTo} (Torch-Pruning's
+         * {@code round_to}), for structured pruning: vectorised kernels (oneDNN's blocked layouts of 8
+         * and 16 channels, ATen's channels-last batch norm) run channel counts such as 16, 32 and 48
+         * faster than 11, 22 and 45. After the plan's budget is shared out, each group keeps its
+         * count rounded <em>up</em> to the next multiple, so a plan prunes at most as much as it would
+         * without rounding; a group that cannot reach a multiple without restoring pruned channels
+         * (a group of 6 with {@code roundTo} 8) keeps every channel it still has.
+         *
+         * @param roundTo the multiple, at least 1 (default 1: counts as the budget gives them); 8 or
+         *     16 suit today's CPUs
+         * @return this builder
+         * @throws IllegalArgumentException if {@code roundTo} is below 1
+         */
+        public Builder optRoundTo(int roundTo) {
+            if (roundTo < 1) {
+                throw new IllegalArgumentException("Round-to must be at least 1 (1 = no rounding), got " + roundTo
+                        + "; use 8 or 16 to keep channel counts multiples of the CPU's vector width.");
+            }
+            this.roundTo = roundTo;
+            return this;
+        }
+
         /** @return the pruner */
         public Pruner build() {
             if (importance == null) {
@@ -352,6 +387,11 @@ public final class Pruner {
             }
             if (scope == null) {
                 scope = granularity.removesUnits() ? Scope.LAYER : importance.preferredScope();
+            }
+            if (roundTo > 1 && !granularity.removesUnits()) {
+                throw new IllegalStateException("optRoundTo(" + roundTo + ") rounds the channel counts of structured"
+                        + " pruning, but this pruner prunes " + granularity.unit() + " (" + granularity.displayName()
+                        + "): use optGranularity(Granularity.STRUCTURED), or leave optRoundTo out.");
             }
             sparsity = granularity.sparsity(sparsity, scope);
             if (Double.isNaN(sparsity)) {

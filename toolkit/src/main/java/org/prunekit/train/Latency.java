@@ -9,7 +9,8 @@ import org.prunekit.data.Examples;
 /**
  * Measured inference time of a net on one batch: it warms up until the pass time is steady (the
  * first passes through a new net or a new batch size are several times slower while memory is set
- * up), then times a number of passes and reports their median and spread.
+ * up, and small batches are several times slower until the JIT has compiled the Java side of the
+ * engine calls), then times a number of passes and reports their median and spread.
  *
  * <p>What is timed: one pass is {@code net.forward(x, false)} on the batch (inference mode) plus
  * copying the logits out to a Java array, nothing else. The batch is built once, before the clock
@@ -22,8 +23,15 @@ import org.prunekit.data.Examples;
  * pass: freeing is never part of a timed pass. A measurement therefore holds the native memory of
  * one pass however many passes it runs (before issue 19, item 4, it kept every pass's activations
  * until it ended: +290 MB per 1,000-image pass of ResNet-8, and passes several times slower as it
- * grew). Warm-up stops when the pass time is steady, after {@value #MAX_WARMUP_PASSES} passes, or
- * once 10 s have passed (the pass under way finishes).
+ * grew).
+ *
+ * <p>Warm-up lasts at least {@value #MIN_WARMUP_MILLIS} ms and then stops when the pass time is
+ * steady, after {@value #MAX_WARMUP_PASSES} passes, or once 10 s have passed (the pass under way
+ * finishes). The minimum is for small batches: a one-image pass of LeNet-300-100 took 121 µs over
+ * its first 50 passes, 52 µs over passes 200-500, 41 µs over 1,000-2,000 and 35 µs from 4,000 on
+ * (LeNet-5: 470, 236, 192, 175 µs) while the JIT compiled DJL's Java code, and five passes in a row
+ * look steady long before that (issue 23: the first batch-1 comparisons with PyTorch were up to 1.3x
+ * too slow for this reason). A large batch reaches its steady time within the minimum anyway.
  *
  * <pre>{@code
  * Latency.Result r = Latency.measure(net, data.test(), 1000);   // r.medianMillis(), r.minMillis(), r
@@ -35,7 +43,10 @@ public final class Latency {
     public static final int DEFAULT_PASSES = 21;
 
     /** The most untimed warm-up passes one net gets (fewer if 10 s have passed). */
-    public static final int MAX_WARMUP_PASSES = 200;
+    public static final int MAX_WARMUP_PASSES = 100_000;
+
+    /** The least time one net warms up, in milliseconds (see the class comment). */
+    public static final int MIN_WARMUP_MILLIS = 1000;
 
     private static final int WINDOW = 5;
     private static final double STEADY = 0.05;
@@ -186,7 +197,10 @@ public final class Latency {
         return best;
     }
 
-    /** Runs passes until the median of the last five is within 5 % of the five before (or 200 passes, 10 s). */
+    /**
+     * Runs passes for at least {@value #MIN_WARMUP_MILLIS} ms, then until the median of the last five
+     * is within 5 % of the five before (or {@value #MAX_WARMUP_PASSES} passes, 10 s).
+     */
     static int warmUp(Trainable net, NDArray x) {
         double[] recent = new double[2 * WINDOW];
         long start = System.nanoTime();
@@ -194,7 +208,7 @@ public final class Latency {
         while (n < MAX_WARMUP_PASSES && System.nanoTime() - start < WARMUP_NANOS) {
             recent[n % recent.length] = pass(net, x);
             n++;
-            if (n >= recent.length) {
+            if (n >= recent.length && System.nanoTime() - start >= MIN_WARMUP_MILLIS * 1_000_000L) {
                 double[] older = new double[WINDOW];
                 double[] newer = new double[WINDOW];
                 for (int i = 0; i < WINDOW; i++) {

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Image batches of 8 or more run channels-last in memory: the layout changes, the values do not.
+ * Image batches of 2 or more run channels-last in memory: the layout changes, the values do not.
  * A batch of 16 (channels-last) must give what its examples give one by one (default layout),
  * on every kind of convolutional net the toolkit builds.
  */
@@ -68,6 +68,52 @@ class ChannelsLastTest {
                 assertEquals(new Shape(16).addAll(net.outputShapes().get(0).slice(1)),
                         observed.get(net.layers().get(0).name()).getShape());
             }
+        }
+    }
+
+    /**
+     * A net whose batch norms cover 13 and 11 channels trains in the default layout but infers
+     * channels-last, those batch norms in their affine form: a batch of 16 must give what its examples
+     * give one by one (default layout, the engine's batch-norm kernel), with running statistics,
+     * scales and shifts far from their initial values.
+     */
+    @Test
+    void oddBatchNormsInferChannelsLastAsTheirAffineFormWithTheSameValues() {
+        try (Net net = Models.sequential("Odd", 1, 12, 12).conv(13, 3, 1, 1).batchNorm().relu()
+                .residual(m -> m.conv(13, 3, 1, 1).batchNorm()).relu().conv(11, 3, 2, 1).batchNorm().relu()
+                .globalAvgPool().dense(4).build(5); NDManager m = net.manager().newSubManager()) {
+            java.util.Random r = new java.util.Random(5);
+            for (Layer l : net.layers()) {
+                if (l.isBatchNorm()) {
+                    for (String key : List.of("gamma", "beta", "runningMean", "runningVar")) {
+                        NDArray p = l.parameter(key).getArray();
+                        float[] v = new float[(int) p.size()];
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] = key.equals("runningVar") ? 0.2f + 2 * r.nextFloat() : (float) r.nextGaussian();
+                        }
+                        p.set(v);
+                    }
+                }
+            }
+            assertEquals(false, net.runsChannelsLast());
+            NDArray batch = NetBuilderTest.input(m, net.inputShape(), 16, 3);
+            float[] together = net.forward(batch, false).toFloatArray();
+            NDList alone = new NDList();
+            for (int i = 0; i < 16; i++) {
+                alone.add(net.forward(batch.get(i + ":" + (i + 1)), false));
+            }
+            assertArrayEquals(NDArrays.concat(alone).toFloatArray(), together, 1e-4f);
+            Map<String, NDArray> observed = net.forwardWithActivations(batch, List.of("bn1"));
+            assertArrayEquals(observed.get("output").toFloatArray(), together, 1e-4f);
+            // the affine form leaves nothing behind with the parameters: a pass's arrays all go with its manager
+            long live = org.prunekit.reliability.Memory.liveArrays(net.manager());
+            for (int pass = 0; pass < 20; pass++) {
+                try (NDManager p = m.newSubManager()) {
+                    batch.tempAttach(p);
+                    net.forward(batch, false).toFloatArray();
+                }
+            }
+            assertEquals(live, org.prunekit.reliability.Memory.liveArrays(net.manager()));
         }
     }
 

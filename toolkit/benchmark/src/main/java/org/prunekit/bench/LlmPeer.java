@@ -25,9 +25,11 @@ import org.prunekit.model.layers.Dense;
 import org.prunekit.model.layers.Embedding;
 import org.prunekit.model.layers.Flatten;
 import org.prunekit.model.layers.Gelu;
+import org.prunekit.model.layers.GlobalAvgPool;
 import org.prunekit.model.layers.LayerNorm;
 import org.prunekit.model.layers.Lstm;
 import org.prunekit.model.layers.MaxPool;
+import org.prunekit.model.layers.Norm;
 import org.prunekit.model.layers.PositionEmbedding;
 import org.prunekit.model.layers.Relu;
 import org.prunekit.model.layers.Residual;
@@ -100,8 +102,8 @@ final class LlmPeer {
      * Exports the net, the calibration sets and the test set, and runs the peer.
      *
      * @param peer the peer runner
-     * @param net the net: dense, conv, relu, gelu, pooling, flatten, embedding, position embedding,
-     *     layer norm, self-attention and residual blocks of these
+     * @param net the net: dense, conv, batch norm, relu, gelu, pooling, flatten, embedding, position
+     *     embedding, layer norm, self-attention and residual blocks of these
      * @param calibrations calibration sets by name
      * @param test the test set, or null
      * @param runs what to run
@@ -253,10 +255,10 @@ final class LlmPeer {
     }
 
     /** @return a manifest with the net's layers and every parameter, written to {@code dir} */
-    private static JsonObject exportNet(Path dir, Net net) throws IOException {
+    static JsonObject exportNet(Path dir, Net net) throws IOException {
         JsonObject man = new JsonObject();
         Gson gson = new Gson();
-        man.add("arch", gson.toJsonTree(arch(net.architecture().layers())));
+        man.add("arch", gson.toJsonTree(arch(net.architecture().layers(), net, "")));
         man.add("input_shape", gson.toJsonTree(net.inputShape().getShape()));
         JsonObject params = new JsonObject();
         for (Layer l : net.layers()) {
@@ -353,7 +355,7 @@ final class LlmPeer {
         }
     }
 
-    private static JsonObject write(Path dir, String name, float[] values, long[] shape) throws IOException {
+    static JsonObject write(Path dir, String name, float[] values, long[] shape) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         Files.write(dir.resolve(name + ".bin"), b.array());
@@ -391,8 +393,14 @@ final class LlmPeer {
         o.put("padding", padding);
     }
 
-    /** The layers as the peer builds them (residual blocks hold theirs, named below them). */
-    private static List<Map<String, Object>> arch(List<Architecture.Entry> entries) {
+    /**
+     * The layers as the peer builds them (residual blocks hold theirs, named below them).
+     *
+     * @param entries the layers
+     * @param net the net they belong to (for the shapes batch norms normalise)
+     * @param prefix the names' prefix inside a residual block ({@code res1.}), else empty
+     */
+    private static List<Map<String, Object>> arch(List<Architecture.Entry> entries, Net net, String prefix) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Architecture.Entry e : entries) {
             LayerSpec s = e.spec();
@@ -432,13 +440,23 @@ final class LlmPeer {
             } else if (s instanceof TimePool p) {
                 o.put("kind", "timepool");
                 o.put("max", p.max());
-            } else if (s instanceof Residual r && r.shortcut().isEmpty()) {
+            } else if (s instanceof Norm n) {
+                o.put("kind", "batchnorm");
+                o.put("eps", n.epsilon());
+                o.put("images", net.inputShapeOf(prefix + e.name()).dimension() == 4);
+            } else if (s instanceof GlobalAvgPool) {
+                o.put("kind", "globalavgpool");
+            } else if (s instanceof Residual r) {
                 o.put("kind", "residual");
-                o.put("main", arch(r.main()));
+                o.put("main", arch(r.main(), net, prefix + e.name() + "."));
+                if (!r.shortcut().isEmpty()) {
+                    o.put("shortcut", arch(r.shortcut(), net, prefix + e.name() + "."));
+                }
             } else {
-                throw new IllegalArgumentException("The PyTorch peer builds dense, conv, relu, gelu, pooling, flatten,"
-                        + " embedding, position embedding, layer norm, self-attention (with biases), LSTM, pooling over"
-                        + " time and identity residual layers, not " + s.description() + " (" + e.name() + ").");
+                throw new IllegalArgumentException("The PyTorch peer builds dense, conv, batch norm, relu, gelu,"
+                        + " pooling, global average pooling, flatten, embedding, position embedding, layer norm,"
+                        + " self-attention (with biases), LSTM, pooling over time and residual layers, not "
+                        + s.description() + " (" + e.name() + ").");
             }
             out.add(o);
         }

@@ -95,12 +95,7 @@ public final class Peer {
      * @throws IllegalStateException as {@link #runScript(Path, List)}
      */
     String runScript(Path script, List<String> args, Duration timeout) {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            throw new IllegalStateException(PYTHON + " is missing: run toolkit/bin/setup (it installs python3-torch and"
-                    + " libopenblas0-pthread).");
-        }
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, repo.resolve(script).toString()));
-        cmd.addAll(args);
+        List<String> cmd = pythonCommand(script, args);
         String text;
         try {
             text = execute(cmd, timeout).strip();
@@ -129,12 +124,7 @@ public final class Peer {
         Path log = null;
         try {
             log = Files.createTempFile("prunekit-peer-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            Map<String, String> env = pb.environment();
-            env.put("OPENBLAS_NUM_THREADS", "1");
-            env.put("OMP_NUM_THREADS", "1");
-            env.remove("PYTHONPATH");
-            Process p = pb.start();
+            Process p = processBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 stopTree(p);
                 throw new IllegalStateException("PyTorch peer " + cmd + " did not finish within " + timeout.toSeconds()
@@ -164,8 +154,38 @@ public final class Peer {
         }
     }
 
+    /**
+     * @param cmd a command and its arguments
+     * @return a process builder for it with one BLAS/OpenMP thread and no PYTHONPATH, the environment
+     *     every peer runs in
+     */
+    static ProcessBuilder processBuilder(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        env.put("OPENBLAS_NUM_THREADS", "1");
+        env.put("OMP_NUM_THREADS", "1");
+        env.remove("PYTHONPATH");
+        return pb;
+    }
+
+    /**
+     * @param script a Python script, relative to the repository root (or absolute)
+     * @param args its arguments
+     * @return the command that runs it with {@value #PYTHON}
+     * @throws IllegalStateException if that Python is missing (the message says to run toolkit/bin/setup)
+     */
+    List<String> pythonCommand(Path script, List<String> args) {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            throw new IllegalStateException(PYTHON + " is missing: run toolkit/bin/setup (it installs python3-torch and"
+                    + " libopenblas0-pthread).");
+        }
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, repo.resolve(script).toString()));
+        cmd.addAll(args);
+        return cmd;
+    }
+
     /** Kills a process and every process it started (found before the parent dies and they are re-parented). */
-    private static void stopTree(Process p) throws InterruptedException {
+    static void stopTree(Process p) throws InterruptedException {
         List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
