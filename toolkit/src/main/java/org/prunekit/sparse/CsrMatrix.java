@@ -1,0 +1,182 @@
+package org.prunekit.sparse;
+
+import java.util.Arrays;
+
+/**
+ * A sparse matrix in compressed sparse row form (CSR): for each row, the columns and values of its
+ * non-zero entries, in column order. Only non-zero values are held: 4 bytes per value, 2 per
+ * column index (columns are numbered in 16 bits, so a matrix has at most {@value #MAX_COLUMNS}
+ * columns) and 4 per row, so a matrix with a tenth of its entries non-zero takes about 16 % of
+ * the memory of its dense form.
+ *
+ * <p>Its product with a batch of column vectors reads and writes them <em>batch-last</em>: value
+ * {@code (i, b)} of a batch of {@code B} vectors is at {@code i * B + b}, so every non-zero weight
+ * updates {@code B} contiguous outputs from {@code B} contiguous inputs, a loop the JIT compiles to
+ * vector instructions. With one vector ({@code B = 1}) each row is one dot product that gathers the
+ * inputs of its non-zero columns.
+ */
+public final class CsrMatrix {
+
+    /** The most columns a matrix can have (column indices are 16-bit). */
+    public static final int MAX_COLUMNS = 65_536;
+
+    private final int rows;
+    private final int columns;
+    private final int[] rowStart;
+    private final char[] column;
+    private final float[] value;
+
+    private CsrMatrix(int rows, int columns, int[] rowStart, char[] column, float[] value) {
+        this.rows = rows;
+        this.columns = columns;
+        this.rowStart = rowStart;
+        this.column = column;
+        this.value = value;
+    }
+
+    /**
+     * @param dense the matrix in row-major order ({@code rows * columns} values)
+     * @param rows its rows
+     * @param columns its columns, at most {@value #MAX_COLUMNS}
+     * @return its non-zero entries as CSR
+     * @throws IllegalArgumentException if the sizes do not match or there are too many columns
+     */
+    public static CsrMatrix of(float[] dense, int rows, int columns) {
+        if (rows < 1 || columns < 1 || (long) rows * columns != dense.length) {
+            throw new IllegalArgumentException("A " + rows + " x " + columns + " matrix needs " + (long) rows * columns
+                    + " values, got " + dense.length + ".");
+        }
+        if (columns > MAX_COLUMNS) {
+            throw new IllegalArgumentException("A CSR matrix has at most " + MAX_COLUMNS + " columns (16-bit column"
+                    + " indices), got " + columns + ".");
+        }
+        int nnz = 0;
+        for (float v : dense) {
+            if (v != 0) {
+                nnz++;
+            }
+        }
+        int[] start = new int[rows + 1];
+        char[] col = new char[nnz];
+        float[] val = new float[nnz];
+        int k = 0;
+        for (int r = 0; r < rows; r++) {
+            start[r] = k;
+            for (int c = 0, o = r * columns; c < columns; c++) {
+                float v = dense[o + c];
+                if (v != 0) {
+                    col[k] = (char) c;
+                    val[k++] = v;
+                }
+            }
+        }
+        start[rows] = k;
+        return new CsrMatrix(rows, columns, start, col, val);
+    }
+
+    /** @return the rows */
+    public int rows() {
+        return rows;
+    }
+
+    /** @return the columns */
+    public int columns() {
+        return columns;
+    }
+
+    /** @return the number of non-zero entries */
+    public int nonZeros() {
+        return value.length;
+    }
+
+    /** @return the fraction of entries that are non-zero */
+    public double density() {
+        return value.length / ((double) rows * columns);
+    }
+
+    /** @return the bytes of the arrays that hold the matrix (values, column indices, row starts) */
+    public long bytes() {
+        return 4L * value.length + 2L * column.length + 4L * rowStart.length;
+    }
+
+    /**
+     * @param r a row
+     * @return where its entries start in {@link #column(int)} / {@link #value(int)} order; row
+     *     {@code r}'s entries are {@code [rowStart(r), rowStart(r + 1))}
+     */
+    int rowStart(int r) {
+        return rowStart[r];
+    }
+
+    /** @return the column of entry {@code k} */
+    int column(int k) {
+        return column[k];
+    }
+
+    /** @return the value of entry {@code k} */
+    float value(int k) {
+        return value[k];
+    }
+
+    /** @return the matrix as dense row-major values */
+    public float[] toDense() {
+        float[] d = new float[rows * columns];
+        for (int r = 0; r < rows; r++) {
+            for (int k = rowStart[r]; k < rowStart[r + 1]; k++) {
+                d[r * columns + column[k]] = value[k];
+            }
+        }
+        return d;
+    }
+
+    /**
+     * {@code y = A x + bias} for a batch of {@code batch} column vectors, batch-last: {@code x[c * batch + b]},
+     * {@code y[r * batch + b]}.
+     *
+     * @param x the inputs, {@code columns * batch} values
+     * @param batch the vectors in the batch
+     * @param bias one value per row, or null
+     * @param y the outputs, {@code rows * batch} values (overwritten)
+     */
+    public void multiply(float[] x, int batch, float[] bias, float[] y) {
+        if (x.length < columns * batch || y.length < rows * batch) {
+            throw new IllegalArgumentException("A " + rows + " x " + columns + " matrix times " + batch
+                    + " vectors needs " + columns * batch + " inputs and " + rows * batch + " outputs, got "
+                    + x.length + " and " + y.length + ".");
+        }
+        if (batch == 1) {
+            multiplyVector(x, bias, y);
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            int yo = r * batch;
+            Arrays.fill(y, yo, yo + batch, bias == null ? 0f : bias[r]);
+            for (int k = rowStart[r], end = rowStart[r + 1]; k < end; k++) {
+                axpy(value[k], x, column[k] * batch, y, yo, batch);
+            }
+        }
+    }
+
+    private void multiplyVector(float[] x, float[] bias, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            float s = bias == null ? 0f : bias[r];
+            for (int k = rowStart[r], end = rowStart[r + 1]; k < end; k++) {
+                s += value[k] * x[column[k]];
+            }
+            y[r] = s;
+        }
+    }
+
+    /** {@code y[yo + i] += a * x[xo + i]} for {@code i < n}: the loop the JIT vectorises. */
+    static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT, "CsrMatrix %d x %d, %,d non-zero (%.1f %%), %,d bytes", rows,
+                columns, nonZeros(), 100 * density(), bytes());
+    }
+}

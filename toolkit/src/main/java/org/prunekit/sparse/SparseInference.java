@@ -1,0 +1,301 @@
+package org.prunekit.sparse;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.prunekit.PruneKit;
+import org.prunekit.data.Examples;
+import org.prunekit.model.Net;
+import org.prunekit.train.Evaluation;
+
+/**
+ * Inference that runs the sparse layers of a pruned net as sparse kernels: every dense,
+ * convolution and depthwise convolution layer whose non-zero weights are few enough for its
+ * sparse kernel ({@link CsrMatrix}, {@link SparseConv}) to be faster than the engine's dense one
+ * runs sparse, the others as in the dense net. Which is faster depends on the layer's shape, its
+ * density, the batch size and the CPU, so by default each layer is timed in both forms at the batch
+ * size asked for and the faster is kept; {@link #plan()} shows the measurements and the choice.
+ * The outputs are those of the masked dense net (equal within float rounding: the sums run in
+ * another order).
+ *
+ * <p>The sparse form holds only the non-zero weights of its sparse layers (see {@link #bytes()}):
+ * the weights are copied out of the net when it is built, so later changes to the net are not
+ * seen — build it again after pruning or training more. It reads the net's other layers (those
+ * it leaves to the engine) from the net, so the net must stay open while it is used.
+ *
+ * <pre>{@code
+ * SparseInference fast = SparseInference.of(net);           // timed at batch 1
+ * fast.plan();                                               // per layer: density, µs dense / sparse, form
+ * float[][] logits = fast.logits(data.test());
+ * SparseInference batch64 = SparseInference.builder().setNet(net).optBatchSize(64).build();
+ * }</pre>
+ */
+public final class SparseInference {
+
+    /** How each layer's form is chosen. */
+    public enum Choice {
+        /** Each layer with zeros is timed in both forms at the batch size asked for; the faster runs. */
+        MEASURED,
+        /** Every layer that has a sparse kernel runs it (for tests and comparisons). */
+        SPARSE,
+        /** Every layer runs on the engine (the dense net's computation, layer by layer). */
+        DENSE
+    }
+
+    /** Examples per batch when a whole set is run. */
+    private static final int SET_BATCH = 500;
+
+    private final Net net;
+    private final List<Step> steps;
+    private final SparsePlan plan;
+    private final int inSize;
+    private final int outSize;
+    private float[] input = new float[0];
+
+    private SparseInference(Net net, int batchSize, Choice choice) {
+        PruneKit.noGrad();
+        this.net = net;
+        Compiler c = new Compiler(net, batchSize, choice);
+        this.steps = c.compile();
+        this.plan = new SparsePlan(net.name(), batchSize, choice, c.rows);
+        this.inSize = Math.toIntExact(net.inputShape().size());
+        this.outSize = steps.get(steps.size() - 1).outSize();
+    }
+
+    /**
+     * @param net a net (pruned or not)
+     * @return its sparse inference, each layer's form measured at batch 1
+     */
+    public static SparseInference of(Net net) {
+        return builder().setNet(net).build();
+    }
+
+    /** @return a builder: {@code setNet} required; {@code optBatchSize}, {@code optChoice} optional */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link SparseInference}. */
+    public static final class Builder {
+        private Net net;
+        private int batchSize = 1;
+        private Choice choice = Choice.MEASURED;
+
+        private Builder() {}
+
+        /**
+         * @param n the net to run
+         * @return this builder
+         */
+        public Builder setNet(Net n) {
+            this.net = n;
+            return this;
+        }
+
+        /**
+         * @param b the batch size the layers are timed at (the one you will run; default 1)
+         * @return this builder
+         */
+        public Builder optBatchSize(int b) {
+            if (b < 1) {
+                throw new IllegalArgumentException("The batch size must be at least 1, got " + b + ".");
+            }
+            this.batchSize = b;
+            return this;
+        }
+
+        /**
+         * @param c how each layer's form is chosen (default {@link Choice#MEASURED})
+         * @return this builder
+         */
+        public Builder optChoice(Choice c) {
+            this.choice = java.util.Objects.requireNonNull(c, "choice");
+            return this;
+        }
+
+        /**
+         * @return the sparse inference (times the layers if the choice is {@link Choice#MEASURED})
+         * @throws IllegalStateException if no net was set
+         */
+        public SparseInference build() {
+            if (net == null) {
+                throw new IllegalStateException("Give the net to run: SparseInference.builder().setNet(net).build().");
+            }
+            return new SparseInference(net, batchSize, choice);
+        }
+    }
+
+    /** @return the net this runs */
+    public Net net() {
+        return net;
+    }
+
+    /** @return per layer with weights: density, dense and sparse time, the form chosen and why */
+    public SparsePlan plan() {
+        return plan;
+    }
+
+    /**
+     * Runs a batch.
+     *
+     * @param x the batch, row-major {@code (batch, inputShape...)}
+     * @param batch examples in it
+     * @return the outputs, row-major {@code (batch, outputs...)} (a new array)
+     * @throws IllegalArgumentException if {@code x} does not hold {@code batch} inputs
+     */
+    public float[] forward(float[] x, int batch) {
+        if (batch < 1 || x.length != inSize * batch) {
+            throw new IllegalArgumentException("A batch of " + batch + " inputs of shape " + net.inputShape() + " has "
+                    + (long) inSize * batch + " values, got " + x.length + ".");
+        }
+        float[] in = x;
+        if (batch > 1) {
+            if (input.length != x.length) {
+                input = new float[x.length];
+            }
+            Layouts.toBatchLast(x, inSize, batch, input);
+            in = input;
+        }
+        float[] y = Steps.runAll(steps, in, batch);
+        float[] out = new float[outSize * batch];
+        if (batch == 1) {
+            System.arraycopy(y, 0, out, 0, outSize);
+        } else {
+            Layouts.toRowMajor(y, outSize, batch, out);
+        }
+        return out;
+    }
+
+    /**
+     * @param x a batch of shape {@code (b, inputShape...)}
+     * @return the outputs, {@code (b, outputs...)}, in {@code x}'s manager
+     */
+    public NDArray forward(NDArray x) {
+        Shape s = x.getShape();
+        int b = Math.toIntExact(s.get(0));
+        float[] y = forward(x.toFloatArray(), b);
+        Shape outShape = new Shape(b).addAll(outputShape());
+        return x.getManager().create(y, outShape);
+    }
+
+    private Shape outputShape() {
+        List<Shape> all = net.outputShapes();
+        return all.get(all.size() - 1) == null ? new Shape(outSize) : all.get(all.size() - 1).slice(1);
+    }
+
+    /**
+     * @param data the examples
+     * @return {@code logits[i][k]}: the score of class {@code k} for target {@code i}, as {@link Net#logits}
+     */
+    public float[][] logits(Examples data) {
+        int per = data.targetsPerExample();
+        int k = outSize / per;
+        float[][] out = new float[data.size() * per][];
+        int[] order = Examples.inOrder(data.size());
+        for (int from = 0; from < order.length; from += SET_BATCH) {
+            int to = Math.min(order.length, from + SET_BATCH);
+            float[] x;
+            try (NDManager m = net.manager().newSubManager()) {
+                x = data.batch(m, order, from, to, net.inputShape()).get(0).toFloatArray();
+            }
+            float[] flat = forward(x, to - from);
+            for (int i = 0; i < (to - from) * per; i++) {
+                out[from * per + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param data the examples
+     * @return the predicted class of every target
+     */
+    public int[] predict(Examples data) {
+        float[][] z = logits(data);
+        int[] p = new int[z.length];
+        for (int i = 0; i < z.length; i++) {
+            for (int j = 1; j < z[i].length; j++) {
+                if (z[i][j] > z[i][p[i]]) {
+                    p[i] = j;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * @param data labelled examples of the net's classes
+     * @return accuracy and confusion of the sparse inference on them (the loss is not computed)
+     */
+    public Evaluation evaluate(Examples data) {
+        Evaluation.requireClasses(net, data);
+        int[] predicted = predict(data);
+        int[] targets = data.targets();
+        int k = data.numClasses();
+        long[][] confusion = new long[k][k];
+        for (int i = 0; i < predicted.length; i++) {
+            confusion[targets[i]][predicted[i]]++;
+        }
+        return Evaluation.fromConfusion(net.name() + " (sparse)", data.name(), data.classNames(), confusion);
+    }
+
+    /**
+     * @param data labelled examples
+     * @return the fraction predicted right
+     */
+    public double accuracy(Examples data) {
+        int[] predicted = predict(data);
+        int[] targets = data.targets();
+        int right = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == targets[i]) {
+                right++;
+            }
+        }
+        return right / (double) predicted.length;
+    }
+
+    /**
+     * @return the bytes of weights this inference holds in Java: the non-zero values and indices of
+     *     its sparse layers, their biases and batch-norm factors (the layers it leaves to the engine
+     *     are counted by {@link #engineBytes()})
+     */
+    public long bytes() {
+        return steps.stream().mapToLong(Step::bytes).sum();
+    }
+
+    /**
+     * @return the bytes of the parameters of the layers this inference leaves to the engine: 4
+     *     per value of each dense-run layer with weights (as float32)
+     */
+    public long engineBytes() {
+        long b = 0;
+        for (SparsePlan.Row r : plan.rows()) {
+            if (!r.sparse()) {
+                b += net.layer(r.layer()).block().getParameters().values().stream()
+                        .mapToLong(p -> 4 * p.getArray().size()).sum();
+            }
+        }
+        return b;
+    }
+
+    /** @return the bytes of the net's parameters in their dense form (4 per value) */
+    public long denseBytes() {
+        return 4 * net.parameterCount();
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Sparse inference of %s: %d of %d layers with weights sparse, %,d bytes of"
+                + " weights in Java + %,d on the engine vs %,d dense%n", net.name(), plan.sparseLayers().size(),
+                plan.rows().size(), bytes(), engineBytes(), denseBytes()) + plan;
+    }
+
+    /** @return the steps (for tests) */
+    List<Step> steps() {
+        return new ArrayList<>(steps);
+    }
+}

@@ -1,0 +1,129 @@
+package org.prunekit.sparse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.prunekit.Tabular;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * How a {@link SparseInference} runs each layer with weights, and why: the layer's density, the
+ * time of its dense form (the engine, as the dense net runs it) and of its sparse kernel at the
+ * batch size the plan was made for, and the form chosen. A value: print it, or end a notebook cell
+ * with it.
+ *
+ * @param net the net's name
+ * @param batchSize the batch size the layers were timed at
+ * @param choice how the forms were chosen
+ * @param rows one row per layer with weights, in execution order
+ */
+public record SparsePlan(String net, int batchSize, SparseInference.Choice choice, List<Row> rows)
+        implements Tabular {
+
+    /** How a layer runs. */
+    public enum Form {
+        /** The engine's dense kernel, as in the dense net. */
+        DENSE,
+        /** PruneKit's sparse kernel over the non-zero weights. */
+        SPARSE
+    }
+
+    /**
+     * One layer with weights.
+     *
+     * @param layer its name
+     * @param kind its kind ({@code dense}, {@code conv}, {@code depthwise}, ...)
+     * @param shape its weight's shape
+     * @param density the fraction of its weights that are non-zero
+     * @param denseMicros the median time of its dense form per batch, in microseconds (NaN if not timed)
+     * @param sparseMicros the median time of its sparse kernel per batch (NaN if not timed or no kernel)
+     * @param form the form it runs in
+     * @param reason why
+     */
+    public record Row(String layer, String kind, String shape, double density, double denseMicros,
+            double sparseMicros, Form form, String reason) {
+
+        /** @return dense time / sparse time (NaN if either was not timed) */
+        public double gain() {
+            return denseMicros / sparseMicros;
+        }
+
+        /** @return whether the layer runs its sparse kernel */
+        public boolean sparse() {
+            return form == Form.SPARSE;
+        }
+    }
+
+    /** Copies the rows. */
+    public SparsePlan {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * @param layer a layer name
+     * @return its row, if it has weights
+     */
+    public Optional<Row> row(String layer) {
+        return rows.stream().filter(r -> r.layer().equals(layer)).findFirst();
+    }
+
+    /** @return the layers that run sparse */
+    public List<String> sparseLayers() {
+        return rows.stream().filter(Row::sparse).map(Row::layer).toList();
+    }
+
+    @Override
+    public Table toTable() {
+        Table t = Table.create("Sparse inference plan of " + net + " at batch " + batchSize);
+        StringColumn layer = StringColumn.create("layer");
+        StringColumn kind = StringColumn.create("kind");
+        StringColumn shape = StringColumn.create("shape");
+        DoubleColumn density = DoubleColumn.create("density");
+        DoubleColumn dense = DoubleColumn.create("dense µs");
+        DoubleColumn sparse = DoubleColumn.create("sparse µs");
+        StringColumn form = StringColumn.create("runs");
+        StringColumn gain = StringColumn.create("gain");
+        StringColumn reason = StringColumn.create("why");
+        for (Row r : rows) {
+            layer.append(r.layer());
+            kind.append(r.kind());
+            shape.append(r.shape());
+            density.append(r.density());
+            append(dense, r.denseMicros());
+            append(sparse, r.sparseMicros());
+            form.append(r.form().name().toLowerCase(Locale.ROOT));
+            gain.append(Double.isNaN(r.gain()) ? "" : String.format(Locale.ROOT, "%.2fx", r.gain()));
+            reason.append(r.reason());
+        }
+        t.addColumns(layer, kind, shape, density, dense, sparse, form, gain, reason);
+        return t;
+    }
+
+    private static void append(DoubleColumn c, double v) {
+        if (Double.isNaN(v)) {
+            c.appendMissing();
+        } else {
+            c.append(v);
+        }
+    }
+
+    @Override
+    public List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        notes.add(sparseLayers().size() + " of " + rows.size() + " layers with weights run sparse ("
+                + switch (choice) {
+                    case MEASURED -> "each layer in the form measured faster at batch " + batchSize;
+                    case SPARSE -> "sparse wherever a kernel exists, as asked";
+                    case DENSE -> "all dense, as asked";
+                } + "). Dense times include copying the layer's input and output between Java and the engine.");
+        return notes;
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+}
