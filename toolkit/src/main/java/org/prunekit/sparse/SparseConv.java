@@ -10,11 +10,10 @@ import java.util.Arrays;
  * (input channel of its group, kernel row, kernel column): the rows of the convolution's im2col
  * matrix product.
  *
- * <p>Activations are batch-last, {@code (channels, height, width, batch)}: with stride 1 an
- * output row's valid pixels for all images of the batch are one contiguous run, as are the input
- * values they read, so each non-zero weight and output row is one vectorised loop of
- * {@code width x batch} values (at batch 1, the row). Grouped convolutions (depthwise: as many
- * groups as channels) read only the input channels of their group.
+ * <p>Activations are batch-last, {@code (channels, height, width, batch)}: an output row of all
+ * images of the batch is one run of {@code width x batch} values, so each non-zero weight and output
+ * row is one vectorised loop over such a run (at batch 1, the row). Grouped convolutions
+ * (depthwise: as many groups as channels) read only the input channels of their group.
  */
 public final class SparseConv {
 
@@ -33,6 +32,7 @@ public final class SparseConv {
     private final int outH;
     private final int outW;
     private final float[] bias;
+    private float[][] shifted;
 
     /**
      * @param weights the weights, {@code (out, in / groups, kernelH, kernelW)} row-major
@@ -103,49 +103,72 @@ public final class SparseConv {
     }
 
     /**
+     * Computes the convolution. Every output row {@code (o, oh)} is summed in one accumulator row of
+     * {@code outWidth x batch} values; each non-zero weight {@code (c, i, j)} adds its value times the
+     * input row {@code oh * strideH + i * dilation - padH} of channel {@code c} as seen by kernel
+     * column {@code j}: shifted (and strided) so that its entry {@code ow} is the input column
+     * {@code ow * strideW + j * dilation - padW}, zero outside the image. The shifted rows are made once
+     * per call, for every channel, kernel column and input row (kernel-width times the input), so that
+     * the inner loop runs over two rows from index 0, a loop the JIT vectorises. Not thread-safe: the
+     * shifted rows are kept between calls of the same batch size.
+     *
      * @param x the input, {@code (inChannels, height, width, batch)} batch-last
      * @param batch images in the batch
      * @param y the output, {@code (outChannels, outHeight, outWidth, batch)} (overwritten)
      */
     public void forward(float[] x, int batch, float[] y) {
         int out = filters.rows();
-        int plane = outH * outW * batch;
+        int rowLen = outW * batch;
         int kk = kernelH * kernelW;
         int inPerGroup = inChannels / groups;
         int outPerGroup = out / groups;
-        int inPlane = height * width * batch;
+        float[][] rows = shiftedRows(x, batch);
+        float[] acc = new float[rowLen];
         for (int o = 0; o < out; o++) {
-            int yo = o * plane;
-            Arrays.fill(y, yo, yo + plane, bias == null ? 0f : bias[o]);
             int firstChannel = o / outPerGroup * inPerGroup;
-            for (int k = filters.rowStart(o), end = filters.rowStart(o + 1); k < end; k++) {
-                int col = filters.column(k);
-                int c = firstChannel + col / kk;
-                int i = col % kk / kernelW * dilation - padH;
-                int j = col % kernelW * dilation - padW;
-                // output rows/columns whose input row/column oh*s + i / ow*s + j lies inside the image
-                int oh0 = Math.max(0, ceilDiv(-i, strideH));
-                int oh1 = Math.min(outH, ceilDiv(height - i, strideH));
-                int ow0 = Math.max(0, ceilDiv(-j, strideW));
-                int ow1 = Math.min(outW, ceilDiv(width - j, strideW));
-                if (oh0 >= oh1 || ow0 >= ow1) {
-                    continue;
+            for (int oh = 0; oh < outH; oh++) {
+                Arrays.fill(acc, bias == null ? 0f : bias[o]);
+                for (int k = filters.rowStart(o), end = filters.rowStart(o + 1); k < end; k++) {
+                    int col = filters.column(k);
+                    int ih = oh * strideH + col % kk / kernelW * dilation - padH;
+                    if (ih >= 0 && ih < height) {
+                        int c = firstChannel + col / kk;
+                        CsrMatrix.axpy(filters.value(k), rows[(c * kernelW + col % kernelW) * height + ih], acc,
+                                rowLen);
+                    }
                 }
-                float v = filters.value(k);
-                int xc = c * inPlane;
-                for (int oh = oh0; oh < oh1; oh++) {
-                    int xr = xc + ((oh * strideH + i) * width) * batch;
-                    int yr = yo + (oh * outW) * batch;
+                System.arraycopy(acc, 0, y, (o * outH + oh) * rowLen, rowLen);
+            }
+        }
+    }
+
+    /** @return per (channel, kernel column, input row) the input row as that kernel column reads it */
+    private float[][] shiftedRows(float[] x, int batch) {
+        int rowLen = outW * batch;
+        if (shifted == null || shifted[0].length != rowLen) {
+            shifted = new float[inChannels * kernelW * height][rowLen];
+        }
+        for (int c = 0; c < inChannels; c++) {
+            for (int j = 0; j < kernelW; j++) {
+                int shift = j * dilation - padW;
+                int ow0 = Math.max(0, ceilDiv(-shift, strideW));
+                int ow1 = Math.max(ow0, Math.min(outW, ceilDiv(width - shift, strideW)));
+                for (int ih = 0; ih < height; ih++) {
+                    float[] row = shifted[(c * kernelW + j) * height + ih];
+                    int xr = (c * height + ih) * width;
+                    Arrays.fill(row, 0, ow0 * batch, 0f);
+                    Arrays.fill(row, ow1 * batch, rowLen, 0f);
                     if (strideW == 1) {
-                        CsrMatrix.axpy(v, x, xr + (ow0 + j) * batch, y, yr + ow0 * batch, (ow1 - ow0) * batch);
+                        System.arraycopy(x, (xr + ow0 + shift) * batch, row, ow0 * batch, (ow1 - ow0) * batch);
                     } else {
                         for (int ow = ow0; ow < ow1; ow++) {
-                            CsrMatrix.axpy(v, x, xr + (ow * strideW + j) * batch, y, yr + ow * batch, batch);
+                            System.arraycopy(x, (xr + ow * strideW + shift) * batch, row, ow * batch, batch);
                         }
                     }
                 }
             }
         }
+        return shifted;
     }
 
     /** @return the smallest integer {@code >= a / b} for {@code b > 0} */

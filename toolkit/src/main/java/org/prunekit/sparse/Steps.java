@@ -131,25 +131,31 @@ final class Steps {
             this.outW = (width + 2 * pad - kernel) / stride + 1;
         }
 
+        /** Per output row, the max over the kernel of the input rows shifted as each kernel column reads them. */
         @Override
         float[] run(float[] x, int batch) {
             float[] y = out(outSize() * batch);
+            int rowLen = outW * batch;
+            float[] acc = new float[rowLen];
+            float[] row = new float[rowLen];
             for (int c = 0; c < channels; c++) {
                 for (int oh = 0; oh < outH; oh++) {
-                    for (int ow = 0; ow < outW; ow++) {
-                        int yo = ((c * outH + oh) * outW + ow) * batch;
-                        java.util.Arrays.fill(y, yo, yo + batch, Float.NEGATIVE_INFINITY);
-                        for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel);
-                                i++) {
-                            for (int j = Math.max(0, ow * stride - pad); j < Math.min(width, ow * stride - pad
-                                    + kernel); j++) {
-                                int xo = ((c * height + i) * width + j) * batch;
-                                for (int b = 0; b < batch; b++) {
-                                    y[yo + b] = Math.max(y[yo + b], x[xo + b]);
+                    java.util.Arrays.fill(acc, Float.NEGATIVE_INFINITY);
+                    for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel); i++) {
+                        for (int j = 0; j < kernel; j++) {
+                            java.util.Arrays.fill(row, Float.NEGATIVE_INFINITY);
+                            for (int ow = 0; ow < outW; ow++) {
+                                int iw = ow * stride - pad + j;
+                                if (iw >= 0 && iw < width) {
+                                    System.arraycopy(x, ((c * height + i) * width + iw) * batch, row, ow * batch, batch);
                                 }
+                            }
+                            for (int k = 0; k < rowLen; k++) {
+                                acc[k] = Math.max(acc[k], row[k]);
                             }
                         }
                     }
+                    System.arraycopy(acc, 0, y, (c * outH + oh) * rowLen, rowLen);
                 }
             }
             return y;
@@ -216,13 +222,13 @@ final class Steps {
         @Override
         float[] run(float[] x, int batch) {
             float[] y = out(channels * batch);
-            java.util.Arrays.fill(y, 0f);
             for (int c = 0; c < channels; c++) {
-                for (int p = 0; p < positions; p++) {
-                    CsrMatrix.axpy(1f, x, (c * positions + p) * batch, y, c * batch, batch);
-                }
                 for (int b = 0; b < batch; b++) {
-                    y[c * batch + b] /= positions;
+                    float s = 0;
+                    for (int p = 0; p < positions; p++) {
+                        s += x[(c * positions + p) * batch + b];
+                    }
+                    y[c * batch + b] = s / positions;
                 }
             }
             return y;

@@ -20,7 +20,7 @@ import org.prunekit.notebook.TableFormat;
  * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm] [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm,sparse] [--epochs N] [--runs N]
  * </pre>
  *
  * <p>The {@code llm} section trains a small transformer language model ({@link BenchLm}) once and
@@ -34,7 +34,7 @@ import org.prunekit.notebook.TableFormat;
  */
 public final class Benchmarks {
 
-    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies", "llm");
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies", "llm", "sparse");
 
     private Benchmarks() {}
 
@@ -101,6 +101,7 @@ public final class Benchmarks {
                     yield null;
                 }
                 case "size" -> PruningBenchmark.fileSizes(mnist, out);
+                case "sparse" -> SparseBenchmark.run(mnist, peer, out, System.out);
                 case "criteria" -> {
                     int i = 0;
                     for (CriteriaBenchmark.Result r : CriteriaBenchmark.run(peer, System.out)) {
