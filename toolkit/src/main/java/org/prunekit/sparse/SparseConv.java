@@ -124,18 +124,28 @@ public final class SparseConv {
         int outPerGroup = out / groups;
         float[][] rows = shiftedRows(x, batch);
         float[] acc = new float[rowLen];
+        float[] weight = new float[kk * inPerGroup];
+        float[][] source = new float[kk * inPerGroup][];
         for (int o = 0; o < out; o++) {
             int firstChannel = o / outPerGroup * inPerGroup;
             for (int oh = 0; oh < outH; oh++) {
-                Arrays.fill(acc, bias == null ? 0f : bias[o]);
+                // the non-zero weights of filter o that read an input row inside the image, with those rows
+                int n = 0;
                 for (int k = filters.rowStart(o), end = filters.rowStart(o + 1); k < end; k++) {
                     int col = filters.column(k);
                     int ih = oh * strideH + col % kk / kernelW * dilation - padH;
                     if (ih >= 0 && ih < height) {
-                        int c = firstChannel + col / kk;
-                        CsrMatrix.axpy(filters.value(k), rows[(c * kernelW + col % kernelW) * height + ih], acc,
-                                rowLen);
+                        weight[n] = filters.value(k);
+                        source[n++] = rows[((firstChannel + col / kk) * kernelW + col % kernelW) * height + ih];
                     }
+                }
+                Arrays.fill(acc, bias == null ? 0f : bias[o]);
+                int k = 0;
+                for (; k + 3 < n; k += 4) {
+                    CsrMatrix.axpy4(weight, k, source[k], source[k + 1], source[k + 2], source[k + 3], acc, rowLen);
+                }
+                for (; k < n; k++) {
+                    CsrMatrix.axpy(weight[k], source[k], acc, rowLen);
                 }
                 System.arraycopy(acc, 0, y, (o * outH + oh) * rowLen, rowLen);
             }

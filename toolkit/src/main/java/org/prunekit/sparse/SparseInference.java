@@ -150,12 +150,24 @@ public final class SparseInference implements AutoCloseable {
      * @throws IllegalArgumentException if the file is missing, damaged or not a PruneKit net
      */
     public static SparseInference load(Path file, int batchSize) {
+        return load(file, batchSize, Choice.MEASURED);
+    }
+
+    /**
+     * @param file a net file
+     * @param batchSize the batch size the layers are timed at
+     * @param choice how each layer's form is chosen
+     * @return the sparse inference, owning the net it loaded
+     * @throws IllegalArgumentException if the file is missing, damaged or not a PruneKit net
+     * @see #load(Path, int)
+     */
+    public static SparseInference load(Path file, int batchSize, Choice choice) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("The batch size must be at least 1, got " + batchSize + ".");
         }
         Net net = NetIO.load(file);
         try {
-            SparseInference s = new SparseInference(net, batchSize, Choice.MEASURED, true);
+            SparseInference s = new SparseInference(net, batchSize, choice, true);
             s.freeSparseWeights();
             return s;
         } catch (RuntimeException e) {
