@@ -118,11 +118,8 @@ final class Compiler {
         if ((spec instanceof Conv || spec instanceof DepthwiseConv) && b instanceof Conv2d && in.dimension() == 3) {
             return weighted(layer, b, in, out);
         }
-        if (spec instanceof Relu) {
-            return new Steps.Relu(size);
-        }
-        if (spec instanceof Flatten || spec instanceof Dropout) {
-            return new Steps.Identity(size);
+        if (spec instanceof Relu || spec instanceof Flatten || spec instanceof Dropout) {
+            return new Steps.Pointwise(size, spec instanceof Relu);
         }
         if (spec instanceof MaxPool p && in.dimension() == 3) {
             return new Steps.MaxPool(chw(in), p.kernel(), p.stride(), p.padding());
@@ -156,19 +153,10 @@ final class Compiler {
         return new int[] {(int) in.get(0), (int) in.get(1), (int) in.get(2)};
     }
 
-    private Step affine(Layer layer, Norm n, Shape in) {
-        float[] gamma = layer.parameter("gamma").getArray().toFloatArray();
-        float[] beta = layer.parameter("beta").getArray().toFloatArray();
-        float[] mean = layer.parameter("runningMean").getArray().toFloatArray();
-        float[] var = layer.parameter("runningVar").getArray().toFloatArray();
-        float[] scale = new float[gamma.length];
-        float[] shift = new float[gamma.length];
-        for (int c = 0; c < gamma.length; c++) {
-            scale[c] = (float) (gamma[c] / Math.sqrt(var[c] + (double) n.epsilon()));
-            shift[c] = beta[c] - mean[c] * scale[c];
-        }
+    private static Step affine(Layer layer, Norm n, Shape in) {
+        float[][] scaleShift = n.inferenceScaleShift(layer);
         int perChannel = in.dimension() == 3 ? (int) (in.get(1) * in.get(2)) : 1;
-        return new Steps.Affine(scale, shift, perChannel);
+        return new Steps.Affine(scaleShift[0], scaleShift[1], perChannel);
     }
 
     /** A dense or convolution layer: its sparse kernel or the engine, as the choice says. */

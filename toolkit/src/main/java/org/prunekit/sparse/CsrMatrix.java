@@ -76,19 +76,14 @@ public final class CsrMatrix {
         return new CsrMatrix(rows, columns, start, col, val);
     }
 
-    /** @return the rows */
-    public int rows() {
-        return rows;
-    }
-
-    /** @return the columns */
-    public int columns() {
-        return columns;
-    }
-
     /** @return the number of non-zero entries */
     public int nonZeros() {
         return value.length;
+    }
+
+    /** @return the rows (the columns: {@link #toDense()} length / rows) */
+    public int rows() {
+        return rows;
     }
 
     /** @return the fraction of entries that are non-zero */

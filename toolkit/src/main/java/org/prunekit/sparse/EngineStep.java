@@ -18,7 +18,6 @@ final class EngineStep extends Step {
     private final Block block;
     private final Shape in;
     private final int inSize;
-    private final int outSize;
     private final NDManager parent;
     private float[] rowMajor = new float[0];
 
@@ -29,16 +28,16 @@ final class EngineStep extends Step {
      * @param parent the manager under which each call's arrays live
      */
     EngineStep(Block block, Shape in, Shape out, NDManager parent) {
+        super(Math.toIntExact(out.size()));
         this.block = block;
         this.in = in;
         this.inSize = Math.toIntExact(in.size());
-        this.outSize = Math.toIntExact(out.size());
         this.parent = parent;
     }
 
     @Override
     float[] run(float[] x, int batch) {
-        float[] y = out(outSize * batch);
+        float[] y = out(outSize() * batch);
         try (NDManager m = parent.newSubManager()) {
             float[] rows = batch == 1 ? x : transpose(x, inSize, batch);
             NDArray a = m.create(rows.length == inSize * batch ? rows : java.util.Arrays.copyOf(rows, inSize * batch),
@@ -46,9 +45,9 @@ final class EngineStep extends Step {
             float[] r = block.forward(new ParameterStore(m, false), new NDList(a), false).singletonOrThrow()
                     .toFloatArray();
             if (batch == 1) {
-                System.arraycopy(r, 0, y, 0, outSize);
+                System.arraycopy(r, 0, y, 0, outSize());
             } else {
-                Layouts.toBatchLast(r, outSize, batch, y);
+                Layouts.toBatchLast(r, outSize(), batch, y);
             }
         }
         return y;
@@ -62,8 +61,4 @@ final class EngineStep extends Step {
         return rowMajor;
     }
 
-    @Override
-    int outSize() {
-        return outSize;
-    }
 }

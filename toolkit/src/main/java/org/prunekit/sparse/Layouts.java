@@ -12,11 +12,7 @@ final class Layouts {
      * @param out {@code (size, batch)}
      */
     static void toBatchLast(float[] rowMajor, int size, int batch, float[] out) {
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0, o = b * size; i < size; i++) {
-                out[i * batch + b] = rowMajor[o + i];
-            }
-        }
+        transpose(rowMajor, batch, size, out);
     }
 
     /**
@@ -26,9 +22,26 @@ final class Layouts {
      * @param out {@code (batch, size)}
      */
     static void toRowMajor(float[] batchLast, int size, int batch, float[] out) {
-        for (int i = 0; i < size; i++) {
-            for (int b = 0, o = i * batch; b < batch; b++) {
-                out[b * size + i] = batchLast[o + b];
+        transpose(batchLast, size, batch, out);
+    }
+
+    /** Tiles of this side are read and written while they are in the cache. */
+    private static final int TILE = 16;
+
+    /**
+     * @param a a {@code rows x cols} matrix, row-major
+     * @param out its transpose, {@code cols x rows}, row-major
+     */
+    private static void transpose(float[] a, int rows, int cols, float[] out) {
+        for (int r0 = 0; r0 < rows; r0 += TILE) {
+            int r1 = Math.min(rows, r0 + TILE);
+            for (int c0 = 0; c0 < cols; c0 += TILE) {
+                int c1 = Math.min(cols, c0 + TILE);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        out[c * rows + r] = a[r * cols + c];
+                    }
+                }
             }
         }
     }

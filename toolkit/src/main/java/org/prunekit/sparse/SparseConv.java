@@ -82,19 +82,9 @@ public final class SparseConv {
         return filters;
     }
 
-    /** @return output channels */
-    public int outChannels() {
-        return filters.rows();
-    }
-
-    /** @return output height */
-    public int outHeight() {
-        return outH;
-    }
-
-    /** @return output width */
-    public int outWidth() {
-        return outW;
+    /** @return the output's shape for one image: {@code {channels, height, width}} */
+    public int[] outputShape() {
+        return new int[] {filters.rows(), outH, outW};
     }
 
     /** @return the bytes held: the filters' CSR arrays and the bias */

@@ -34,7 +34,7 @@ import org.prunekit.train.Evaluation;
  * SparseInference fast = SparseInference.of(net);           // timed at batch 1
  * fast.plan();                                               // per layer: density, µs dense / sparse, form
  * float[][] logits = fast.logits(data.test());
- * SparseInference batch64 = SparseInference.builder().setNet(net).optBatchSize(64).build();
+ * SparseInference batch64 = SparseInference.of(net, 64);      // timed at batch 64
  * }</pre>
  */
 public final class SparseInference implements AutoCloseable {
@@ -78,62 +78,36 @@ public final class SparseInference implements AutoCloseable {
      * @return its sparse inference, each layer's form measured at batch 1
      */
     public static SparseInference of(Net net) {
-        return builder().setNet(net).build();
+        return of(net, 1);
     }
 
-    /** @return a builder: {@code setNet} required; {@code optBatchSize}, {@code optChoice} optional */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * @param net a net (pruned or not)
+     * @param batchSize the batch size the layers are timed at (the one you will run)
+     * @return its sparse inference, each layer's form measured at that batch size
+     */
+    public static SparseInference of(Net net, int batchSize) {
+        return of(net, batchSize, Choice.MEASURED);
     }
 
-    /** Builds a {@link SparseInference}. */
-    public static final class Builder {
-        private Net net;
-        private int batchSize = 1;
-        private Choice choice = Choice.MEASURED;
+    /**
+     * @param net a net (pruned or not)
+     * @param batchSize the batch size the layers are timed at
+     * @param choice how each layer's form is chosen
+     * @return its sparse inference
+     * @throws IllegalArgumentException if the batch size is below 1
+     */
+    public static SparseInference of(Net net, int batchSize, Choice choice) {
+        java.util.Objects.requireNonNull(net, "net");
+        java.util.Objects.requireNonNull(choice, "choice");
+        return new SparseInference(net, checkBatch(batchSize), choice, false);
+    }
 
-        private Builder() {}
-
-        /**
-         * @param n the net to run
-         * @return this builder
-         */
-        public Builder setNet(Net n) {
-            this.net = n;
-            return this;
+    private static int checkBatch(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("The batch size must be at least 1, got " + batchSize + ".");
         }
-
-        /**
-         * @param b the batch size the layers are timed at (the one you will run; default 1)
-         * @return this builder
-         */
-        public Builder optBatchSize(int b) {
-            if (b < 1) {
-                throw new IllegalArgumentException("The batch size must be at least 1, got " + b + ".");
-            }
-            this.batchSize = b;
-            return this;
-        }
-
-        /**
-         * @param c how each layer's form is chosen (default {@link Choice#MEASURED})
-         * @return this builder
-         */
-        public Builder optChoice(Choice c) {
-            this.choice = java.util.Objects.requireNonNull(c, "choice");
-            return this;
-        }
-
-        /**
-         * @return the sparse inference (times the layers if the choice is {@link Choice#MEASURED})
-         * @throws IllegalStateException if no net was set
-         */
-        public SparseInference build() {
-            if (net == null) {
-                throw new IllegalStateException("Give the net to run: SparseInference.builder().setNet(net).build().");
-            }
-            return new SparseInference(net, batchSize, choice, false);
-        }
+        return batchSize;
     }
 
     /**
@@ -162,9 +136,7 @@ public final class SparseInference implements AutoCloseable {
      * @see #load(Path, int)
      */
     public static SparseInference load(Path file, int batchSize, Choice choice) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("The batch size must be at least 1, got " + batchSize + ".");
-        }
+        checkBatch(batchSize);
         Net net = NetIO.load(file);
         try {
             SparseInference s = new SparseInference(net, batchSize, choice, true);

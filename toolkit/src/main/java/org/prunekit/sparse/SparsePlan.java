@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.prunekit.Tabular;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
+import org.prunekit.notebook.Rows;
 import tech.tablesaw.api.Table;
 
 /**
@@ -77,37 +76,19 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
 
     @Override
     public Table toTable() {
-        Table t = Table.create("Sparse inference plan of " + net + " at batch " + batchSize);
-        StringColumn layer = StringColumn.create("layer");
-        StringColumn kind = StringColumn.create("kind");
-        StringColumn shape = StringColumn.create("shape");
-        DoubleColumn density = DoubleColumn.create("density");
-        DoubleColumn dense = DoubleColumn.create("dense µs");
-        DoubleColumn sparse = DoubleColumn.create("sparse µs");
-        StringColumn form = StringColumn.create("runs");
-        StringColumn gain = StringColumn.create("gain");
-        StringColumn reason = StringColumn.create("why");
+        Rows t = Rows.of("Sparse inference plan of " + net + " at batch " + batchSize, "layer", "kind", "shape",
+                "density", "dense µs", "sparse µs", "runs", "gain", "why");
         for (Row r : rows) {
-            layer.append(r.layer());
-            kind.append(r.kind());
-            shape.append(r.shape());
-            density.append(r.density());
-            append(dense, r.denseMicros());
-            append(sparse, r.sparseMicros());
-            form.append(r.form().name().toLowerCase(Locale.ROOT));
-            gain.append(Double.isNaN(r.gain()) ? "" : String.format(Locale.ROOT, "%.2fx", r.gain()));
-            reason.append(r.reason());
+            t.add(r.layer(), r.kind(), r.shape(), r.density(), orNull(r.denseMicros()), orNull(r.sparseMicros()),
+                    r.form().name().toLowerCase(Locale.ROOT), Double.isNaN(r.gain()) ? ""
+                            : String.format(Locale.ROOT, "%.2fx", r.gain()), r.reason());
         }
-        t.addColumns(layer, kind, shape, density, dense, sparse, form, gain, reason);
-        return t;
+        return t.toTable();
     }
 
-    private static void append(DoubleColumn c, double v) {
-        if (Double.isNaN(v)) {
-            c.appendMissing();
-        } else {
-            c.append(v);
-        }
+    /** @return the value, or null (an empty cell) for NaN: not timed */
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     @Override

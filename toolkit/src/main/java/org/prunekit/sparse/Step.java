@@ -8,7 +8,13 @@ package org.prunekit.sparse;
  */
 abstract class Step {
 
+    private final int outSize;
     private float[] buffer = new float[0];
+
+    /** @param outSize the values per example of the output */
+    Step(int outSize) {
+        this.outSize = outSize;
+    }
 
     /**
      * @param x the input, batch-last
@@ -18,7 +24,9 @@ abstract class Step {
     abstract float[] run(float[] x, int batch);
 
     /** @return the values per example of the output */
-    abstract int outSize();
+    final int outSize() {
+        return outSize;
+    }
 
     /** @return the bytes this step holds for its weights (0 for a step without weights) */
     long bytes() {

@@ -18,6 +18,7 @@ final class Steps {
         private final float[] bias;
 
         SparseDense(CsrMatrix weights, float[] bias) {
+            super(weights.rows());
             this.weights = weights;
             this.bias = bias;
         }
@@ -29,10 +30,6 @@ final class Steps {
             return y;
         }
 
-        @Override
-        int outSize() {
-            return weights.rows();
-        }
 
         @Override
         long bytes() {
@@ -45,6 +42,7 @@ final class Steps {
         private final SparseConv conv;
 
         SparseConvolution(SparseConv conv) {
+            super(conv.outputShape()[0] * conv.outputShape()[1] * conv.outputShape()[2]);
             this.conv = conv;
         }
 
@@ -55,10 +53,6 @@ final class Steps {
             return y;
         }
 
-        @Override
-        int outSize() {
-            return conv.outChannels() * conv.outHeight() * conv.outWidth();
-        }
 
         @Override
         long bytes() {
@@ -66,47 +60,27 @@ final class Steps {
         }
     }
 
-    /** max(0, x). */
-    static final class Relu extends Step {
-        private final int size;
+    /** A layer applied value by value: ReLU, or one that changes nothing at inference (flatten in the batch-last layout, dropout). */
+    static final class Pointwise extends Step {
+        private final boolean relu;
 
-        Relu(int size) {
-            this.size = size;
+        Pointwise(int size, boolean relu) {
+            super(size);
+            this.relu = relu;
         }
 
         @Override
         float[] run(float[] x, int batch) {
-            int n = size * batch;
-            float[] y = out(n);
-            for (int i = 0; i < n; i++) {
+            if (!relu) {
+                return x;
+            }
+            float[] y = out(outSize() * batch);
+            for (int i = 0; i < y.length; i++) {
                 y[i] = Math.max(0f, x[i]);
             }
             return y;
         }
 
-        @Override
-        int outSize() {
-            return size;
-        }
-    }
-
-    /** A layer that changes nothing at inference (flatten in the batch-last layout, dropout). */
-    static final class Identity extends Step {
-        private final int size;
-
-        Identity(int size) {
-            this.size = size;
-        }
-
-        @Override
-        float[] run(float[] x, int batch) {
-            return x;
-        }
-
-        @Override
-        int outSize() {
-            return size;
-        }
     }
 
     /** Square max pooling over {@code (channels, height, width)}, padding counted as minus infinity. */
@@ -121,6 +95,7 @@ final class Steps {
         private final int outW;
 
         MaxPool(int[] chw, int kernel, int stride, int pad) {
+            super(chw[0] * ((chw[1] + 2 * pad - kernel) / stride + 1) * ((chw[2] + 2 * pad - kernel) / stride + 1));
             this.channels = chw[0];
             this.height = chw[1];
             this.width = chw[2];
@@ -134,6 +109,9 @@ final class Steps {
         /** Per output row, the max over the kernel of the input rows shifted as each kernel column reads them. */
         @Override
         float[] run(float[] x, int batch) {
+            if (batch == 1) {
+                return single(x);
+            }
             float[] y = out(outSize() * batch);
             int rowLen = outW * batch;
             float[] acc = new float[rowLen];
@@ -161,10 +139,27 @@ final class Steps {
             return y;
         }
 
-        @Override
-        int outSize() {
-            return channels * outH * outW;
+        /** One image: the max over each window, read in place. */
+        private float[] single(float[] x) {
+            float[] y = out(outSize());
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    for (int ow = 0; ow < outW; ow++) {
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel);
+                                i++) {
+                            for (int j = Math.max(0, ow * stride - pad); j < Math.min(width, ow * stride - pad
+                                    + kernel); j++) {
+                                m = Math.max(m, x[(c * height + i) * width + j]);
+                            }
+                        }
+                        y[(c * outH + oh) * outW + ow] = m;
+                    }
+                }
+            }
+            return y;
         }
+
     }
 
     /** Batch normalisation in inference mode: per channel {@code x * scale + shift}. */
@@ -179,6 +174,7 @@ final class Steps {
          * @param perChannel values per channel and example (height x width; 1 after a dense layer)
          */
         Affine(float[] scale, float[] shift, int perChannel) {
+            super(scale.length * perChannel);
             this.scale = scale;
             this.shift = shift;
             this.perChannel = perChannel;
@@ -198,10 +194,6 @@ final class Steps {
             return y;
         }
 
-        @Override
-        int outSize() {
-            return scale.length * perChannel;
-        }
 
         @Override
         long bytes() {
@@ -215,6 +207,7 @@ final class Steps {
         private final int positions;
 
         GlobalAverage(int channels, int positions) {
+            super(channels);
             this.channels = channels;
             this.positions = positions;
         }
@@ -234,10 +227,6 @@ final class Steps {
             return y;
         }
 
-        @Override
-        int outSize() {
-            return channels;
-        }
     }
 
     /** A residual block: main branch plus shortcut (the identity when empty). */
@@ -246,6 +235,7 @@ final class Steps {
         private final List<Step> shortcut;
 
         Residual(List<Step> main, List<Step> shortcut) {
+            super(main.get(main.size() - 1).outSize());
             this.main = List.copyOf(main);
             this.shortcut = List.copyOf(shortcut);
         }
@@ -262,10 +252,6 @@ final class Steps {
             return y;
         }
 
-        @Override
-        int outSize() {
-            return main.get(main.size() - 1).outSize();
-        }
 
         @Override
         long bytes() {

@@ -74,22 +74,20 @@ class SparseInferenceTest {
     private static void check(Supplier<Net> make, int expectedSparse, boolean measured) {
         try (Net net = pruned(make, 0.9)) {
             for (int batch : new int[] {1, 9}) {
-                SparseInference all = SparseInference.builder().setNet(net).optBatchSize(batch)
-                        .optChoice(SparseInference.Choice.SPARSE).build();
+                SparseInference all = SparseInference.of(net, batch, SparseInference.Choice.SPARSE);
                 assertEquals(expectedSparse, all.plan().sparseLayers().size(), all.plan().toString());
                 assertSameOutputs(net, all, batch);
                 if (!measured) {
                     continue;
                 }
-                SparseInference timed = SparseInference.builder().setNet(net).optBatchSize(batch).build();
+                SparseInference timed = SparseInference.of(net, batch);
                 assertSameOutputs(net, timed, batch);
                 for (SparsePlan.Row row : timed.plan().rows()) {
                     assertFalse(Double.isNaN(row.denseMicros()), row.toString());
                     assertEquals(row.sparseMicros() < row.denseMicros(), row.sparse(), row.toString());
                 }
             }
-            SparseInference dense = SparseInference.builder().setNet(net).optChoice(SparseInference.Choice.DENSE)
-                    .build();
+            SparseInference dense = SparseInference.of(net, 1, SparseInference.Choice.DENSE);
             assertTrue(dense.plan().sparseLayers().isEmpty());
             assertSameOutputs(net, dense, 3);
         }
@@ -124,14 +122,16 @@ class SparseInferenceTest {
     @Test
     void planSaysWhyALayerStaysDense() {
         try (Net net = pruned(() -> Models.sequential("Seq", 6, 5).lstm(8).timePool().dense(4).build(2), 0.5)) {
-            SparseInference s = SparseInference.builder().setNet(net).optChoice(SparseInference.Choice.SPARSE).build();
+            SparseInference s = SparseInference.of(net, 1, SparseInference.Choice.SPARSE);
             String plan = s.plan().toString();
             assertTrue(plan.contains("no sparse kernel"), plan);
             assertTrue(s.plan().row("lstm1/input").isPresent() || plan.contains("lstm"), plan);
             assertSameOutputsAnyShape(net, s, 2);
         }
-        assertThrows(IllegalStateException.class, () -> SparseInference.builder().build());
-        assertThrows(IllegalArgumentException.class, () -> SparseInference.builder().optBatchSize(0));
+        assertThrows(NullPointerException.class, () -> SparseInference.of(null));
+        try (Net net = Models.mlp(8)) {
+            assertThrows(IllegalArgumentException.class, () -> SparseInference.of(net, 0));
+        }
     }
 
     @Test

@@ -89,8 +89,8 @@ class SparseKernelTest {
             float[] x = sparseRandom(r, c * h * wd * batch, 1);
             SparseConv conv = new SparseConv(w, bias, new int[] {c, h, wd}, new int[] {kh, kw, sh, sw, ph, pw, dil,
                 groups});
-            int oh = conv.outHeight();
-            int ow = conv.outWidth();
+            int oh = conv.outputShape()[1];
+            int ow = conv.outputShape()[2];
             assertEquals((h + 2 * ph - dil * (kh - 1) - 1) / sh + 1, oh);
             float[] y = new float[out * oh * ow * batch];
             conv.forward(x, batch, y);

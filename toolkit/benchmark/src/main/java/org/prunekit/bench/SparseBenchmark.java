@@ -76,7 +76,7 @@ final class SparseBenchmark {
                 Path spec = export(net, test, dir.resolve(c.name() + "-" + Math.round(100 * c.sparsity())));
                 String json = peer.run("torch_sparse.py", List.of("--spec", spec.toString()));
                 for (int batch : new int[] {1, 64}) {
-                    SparseInference sparse = SparseInference.builder().setNet(net).optBatchSize(batch).build();
+                    SparseInference sparse = SparseInference.of(net, batch);
                     double accSparse = sparse.accuracy(test);
                     double[] ms = time(net, sparse, test, batch);
                     double speedup = ms[0] / ms[1];
@@ -173,18 +173,10 @@ final class SparseBenchmark {
             } else if (e.spec() instanceof Flatten || e.spec() instanceof Dropout) {
                 item = e.spec() instanceof Flatten ? "{\"kind\":\"flatten\"}" : null;
             } else if (e.spec() instanceof Norm n) {
-                float[] g = l.parameter("gamma").getArray().toFloatArray();
-                float[] be = l.parameter("beta").getArray().toFloatArray();
-                float[] mu = l.parameter("runningMean").getArray().toFloatArray();
-                float[] var = l.parameter("runningVar").getArray().toFloatArray();
-                float[] scale = new float[g.length];
-                float[] shift = new float[g.length];
-                for (int i = 0; i < g.length; i++) {
-                    scale[i] = (float) (g[i] / Math.sqrt(var[i] + (double) n.epsilon()));
-                    shift[i] = be[i] - mu[i] * scale[i];
-                }
+                float[][] scaleShift = n.inferenceScaleShift(l);
                 item = String.format(Locale.ROOT, "{\"kind\":\"batchnorm\",\"n\":%d,\"scale\":%d,\"shift\":%d}",
-                        g.length, put(chunks, offset, scale), put(chunks, offset, shift));
+                        scaleShift[0].length, put(chunks, offset, scaleShift[0]), put(chunks, offset,
+                        scaleShift[1]));
             } else {
                 throw new IllegalArgumentException("The sparse benchmark's peer does not know " + e.spec().encode());
             }
