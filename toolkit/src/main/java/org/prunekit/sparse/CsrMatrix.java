@@ -196,10 +196,16 @@ public final class CsrMatrix {
      * one pass over {@code y}, which halves the time per weight against four {@link #axpy} at batch 64.
      */
     static void axpy4(float[] a, int k, float[] x0, float[] x1, float[] x2, float[] x3, float[] y, int n) {
-        float a0 = a[k];
-        float a1 = a[k + 1];
-        float a2 = a[k + 2];
-        float a3 = a[k + 3];
+        axpy4(a[k], a[k + 1], a[k + 2], a[k + 3], x0, x1, x2, x3, y, n);
+    }
+
+    /** {@link #axpy4(float[], int, float[], float[], float[], float[], float[], int)} for entries {@code k..k+3} of a matrix. */
+    static void axpy4(CsrMatrix m, int k, float[] x0, float[] x1, float[] x2, float[] x3, float[] y, int n) {
+        axpy4(m.value[k], m.value[k + 1], m.value[k + 2], m.value[k + 3], x0, x1, x2, x3, y, n);
+    }
+
+    private static void axpy4(float a0, float a1, float a2, float a3, float[] x0, float[] x1, float[] x2, float[] x3,
+            float[] y, int n) {
         for (int i = 0; i < n; i++) {
             y[i] += a0 * x0[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
         }

@@ -33,6 +33,10 @@ public final class SparseConv {
     private final int outW;
     private final float[] bias;
     private float[][] shifted;
+    private float[][] patches;
+
+    /** The most values of the patch matrix for which {@link #forward} multiplies it (1 MB: it stays in the cache). */
+    static final int PATCH_LIMIT = 1 << 18;
 
     /**
      * @param weights the weights, {@code (out, in / groups, kernelH, kernelW)} row-major
@@ -107,6 +111,15 @@ public final class SparseConv {
      * @param y the output, {@code (outChannels, outHeight, outWidth, batch)} (overwritten)
      */
     public void forward(float[] x, int batch, float[] y) {
+        forward(x, batch, y, (long) inChannels * kernelH * kernelW * outH * outW * batch <= PATCH_LIMIT);
+    }
+
+    /** {@link #forward(float[], int, float[])} by the patch matrix or by output rows, as asked (for tests). */
+    void forward(float[] x, int batch, float[] y, boolean byPatches) {
+        if (byPatches) {
+            forwardByPatches(x, batch, y);
+            return;
+        }
         int out = filters.rows();
         int rowLen = outW * batch;
         int kk = kernelH * kernelW;
@@ -139,6 +152,56 @@ public final class SparseConv {
                 }
                 System.arraycopy(acc, 0, y, (o * outH + oh) * rowLen, rowLen);
             }
+        }
+    }
+
+    /**
+     * The convolution as the sparse filters times the input's patch matrix (im2col), whose rows
+     * ({@code inChannels x kernelH x kernelW} of them, each {@code outHeight x outWidth x batch} long)
+     * are built from the shifted rows: each non-zero weight is then one long vectorised loop over a
+     * whole output channel. Used while the patch matrix is small ({@value #PATCH_LIMIT} values; at
+     * batch 1 the rows of a 28x28 image would otherwise be loops of a few values each).
+     */
+    private void forwardByPatches(float[] x, int batch, float[] y) {
+        int out = filters.rows();
+        int kk = kernelH * kernelW;
+        int rowLen = outW * batch;
+        int plane = outH * rowLen;
+        float[][] rows = shiftedRows(x, batch);
+        if (patches == null || patches[0].length != plane) {
+            patches = new float[inChannels * kk][plane];
+        }
+        for (int c = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    float[] p = patches[(c * kernelH + i) * kernelW + j];
+                    for (int oh = 0; oh < outH; oh++) {
+                        int ih = oh * strideH + i * dilation - padH;
+                        if (ih >= 0 && ih < height) {
+                            System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, p, oh * rowLen, rowLen);
+                        } else {
+                            Arrays.fill(p, oh * rowLen, (oh + 1) * rowLen, 0f);
+                        }
+                    }
+                }
+            }
+        }
+        int inPerGroup = inChannels / groups;
+        int outPerGroup = out / groups;
+        float[] acc = new float[plane];
+        for (int o = 0; o < out; o++) {
+            int first = o / outPerGroup * inPerGroup * kk; // the group's first patch row
+            Arrays.fill(acc, bias == null ? 0f : bias[o]);
+            int k = filters.rowStart(o);
+            int end = filters.rowStart(o + 1);
+            for (; k + 3 < end; k += 4) {
+                CsrMatrix.axpy4(filters, k, patches[first + filters.column(k)], patches[first + filters.column(k + 1)],
+                        patches[first + filters.column(k + 2)], patches[first + filters.column(k + 3)], acc, plane);
+            }
+            for (; k < end; k++) {
+                CsrMatrix.axpy(filters.value(k), patches[first + filters.column(k)], acc, plane);
+            }
+            System.arraycopy(acc, 0, y, o * plane, plane);
         }
     }
 

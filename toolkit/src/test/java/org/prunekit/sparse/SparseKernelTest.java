@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sparse kernels against plain double-precision loops written here: CSR products at batch 1
- * and larger batches, and direct sparse convolutions over random shapes, strides, paddings,
- * dilations and groups (depthwise included).
+ * and larger batches, and direct sparse convolutions (by output rows and by the patch matrix) over
+ * random shapes, strides, paddings, dilations and groups (depthwise included).
  */
 class SparseKernelTest {
 
@@ -93,7 +93,9 @@ class SparseKernelTest {
             int ow = conv.outputShape()[2];
             assertEquals((h + 2 * ph - dil * (kh - 1) - 1) / sh + 1, oh);
             float[] y = new float[out * oh * ow * batch];
-            conv.forward(x, batch, y);
+            float[] byRows = new float[y.length];
+            conv.forward(x, batch, y, true);
+            conv.forward(x, batch, byRows, false);
             String what = "trial " + trial + ": " + c + " channels " + h + "x" + wd + ", " + out + " filters " + kh + "x"
                     + kw + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw + " dilation " + dil + " groups "
                     + groups + ", batch " + batch;
@@ -116,7 +118,8 @@ class SparseKernelTest {
                                     }
                                 }
                             }
-                            close(s, y[((o * oh + i) * ow + j) * batch + b], what);
+                            close(s, y[((o * oh + i) * ow + j) * batch + b], what + ", by patches");
+                            close(s, byRows[((o * oh + i) * ow + j) * batch + b], what + ", by rows");
                         }
                     }
                 }
