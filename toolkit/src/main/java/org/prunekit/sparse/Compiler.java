@@ -214,28 +214,35 @@ final class Compiler {
 
     /** @return the median microseconds of {@code a} and {@code b} on {@code x}, run in turns after a warm-up */
     private double[] time(Step a, Step b, float[] x) {
+        return medians(() -> a.run(x, batch), () -> b.run(x, batch));
+    }
+
+    /**
+     * @return the median microseconds of {@code a} and {@code b}, run in turns ({@value #RUNS} each at
+     *     most, within 150 ms) after a warm-up until the JIT has compiled both (5 runs each and 20 ms)
+     */
+    static double[] medians(Runnable a, Runnable b) {
         JitWarmUp.once();
-        // until the JIT has compiled both (at least 5 runs each and 20 ms)
         long warm = System.nanoTime();
         for (int i = 0; i < 5 || System.nanoTime() - warm < WARM_NANOS; i++) {
-            a.run(x, batch);
-            b.run(x, batch);
+            a.run();
+            b.run();
         }
         double[] ta = new double[RUNS];
         double[] tb = new double[RUNS];
         long start = System.nanoTime();
         int n = 0;
         while (n < RUNS && (n < 3 || System.nanoTime() - start < BUDGET_NANOS)) {
-            ta[n] = micros(a, x);
-            tb[n] = micros(b, x);
+            ta[n] = micros(a);
+            tb[n] = micros(b);
             n++;
         }
         return new double[] {median(ta, n), median(tb, n)};
     }
 
-    private double micros(Step s, float[] x) {
+    private static double micros(Runnable r) {
         long t = System.nanoTime();
-        s.run(x, batch);
+        r.run();
         return (System.nanoTime() - t) / 1e3;
     }
 

@@ -82,9 +82,10 @@ class SparseInferenceTest {
                 }
                 SparseInference timed = SparseInference.of(net, batch);
                 assertSameOutputs(net, timed, batch);
+                boolean wholeDense = timed.plan().overall().endsWith("the whole net runs dense");
                 for (SparsePlan.Row row : timed.plan().rows()) {
                     assertFalse(Double.isNaN(row.denseMicros()), row.toString());
-                    assertEquals(row.sparseMicros() < row.denseMicros(), row.sparse(), row.toString());
+                    assertEquals(!wholeDense && row.sparseMicros() < row.denseMicros(), row.sparse(), row.toString());
                 }
             }
             SparseInference dense = SparseInference.of(net, 1, SparseInference.Choice.DENSE);

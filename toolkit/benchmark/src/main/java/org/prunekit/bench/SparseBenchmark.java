@@ -95,9 +95,7 @@ final class SparseBenchmark {
                     out.printf("  %s %.0f %% batch %d: dense %.3f ms, sparse %.3f ms (%.2fx), torch CSR %.3f ms;"
                             + " accuracy %.4f / %.4f (torch %.4f)%n", c.name(), 100 * c.sparsity(), batch, ms[0],
                             ms[1], speedup, torchSparse, accDense, accSparse, Peer.number(json, "acc_sparse"));
-                    if (batch == 1) {
-                        out.print(sparse.plan().toText().indent(4));
-                    }
+                    out.print(sparse.plan().toText().indent(4));
                 }
             }
         }
@@ -114,7 +112,8 @@ final class SparseBenchmark {
         int passes = batch == 1 ? 600 : 200;
         try (NDManager m = net.manager().newSubManager()) {
             NDArray x = images.batch(m, Examples.inOrder(batch), 0, batch, net.inputShape()).get(0);
-            for (int i = 0; i < passes / 3; i++) {
+            long warm = System.nanoTime(); // at least 2 s: the JIT's compilers may wait on a loaded machine
+            for (int i = 0; i < passes / 3 || System.nanoTime() - warm < 2_000_000_000L; i++) {
                 densePass(net, x);
                 sparsePass(sparse, x, batch);
             }
