@@ -214,17 +214,18 @@ final class Compiler {
 
     /** @return the median microseconds of {@code a} and {@code b} on {@code x}, run in turns after a warm-up */
     private double[] time(Step a, Step b, float[] x) {
-        return medians(() -> a.run(x, batch), () -> b.run(x, batch));
+        return medians(() -> a.run(x, batch), () -> b.run(x, batch), WARM_NANOS, BUDGET_NANOS);
     }
 
     /**
-     * @return the median microseconds of {@code a} and {@code b}, run in turns ({@value #RUNS} each at
-     *     most, within 150 ms) after a warm-up until the JIT has compiled both (5 runs each and 20 ms)
+     * @param warmNanos the least warm-up time (and 5 runs each): until the JIT has compiled both
+     * @param budgetNanos the time the timed runs may take ({@value #RUNS} each at most, 3 at least)
+     * @return the median microseconds of {@code a} and {@code b}, run in turns after the warm-up
      */
-    static double[] medians(Runnable a, Runnable b) {
+    static double[] medians(Runnable a, Runnable b, long warmNanos, long budgetNanos) {
         JitWarmUp.once();
         long warm = System.nanoTime();
-        for (int i = 0; i < 5 || System.nanoTime() - warm < WARM_NANOS; i++) {
+        for (int i = 0; i < 5 || System.nanoTime() - warm < warmNanos; i++) {
             a.run();
             b.run();
         }
@@ -232,7 +233,7 @@ final class Compiler {
         double[] tb = new double[RUNS];
         long start = System.nanoTime();
         int n = 0;
-        while (n < RUNS && (n < 3 || System.nanoTime() - start < BUDGET_NANOS)) {
+        while (n < RUNS && (n < 3 || System.nanoTime() - start < budgetNanos)) {
             ta[n] = micros(a);
             tb[n] = micros(b);
             n++;

@@ -77,7 +77,9 @@ public final class SparseInference implements AutoCloseable {
             // the layers were timed alone; the moves between Java and the engine count only here
             float[] x = new float[inSize * batchSize];
             java.util.Arrays.fill(x, 0.5f);
-            double[] t = Compiler.medians(() -> runSteps(x, batchSize), () -> runNet(x, batchSize));
+            // 0.3 s of warm-up: the steps between the kernels and the engine's first passes at a new batch size
+            double[] t = Compiler.medians(() -> runSteps(x, batchSize), () -> runNet(x, batchSize), 300_000_000L,
+                    300_000_000L);
             String overall = String.format(Locale.ROOT, "sparse path %.3f ms, dense net %.3f ms per batch of %d",
                     t[0] / 1e3, t[1] / 1e3, batchSize);
             p = t[0] <= t[1] ? new SparsePlan(net.name(), batchSize, choice, c.rows, overall + ": sparse")
@@ -319,7 +321,7 @@ public final class SparseInference implements AutoCloseable {
      *     are counted by {@link #engineBytes()})
      */
     public long bytes() {
-        return steps.stream().mapToLong(Step::bytes).sum();
+        return dense ? 0 : steps.stream().mapToLong(Step::bytes).sum();
     }
 
     /**
