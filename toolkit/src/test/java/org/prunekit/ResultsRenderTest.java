@@ -83,7 +83,7 @@ public class ResultsRenderTest {
                 new SparsityReport.Row("conv", "Conv2d", new Shape(2, 1, 1, 1), 2, 2, 2, 2, -1, -1)));
         assertEquals(List.of("45.45 % of the weights are zero: 6 of 11 non-zero.",
                 "Masked weights are zeros in dense tensors: they save no time or memory until units are removed"
-                        + " (Net.removePrunedUnits()).",
+                        + " (Net.removePrunedUnits()) or the layer runs sparse (SparseInference).",
                 "MACs unknown for [conv] (convolutions inside a DJL block PruneKit cannot look into); the totals leave"
                         + " them out."), r.notes());
         assertRendersFromOneSource(r);

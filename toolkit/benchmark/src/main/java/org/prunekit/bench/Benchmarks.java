@@ -20,7 +20,7 @@ import org.prunekit.notebook.TableFormat;
  * tables and written as CSV under {@code toolkit/target/bench/}.
  *
  * <pre>
- * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm,lstm,lmtraining,latency] [--epochs N] [--runs N]
+ * toolkit/bin/benchmark [--only training,han,structured,resnet,masked,global,size,criteria,distill,compression,remedies,llm,lstm,lmtraining,latency,sparse] [--epochs N] [--runs N]
  * </pre>
  *
  * <p>The {@code llm} section trains a small transformer language model ({@link BenchLm}) once and
@@ -40,7 +40,7 @@ import org.prunekit.notebook.TableFormat;
  */
 public final class Benchmarks {
 
-    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies", "llm", "lstm", "lmtraining", "latency");
+    private static final List<String> SECTIONS = List.of("training", "han", "structured", "resnet", "masked", "global", "size", "criteria", "distill", "compression", "remedies", "llm", "lstm", "lmtraining", "latency", "sparse");
 
     private Benchmarks() {}
 
@@ -117,6 +117,7 @@ public final class Benchmarks {
                     report(LatencyBenchmark.profile(peer, mnist.test()), System.out, out.resolve("latency-profile.csv"));
                     yield LatencyBenchmark.run(peer, mnist.test(), System.out);
                 }
+                case "sparse" -> SparseBenchmark.run(mnist, peer, out, System.out);
                 case "criteria" -> {
                     int i = 0;
                     for (CriteriaBenchmark.Result r : CriteriaBenchmark.run(peer, System.out)) {

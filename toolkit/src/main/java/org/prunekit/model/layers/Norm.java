@@ -3,6 +3,7 @@ package org.prunekit.model.layers;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.BatchNorm;
 import org.prunekit.model.ChannelRole;
+import org.prunekit.model.Layer;
 import org.prunekit.model.LayerSpec;
 
 /**
@@ -40,6 +41,26 @@ public record Norm(float epsilon, float momentum) implements LayerSpec {
 
     static Norm decode(String[] p) {
         return p.length == 1 ? new Norm() : new Norm(Float.parseFloat(p[1]), Float.parseFloat(p[2]));
+    }
+
+    /**
+     * What the layer computes in inference mode, per channel {@code x * scale + shift}: {@code scale =
+     * gamma / sqrt(running variance + epsilon)}, {@code shift = beta - running mean * scale}.
+     *
+     * @param layer the layer of this spec in a net (its block holds the parameters)
+     * @return {@code {scale, shift}}, one value per channel each
+     */
+    public float[][] inferenceScaleShift(Layer layer) {
+        float[] gamma = layer.parameter("gamma").getArray().toFloatArray();
+        float[] beta = layer.parameter("beta").getArray().toFloatArray();
+        float[] mean = layer.parameter("runningMean").getArray().toFloatArray();
+        float[] var = layer.parameter("runningVar").getArray().toFloatArray();
+        float[][] out = new float[2][gamma.length];
+        for (int c = 0; c < gamma.length; c++) {
+            out[0][c] = (float) (gamma[c] / Math.sqrt(var[c] + (double) epsilon));
+            out[1][c] = beta[c] - mean[c] * out[0][c];
+        }
+        return out;
     }
 
     @Override

@@ -1,0 +1,235 @@
+package org.prunekit.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.prunekit.PruneKit;
+import org.prunekit.data.DataSplit;
+import org.prunekit.data.Examples;
+import org.prunekit.model.Architecture;
+import org.prunekit.model.Layer;
+import org.prunekit.model.Models;
+import org.prunekit.model.Net;
+import org.prunekit.model.layers.Conv;
+import org.prunekit.model.layers.Dense;
+import org.prunekit.model.layers.Dropout;
+import org.prunekit.model.layers.Flatten;
+import org.prunekit.model.layers.MaxPool;
+import org.prunekit.model.layers.Norm;
+import org.prunekit.model.layers.Relu;
+import org.prunekit.notebook.Rows;
+import org.prunekit.prune.Importance;
+import org.prunekit.prune.Pruner;
+import org.prunekit.prune.Scope;
+import org.prunekit.sparse.SparseInference;
+import org.prunekit.train.Progress;
+import org.prunekit.train.TrainConfig;
+import org.prunekit.train.Training;
+
+/**
+ * Sparse inference (issue 23, item 1): nets trained briefly on the MNIST split, pruned by global
+ * magnitude and fine-tuned with their masks, then run dense (the engine) and with
+ * {@link SparseInference} (each layer's form measured at the batch size), one thread, single
+ * passes interleaved, median; and the same exported weights run by PyTorch dense and with
+ * {@code torch.sparse} CSR ({@code toolkit/bench/torch_sparse.py}) in the same invocation.
+ * Accuracy of the sparse form is checked equal to the masked dense net's on the test images.
+ */
+final class SparseBenchmark {
+
+    /** Rounds of interleaved passes per measurement. */
+    private static final int ROUNDS = 5;
+
+    /** Test images classified by both sides and used as the timed batches. */
+    private static final int IMAGES = 1000;
+
+    private SparseBenchmark() {}
+
+    /** One net at one sparsity, with its speed-up targets at batch 1 and 64. */
+    private record Case(String name, Supplier<Net> make, double sparsity, double target1, double target64) {}
+
+    static Rows run(DataSplit mnist, Peer peer, Path dir, PrintStream out) {
+        Rows t = Rows.of("Sparse inference, 1 thread, best of 5 round medians of interleaved single passes (MNIST split, global magnitude"
+                + " pruning + 1 masked fine-tuning epoch)", "net", "sparsity", "batch", "dense ms", "sparse ms",
+                "speed-up", "torch dense ms", "torch CSR ms", "PruneKit/torch CSR", "acc masked dense",
+                "acc sparse", "layers sparse", "weights KB sparse/dense", "target");
+        List<Case> cases = List.of(
+                new Case("LeNet-300-100", Models::lenet300100, 0.90, 2.5, 2.0),
+                new Case("LeNet-300-100", Models::lenet300100, 0.95, 3.0, 2.5),
+                new Case("LeNet-5", Models::lenet5, 0.90, 1.5, 1.5),
+                new Case("SmallCNN", Models::smallCnn, 0.90, 1.5, 1.5));
+        Examples test = mnist.test().limit(IMAGES, 1);
+        for (Case c : cases) {
+            try (Net net = c.make().get()) {
+                Training.fit(net, mnist, TrainConfig.epochs(3), Progress.none());
+                Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(c.sparsity())
+                        .optScope(Scope.GLOBAL).build().plan(net).apply();
+                Training.fit(net, mnist, TrainConfig.epochs(1), Progress.none());
+                double accDense = net.accuracy(test);
+                Path spec = export(net, test, dir.resolve(c.name() + "-" + Math.round(100 * c.sparsity())));
+                String json = peer.run("torch_sparse.py", List.of("--spec", spec.toString()));
+                for (int batch : new int[] {1, 64}) {
+                    SparseInference sparse = SparseInference.of(net, batch);
+                    double accSparse = sparse.accuracy(test);
+                    double[] ms = time(net, sparse, test, batch);
+                    double speedup = ms[0] / ms[1];
+                    double torchDense = Peer.number(json, "dense_ms_" + batch);
+                    double torchSparse = Peer.number(json, "sparse_ms_" + batch);
+                    double target = batch == 1 ? c.target1() : c.target64();
+                    boolean ok = speedup >= target && ms[1] <= torchSparse && accSparse == accDense;
+                    t.add(c.name(), String.format(Locale.ROOT, "%.0f %%", 100 * c.sparsity()), batch, ms[0], ms[1],
+                            String.format(Locale.ROOT, "%.2fx", speedup), torchDense, torchSparse,
+                            String.format(Locale.ROOT, "%.2f", ms[1] / torchSparse), accDense, accSparse,
+                            sparse.plan().sparseLayers().size() + "/" + sparse.plan().rows().size(),
+                            String.format(Locale.ROOT, "%.0f/%.0f", (sparse.bytes() + sparse.engineBytes()) / 1024.0,
+                                    sparse.denseBytes() / 1024.0),
+                            String.format(Locale.ROOT, ">=%.1fx, <=torch CSR, same acc: %s", target, ok ? "met"
+                                    : "MISSED"));
+                    out.printf("  %s %.0f %% batch %d: dense %.3f ms, sparse %.3f ms (%.2fx), torch CSR %.3f ms;"
+                            + " accuracy %.4f / %.4f (torch %.4f)%n", c.name(), 100 * c.sparsity(), batch, ms[0],
+                            ms[1], speedup, torchSparse, accDense, accSparse, Peer.number(json, "acc_sparse"));
+                    out.print(sparse.plan().toText().indent(4));
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * @return milliseconds per pass of the dense net and of the sparse inference on the first
+     *     {@code batch} images: single passes in turns (dense, sparse, dense, ...) after a warm-up of
+     *     at least 2 s, in {@value #ROUNDS} rounds, the fastest round median of each; every pass from
+     *     the same engine array to Java logits
+     */
+    static double[] time(Net net, SparseInference sparse, Examples images, int batch) {
+        PruneKit.noGrad();
+        int passes = batch == 1 ? 600 : 200;
+        try (NDManager m = net.manager().newSubManager()) {
+            NDArray x = images.batch(m, Examples.inOrder(batch), 0, batch, net.inputShape()).get(0);
+            long warm = System.nanoTime(); // at least 2 s: the JIT's compilers may wait on a loaded machine
+            for (int i = 0; i < passes / 3 || System.nanoTime() - warm < 2_000_000_000L; i++) {
+                densePass(net, x);
+                sparsePass(sparse, x, batch);
+            }
+            // rounds of single passes in turns; each side gets its fastest round median (other load on a
+            // shared machine only ever slows a pass down), as Latency.compare does
+            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+            for (int round = 0; round < ROUNDS; round++) {
+                double[] d = new double[passes / ROUNDS];
+                double[] s = new double[passes / ROUNDS];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = densePass(net, x);
+                    s[i] = sparsePass(sparse, x, batch);
+                }
+                best[0] = Math.min(best[0], Stats.median(d));
+                best[1] = Math.min(best[1], Stats.median(s));
+            }
+            return best;
+        }
+    }
+
+    private static double densePass(Net net, NDArray x) {
+        try (NDManager pass = x.getManager().newSubManager()) {
+            x.tempAttach(pass);
+            long start = System.nanoTime();
+            net.forward(x, false).toFloatArray();
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+
+    private static double sparsePass(SparseInference sparse, NDArray x, int batch) {
+        long start = System.nanoTime();
+        sparse.forward(x.toFloatArray(), batch);
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /**
+     * Writes the net's layers, weights and the test images for the PyTorch peer: a JSON spec and a
+     * little-endian float32 blob it points into.
+     *
+     * @return the JSON spec's path
+     */
+    static Path export(Net net, Examples images, Path base) {
+        List<float[]> chunks = new ArrayList<>();
+        int[] offset = {0};
+        StringBuilder layers = new StringBuilder();
+        for (Architecture.Entry e : net.architecture().layers()) {
+            Layer l = net.layer(e.name());
+            String item;
+            if (e.spec() instanceof Dense || e.spec() instanceof Conv) {
+                int w = put(chunks, offset, l.weightValues());
+                int b = l.bias() == null ? -1 : put(chunks, offset, l.biasValues());
+                item = String.format(Locale.ROOT, "{\"kind\":\"%s\",\"shape\":%s,\"w\":%d,\"b\":%d", e.spec()
+                        instanceof Dense ? "dense" : "conv", Arrays.toString(l.weight().getArray().getShape()
+                                .getShape()), w, b);
+                if (e.spec() instanceof Conv c) {
+                    item += ",\"stride\":" + c.strideH() + ",\"pad\":" + c.padH();
+                }
+                item += "}";
+            } else if (e.spec() instanceof Relu) {
+                item = "{\"kind\":\"relu\"}";
+            } else if (e.spec() instanceof MaxPool p) {
+                item = "{\"kind\":\"maxpool\",\"k\":" + p.kernel() + ",\"s\":" + p.stride() + "}";
+            } else if (e.spec() instanceof Flatten || e.spec() instanceof Dropout) {
+                item = e.spec() instanceof Flatten ? "{\"kind\":\"flatten\"}" : null;
+            } else if (e.spec() instanceof Norm n) {
+                float[][] scaleShift = n.inferenceScaleShift(l);
+                item = String.format(Locale.ROOT, "{\"kind\":\"batchnorm\",\"n\":%d,\"scale\":%d,\"shift\":%d}",
+                        scaleShift[0].length, put(chunks, offset, scaleShift[0]), put(chunks, offset,
+                        scaleShift[1]));
+            } else {
+                throw new IllegalArgumentException("The sparse benchmark's peer does not know " + e.spec().encode());
+            }
+            if (item != null) {
+                layers.append(layers.length() == 0 ? "" : ",").append(item);
+            }
+        }
+        float[] x;
+        try (NDManager m = net.manager().newSubManager()) {
+            x = images.batch(m, Examples.inOrder(images.size()), 0, images.size(), net.inputShape()).get(0)
+                    .toFloatArray();
+        }
+        int xAt = put(chunks, offset, x);
+        float[] y = new float[images.size()];
+        int[] targets = images.targets();
+        for (int i = 0; i < y.length; i++) {
+            y[i] = targets[i];
+        }
+        int yAt = put(chunks, offset, y);
+        Path blob = base.resolveSibling(base.getFileName() + ".bin");
+        Path spec = base.resolveSibling(base.getFileName() + ".json");
+        try {
+            Files.createDirectories(spec.toAbsolutePath().getParent());
+            ByteBuffer buf = ByteBuffer.allocate(4 * offset[0]).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] c : chunks) {
+                for (float v : c) {
+                    buf.putFloat(v);
+                }
+            }
+            Files.write(blob, buf.array());
+            Files.writeString(spec, String.format(Locale.ROOT, "{\"blob\":\"%s\",\"images\":%d,\"inSize\":%d,"
+                    + "\"inputShape\":%s,\"x\":%d,\"y\":%d,\"layers\":[%s]}", blob.toAbsolutePath(), images.size(),
+                    net.inputShape().size(), Arrays.toString(net.inputShape().getShape()), xAt, yAt, layers));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + spec + ": " + e.getMessage(), e);
+        }
+        return spec.toAbsolutePath();
+    }
+
+    private static int put(List<float[]> chunks, int[] offset, float[] values) {
+        chunks.add(values);
+        int at = offset[0];
+        offset[0] += values.length;
+        return at;
+    }
+}

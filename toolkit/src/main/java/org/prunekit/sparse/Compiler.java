@@ -1,0 +1,265 @@
+package org.prunekit.sparse;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.prunekit.model.Architecture;
+import org.prunekit.model.Layer;
+import org.prunekit.model.LayerSpec;
+import org.prunekit.model.Net;
+import org.prunekit.model.layers.Conv;
+import org.prunekit.model.layers.Dense;
+import org.prunekit.model.layers.DepthwiseConv;
+import org.prunekit.model.layers.Dropout;
+import org.prunekit.model.layers.Flatten;
+import org.prunekit.model.layers.GlobalAvgPool;
+import org.prunekit.model.layers.MaxPool;
+import org.prunekit.model.layers.Norm;
+import org.prunekit.model.layers.Relu;
+import org.prunekit.model.layers.Residual;
+
+/**
+ * Turns a net's architecture into the steps of a {@link SparseInference}: every dense, convolution
+ * and depthwise convolution layer gets its sparse kernel or stays with the engine, by
+ * {@link SparseInference.Choice}; for {@code MEASURED}, both forms of the layer are timed on random
+ * inputs of its shape at the batch size asked for (interleaved, median) and the faster runs. The
+ * layers between them run in Java where that is easy (ReLU, max pooling, batch normalisation,
+ * flatten, dropout, global average pooling, residual sums); any other layer runs on the engine.
+ */
+final class Compiler {
+
+    /** Timed runs per form when a layer is measured (interleaved), within {@link #BUDGET_NANOS}. */
+    private static final int RUNS = 15;
+    private static final long BUDGET_NANOS = 150_000_000L;
+    private static final long WARM_NANOS = 20_000_000L;
+
+    private final Net net;
+    private final int batch;
+    private final SparseInference.Choice choice;
+    private final List<Shape> outputs;
+    final List<SparsePlan.Row> rows = new ArrayList<>();
+
+    Compiler(Net net, int batch, SparseInference.Choice choice) {
+        this.net = net;
+        this.batch = batch;
+        this.choice = choice;
+        this.outputs = net.outputShapes();
+    }
+
+    /** @return the steps of the whole net */
+    List<Step> compile() {
+        return compile(net.architecture().layers(), new ArrayList<>(net.block().getChildren().values()), "",
+                net.inputShape());
+    }
+
+    private List<Step> compile(List<Architecture.Entry> entries, List<Block> blocks, String prefix, Shape in) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Architecture.Entry e = entries.get(i);
+            Block b = blocks.get(i);
+            String name = prefix + e.name();
+            Shape out;
+            Step step;
+            if (e.spec() instanceof Residual r) {
+                List<Block> branches = new ArrayList<>(b.getChildren().values());
+                List<Step> main = compile(r.main(), children(branches.get(0)), name + ".", in);
+                List<Step> shortcut = r.identityShortcut() ? List.of()
+                        : compile(r.shortcut(), children(branches.get(1)), name + ".", in);
+                step = new Steps.Residual(main, shortcut);
+                out = outputOf(r.main().get(r.main().size() - 1), name + ".");
+            } else if (e.spec().role().isContainer()) {
+                out = dropBatch(b.getOutputShapes(new Shape[] {new Shape(1).addAll(in)})[0]);
+                step = new EngineStep(b, in, out, net.manager());
+                for (Architecture.Leaf leaf : new Architecture(in, List.of(e)).leaves()) {
+                    if (leaf.spec().isPrunable() || !leaf.spec().weightParts().isEmpty()) {
+                        engineRow(prefix + leaf.name(), leaf.spec(), "inside " + e.spec().kind()
+                                + ", which the engine runs as a whole");
+                    }
+                }
+            } else {
+                out = outputOf(e, prefix);
+                step = leaf(name, e.spec(), b, in, out);
+            }
+            steps.add(step);
+            in = out;
+        }
+        return steps;
+    }
+
+    private static List<Block> children(Block b) {
+        return new ArrayList<>(b.getChildren().values());
+    }
+
+    private Shape outputOf(Architecture.Entry leaf, String prefix) {
+        Shape s = outputs.get(net.layer(prefix + leaf.name()).index());
+        return dropBatch(s);
+    }
+
+    private static Shape dropBatch(Shape s) {
+        return s.slice(1);
+    }
+
+    private Step leaf(String name, LayerSpec spec, Block b, Shape in, Shape out) {
+        Layer layer = net.layer(name);
+        int size = Math.toIntExact(out.size());
+        if (spec instanceof Dense && b instanceof Linear) {
+            if (in.dimension() != 1) {
+                return engine(layer, b, in, out, "reads a sequence (no sparse kernel for it)");
+            }
+            return weighted(layer, b, in, out);
+        }
+        if ((spec instanceof Conv || spec instanceof DepthwiseConv) && b instanceof Conv2d && in.dimension() == 3) {
+            return weighted(layer, b, in, out);
+        }
+        if (spec instanceof Relu || spec instanceof Flatten || spec instanceof Dropout) {
+            return new Steps.Pointwise(size, spec instanceof Relu);
+        }
+        if (spec instanceof MaxPool p && in.dimension() == 3) {
+            return new Steps.MaxPool(chw(in), p.kernel(), p.stride(), p.padding());
+        }
+        if (spec instanceof GlobalAvgPool && in.dimension() == 3) {
+            return new Steps.GlobalAverage((int) in.get(0), (int) (in.get(1) * in.get(2)));
+        }
+        if (spec instanceof Norm n && b instanceof BatchNorm && (in.dimension() == 3 || in.dimension() == 1)) {
+            return affine(layer, n, in);
+        }
+        if (spec.isPrunable() || !spec.weightParts().isEmpty()) {
+            return engine(layer, b, in, out, spec.kind() + " has no sparse kernel");
+        }
+        return new EngineStep(b, in, out, net.manager());
+    }
+
+    private Step engine(Layer layer, Block b, Shape in, Shape out, String reason) {
+        engineRow(layer.name(), layer.spec(), reason);
+        return new EngineStep(b, in, out, net.manager());
+    }
+
+    private void engineRow(String name, LayerSpec spec, String reason) {
+        Layer l = net.layer(name);
+        boolean hasWeight = l.block().getParameters().contains("weight");
+        double density = hasWeight ? density(l.weightValues()) : Double.NaN;
+        rows.add(new SparsePlan.Row(name, spec.kind(), hasWeight ? l.weight().getArray().getShape().toString() : "",
+                density, Double.NaN, Double.NaN, SparsePlan.Form.DENSE, reason));
+    }
+
+    private static int[] chw(Shape in) {
+        return new int[] {(int) in.get(0), (int) in.get(1), (int) in.get(2)};
+    }
+
+    private static Step affine(Layer layer, Norm n, Shape in) {
+        float[][] scaleShift = n.inferenceScaleShift(layer);
+        int perChannel = in.dimension() == 3 ? (int) (in.get(1) * in.get(2)) : 1;
+        return new Steps.Affine(scaleShift[0], scaleShift[1], perChannel);
+    }
+
+    /** A dense or convolution layer: its sparse kernel or the engine, as the choice says. */
+    private Step weighted(Layer layer, Block b, Shape in, Shape out) {
+        float[] w = layer.weightValues();
+        float[] bias = layer.bias() == null ? null : layer.biasValues();
+        double density = density(w);
+        Shape ws = layer.weight().getArray().getShape();
+        EngineStep dense = new EngineStep(b, in, out, net.manager());
+        Step sparse;
+        LayerSpec spec = layer.spec();
+        if (spec instanceof Dense) {
+            if (in.get(0) > CsrMatrix.MAX_COLUMNS) {
+                return row(layer, ws, density, dense, null, "more than " + CsrMatrix.MAX_COLUMNS + " inputs");
+            }
+            sparse = new Steps.SparseDense(CsrMatrix.of(w, (int) ws.get(0), (int) ws.get(1)), bias);
+        } else if (spec instanceof Conv c) {
+            sparse = new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {c.kernelH(), c.kernelW(),
+                c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilation(), 1}));
+        } else {
+            DepthwiseConv d = (DepthwiseConv) spec;
+            sparse = new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {d.kernel(), d.kernel(),
+                d.stride(), d.stride(), d.padding(), d.padding(), 1, d.channels()}));
+        }
+        return switch (choice) {
+            case SPARSE -> row(layer, ws, density, sparse, SparsePlan.Form.SPARSE, "sparse, as asked");
+            case DENSE -> row(layer, ws, density, dense, null, "dense, as asked");
+            case MEASURED -> measured(layer, ws, density, dense, sparse, (int) in.size());
+        };
+    }
+
+    private Step row(Layer layer, Shape ws, double density, Step step, SparsePlan.Form form, String reason) {
+        rows.add(new SparsePlan.Row(layer.name(), layer.spec().kind(), ws.toString(), density, Double.NaN, Double.NaN,
+                form == null ? SparsePlan.Form.DENSE : form, reason));
+        return step;
+    }
+
+    private Step measured(Layer layer, Shape ws, double density, Step dense, Step sparse, int inSize) {
+        if (density == 1) {
+            return row(layer, ws, density, dense, null, "no zero weights");
+        }
+        float[] x = new float[inSize * batch];
+        Random r = new Random(1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        double[] times = time(dense, sparse, x);
+        boolean faster = times[1] < times[0];
+        String reason = String.format(Locale.ROOT, "sparse kernel measured %.2fx %s", times[0] / times[1],
+                faster ? "faster" : "(slower than dense)");
+        rows.add(new SparsePlan.Row(layer.name(), layer.spec().kind(), ws.toString(), density, times[0], times[1],
+                faster ? SparsePlan.Form.SPARSE : SparsePlan.Form.DENSE, reason));
+        return faster ? sparse : dense;
+    }
+
+    /** @return the median microseconds of {@code a} and {@code b} on {@code x}, run in turns after a warm-up */
+    private double[] time(Step a, Step b, float[] x) {
+        return medians(() -> a.run(x, batch), () -> b.run(x, batch), WARM_NANOS, BUDGET_NANOS);
+    }
+
+    /**
+     * @param warmNanos the least warm-up time (and 5 runs each): until the JIT has compiled both
+     * @param budgetNanos the time the timed runs may take ({@value #RUNS} each at most, 3 at least)
+     * @return the median microseconds of {@code a} and {@code b}, run in turns after the warm-up
+     */
+    static double[] medians(Runnable a, Runnable b, long warmNanos, long budgetNanos) {
+        JitWarmUp.once();
+        long warm = System.nanoTime();
+        for (int i = 0; i < 5 || System.nanoTime() - warm < warmNanos; i++) {
+            a.run();
+            b.run();
+        }
+        double[] ta = new double[RUNS];
+        double[] tb = new double[RUNS];
+        long start = System.nanoTime();
+        int n = 0;
+        while (n < RUNS && (n < 3 || System.nanoTime() - start < budgetNanos)) {
+            ta[n] = micros(a);
+            tb[n] = micros(b);
+            n++;
+        }
+        return new double[] {median(ta, n), median(tb, n)};
+    }
+
+    private static double micros(Runnable r) {
+        long t = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t) / 1e3;
+    }
+
+    private static double median(double[] v, int n) {
+        double[] s = Arrays.copyOf(v, n);
+        Arrays.sort(s);
+        return s[n / 2];
+    }
+
+    static double density(float[] w) {
+        int nz = 0;
+        for (float v : w) {
+            if (v != 0) {
+                nz++;
+            }
+        }
+        return nz / (double) w.length;
+    }
+}

@@ -1,0 +1,241 @@
+package org.prunekit.sparse;
+
+import java.util.Arrays;
+
+/**
+ * A 2-D convolution computed directly from its non-zero weights ("direct sparse convolution", Park
+ * et al. 2017): each non-zero weight {@code w[o][c][i][j]} adds {@code w} times a shifted window of
+ * input channel {@code c} to output channel {@code o}, without unfolding the input into patches.
+ * The filters are held as a {@link CsrMatrix} with one row per output channel and one column per
+ * (input channel of its group, kernel row, kernel column): the rows of the convolution's im2col
+ * matrix product.
+ *
+ * <p>Activations are batch-last, {@code (channels, height, width, batch)}: an output row of all
+ * images of the batch is one run of {@code width x batch} values, so each non-zero weight and output
+ * row is one vectorised loop over such a run (at batch 1, the row). Grouped convolutions
+ * (depthwise: as many groups as channels) read only the input channels of their group.
+ */
+public final class SparseConv {
+
+    private final CsrMatrix filters;
+    private final int inChannels;
+    private final int height;
+    private final int width;
+    private final int kernelH;
+    private final int kernelW;
+    private final int strideH;
+    private final int strideW;
+    private final int padH;
+    private final int padW;
+    private final int dilation;
+    private final int groups;
+    private final int outH;
+    private final int outW;
+    private final float[] bias;
+    private float[][] shifted;
+    private float[][] patches;
+
+    /** The most values of the patch matrix for which {@link #forward} multiplies it (1 MB: it stays in the cache). */
+    static final int PATCH_LIMIT = 1 << 18;
+
+    /**
+     * @param weights the weights, {@code (out, in / groups, kernelH, kernelW)} row-major
+     * @param bias one value per output channel, or null
+     * @param input the input geometry: channels, height, width
+     * @param geometry kernel height and width, strides, paddings, dilation, groups:
+     *     {@code {kernelH, kernelW, strideH, strideW, padH, padW, dilation, groups}}
+     * @throws IllegalArgumentException if the sizes do not fit together
+     */
+    public SparseConv(float[] weights, float[] bias, int[] input, int[] geometry) {
+        this.inChannels = input[0];
+        this.height = input[1];
+        this.width = input[2];
+        this.kernelH = geometry[0];
+        this.kernelW = geometry[1];
+        this.strideH = geometry[2];
+        this.strideW = geometry[3];
+        this.padH = geometry[4];
+        this.padW = geometry[5];
+        this.dilation = geometry[6];
+        this.groups = geometry[7];
+        if (groups < 1 || inChannels % groups != 0) {
+            throw new IllegalArgumentException(inChannels + " input channels cannot be split into " + groups
+                    + " groups.");
+        }
+        int perFilter = inChannels / groups * kernelH * kernelW;
+        if (weights.length % perFilter != 0) {
+            throw new IllegalArgumentException(weights.length + " weights are not filters of " + perFilter + ".");
+        }
+        int out = weights.length / perFilter;
+        if (out % groups != 0 || (bias != null && bias.length != out)) {
+            throw new IllegalArgumentException(out + " filters do not fit " + groups + " groups and "
+                    + (bias == null ? 0 : bias.length) + " biases.");
+        }
+        this.filters = CsrMatrix.of(weights, out, perFilter);
+        this.bias = bias == null ? null : bias.clone();
+        this.outH = (height + 2 * padH - dilation * (kernelH - 1) - 1) / strideH + 1;
+        this.outW = (width + 2 * padW - dilation * (kernelW - 1) - 1) / strideW + 1;
+        if (outH < 1 || outW < 1) {
+            throw new IllegalArgumentException("A " + kernelH + "x" + kernelW + " kernel does not fit a " + height + "x"
+                    + width + " input with padding " + padH + "x" + padW + ".");
+        }
+    }
+
+    /** @return the filters as CSR: a row per output channel */
+    public CsrMatrix filters() {
+        return filters;
+    }
+
+    /** @return the output's shape for one image: {@code {channels, height, width}} */
+    public int[] outputShape() {
+        return new int[] {filters.rows(), outH, outW};
+    }
+
+    /** @return the bytes held: the filters' CSR arrays and the bias */
+    public long bytes() {
+        return filters.bytes() + (bias == null ? 0 : 4L * bias.length);
+    }
+
+    /**
+     * Computes the convolution. Every output row {@code (o, oh)} is summed in one accumulator row of
+     * {@code outWidth x batch} values; each non-zero weight {@code (c, i, j)} adds its value times the
+     * input row {@code oh * strideH + i * dilation - padH} of channel {@code c} as seen by kernel
+     * column {@code j}: shifted (and strided) so that its entry {@code ow} is the input column
+     * {@code ow * strideW + j * dilation - padW}, zero outside the image. The shifted rows are made once
+     * per call, for every channel, kernel column and input row (kernel-width times the input), so that
+     * the inner loop runs over two rows from index 0, a loop the JIT vectorises. Not thread-safe: the
+     * shifted rows are kept between calls of the same batch size.
+     *
+     * @param x the input, {@code (inChannels, height, width, batch)} batch-last
+     * @param batch images in the batch
+     * @param y the output, {@code (outChannels, outHeight, outWidth, batch)} (overwritten)
+     */
+    public void forward(float[] x, int batch, float[] y) {
+        forward(x, batch, y, (long) inChannels * kernelH * kernelW * outH * outW * batch <= PATCH_LIMIT);
+    }
+
+    /** {@link #forward(float[], int, float[])} by the patch matrix or by output rows, as asked (for tests). */
+    void forward(float[] x, int batch, float[] y, boolean byPatches) {
+        if (byPatches) {
+            forwardByPatches(x, batch, y);
+            return;
+        }
+        int out = filters.rows();
+        int rowLen = outW * batch;
+        int kk = kernelH * kernelW;
+        int inPerGroup = inChannels / groups;
+        int outPerGroup = out / groups;
+        float[][] rows = shiftedRows(x, batch);
+        float[] acc = new float[rowLen];
+        float[] weight = new float[kk * inPerGroup];
+        float[][] source = new float[kk * inPerGroup][];
+        for (int o = 0; o < out; o++) {
+            int firstChannel = o / outPerGroup * inPerGroup;
+            for (int oh = 0; oh < outH; oh++) {
+                // the non-zero weights of filter o that read an input row inside the image, with those rows
+                int n = 0;
+                for (int k = filters.rowStart(o), end = filters.rowStart(o + 1); k < end; k++) {
+                    int col = filters.column(k);
+                    int ih = oh * strideH + col % kk / kernelW * dilation - padH;
+                    if (ih >= 0 && ih < height) {
+                        weight[n] = filters.value(k);
+                        source[n++] = rows[((firstChannel + col / kk) * kernelW + col % kernelW) * height + ih];
+                    }
+                }
+                Arrays.fill(acc, bias == null ? 0f : bias[o]);
+                int k = 0;
+                for (; k + 3 < n; k += 4) {
+                    CsrMatrix.axpy4(weight, k, source[k], source[k + 1], source[k + 2], source[k + 3], acc, rowLen);
+                }
+                for (; k < n; k++) {
+                    CsrMatrix.axpy(weight[k], source[k], acc, rowLen);
+                }
+                System.arraycopy(acc, 0, y, (o * outH + oh) * rowLen, rowLen);
+            }
+        }
+    }
+
+    /**
+     * The convolution as the sparse filters times the input's patch matrix (im2col), whose rows
+     * ({@code inChannels x kernelH x kernelW} of them, each {@code outHeight x outWidth x batch} long)
+     * are built from the shifted rows: each non-zero weight is then one long vectorised loop over a
+     * whole output channel. Used while the patch matrix is small ({@value #PATCH_LIMIT} values; at
+     * batch 1 the rows of a 28x28 image would otherwise be loops of a few values each).
+     */
+    private void forwardByPatches(float[] x, int batch, float[] y) {
+        int out = filters.rows();
+        int kk = kernelH * kernelW;
+        int rowLen = outW * batch;
+        int plane = outH * rowLen;
+        float[][] rows = shiftedRows(x, batch);
+        if (patches == null || patches[0].length != plane) {
+            patches = new float[inChannels * kk][plane];
+        }
+        for (int c = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    float[] p = patches[(c * kernelH + i) * kernelW + j];
+                    for (int oh = 0; oh < outH; oh++) {
+                        int ih = oh * strideH + i * dilation - padH;
+                        if (ih >= 0 && ih < height) {
+                            System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, p, oh * rowLen, rowLen);
+                        } else {
+                            Arrays.fill(p, oh * rowLen, (oh + 1) * rowLen, 0f);
+                        }
+                    }
+                }
+            }
+        }
+        int inPerGroup = inChannels / groups;
+        int outPerGroup = out / groups;
+        float[] acc = new float[plane];
+        for (int o = 0; o < out; o++) {
+            int first = o / outPerGroup * inPerGroup * kk; // the group's first patch row
+            Arrays.fill(acc, bias == null ? 0f : bias[o]);
+            int k = filters.rowStart(o);
+            int end = filters.rowStart(o + 1);
+            for (; k + 3 < end; k += 4) {
+                CsrMatrix.axpy4(filters, k, patches[first + filters.column(k)], patches[first + filters.column(k + 1)],
+                        patches[first + filters.column(k + 2)], patches[first + filters.column(k + 3)], acc, plane);
+            }
+            for (; k < end; k++) {
+                CsrMatrix.axpy(filters.value(k), patches[first + filters.column(k)], acc, plane);
+            }
+            System.arraycopy(acc, 0, y, o * plane, plane);
+        }
+    }
+
+    /** @return per (channel, kernel column, input row) the input row as that kernel column reads it */
+    private float[][] shiftedRows(float[] x, int batch) {
+        int rowLen = outW * batch;
+        if (shifted == null || shifted[0].length != rowLen) {
+            shifted = new float[inChannels * kernelW * height][rowLen];
+        }
+        for (int c = 0; c < inChannels; c++) {
+            for (int j = 0; j < kernelW; j++) {
+                int shift = j * dilation - padW;
+                int ow0 = Math.max(0, ceilDiv(-shift, strideW));
+                int ow1 = Math.max(ow0, Math.min(outW, ceilDiv(width - shift, strideW)));
+                for (int ih = 0; ih < height; ih++) {
+                    float[] row = shifted[(c * kernelW + j) * height + ih];
+                    int xr = (c * height + ih) * width;
+                    Arrays.fill(row, 0, ow0 * batch, 0f);
+                    Arrays.fill(row, ow1 * batch, rowLen, 0f);
+                    if (strideW == 1) {
+                        System.arraycopy(x, (xr + ow0 + shift) * batch, row, ow0 * batch, (ow1 - ow0) * batch);
+                    } else {
+                        for (int ow = ow0; ow < ow1; ow++) {
+                            System.arraycopy(x, (xr + ow * strideW + shift) * batch, row, ow * batch, batch);
+                        }
+                    }
+                }
+            }
+        }
+        return shifted;
+    }
+
+    /** @return the smallest integer {@code >= a / b} for {@code b > 0} */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,0 +1,126 @@
+package org.prunekit.sparse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.prunekit.Tabular;
+import org.prunekit.notebook.Rows;
+import tech.tablesaw.api.Table;
+
+/**
+ * How a {@link SparseInference} runs each layer with weights, and why: the layer's density, the
+ * time of its dense form (the engine, as the dense net runs it) and of its sparse kernel at the
+ * batch size the plan was made for, and the form chosen. A value: print it, or end a notebook cell
+ * with it.
+ *
+ * @param net the net's name
+ * @param batchSize the batch size the layers were timed at
+ * @param choice how the forms were chosen
+ * @param rows one row per layer with weights, in execution order
+ * @param overall the whole net's measurement, e.g. {@code sparse path 0.12 ms, dense net 0.27 ms per
+ *     batch of 1}, or the empty string if not measured
+ */
+public record SparsePlan(String net, int batchSize, SparseInference.Choice choice, List<Row> rows, String overall)
+        implements Tabular {
+
+    /** How a layer runs. */
+    public enum Form {
+        /** The engine's dense kernel, as in the dense net. */
+        DENSE,
+        /** PruneKit's sparse kernel over the non-zero weights. */
+        SPARSE
+    }
+
+    /**
+     * One layer with weights.
+     *
+     * @param layer its name
+     * @param kind its kind ({@code dense}, {@code conv}, {@code depthwise}, ...)
+     * @param shape its weight's shape
+     * @param density the fraction of its weights that are non-zero
+     * @param denseMicros the median time of its dense form per batch, in microseconds (NaN if not timed)
+     * @param sparseMicros the median time of its sparse kernel per batch (NaN if not timed or no kernel)
+     * @param form the form it runs in
+     * @param reason why
+     */
+    public record Row(String layer, String kind, String shape, double density, double denseMicros,
+            double sparseMicros, Form form, String reason) {
+
+        /** @return dense time / sparse time (NaN if either was not timed) */
+        public double gain() {
+            return denseMicros / sparseMicros;
+        }
+
+        /** @return whether the layer runs its sparse kernel */
+        public boolean sparse() {
+            return form == Form.SPARSE;
+        }
+    }
+
+    /** Copies the rows. */
+    public SparsePlan {
+        rows = List.copyOf(rows);
+        overall = overall == null ? "" : overall;
+    }
+
+    /**
+     * @param why why the whole net runs dense after all
+     * @return this plan with every layer dense, for that reason
+     */
+    SparsePlan allDense(String why) {
+        List<Row> dense = rows.stream().map(r -> r.sparse() ? new Row(r.layer(), r.kind(), r.shape(), r.density(),
+                r.denseMicros(), r.sparseMicros(), Form.DENSE, r.reason() + " alone; " + why) : r).toList();
+        return new SparsePlan(net, batchSize, choice, dense, why);
+    }
+
+    /**
+     * @param layer a layer name
+     * @return its row, if it has weights
+     */
+    public Optional<Row> row(String layer) {
+        return rows.stream().filter(r -> r.layer().equals(layer)).findFirst();
+    }
+
+    /** @return the layers that run sparse */
+    public List<String> sparseLayers() {
+        return rows.stream().filter(Row::sparse).map(Row::layer).toList();
+    }
+
+    @Override
+    public Table toTable() {
+        Rows t = Rows.of("Sparse inference plan of " + net + " at batch " + batchSize, "layer", "kind", "shape",
+                "density", "dense µs", "sparse µs", "runs", "gain", "why");
+        for (Row r : rows) {
+            t.add(r.layer(), r.kind(), r.shape(), r.density(), orNull(r.denseMicros()), orNull(r.sparseMicros()),
+                    r.form().name().toLowerCase(Locale.ROOT), Double.isNaN(r.gain()) ? ""
+                            : String.format(Locale.ROOT, "%.2fx", r.gain()), r.reason());
+        }
+        return t.toTable();
+    }
+
+    /** @return the value, or null (an empty cell) for NaN: not timed */
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    @Override
+    public List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        notes.add(sparseLayers().size() + " of " + rows.size() + " layers with weights run sparse ("
+                + switch (choice) {
+                    case MEASURED -> "each layer in the form measured faster at batch " + batchSize;
+                    case SPARSE -> "sparse wherever a kernel exists, as asked";
+                    case DENSE -> "all dense, as asked";
+                } + "). Dense times include copying the layer's input and output between Java and the engine.");
+        if (!overall.isEmpty()) {
+            notes.add("Whole net: " + overall + ".");
+        }
+        return notes;
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+}

@@ -1,0 +1,43 @@
+package org.prunekit.sparse;
+
+/**
+ * One step of a {@link SparseInference}: a layer (or a residual block, or a stretch the engine
+ * runs) computed on Java arrays in the batch-last layout, {@code (per-example axes..., batch)}.
+ * A step keeps its output array between calls of the same batch size (a pass runs each step
+ * once, so nothing it still needs is overwritten), which keeps allocation out of the pass.
+ */
+abstract class Step {
+
+    private final int outSize;
+    private float[] buffer = new float[0];
+
+    /** @param outSize the values per example of the output */
+    Step(int outSize) {
+        this.outSize = outSize;
+    }
+
+    /**
+     * @param x the input, batch-last
+     * @param batch examples in the batch
+     * @return the output, batch-last (an array of this step's, valid until it runs again)
+     */
+    abstract float[] run(float[] x, int batch);
+
+    /** @return the values per example of the output */
+    final int outSize() {
+        return outSize;
+    }
+
+    /** @return the bytes this step holds for its weights (0 for a step without weights) */
+    long bytes() {
+        return 0;
+    }
+
+    /** @return this step's output array for {@code n} values (reused while the size stays the same) */
+    final float[] out(int n) {
+        if (buffer.length != n) {
+            buffer = new float[n];
+        }
+        return buffer;
+    }
+}

@@ -1,0 +1,269 @@
+package org.prunekit.sparse;
+
+import java.util.List;
+
+/**
+ * The steps a {@link SparseInference} computes in Java, on batch-last arrays: the sparse dense and
+ * convolution layers, and the layers between them (ReLU, max pooling, batch normalisation in
+ * inference mode, global average pooling, layers that change nothing at inference, residual
+ * blocks), so that a stretch of sparse layers does not go back and forth to the engine.
+ */
+final class Steps {
+
+    private Steps() {}
+
+    /** A dense layer as a CSR matrix times the batch. */
+    static final class SparseDense extends Step {
+        private final CsrMatrix weights;
+        private final float[] bias;
+
+        SparseDense(CsrMatrix weights, float[] bias) {
+            super(weights.rows());
+            this.weights = weights;
+            this.bias = bias;
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            float[] y = out(weights.rows() * batch);
+            weights.multiply(x, batch, bias, y);
+            return y;
+        }
+
+
+        @Override
+        long bytes() {
+            return weights.bytes() + (bias == null ? 0 : 4L * bias.length);
+        }
+    }
+
+    /** A convolution (dense in channels, grouped or depthwise) computed from its non-zero weights. */
+    static final class SparseConvolution extends Step {
+        private final SparseConv conv;
+
+        SparseConvolution(SparseConv conv) {
+            super(conv.outputShape()[0] * conv.outputShape()[1] * conv.outputShape()[2]);
+            this.conv = conv;
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            float[] y = out(outSize() * batch);
+            conv.forward(x, batch, y);
+            return y;
+        }
+
+
+        @Override
+        long bytes() {
+            return conv.bytes();
+        }
+    }
+
+    /** A layer applied value by value: ReLU, or one that changes nothing at inference (flatten in the batch-last layout, dropout). */
+    static final class Pointwise extends Step {
+        private final boolean relu;
+
+        Pointwise(int size, boolean relu) {
+            super(size);
+            this.relu = relu;
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            if (!relu) {
+                return x;
+            }
+            float[] y = out(outSize() * batch);
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Math.max(0f, x[i]);
+            }
+            return y;
+        }
+
+    }
+
+    /** Square max pooling over {@code (channels, height, width)}, padding counted as minus infinity. */
+    static final class MaxPool extends Step {
+        private final int channels;
+        private final int height;
+        private final int width;
+        private final int kernel;
+        private final int stride;
+        private final int pad;
+        private final int outH;
+        private final int outW;
+
+        MaxPool(int[] chw, int kernel, int stride, int pad) {
+            super(chw[0] * ((chw[1] + 2 * pad - kernel) / stride + 1) * ((chw[2] + 2 * pad - kernel) / stride + 1));
+            this.channels = chw[0];
+            this.height = chw[1];
+            this.width = chw[2];
+            this.kernel = kernel;
+            this.stride = stride;
+            this.pad = pad;
+            this.outH = (height + 2 * pad - kernel) / stride + 1;
+            this.outW = (width + 2 * pad - kernel) / stride + 1;
+        }
+
+        /** Per output row, the max over the kernel of the input rows shifted as each kernel column reads them. */
+        @Override
+        float[] run(float[] x, int batch) {
+            if (batch == 1) {
+                return single(x);
+            }
+            float[] y = out(outSize() * batch);
+            int rowLen = outW * batch;
+            float[] acc = new float[rowLen];
+            float[] row = new float[rowLen];
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    java.util.Arrays.fill(acc, Float.NEGATIVE_INFINITY);
+                    for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel); i++) {
+                        for (int j = 0; j < kernel; j++) {
+                            java.util.Arrays.fill(row, Float.NEGATIVE_INFINITY);
+                            for (int ow = 0; ow < outW; ow++) {
+                                int iw = ow * stride - pad + j;
+                                if (iw >= 0 && iw < width) {
+                                    System.arraycopy(x, ((c * height + i) * width + iw) * batch, row, ow * batch, batch);
+                                }
+                            }
+                            for (int k = 0; k < rowLen; k++) {
+                                acc[k] = Math.max(acc[k], row[k]);
+                            }
+                        }
+                    }
+                    System.arraycopy(acc, 0, y, (c * outH + oh) * rowLen, rowLen);
+                }
+            }
+            return y;
+        }
+
+        /** One image: the max over each window, read in place. */
+        private float[] single(float[] x) {
+            float[] y = out(outSize());
+            for (int c = 0; c < channels; c++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    for (int ow = 0; ow < outW; ow++) {
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel);
+                                i++) {
+                            for (int j = Math.max(0, ow * stride - pad); j < Math.min(width, ow * stride - pad
+                                    + kernel); j++) {
+                                m = Math.max(m, x[(c * height + i) * width + j]);
+                            }
+                        }
+                        y[(c * outH + oh) * outW + ow] = m;
+                    }
+                }
+            }
+            return y;
+        }
+
+    }
+
+    /** Batch normalisation in inference mode: per channel {@code x * scale + shift}. */
+    static final class Affine extends Step {
+        private final float[] scale;
+        private final float[] shift;
+        private final int perChannel;
+
+        /**
+         * @param scale gamma / sqrt(running variance + epsilon), per channel
+         * @param shift beta - running mean * scale, per channel
+         * @param perChannel values per channel and example (height x width; 1 after a dense layer)
+         */
+        Affine(float[] scale, float[] shift, int perChannel) {
+            super(scale.length * perChannel);
+            this.scale = scale;
+            this.shift = shift;
+            this.perChannel = perChannel;
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            int n = perChannel * batch;
+            float[] y = out(scale.length * n);
+            for (int c = 0; c < scale.length; c++) {
+                float a = scale[c];
+                float s = shift[c];
+                for (int i = c * n, end = i + n; i < end; i++) {
+                    y[i] = x[i] * a + s;
+                }
+            }
+            return y;
+        }
+
+
+        @Override
+        long bytes() {
+            return 8L * scale.length;
+        }
+    }
+
+    /** Global average pooling: {@code (channels, height, width)} to {@code (channels)}. */
+    static final class GlobalAverage extends Step {
+        private final int channels;
+        private final int positions;
+
+        GlobalAverage(int channels, int positions) {
+            super(channels);
+            this.channels = channels;
+            this.positions = positions;
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            float[] y = out(channels * batch);
+            for (int c = 0; c < channels; c++) {
+                for (int b = 0; b < batch; b++) {
+                    float s = 0;
+                    for (int p = 0; p < positions; p++) {
+                        s += x[(c * positions + p) * batch + b];
+                    }
+                    y[c * batch + b] = s / positions;
+                }
+            }
+            return y;
+        }
+
+    }
+
+    /** A residual block: main branch plus shortcut (the identity when empty). */
+    static final class Residual extends Step {
+        private final List<Step> main;
+        private final List<Step> shortcut;
+
+        Residual(List<Step> main, List<Step> shortcut) {
+            super(main.get(main.size() - 1).outSize());
+            this.main = List.copyOf(main);
+            this.shortcut = List.copyOf(shortcut);
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            float[] a = runAll(main, x, batch);
+            float[] b = runAll(shortcut, x, batch);
+            int n = outSize() * batch;
+            float[] y = out(n);
+            for (int i = 0; i < n; i++) {
+                y[i] = a[i] + b[i];
+            }
+            return y;
+        }
+
+
+        @Override
+        long bytes() {
+            return main.stream().mapToLong(Step::bytes).sum() + shortcut.stream().mapToLong(Step::bytes).sum();
+        }
+    }
+
+    /** Runs steps one after another. */
+    static float[] runAll(List<Step> steps, float[] x, int batch) {
+        for (Step s : steps) {
+            x = s.run(x, batch);
+        }
+        return x;
+    }
+}

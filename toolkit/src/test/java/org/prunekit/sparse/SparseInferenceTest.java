@@ -1,0 +1,171 @@
+package org.prunekit.sparse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prunekit.PruneKit;
+import org.prunekit.model.Layer;
+import org.prunekit.model.Models;
+import org.prunekit.model.Net;
+import org.prunekit.model.NetIO;
+import org.prunekit.prune.Importance;
+import org.prunekit.prune.Pruner;
+import org.prunekit.prune.Scope;
+import org.prunekit.prune.SparsityReport;
+
+/**
+ * Sparse inference against the masked dense net it came from (the engine's forward pass): on an
+ * MLP, LeNet-5, the small CNN with batch norms, ResNet-8 and a net with a depthwise convolution,
+ * at batch 1 and 9, every layer forced sparse and as measured. The kernels themselves are checked
+ * against plain loops in {@link SparseKernelTest}.
+ */
+class SparseInferenceTest {
+
+    /** Prunes 90 % globally by magnitude and gives the batch norms running statistics other than 0 and 1. */
+    private static Net pruned(Supplier<Net> make, double sparsity) {
+        Net net = make.get();
+        Pruner.builder().setImportance(Importance.magnitudeL1()).setSparsity(sparsity).optScope(Scope.GLOBAL).build()
+                .plan(net).apply();
+        Random r = new Random(5);
+        for (Layer l : net.layers()) {
+            if (l.isBatchNorm()) {
+                for (String key : List.of("gamma", "beta", "runningMean", "runningVar")) {
+                    NDArray a = l.parameter(key).getArray();
+                    float[] v = a.toFloatArray();
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = key.equals("runningVar") ? 0.5f + r.nextFloat() : (float) r.nextGaussian() * 0.5f
+                                + (key.equals("gamma") ? 1 : 0);
+                    }
+                    a.set(v);
+                }
+            }
+        }
+        return net;
+    }
+
+    private static void assertSameOutputs(Net net, SparseInference sparse, int batch) {
+        PruneKit.noGrad();
+        try (NDManager m = net.manager().newSubManager()) {
+            NDArray x = m.randomNormal(new Shape(batch).addAll(net.inputShape()));
+            float[] expected = net.forward(x, false).toFloatArray();
+            float[] actual = sparse.forward(x.toFloatArray(), batch);
+            assertEquals(expected.length, actual.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), net.name() + " output "
+                        + i + " at batch " + batch);
+            }
+            NDArray y = sparse.forward(x);
+            assertEquals(new Shape(batch, net.numClasses()), y.getShape());
+        }
+    }
+
+    /** Every layer forced sparse at batch 1 and 9, and all dense; {@code measured}: also as measured. */
+    private static void check(Supplier<Net> make, int expectedSparse, boolean measured) {
+        try (Net net = pruned(make, 0.9)) {
+            for (int batch : new int[] {1, 9}) {
+                SparseInference all = SparseInference.of(net, batch, SparseInference.Choice.SPARSE);
+                assertEquals(expectedSparse, all.plan().sparseLayers().size(), all.plan().toString());
+                assertSameOutputs(net, all, batch);
+                if (!measured) {
+                    continue;
+                }
+                SparseInference timed = SparseInference.of(net, batch);
+                assertSameOutputs(net, timed, batch);
+                boolean wholeDense = timed.plan().overall().endsWith("the whole net runs dense");
+                for (SparsePlan.Row row : timed.plan().rows()) {
+                    assertFalse(Double.isNaN(row.denseMicros()), row.toString());
+                    assertEquals(!wholeDense && row.sparseMicros() < row.denseMicros(), row.sparse(), row.toString());
+                }
+            }
+            SparseInference dense = SparseInference.of(net, 1, SparseInference.Choice.DENSE);
+            assertTrue(dense.plan().sparseLayers().isEmpty());
+            assertSameOutputs(net, dense, 3);
+        }
+    }
+
+    @Test
+    void mlpEqualsMaskedDense() {
+        check(() -> Models.mlp("MLP", 3, 64, 32), 3, true);
+    }
+
+    @Test
+    void lenet5EqualsMaskedDense() {
+        check(Models::lenet5, 5, true);
+    }
+
+    @Test
+    void smallCnnWithBatchNormsEqualsMaskedDense() {
+        check(Models::smallCnn, 4, false);
+    }
+
+    @Test
+    void residualNetEqualsMaskedDense() {
+        check(Models::resNet8, 10, false);
+    }
+
+    @Test
+    void depthwiseAndStridedConvolutionsEqualMaskedDense() {
+        check(() -> Models.sequential("DW", 3, 13, 11).conv(8, 3, 2, 1).relu().depthwiseConv(3, 1, 1).batchNorm()
+                .relu().conv(6, 1).maxPool(3, 2).flatten().dropout(0.2).dense(10).build(4), 4, false);
+    }
+
+    @Test
+    void planSaysWhyALayerStaysDense() {
+        try (Net net = pruned(() -> Models.sequential("Seq", 6, 5).lstm(8).timePool().dense(4).build(2), 0.5)) {
+            SparseInference s = SparseInference.of(net, 1, SparseInference.Choice.SPARSE);
+            String plan = s.plan().toString();
+            assertTrue(plan.contains("no sparse kernel"), plan);
+            assertTrue(s.plan().row("lstm1/input").isPresent() || plan.contains("lstm"), plan);
+            assertSameOutputsAnyShape(net, s, 2);
+        }
+        assertThrows(NullPointerException.class, () -> SparseInference.of(null));
+        try (Net net = Models.mlp(8)) {
+            assertThrows(IllegalArgumentException.class, () -> SparseInference.of(net, 0));
+        }
+    }
+
+    @Test
+    void loadsASavedNetStraightIntoTheSparseFormWithLessMemory(@TempDir Path dir) {
+        Path file = dir.resolve("lenet.net");
+        try (Net net = pruned(Models::lenet300100, 0.9)) {
+            NetIO.save(net, file, NetIO.Format.SPARSE);
+            try (SparseInference s = SparseInference.load(file, 1, SparseInference.Choice.SPARSE)) {
+                assertSameOutputs(net, s, 4);
+                assertTrue(s.plan().row("fc1").orElseThrow().sparse(), s.plan().toString());
+                long held = s.bytes() + s.engineBytes();
+                assertEquals(4 * net.parameterCount(), s.denseBytes());
+                assertTrue(held < 0.25 * s.denseBytes(), held + " bytes held of " + s.denseBytes() + "\n" + s);
+                SparsityReport r = SparsityReport.of(net).withInference(SparseInference.of(net).plan());
+                assertTrue(r.row("fc1").status().startsWith("runs sparse") || r.row("fc1").status().startsWith(
+                        "masked, runs dense: sparse kernel "), r.toString());
+                r = SparsityReport.of(net).withInference(s.plan());
+                assertEquals("runs sparse", r.row("fc1").status());
+                assertTrue(r.row("fc1").runsSparse());
+                assertTrue(r.toString().contains("computed from their non-zero weights by SparseInference"), r.toString());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> SparseInference.load(dir.resolve("missing.net"), 1));
+    }
+
+    private static void assertSameOutputsAnyShape(Net net, SparseInference sparse, int batch) {
+        try (NDManager m = net.manager().newSubManager()) {
+            NDArray x = m.randomNormal(new Shape(batch).addAll(net.inputShape()));
+            float[] expected = net.forward(x, false).toFloatArray();
+            float[] actual = sparse.forward(x.toFloatArray(), batch);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])));
+            }
+        }
+    }
+}

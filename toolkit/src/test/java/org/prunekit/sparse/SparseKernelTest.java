@@ -1,0 +1,129 @@
+package org.prunekit.sparse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sparse kernels against plain double-precision loops written here: CSR products at batch 1
+ * and larger batches, and direct sparse convolutions (by output rows and by the patch matrix) over
+ * random shapes, strides, paddings, dilations and groups (depthwise included).
+ */
+class SparseKernelTest {
+
+    private static float[] sparseRandom(Random r, int n, double density) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextDouble() < density ? (float) r.nextGaussian() : 0f;
+        }
+        return v;
+    }
+
+    private static void close(double expected, float actual, String what) {
+        assertEquals(expected, actual, 1e-5 * Math.max(1, Math.abs(expected)), what);
+    }
+
+    @Test
+    void csrProductEqualsDoubleLoop() {
+        Random r = new Random(7);
+        for (int trial = 0; trial < 30; trial++) {
+            int rows = 1 + r.nextInt(40);
+            int cols = 1 + r.nextInt(70);
+            int batch = new int[] {1, 2, 7, 16, 64}[trial % 5];
+            float[] w = sparseRandom(r, rows * cols, r.nextDouble());
+            float[] bias = trial % 3 == 0 ? null : sparseRandom(r, rows, 1);
+            float[] x = sparseRandom(r, cols * batch, 1); // batch-last
+            CsrMatrix a = CsrMatrix.of(w, rows, cols);
+            assertEquals(java.util.Arrays.toString(w), java.util.Arrays.toString(a.toDense()));
+            float[] y = new float[rows * batch];
+            a.multiply(x, batch, bias, y);
+            for (int i = 0; i < rows; i++) {
+                for (int b = 0; b < batch; b++) {
+                    double s = bias == null ? 0 : bias[i];
+                    for (int c = 0; c < cols; c++) {
+                        s += (double) w[i * cols + c] * x[c * batch + b];
+                    }
+                    close(s, y[i * batch + b], "row " + i + " example " + b);
+                }
+            }
+        }
+    }
+
+    @Test
+    void csrMemoryIsInProportionToDensity() {
+        float[] w = sparseRandom(new Random(3), 300 * 784, 0.1);
+        CsrMatrix a = CsrMatrix.of(w, 300, 784);
+        // 6 bytes per non-zero + 4 per row against 4 per value: 1.5 x the density of the dense bytes
+        double ratio = a.bytes() / (4.0 * w.length);
+        assertEquals(1.5 * a.density(), ratio, 0.005);
+        assertThrows(IllegalArgumentException.class, () -> CsrMatrix.of(new float[6], 2, 4));
+        assertThrows(IllegalArgumentException.class, () -> CsrMatrix.of(new float[2 * 70_000], 2, 70_000));
+    }
+
+    @Test
+    void sparseConvolutionEqualsDoubleLoop() {
+        Random r = new Random(11);
+        for (int trial = 0; trial < 40; trial++) {
+            boolean depthwise = trial % 4 == 3;
+            int groups = depthwise ? 0 : 1 + (trial % 5 == 4 ? 1 : 0);
+            int c = depthwise ? 1 + r.nextInt(6) : groups * (1 + r.nextInt(4));
+            if (depthwise) {
+                groups = c;
+            }
+            int out = depthwise ? c : groups * (1 + r.nextInt(5));
+            int kh = 1 + r.nextInt(4);
+            int kw = 1 + r.nextInt(4);
+            int sh = 1 + r.nextInt(2);
+            int sw = 1 + r.nextInt(3);
+            int ph = r.nextInt(3);
+            int pw = r.nextInt(3);
+            int dil = depthwise ? 1 : 1 + r.nextInt(2);
+            int h = dil * (kh - 1) + 1 + r.nextInt(9);
+            int wd = dil * (kw - 1) + 1 + r.nextInt(9);
+            int batch = new int[] {1, 3, 8}[trial % 3];
+            int perFilter = c / groups * kh * kw;
+            float[] w = sparseRandom(r, out * perFilter, 0.05 + 0.9 * r.nextDouble());
+            float[] bias = trial % 2 == 0 ? sparseRandom(r, out, 1) : null;
+            float[] x = sparseRandom(r, c * h * wd * batch, 1);
+            SparseConv conv = new SparseConv(w, bias, new int[] {c, h, wd}, new int[] {kh, kw, sh, sw, ph, pw, dil,
+                groups});
+            int oh = conv.outputShape()[1];
+            int ow = conv.outputShape()[2];
+            assertEquals((h + 2 * ph - dil * (kh - 1) - 1) / sh + 1, oh);
+            float[] y = new float[out * oh * ow * batch];
+            float[] byRows = new float[y.length];
+            conv.forward(x, batch, y, true);
+            conv.forward(x, batch, byRows, false);
+            String what = "trial " + trial + ": " + c + " channels " + h + "x" + wd + ", " + out + " filters " + kh + "x"
+                    + kw + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw + " dilation " + dil + " groups "
+                    + groups + ", batch " + batch;
+            for (int o = 0; o < out; o++) {
+                int g = o / (out / groups);
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        for (int b = 0; b < batch; b++) {
+                            double s = bias == null ? 0 : bias[o];
+                            for (int cl = 0; cl < c / groups; cl++) {
+                                int ci = g * (c / groups) + cl;
+                                for (int p = 0; p < kh; p++) {
+                                    for (int q = 0; q < kw; q++) {
+                                        int ii = i * sh - ph + p * dil;
+                                        int jj = j * sw - pw + q * dil;
+                                        if (ii >= 0 && ii < h && jj >= 0 && jj < wd) {
+                                            s += (double) w[((o * (c / groups) + cl) * kh + p) * kw + q]
+                                                    * x[((ci * h + ii) * wd + jj) * batch + b];
+                                        }
+                                    }
+                                }
+                            }
+                            close(s, y[((o * oh + i) * ow + j) * batch + b], what + ", by patches");
+                            close(s, byRows[((o * oh + i) * ow + j) * batch + b], what + ", by rows");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
