@@ -27,6 +27,29 @@ public final class Tensors {
     }
 
     /**
+     * {@code x·factor}, safe inside a gradient collector. Use it instead of DJL's
+     * {@code x.mul(number)} / {@code x.div(number)} wherever autograd records the op.
+     *
+     * <p>DJL turns a Java number into a tensor over a Java direct buffer ({@code torch.from_blob}:
+     * memory libtorch does not own), runs the op and closes that tensor at once. Autograd keeps it
+     * for the backward pass of a product or quotient (the gradient is multiplied by it), but the
+     * buffer is the garbage collector's: a collection between forward and backward frees it, and
+     * the backward pass multiplies by whatever lies there. That made the transformer language
+     * models' training end in a sudden NaN about once in eight runs (attention's
+     * {@code 1/√headSize}, see ScalarLifetimeTest). Here the factor is a tensor that libtorch
+     * allocates itself ({@code torch.full}), so autograd's reference keeps it alive.
+     *
+     * @param x an array
+     * @param factor the number to multiply by
+     * @return {@code x·factor}, in {@code x}'s manager
+     */
+    public static NDArray times(NDArray x, double factor) {
+        try (NDArray f = x.getManager().full(new ai.djl.ndarray.types.Shape(), (float) factor, x.getDataType())) {
+            return x.mul(f);
+        }
+    }
+
+    /**
      * Batches smaller than this stay in the default layout. A single image gains nothing from
      * channels-last (LeNet-5, SmallCNN, ResNet-8 at batch 1: 1.02-1.07x the default layout's time);
      * from two images on, libtorch runs the default layout's convolutions through oneDNN with reorders

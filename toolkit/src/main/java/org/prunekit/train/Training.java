@@ -19,6 +19,7 @@ import java.util.Random;
 import org.prunekit.data.ExampleSplit;
 import org.prunekit.data.Examples;
 import org.prunekit.data.ImageSet;
+import org.prunekit.model.Tensors;
 
 /**
  * The training loop: mini-batch Adam on softmax cross-entropy, with pruning masks re-applied
@@ -373,10 +374,11 @@ public final class Training {
             TrainConfig.Distillation d) {
         float t = d.temperature();
         int last = logits.getShape().dimension() - 1; // the classes (per position of a sequence)
-        NDArray logStudent = logits.div(t).logSoftmax(last);
-        NDArray logTeacher = teacherLogits.div(t).logSoftmax(last);
+        // numbers through Tensors.times: autograd keeps the factor of a recorded product (see there)
+        NDArray logStudent = Tensors.times(logits, 1.0 / t).logSoftmax(last);
+        NDArray logTeacher = Tensors.times(teacherLogits, 1.0 / t).logSoftmax(last);
         NDArray kl = logTeacher.exp().mul(logTeacher.sub(logStudent)).sum(new int[] {last}).mean();
-        return hardLoss.mul(1 - d.alpha()).add(kl.mul(d.alpha() * t * t));
+        return Tensors.times(hardLoss, 1 - d.alpha()).add(Tensors.times(kl, d.alpha() * t * t));
     }
 
     private static void checkTeacher(Trainable net, Trainable teacher) {
@@ -451,6 +453,6 @@ public final class Training {
             abs.attach(batchManager);
             sum = sum.add(abs.sum());
         }
-        return sum.mul(lambda);
+        return Tensors.times(sum, lambda);
     }
 }

@@ -9,7 +9,6 @@ import org.prunekit.model.Models;
 import org.prunekit.model.Net;
 import org.prunekit.notebook.Mode;
 import org.prunekit.train.TrainConfig;
-import org.prunekit.train.TrainingDivergedException;
 
 /**
  * The language model of assignment 4's exercise 6 and the checker's arithmetic on it: a tiny causal
@@ -20,6 +19,11 @@ import org.prunekit.train.TrainingDivergedException;
  *
  * <p>A head is removed by zeroing the columns of the output projection that read it: the head's
  * whole contribution to the residual stream, exactly.
+ *
+ * <p>The model is trained once, at Adam 3e-3 with seed 42, with no fallback: its training used to
+ * end in a NaN loss now and then (about one set-up in four in CI), caused by attention's scale being
+ * freed by the garbage collector before the backward pass; that is fixed in the layer (see
+ * {@code Tensors.times}), and a divergence would now be a real error the checker reports.
  */
 final class Lm4 {
 
@@ -58,15 +62,7 @@ final class Lm4 {
             int v = text.vocabulary().size();
             Net lm = Models.sequential("TinyGPT", WINDOW).embedding(v, 32).positionEmbedding(WINDOW)
                     .transformerBlock(HEADS, 64, true).transformerBlock(HEADS, 64, true).layerNorm().dense(v).build(42);
-            try {
-                lm.fit(text, TrainConfig.builder().optEpochs(epochs).optLearningRate(3e-3f).optSeed(42).build());
-            } catch (TrainingDivergedException e) {
-                // seen about once in eight trainings (a NaN loss at ~3.0, not a growing one; cause not found):
-                // the net is back at its last finite weights; train on, said aloud, with a smaller step
-                System.out.println("TinyGPT: " + e.getMessage().lines().findFirst().orElse("")
-                        + " Training again with learning rate 1.5e-3 and shuffle seed 43.");
-                lm.fit(text, TrainConfig.builder().optEpochs(epochs).optLearningRate(1.5e-3f).optSeed(43).build());
-            }
+            lm.fit(text, TrainConfig.builder().optEpochs(epochs).optLearningRate(3e-3f).optSeed(42).build());
             ref = new LmStart(text, lm, lm.perplexity(text.test()));
         }
         return ref;

@@ -14,6 +14,7 @@ import java.util.List;
 import org.prunekit.model.Architecture;
 import org.prunekit.model.ChannelRole;
 import org.prunekit.model.LayerSpec;
+import org.prunekit.model.Tensors;
 
 /**
  * Multi-head scaled dot-product self-attention (Vaswani et al. 2017) over a sequence
@@ -159,7 +160,9 @@ public record SelfAttention(int width, int heads, int headSize, boolean causal, 
     static NDArray attend(NDArray q, NDArray k, NDArray v, int heads, int headSize, boolean causal) {
         long b = q.getShape().get(0);
         long t = q.getShape().get(1);
-        NDArray qh = q.reshape(b, t, heads, headSize).transpose(0, 2, 1, 3).mul(1 / Math.sqrt(headSize));
+        // the scale through Tensors.times: DJL's mul(number) would leave autograd a scalar the garbage
+        // collector may free before the backward pass (the sudden NaN of issue 22, see Tensors.times)
+        NDArray qh = Tensors.times(q.reshape(b, t, heads, headSize).transpose(0, 2, 1, 3), 1 / Math.sqrt(headSize));
         NDArray kh = k.reshape(b, t, heads, headSize).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(b, t, heads, headSize).transpose(0, 2, 1, 3);
         NDArray scores = qh.matMul(kh); // (b, heads, T, T)
