@@ -46,10 +46,11 @@ class TrainingProfileTest {
     }
 
     /**
-     * Each phase's time lands under its own name: re-applying masks costs next to nothing on a net
-     * without masks and clearly more with 90 % of the weights masked, while the optimizer step
-     * costs the same either way. A profile that filed the optimizer's time (or any other phase's)
-     * under "masks" fails here.
+     * Each phase's time lands under its own name. Adam multiplies each weight by its mask inside its
+     * own update loop, so the "masks" phase (re-applying the masks Adam did not cover) stays next to
+     * nothing with or without 90 % of the weights masked, far below the optimizer step; a profile
+     * that filed the optimizer's time (or any other phase's) under "masks" fails here. (That a
+     * phase's own time lands in its slot is {@link #thePhasesOfAKnownRunAreTimedInTheirOwnSlotsAndAddUpToTheWallClock}'s check.)
      */
     @Test
     void theMasksPhaseTimesTheMasksAndNothingElse() {
@@ -59,8 +60,7 @@ class TrainingProfileTest {
             TrainingProfile d = Training.profile(dense, SMALL, TrainConfig.builder().build(), 3, 8);
             TrainingProfile m = Training.profile(masked, SMALL, TrainConfig.builder().build(), 3, 8);
             assertTrue(d.micros("masks") < d.micros("optimizer") / 5, "no masks, no mask time: " + d);
-            assertTrue(m.micros("masks") > d.micros("masks") + 20, "three masks re-applied every step: " + m
-                    + "\nagainst\n" + d);
+            assertTrue(m.micros("masks") < m.micros("optimizer") / 5, "Adam applies the three masks itself: " + m);
             assertEquals(Math.round(d.totalMicros()), d.toTable().longColumn("µs per batch")
                     .get(TrainingProfile.PHASES.size()), "the table's total row");
             for (int i = 0; i < TrainingProfile.PHASES.size(); i++) {
