@@ -105,6 +105,7 @@ public record LayerNorm(float epsilon) implements LayerSpec {
         static NDArray normalise(NDArray x, NDArray gamma, NDArray beta, NDArray present, float epsilon) {
             int last = x.getShape().dimension() - 1;
             NDArray count = present.sum();
+            count.attach(x.getManager()); // made from a parameter: would otherwise stay with the parameters, one per pass
             NDArray mean = x.mul(present).sum(new int[] {last}, true).div(count);
             NDArray centred = x.sub(mean).mul(present);
             NDArray variance = centred.square().sum(new int[] {last}, true).div(count);
