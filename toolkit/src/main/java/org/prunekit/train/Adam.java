@@ -1,13 +1,14 @@
 package org.prunekit.train;
 
 import org.prunekit.PruneKit;
+import org.prunekit.model.EmbeddingGradients;
+import org.prunekit.model.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,6 +177,18 @@ final class Adam implements AutoCloseable {
      *     list, for none); a mask must not be changed in place between steps (pass a new array)
      */
     void step(List<NDArray> masks) {
+        step(masks, null);
+    }
+
+    /**
+     * As {@link #step(List)}, with the embedding tables' row gradients of {@code rows} added to
+     * their weights' gradients first (into the heap copy on the Java-loop path, else into the
+     * weight's gradient tensor).
+     *
+     * @param masks each weight's 0/1 mask (see {@link #step(List)})
+     * @param rows the training step's embedding gradients, or null
+     */
+    void step(List<NDArray> masks, EmbeddingGradients rows) {
         PruneKit.noGrad();
         t++;
         double bias1 = 1 - Math.pow(BETA1, t);
@@ -193,8 +206,12 @@ final class Adam implements AutoCloseable {
                 NDArray mask = masks == null ? null : masks.get(i);
                 try (NDArray g = w.getGradient()) {
                     switch (paths.get(i)) {
-                        case JAVA_LOOP -> javaUpdate(i, w, g, step, eps, mask == null ? null : maskValues(i, mask));
+                        case JAVA_LOOP -> javaUpdate(i, w, g, step, eps, mask == null ? null : maskValues(i, mask),
+                                rows);
                         case TENSORS -> {
+                            if (rows != null) {
+                                rows.flush();
+                            }
                             tensorUpdate(w, g, m.get(i), v.get(i), stepTensor, epsTensor);
                             if (mask != null) {
                                 w.muli(mask);
@@ -230,26 +247,32 @@ final class Adam implements AutoCloseable {
      * the tensors' own native memory when it is one dense block in logical order, else through
      * DJL's copies), updated by {@link #update}, written back, and the gradient zeroed.
      */
-    private void javaUpdate(int i, NDArray w, NDArray g, float step, float eps, float[] mask) {
+    private void javaUpdate(int i, NDArray w, NDArray g, float step, float eps, float[] mask,
+            EmbeddingGradients rows) {
         if (inPlace.get(i) == null) {
-            FloatBuffer wb = memory(w);
-            FloatBuffer gb = memory(g);
-            inPlace.set(i, wb != null && gb != null && writesThrough(w, wb) && writesThrough(g, gb));
+            inPlace.set(i, Tensors.writesThrough(w, Tensors.floats(w)) && Tensors.writesThrough(g, Tensors.floats(g)));
         }
         if (inPlace.get(i)) {
             // bulk copies in and out (memcpy speed): the loop then runs over plain arrays, which the
             // JIT vectorises (over a direct buffer it goes one element at a time, ~3x slower)
-            FloatBuffer wb = memory(w);
+            FloatBuffer wb = Tensors.floats(w);
             float[] values = wScratch.get(i);
             float[] grads = gScratch.get(i);
             wb.get(0, values);
-            memory(g).get(0, grads);
+            Tensors.floats(g).get(0, grads);
+            if (rows != null) {
+                rows.addTo(w, grads);
+            }
             update(values, grads, mj.get(i), vj.get(i), weightDecay, step, eps, mask);
             wb.put(0, values);
         } else {
             // a strided tensor (a view, a transposed weight): DJL hands out a copy of its values
             float[] values = w.toFloatArray();
-            update(values, g.toFloatArray(), mj.get(i), vj.get(i), weightDecay, step, eps, mask);
+            float[] grads = g.toFloatArray();
+            if (rows != null) {
+                rows.addTo(w, grads);
+            }
+            update(values, grads, mj.get(i), vj.get(i), weightDecay, step, eps, mask);
             w.set(values);
         }
         JniUtils.zeroGrad((PtNDArray) w);
@@ -302,40 +325,6 @@ final class Adam implements AutoCloseable {
         mom[j] = mm;
         sq[j] = vv;
         return w[j] - mm / ((float) Math.sqrt(vv) + eps) * step;
-    }
-
-    /**
-     * @return the tensor's memory as floats, or null if it is not one dense block; for a strided
-     *     tensor this is a copy in logical order (see {@link #writesThrough})
-     */
-    private static FloatBuffer memory(NDArray a) {
-        java.nio.ByteBuffer b = JniUtils.getByteBuffer((PtNDArray) a, true);
-        return b.isDirect() && b.capacity() == a.size() * Float.BYTES ? b.order(ByteOrder.nativeOrder())
-                .asFloatBuffer() : null;
-    }
-
-    /**
-     * Whether {@code memory} is the tensor's own memory in its logical order: it holds the tensor's
-     * values in that order, and a value written into it shows in the tensor (restored after).
-     */
-    private static boolean writesThrough(NDArray a, FloatBuffer memory) {
-        float[] values = a.toFloatArray();
-        for (int j = 0; j < values.length; j++) {
-            if (Float.floatToRawIntBits(memory.get(j)) != Float.floatToRawIntBits(values[j])) {
-                return false;
-            }
-        }
-        if (values.length == 0) {
-            return true;
-        }
-        int probe = Float.floatToRawIntBits(values[0]) ^ 1;
-        memory.put(0, Float.intBitsToFloat(probe));
-        float seen;
-        try (NDArray flat = a.reshape(-1)) {
-            seen = flat.getFloat(0);
-        }
-        memory.put(0, values[0]);
-        return Float.floatToRawIntBits(seen) == probe;
     }
 
     @Override

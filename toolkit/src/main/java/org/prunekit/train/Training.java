@@ -19,6 +19,7 @@ import java.util.Random;
 import org.prunekit.data.ExampleSplit;
 import org.prunekit.data.Examples;
 import org.prunekit.data.ImageSet;
+import org.prunekit.model.EmbeddingGradients;
 import org.prunekit.model.Tensors;
 
 /**
@@ -254,29 +255,36 @@ public final class Training {
             NDArray teacherLogits = distill == null ? null : distill.teacher().forward(x, false);
             double lossValue;
             long correct;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = net.forward(x, true);
-                long t2 = tick(clock, 1, t1);
-                int[] batchTargets = targets(order, from, to, targets, train.targetsPerExample());
-                // a classifier's batch: loss, accuracy and the loss's gradient in one pass on the Java side
-                Shape s = logits.getShape();
-                FusedLoss fused = logits.size() <= FusedLoss.MAX_VALUES && logits.getDataType() == DataType.FLOAT32
-                        ? FusedLoss.of(logits.toFloatArray(), (int) s.get(s.dimension() - 1), batchTargets) : null;
-                // (the fused objective's value is not the loss, its gradient is the loss's: only backward reads it)
-                NDArray l = fused != null ? fused.objective(logits, batchManager) : crossEntropy(logits, y);
-                NDArray objective = distill == null ? l : distilled(l, logits, teacherLogits, distill);
-                objective = config.l1() > 0 ? objective.add(l1Penalty(net, config.l1(), batchManager)) : objective;
-                long t3 = tick(clock, 2, t2);
-                collector.backward(objective);
-                long t4 = tick(clock, 3, t3);
-                lossValue = fused != null ? fused.loss() : l.getFloat();
-                correct = fused != null ? fused.correct() : countCorrect(logits, batchTargets);
-                t1 = tick(clock, 6, t4);
-            }
-            // the masks of the weights Adam updates are applied inside its update loop (see Adam.step(List));
-            // the phase "masks" is then what remains: the masks of parameters Adam does not update
+            // embedding tables' gradients are added up by PruneKit, in Adam's pass (see EmbeddingGradients)
             List<NDArray> masks = masksOf(net, adam);
-            adam.step(masks);
+            try (EmbeddingGradients rows = EmbeddingGradients.open()) {
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = net.forward(x, true);
+                    long t2 = tick(clock, 1, t1);
+                    int[] batchTargets = targets(order, from, to, targets, train.targetsPerExample());
+                    // a classifier's batch: loss, accuracy and the loss's gradient in one pass on the Java side
+                    Shape s = logits.getShape();
+                    FusedLoss fused = logits.size() <= FusedLoss.MAX_VALUES
+                            && logits.getDataType() == DataType.FLOAT32
+                            ? FusedLoss.of(logits.toFloatArray(), (int) s.get(s.dimension() - 1), batchTargets) : null;
+                    // (the fused objective's value is not the loss, its gradient is the loss's: only backward
+                    // reads it)
+                    NDArray l = fused != null ? fused.objective(logits, batchManager) : crossEntropy(logits, y);
+                    NDArray objective = distill == null ? l : distilled(l, logits, teacherLogits, distill);
+                    objective = config.l1() > 0 ? objective.add(l1Penalty(net, config.l1(), batchManager)) : objective;
+                    long t3 = tick(clock, 2, t2);
+                    collector.backward(objective);
+                    long t4 = tick(clock, 3, t3);
+                    lossValue = fused != null ? fused.loss() : l.getFloat();
+                    correct = fused != null ? fused.correct() : countCorrect(logits, batchTargets);
+                    t1 = tick(clock, 6, t4);
+                }
+                // the masks of the weights Adam updates are applied inside its update loop (see
+                // Adam.step(List)); the phase "masks" is then what remains: the masks of parameters Adam
+                // does not update
+                adam.step(masks, rows);
+                rows.flush(); // the rows of tables Adam does not update
+            }
             long t5 = tick(clock, 4, t1);
             net.applyMasksExcept(adam.maskedBy(masks));
             tick(clock, 5, t5);

@@ -103,6 +103,9 @@ class TokenLayersTest {
                     }
                 }
                 float[] p = acts.get("timepool").toFloatArray();
+                if (!max) { // the sum over time divided by T: the engine's mean, bit for bit
+                    assertArrayEquals(acts.get("embed").mean(new int[] {1}).toFloatArray(), p);
+                }
                 float[] logits = acts.get("output").toFloatArray();
                 for (int i = 0; i < ids.length; i++) {
                     for (int d = 0; d < 6; d++) {

@@ -12,18 +12,21 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import org.prunekit.model.ChannelRole;
+import org.prunekit.model.EmbeddingGradients;
 import org.prunekit.model.LayerSpec;
+import org.prunekit.model.Tensors;
 
 /**
  * A token embedding: a learned table of {@code vocabulary x dims} values, one row per token id.
  * Its input is a batch of token ids of shape {@code (b, T)} (they arrive as floats, like every
  * net input; ids below 2<sup>24</sup> are exact in float32) and its output the rows of those ids,
  * {@code (b, T, dims)}: a sequence whose channels are on the last axis. Its weight is trained like
- * any other (the gradient of a row is the sum of the gradients at the positions that read it) and
+ * any other (the gradient of a row is the sum of the gradients at the positions that read it;
+ * during training PruneKit adds it up, see {@link EmbeddingGradients}) and
  * initialised as PyTorch's {@code nn.Embedding} does, from N(0, 1).
  *
  * <p>An id outside {@code [0, vocabulary)} is an error that names it and the vocabulary size
- * (checked once per forward pass, from the batch's minimum and maximum).
+ * (every id of a batch is checked before the lookup).
  *
  * <p>In structured pruning it is a producer of the sequence's channels, channel {@code c} being
  * column {@code c} of the table ({@link ChannelRole#EMBEDDING}): when a residual stream joins its
@@ -98,27 +101,64 @@ public record Embedding(int vocabulary, int dims) implements LayerSpec {
                 throw new IllegalArgumentException("An embedding takes token ids of shape (batch, length), got "
                         + x.getShape() + ".");
             }
-            checkIds(x);
+            int[] ids = checkIds(x);
             NDArray table = ps.getValue(weight, x.getDevice(), training);
-            try (NDArray ids = x.toType(DataType.INT64, false)) {
-                return new NDList(ai.djl.nn.core.Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow());
+            EmbeddingGradients rows = training ? EmbeddingGradients.current() : null;
+            try (NDArray index = x.toType(DataType.INT64, false)) {
+                if (rows != null && ids != null && table.hasGradient()) {
+                    // the table's gradient is added up by the scope (see EmbeddingGradients): the rows
+                    // looked up without recording the table, the output a leaf of the graph
+                    NDArray out;
+                    try (NDArray fixed = table.stopGradient()) {
+                        out = lookup(index, fixed);
+                    }
+                    rows.record(ids, out, table);
+                    return new NDList(out);
+                }
+                return new NDList(lookup(index, table));
             }
         }
 
-        private void checkIds(NDArray x) {
+        private static NDArray lookup(NDArray index, NDArray table) {
+            return ai.djl.nn.core.Embedding.embedding(index, table, SparseFormat.DENSE).singletonOrThrow();
+        }
+
+        /**
+         * Checks every id against the vocabulary: read in Java (one native call; the minimum and
+         * maximum through the engine took four, ~20 us per batch) or, for an input that is not a
+         * float32 array on the CPU, from its minimum and maximum.
+         *
+         * @return the ids, or null where they were checked through the engine
+         */
+        private int[] checkIds(NDArray x) {
             if (x.isEmpty()) {
-                return;
+                return new int[0];
             }
-            float lo;
-            float hi;
-            try (NDArray min = x.min(); NDArray max = x.max()) {
-                lo = min.getFloat();
-                hi = max.getFloat();
+            java.nio.FloatBuffer values = Tensors.floats(x);
+            if (values == null) {
+                float lo;
+                float hi;
+                try (NDArray min = x.min(); NDArray max = x.max()) {
+                    lo = min.getFloat();
+                    hi = max.getFloat();
+                }
+                check(lo);
+                check(hi);
+                return null;
             }
-            if (lo < 0 || hi >= vocabulary || Float.isNaN(lo) || Float.isNaN(hi)) {
-                float bad = lo < 0 || Float.isNaN(lo) ? lo : hi;
-                throw new IllegalArgumentException("Token id " + (bad == (long) bad ? String.valueOf((long) bad)
-                        : String.valueOf(bad)) + " is outside the embedding's vocabulary of " + vocabulary
+            int[] ids = new int[values.capacity()];
+            for (int i = 0; i < ids.length; i++) {
+                float id = values.get(i);
+                check(id);
+                ids[i] = (int) id;
+            }
+            return ids;
+        }
+
+        private void check(float id) {
+            if (!(id >= 0 && id < vocabulary)) { // also a NaN
+                throw new IllegalArgumentException("Token id " + (id == (long) id ? String.valueOf((long) id)
+                        : String.valueOf(id)) + " is outside the embedding's vocabulary of " + vocabulary
                         + " ids [0, " + vocabulary + "): encode the text with the vocabulary the net was built for,"
                         + " or build the net for a larger vocabulary.");
             }
