@@ -76,6 +76,23 @@ final class BatchPrefetch implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the batch requested last and requests the next one, the pair every batch loop makes: the
+     * next batch is assembled while the taken one is computed.
+     *
+     * @param order the examples' order
+     * @param nextFrom the next batch's first position in {@code order}
+     * @param nextTo the position after its last; nothing is requested if not above {@code nextFrom}
+     * @return the batch requested last
+     */
+    Batch takeThenRequest(int[] order, int nextFrom, int nextTo) {
+        Batch taken = take();
+        if (nextFrom < nextTo) {
+            request(order, nextFrom, nextTo);
+        }
+        return taken;
+    }
+
     /** Assembles a batch on the calling thread (what the helper does). */
     static Batch assemble(Trainable net, Examples data, int[] order, int from, int to) {
         PruneKit.noGrad(); // autograd is per thread, on in every new one

@@ -43,6 +43,7 @@ record FusedLoss(double loss, long correct, float[] gradient) {
         double lossSum = 0;
         long correct = 0;
         double invRows = 1.0 / rows;
+        double[] exps = new double[classes]; // each logit's exp, once per row
         for (int r = 0; r < rows; r++) {
             int base = r * classes;
             int y = targets[r];
@@ -61,12 +62,12 @@ record FusedLoss(double loss, long correct, float[] gradient) {
             correct += best == y ? 1 : 0;
             double sum = 0;
             for (int j = 0; j < classes; j++) {
-                sum += Math.exp((double) logits[base + j] - max);
+                exps[j] = Math.exp((double) logits[base + j] - max);
+                sum += exps[j];
             }
             lossSum += Math.log(sum) - ((double) logits[base + y] - max);
             for (int j = 0; j < classes; j++) {
-                double p = Math.exp((double) logits[base + j] - max) / sum;
-                grad[base + j] = (float) ((p - (j == y ? 1 : 0)) * invRows);
+                grad[base + j] = (float) ((exps[j] / sum - (j == y ? 1 : 0)) * invRows);
             }
         }
         return new FusedLoss(lossSum * invRows, correct, grad);

@@ -102,10 +102,8 @@ public final class Training {
                 prefetch.request(order, 0, Math.min(order.length, data.batchSize()));
                 for (int from = 0; from < order.length; from += data.batchSize()) {
                     int to = Math.min(order.length, from + data.batchSize());
-                    BatchPrefetch.Batch current = prefetch.take();
-                    if (to < order.length) { // the next batch is assembled while this one is computed
-                        prefetch.request(order, to, Math.min(order.length, to + data.batchSize()));
-                    }
+                    BatchPrefetch.Batch current = prefetch.takeThenRequest(order, to,
+                            Math.min(order.length, to + data.batchSize()));
                     BatchResult b = batchStep(net, current, train, targets, order, from, to, adam, config, null);
                     int batch = from / data.batchSize() + 1;
                     // a step can also turn the weights non-finite: the next batch's loss shows it, the last
@@ -359,11 +357,9 @@ public final class Training {
                     int from = (b % perEpoch) * data.batchSize();
                     int to = Math.min(order.length, from + data.batchSize());
                     long t0 = System.nanoTime();
-                    BatchPrefetch.Batch current = prefetch.take();
-                    if (b + 1 < warmUp + batches) {
-                        int nextFrom = ((b + 1) % perEpoch) * data.batchSize();
-                        prefetch.request(order, nextFrom, Math.min(order.length, nextFrom + data.batchSize()));
-                    }
+                    int nextFrom = ((b + 1) % perEpoch) * data.batchSize();
+                    BatchPrefetch.Batch current = prefetch.takeThenRequest(order, nextFrom,
+                            b + 1 < warmUp + batches ? Math.min(order.length, nextFrom + data.batchSize()) : nextFrom);
                     long[] c = b < warmUp ? null : clock;
                     tick(c, 0, t0); // assembly: the wait for the batch the helper assembled meanwhile
                     batchStep(net, current, train, targets, order, from, to, adam, config, c);
