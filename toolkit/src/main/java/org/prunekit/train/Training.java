@@ -87,7 +87,6 @@ public final class Training {
         int batches = (train.size() + data.batchSize() - 1) / data.batchSize();
         try (Adam adam = Adam.of(trainable(net), net.manager(), config.learningRate(), config.weightDecay());
                 WeightSnapshot epochStart = new WeightSnapshot(net);
-                BatchPrefetch prefetch = new BatchPrefetch(net, train);
                 Progress.Task task = progress.start(net.name() + " training", (long) config.epochs() * batches,
                         "batches")) {
             Random random = new Random(config.seed());
@@ -99,11 +98,9 @@ public final class Training {
                 int[] order = ImageSet.permutation(train.size(), random);
                 double lossSum = 0;
                 long correct = 0;
-                prefetch.request(order, 0, Math.min(order.length, data.batchSize()));
                 for (int from = 0; from < order.length; from += data.batchSize()) {
                     int to = Math.min(order.length, from + data.batchSize());
-                    BatchPrefetch.Batch current = prefetch.takeThenRequest(order, to,
-                            Math.min(order.length, to + data.batchSize()));
+                    BatchAssembly.Batch current = BatchAssembly.assemble(net, train, order, from, to);
                     BatchResult b = batchStep(net, current, train, targets, order, from, to, adam, config, null);
                     int batch = from / data.batchSize() + 1;
                     // a step can also turn the weights non-finite: the next batch's loss shows it, the last
@@ -240,7 +237,7 @@ public final class Training {
      * {@link TrainingProfile#PHASES}); PyTorch on the CPU runs each op synchronously, so the
      * wall-clock time between two phases is the time of that phase's native work.
      */
-    private static BatchResult batchStep(Trainable net, BatchPrefetch.Batch assembled, Examples train, int[] targets,
+    private static BatchResult batchStep(Trainable net, BatchAssembly.Batch assembled, Examples train, int[] targets,
             int[] order, int from, int to, Adam adam, TrainConfig config, long[] clock) {
         TrainConfig.Distillation distill = config.distillation();
         long t1 = clock == null ? 0 : System.nanoTime();
@@ -351,19 +348,14 @@ public final class Training {
             int[] targets = train.targets();
             int[] order = ImageSet.permutation(train.size(), random);
             int perEpoch = (order.length + data.batchSize() - 1) / data.batchSize();
-            try (BatchPrefetch prefetch = new BatchPrefetch(net, train)) {
-                prefetch.request(order, 0, Math.min(order.length, data.batchSize()));
-                for (int b = 0; b < warmUp + batches; b++) {
-                    int from = (b % perEpoch) * data.batchSize();
-                    int to = Math.min(order.length, from + data.batchSize());
-                    long t0 = System.nanoTime();
-                    int nextFrom = ((b + 1) % perEpoch) * data.batchSize();
-                    BatchPrefetch.Batch current = prefetch.takeThenRequest(order, nextFrom,
-                            b + 1 < warmUp + batches ? Math.min(order.length, nextFrom + data.batchSize()) : nextFrom);
-                    long[] c = b < warmUp ? null : clock;
-                    tick(c, 0, t0); // assembly: the wait for the batch the helper assembled meanwhile
-                    batchStep(net, current, train, targets, order, from, to, adam, config, c);
-                }
+            for (int b = 0; b < warmUp + batches; b++) {
+                int from = (b % perEpoch) * data.batchSize();
+                int to = Math.min(order.length, from + data.batchSize());
+                long t0 = System.nanoTime();
+                BatchAssembly.Batch current = BatchAssembly.assemble(net, train, order, from, to);
+                long[] c = b < warmUp ? null : clock;
+                tick(c, 0, t0);
+                batchStep(net, current, train, targets, order, from, to, adam, config, c);
             }
         }
         double[] micros = new double[clock.length];
