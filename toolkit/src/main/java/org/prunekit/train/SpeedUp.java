@@ -252,6 +252,35 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
     }
 
     /**
+     * Whether a net is faster beyond a measured noise: like {@link #isFaster(String)}, with the band widened to
+     * {@code noise} where that is larger. A claim that a net is "no faster" is {@code !isFaster(name, noise)}: a
+     * burst of other load that slows the baseline in a few rounds moves the median round, but not both summaries.
+     *
+     * @param name a net's label
+     * @param noise the relative difference that counts as noise, e.g. {@link #noise(String)}; at least
+     *     {@value #BAND_PERCENT} % is used
+     * @return whether the median round and the fastest rounds both put it more than that ahead of the baseline
+     */
+    public boolean isFaster(String name, double noise) {
+        double band = Math.max(BAND, 1 + noise);
+        return row(name).medianRatio() > band && fastestRatio(name) > band;
+    }
+
+    /**
+     * How far two identical nets time apart in this measurement: for a second copy of the baseline timed with the
+     * others, the larger of its median-round and fastest-rounds speed-ups' distances from 1, and at least
+     * {@value #BAND_PERCENT} %. Whatever separates two copies of one net is noise.
+     *
+     * @param copyOfBaseline the label of a copy of the baseline net
+     * @return the noise as a fraction (0.10 for 10 %)
+     */
+    public double noise(String copyOfBaseline) {
+        double median = Math.abs(row(copyOfBaseline).medianRatio() - 1);
+        double fastest = Math.abs(fastestRatio(copyOfBaseline) - 1);
+        return Math.max(BAND - 1, Math.max(median, fastest));
+    }
+
+    /**
      * @param name a net's label
      * @return whether the median round and the fastest rounds both put it more than {@value #BAND_PERCENT} %
      *     behind the baseline
