@@ -13,8 +13,10 @@ import java.util.Arrays;
  * {@code (i, b)} of a batch of {@code B} vectors is at {@code i * B + b}, so every non-zero weight
  * updates {@code B} outputs from {@code B} contiguous inputs, a loop the JIT compiles to vector
  * instructions. With one vector ({@code B = 1}) each row is one dot product that gathers the
- * inputs of its non-zero columns. Not thread-safe: a product keeps
- * scratch rows between calls.
+ * inputs of its non-zero columns. Where the JVM has the Vector API ({@code --add-modules
+ * jdk.incubator.vector}), batches of a vector register or more run a kernel that keeps the batch's
+ * partial sums in registers (about twice as fast at batch 64); results agree within float rounding.
+ * Not thread-safe: a product keeps scratch rows between calls.
  */
 public final class CsrMatrix {
 
@@ -145,6 +147,25 @@ public final class CsrMatrix {
             multiplyVector(x, bias, y);
             return;
         }
+        if (Simd.VECTOR && batch >= Simd.LANES) {
+            VectorProducts.multiply(0, rows, rowStart, column, value, x, 0, batch, bias, y);
+            return;
+        }
+        multiplyLoops(x, batch, bias, y);
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code y = A x + bias} on the vector kernel (only where {@link Simd#VECTOR}), with
+     * the columns read from {@code firstColumn} on: column {@code c} reads {@code x[(firstColumn + c) * batch + b]},
+     * row {@code r} writes {@code y[r * batch + b]}. For a grouped convolution, whose filters each read their
+     * group's inputs.
+     */
+    void multiplyRowsVector(int from, int to, float[] x, int firstColumn, int batch, float[] bias, float[] y) {
+        VectorProducts.multiply(from, to, rowStart, column, value, x, firstColumn, batch, bias, y);
+    }
+
+    /** {@link #multiply} in plain loops (without the Vector API; the JIT vectorises the loops over the batch). */
+    void multiplyLoops(float[] x, int batch, float[] bias, float[] y) {
         // x's rows as arrays of their own, summed into an accumulator, all indexed from 0: C2 (JDK 17)
         // vectorises a loop over several arrays only when their offsets are the same
         if (rowsOfX == null || rowsOfX.length != columns || rowsOfX[0].length != batch) {

@@ -34,6 +34,7 @@ public final class SparseConv {
     private final float[] bias;
     private float[][] shifted;
     private float[][] patches;
+    private float[] flatPatches;
 
     /** The most values of the patch matrix for which {@link #forward} multiplies it (1 MB: it stays in the cache). */
     static final int PATCH_LIMIT = 1 << 18;
@@ -117,7 +118,7 @@ public final class SparseConv {
     /** {@link #forward(float[], int, float[])} by the patch matrix or by output rows, as asked (for tests). */
     void forward(float[] x, int batch, float[] y, boolean byPatches) {
         if (byPatches) {
-            forwardByPatches(x, batch, y);
+            forwardByPatches(x, batch, y, Simd.VECTOR);
             return;
         }
         int out = filters.rows();
@@ -162,12 +163,17 @@ public final class SparseConv {
      * whole output channel. Used while the patch matrix is small ({@value #PATCH_LIMIT} values; at
      * batch 1 the rows of a 28x28 image would otherwise be loops of a few values each).
      */
-    private void forwardByPatches(float[] x, int batch, float[] y) {
+    /** By the patch matrix; on the vector kernel if {@code vector} (which needs {@link Simd#VECTOR}), else in plain loops. */
+    void forwardByPatches(float[] x, int batch, float[] y, boolean vector) {
         int out = filters.rows();
         int kk = kernelH * kernelW;
         int rowLen = outW * batch;
         int plane = outH * rowLen;
         float[][] rows = shiftedRows(x, batch);
+        if (vector && plane >= Simd.LANES) {
+            forwardByFlatPatches(rows, plane, rowLen, y);
+            return;
+        }
         if (patches == null || patches[0].length != plane) {
             patches = new float[inChannels * kk][plane];
         }
@@ -206,6 +212,39 @@ public final class SparseConv {
     }
 
     /** @return per (channel, kernel column, input row) the input row as that kernel column reads it */
+    /**
+     * The patch matrix in one array, {@code (inChannels * kernel positions, plane)}, times the filters on the
+     * vector kernel, group by group: the partial sums of a stretch of the plane stay in registers while a filter's
+     * non-zero weights are walked.
+     */
+    private void forwardByFlatPatches(float[][] rows, int plane, int rowLen, float[] y) {
+        int kk = kernelH * kernelW;
+        if (flatPatches == null || flatPatches.length != inChannels * kk * plane) {
+            flatPatches = new float[inChannels * kk * plane];
+        }
+        float[] p = flatPatches;
+        for (int c = 0; c < inChannels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    int at = ((c * kernelH + i) * kernelW + j) * plane;
+                    for (int oh = 0; oh < outH; oh++) {
+                        int ih = oh * strideH + i * dilation - padH;
+                        if (ih >= 0 && ih < height) {
+                            System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, p, at + oh * rowLen, rowLen);
+                        } else {
+                            Arrays.fill(p, at + oh * rowLen, at + (oh + 1) * rowLen, 0f);
+                        }
+                    }
+                }
+            }
+        }
+        int outPerGroup = filters.rows() / groups;
+        int inPerGroup = inChannels / groups;
+        for (int g = 0; g < groups; g++) {
+            filters.multiplyRowsVector(g * outPerGroup, (g + 1) * outPerGroup, p, g * inPerGroup * kk, plane, bias, y);
+        }
+    }
+
     private float[][] shiftedRows(float[] x, int batch) {
         int rowLen = outW * batch;
         if (shifted == null || shifted[0].length != rowLen) {

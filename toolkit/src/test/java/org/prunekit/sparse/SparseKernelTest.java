@@ -28,27 +28,62 @@ class SparseKernelTest {
     @Test
     void csrProductEqualsDoubleLoop() {
         Random r = new Random(7);
-        for (int trial = 0; trial < 30; trial++) {
+        int[] batches = {1, 2, 7, 16, 17, 64, 65, 100, 3 * Simd.LANES + 1, 4 * Simd.LANES};
+        for (int trial = 0; trial < 60; trial++) {
             int rows = 1 + r.nextInt(40);
             int cols = 1 + r.nextInt(70);
-            int batch = new int[] {1, 2, 7, 16, 64}[trial % 5];
+            int batch = batches[trial % batches.length];
             float[] w = sparseRandom(r, rows * cols, r.nextDouble());
             float[] bias = trial % 3 == 0 ? null : sparseRandom(r, rows, 1);
             float[] x = sparseRandom(r, cols * batch, 1); // batch-last
             CsrMatrix a = CsrMatrix.of(w, rows, cols);
             assertEquals(java.util.Arrays.toString(w), java.util.Arrays.toString(a.toDense()));
             float[] y = new float[rows * batch];
-            a.multiply(x, batch, bias, y);
+            a.multiply(x, batch, bias, y);   // the vector kernel from a register's batch on
+            float[] loops = new float[rows * batch];
+            a.multiplyLoops(x, batch, bias, loops);
             for (int i = 0; i < rows; i++) {
                 for (int b = 0; b < batch; b++) {
                     double s = bias == null ? 0 : bias[i];
                     for (int c = 0; c < cols; c++) {
                         s += (double) w[i * cols + c] * x[c * batch + b];
                     }
-                    close(s, y[i * batch + b], "row " + i + " example " + b);
+                    close(s, y[i * batch + b], "row " + i + " example " + b + " of " + batch);
+                    close(s, loops[i * batch + b], "plain loops, row " + i + " example " + b + " of " + batch);
                 }
             }
         }
+    }
+
+    @Test
+    void layoutsMoveEveryValueToItsPlace() {
+        for (int[] shape : new int[][] {{1, 1}, {1, 9}, {3, 5}, {4, 4}, {7, 13}, {64, 784}, {65, 10}}) {
+            int batch = shape[0];
+            int size = shape[1];
+            float[] rowMajor = new float[batch * size];
+            for (int i = 0; i < rowMajor.length; i++) {
+                rowMajor[i] = i;
+            }
+            float[] batchLast = new float[rowMajor.length];
+            Layouts.toBatchLast(rowMajor, size, batch, batchLast);
+            for (int b = 0; b < batch; b++) {
+                for (int v = 0; v < size; v++) {
+                    assertEquals(b * size + v, batchLast[v * batch + b], batch + " x " + size);
+                }
+            }
+            float[] back = new float[rowMajor.length];
+            Layouts.toRowMajor(batchLast, size, batch, back);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(rowMajor, back, batch + " x " + size);
+        }
+    }
+
+    @Test
+    void theTestJvmRunsTheVectorKernels() {
+        // the test command starts the JVM with --add-modules jdk.incubator.vector, as the kernel and the benchmark do,
+        // so the products above ran the vector kernel from a register's batch on
+        assertEquals(true, Simd.VECTOR, Simd.describe());
+        org.junit.jupiter.api.Assertions.assertTrue(Simd.LANES >= 4, Simd.describe());
+        org.junit.jupiter.api.Assertions.assertTrue(VectorProducts.check());
     }
 
     @Test
@@ -65,7 +100,7 @@ class SparseKernelTest {
     @Test
     void sparseConvolutionEqualsDoubleLoop() {
         Random r = new Random(11);
-        for (int trial = 0; trial < 40; trial++) {
+        for (int trial = 0; trial < 60; trial++) {
             boolean depthwise = trial % 4 == 3;
             int groups = depthwise ? 0 : 1 + (trial % 5 == 4 ? 1 : 0);
             int c = depthwise ? 1 + r.nextInt(6) : groups * (1 + r.nextInt(4));
@@ -82,7 +117,7 @@ class SparseKernelTest {
             int dil = depthwise ? 1 : 1 + r.nextInt(2);
             int h = dil * (kh - 1) + 1 + r.nextInt(9);
             int wd = dil * (kw - 1) + 1 + r.nextInt(9);
-            int batch = new int[] {1, 3, 8}[trial % 3];
+            int batch = new int[] {1, 3, 8, 16}[trial % 4];
             int perFilter = c / groups * kh * kw;
             float[] w = sparseRandom(r, out * perFilter, 0.05 + 0.9 * r.nextDouble());
             float[] bias = trial % 2 == 0 ? sparseRandom(r, out, 1) : null;
@@ -96,6 +131,8 @@ class SparseKernelTest {
             float[] byRows = new float[y.length];
             conv.forward(x, batch, y, true);
             conv.forward(x, batch, byRows, false);
+            float[] loops = new float[y.length];
+            conv.forwardByPatches(x, batch, loops, false);   // y: on the vector kernel where the plane fills a register
             String what = "trial " + trial + ": " + c + " channels " + h + "x" + wd + ", " + out + " filters " + kh + "x"
                     + kw + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw + " dilation " + dil + " groups "
                     + groups + ", batch " + batch;
@@ -120,6 +157,7 @@ class SparseKernelTest {
                             }
                             close(s, y[((o * oh + i) * ow + j) * batch + b], what + ", by patches");
                             close(s, byRows[((o * oh + i) * ow + j) * batch + b], what + ", by rows");
+                            close(s, loops[((o * oh + i) * ow + j) * batch + b], what + ", by patches in loops");
                         }
                     }
                 }
