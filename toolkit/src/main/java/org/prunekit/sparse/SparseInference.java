@@ -70,9 +70,10 @@ public final class SparseInference implements AutoCloseable {
         this.denseBytes = 4 * net.parameterCount();
         Compiler c = new Compiler(net, batchSize, choice);
         this.steps = c.compile();
+        c.remeasure();
         this.inSize = Math.toIntExact(net.inputShape().size());
         this.outSize = steps.get(steps.size() - 1).outSize();
-        SparsePlan p = new SparsePlan(net.name(), batchSize, choice, c.rows, "");
+        SparsePlan p = new SparsePlan(net.name(), batchSize, choice, c.rows, "", Double.NaN, Double.NaN);
         if (choice == Choice.MEASURED && !p.sparseLayers().isEmpty()) {
             // the layers were timed alone; the moves between Java and the engine count only here
             float[] x = new float[inSize * batchSize];
@@ -82,8 +83,8 @@ public final class SparseInference implements AutoCloseable {
                     300_000_000L);
             String overall = String.format(Locale.ROOT, "sparse path %.3f ms, dense net %.3f ms per batch of %d",
                     t[0] / 1e3, t[1] / 1e3, batchSize);
-            p = t[0] <= t[1] ? new SparsePlan(net.name(), batchSize, choice, c.rows, overall + ": sparse")
-                    : p.allDense(overall + ": the whole net runs dense");
+            p = new SparsePlan(net.name(), batchSize, choice, c.rows, overall + ": sparse", t[1], t[0]);
+            p = t[0] <= t[1] ? p : p.allDense(overall + ": the whole net runs dense");
         }
         this.plan = p;
         this.dense = p.sparseLayers().isEmpty();
@@ -233,6 +234,9 @@ public final class SparseInference implements AutoCloseable {
     public NDArray forward(NDArray x) {
         Shape s = x.getShape();
         int b = Math.toIntExact(s.get(0));
+        if (dense && x.size() == (long) inSize * b) {
+            return net.forward(x, false);   // no layer runs in Java: the engine's array goes straight in
+        }
         float[] y = forward(x.toFloatArray(), b);
         Shape outShape = new Shape(b).addAll(outputShape());
         return x.getManager().create(y, outShape);

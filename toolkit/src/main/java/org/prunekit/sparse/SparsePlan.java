@@ -20,9 +20,12 @@ import tech.tablesaw.api.Table;
  * @param rows one row per layer with weights, in execution order
  * @param overall the whole net's measurement, e.g. {@code sparse path 0.12 ms, dense net 0.27 ms per
  *     batch of 1}, or the empty string if not measured
+ * @param denseNetMicros the whole dense net's time per batch, in microseconds, timed in turns with the path
+ *     of the plan's sparse layers (NaN if not measured)
+ * @param sparseNetMicros that path's time per batch (NaN if not measured)
  */
-public record SparsePlan(String net, int batchSize, SparseInference.Choice choice, List<Row> rows, String overall)
-        implements Tabular {
+public record SparsePlan(String net, int batchSize, SparseInference.Choice choice, List<Row> rows, String overall,
+        double denseNetMicros, double sparseNetMicros) implements Tabular {
 
     /** How a layer runs. */
     public enum Form {
@@ -71,7 +74,16 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
     SparsePlan allDense(String why) {
         List<Row> dense = rows.stream().map(r -> r.sparse() ? new Row(r.layer(), r.kind(), r.shape(), r.density(),
                 r.denseMicros(), r.sparseMicros(), Form.DENSE, r.reason() + " alone; " + why) : r).toList();
-        return new SparsePlan(net, batchSize, choice, dense, why);
+        return new SparsePlan(net, batchSize, choice, dense, why, denseNetMicros, sparseNetMicros);
+    }
+
+    /**
+     * @return how much faster the inference runs than the dense net, as measured when the plan was made: the dense
+     *     net's time over the time of the form chosen for the whole net (1 if it runs dense; NaN if not measured)
+     */
+    public double speedUp() {
+        return sparseLayers().isEmpty() ? (Double.isNaN(denseNetMicros) ? Double.NaN : 1.0)
+                : denseNetMicros / sparseNetMicros;
     }
 
     /**
@@ -116,6 +128,7 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
         if (!overall.isEmpty()) {
             notes.add("Whole net: " + overall + ".");
         }
+        notes.add("Sparse kernels: " + Simd.describe() + ".");
         return notes;
     }
 

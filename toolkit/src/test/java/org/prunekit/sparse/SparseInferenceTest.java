@@ -83,6 +83,13 @@ class SparseInferenceTest {
                 SparseInference timed = SparseInference.of(net, batch);
                 assertSameOutputs(net, timed, batch);
                 boolean wholeDense = timed.plan().overall().endsWith("the whole net runs dense");
+                if (!timed.plan().rows().stream().allMatch(row -> row.sparseMicros() >= row.denseMicros())) {
+                    // some layer measured faster sparse, so the whole net was timed both ways
+                    double speedUp = timed.plan().speedUp();
+                    assertEquals(wholeDense ? 1.0 : timed.plan().denseNetMicros() / timed.plan().sparseNetMicros(),
+                            speedUp, 1e-12, timed.plan().toString());
+                    assertTrue(speedUp >= 1, "the form chosen is the faster one: " + timed.plan());
+                }
                 for (SparsePlan.Row row : timed.plan().rows()) {
                     assertFalse(Double.isNaN(row.denseMicros()), row.toString());
                     assertEquals(!wholeDense && row.sparseMicros() < row.denseMicros(), row.sparse(), row.toString());
@@ -90,6 +97,7 @@ class SparseInferenceTest {
             }
             SparseInference dense = SparseInference.of(net, 1, SparseInference.Choice.DENSE);
             assertTrue(dense.plan().sparseLayers().isEmpty());
+            assertTrue(Double.isNaN(dense.plan().speedUp()), "not measured");
             assertSameOutputs(net, dense, 3);
         }
     }
@@ -118,6 +126,22 @@ class SparseInferenceTest {
     void depthwiseAndStridedConvolutionsEqualMaskedDense() {
         check(() -> Models.sequential("DW", 3, 13, 11).conv(8, 3, 2, 1).relu().depthwiseConv(3, 1, 1).batchNorm()
                 .relu().conv(6, 1).maxPool(3, 2).flatten().dropout(0.2).dense(10).build(4), 4, false);
+    }
+
+    @Test
+    void layersWithoutZerosCompeteToo() {
+        // at batch 1 a Java kernel can beat the engine's cost per call even without zeros: every layer is timed
+        for (Supplier<Net> make : List.<Supplier<Net>>of(Models::lenet5, () -> Models.mlp("MLP", 3, 64, 32))) {
+            try (Net net = make.get()) {
+                SparseInference s = SparseInference.of(net, 1);
+                assertSameOutputs(net, s, 1);
+                for (SparsePlan.Row row : s.plan().rows()) {
+                    assertEquals(1.0, row.density(), row.toString());
+                    assertFalse(Double.isNaN(row.denseMicros()) || Double.isNaN(row.sparseMicros()), row.toString());
+                    assertTrue(row.reason().startsWith("no zero weights; sparse kernel measured"), row.toString());
+                }
+            }
+        }
     }
 
     @Test
