@@ -175,7 +175,7 @@ final class Compiler {
             if (in.get(0) > CsrMatrix.MAX_COLUMNS) {
                 return row(layer, ws, density, dense, null, "more than " + CsrMatrix.MAX_COLUMNS + " inputs");
             }
-            sparse = new Steps.SparseDense(CsrMatrix.of(w, (int) ws.get(0), (int) ws.get(1)), bias);
+            sparse = new Steps.SparseDense(w, (int) ws.get(0), (int) ws.get(1), bias);
         } else if (spec instanceof Conv c) {
             sparse = new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {c.kernelH(), c.kernelW(),
                 c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilation(), 1}));

@@ -12,28 +12,44 @@ final class Steps {
 
     private Steps() {}
 
-    /** A dense layer as a CSR matrix times the batch. */
+    /**
+     * A dense layer as a CSR matrix times the batch. A layer with at least {@value #DENSE_ROWS} of its weights
+     * non-zero also keeps them dense where the Vector API runs (the indices would cost more than the zeros they
+     * skip): one example at a time, each output is then a dot product over contiguous weights.
+     */
     static final class SparseDense extends Step {
+        /** The density from which a layer's weights are also kept dense for one example at a time. */
+        static final double DENSE_ROWS = 0.5;
+
         private final CsrMatrix weights;
         private final float[] bias;
+        private final float[] denseRows;
+        private final int columns;
 
-        SparseDense(CsrMatrix weights, float[] bias) {
-            super(weights.rows());
-            this.weights = weights;
+        SparseDense(float[] w, int rows, int columns, float[] bias) {
+            super(rows);
+            this.weights = CsrMatrix.of(w, rows, columns);
             this.bias = bias;
+            this.columns = columns;
+            this.denseRows = Simd.VECTOR && weights.density() >= DENSE_ROWS ? w.clone() : null;
         }
 
         @Override
         float[] run(float[] x, int batch) {
             float[] y = out(weights.rows() * batch);
-            weights.multiply(x, batch, bias, y);
+            if (batch == 1 && denseRows != null) {
+                VectorProducts.matVec(denseRows, weights.rows(), columns, x, bias, y);
+            } else {
+                weights.multiply(x, batch, bias, y);
+            }
             return y;
         }
 
 
         @Override
         long bytes() {
-            return weights.bytes() + (bias == null ? 0 : 4L * bias.length);
+            return weights.bytes() + (bias == null ? 0 : 4L * bias.length) + (denseRows == null ? 0
+                    : 4L * denseRows.length);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.prunekit.sparse;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -89,6 +90,36 @@ final class VectorProducts {
                 }
                 y[out + i] = b0 + ((a0 + a1) + (a2 + a3));
             }
+        }
+    }
+
+    /**
+     * {@code y = W x + bias} for one vector, {@code W} dense and row-major ({@code rows x cols}): per row a dot
+     * product in four registers of partial sums.
+     */
+    static void matVec(float[] w, int rows, int cols, float[] x, float[] bias, float[] y) {
+        int l = S.length();
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            int c = 0;
+            for (; c + 4 * l <= cols; c += 4 * l) {
+                a0 = FloatVector.fromArray(S, w, o + c).fma(FloatVector.fromArray(S, x, c), a0);
+                a1 = FloatVector.fromArray(S, w, o + c + l).fma(FloatVector.fromArray(S, x, c + l), a1);
+                a2 = FloatVector.fromArray(S, w, o + c + 2 * l).fma(FloatVector.fromArray(S, x, c + 2 * l), a2);
+                a3 = FloatVector.fromArray(S, w, o + c + 3 * l).fma(FloatVector.fromArray(S, x, c + 3 * l), a3);
+            }
+            for (; c + l <= cols; c += l) {
+                a0 = FloatVector.fromArray(S, w, o + c).fma(FloatVector.fromArray(S, x, c), a0);
+            }
+            float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            for (; c < cols; c++) {
+                sum = Math.fma(w[o + c], x[c], sum);
+            }
+            y[r] = (bias == null ? 0f : bias[r]) + sum;
         }
     }
 

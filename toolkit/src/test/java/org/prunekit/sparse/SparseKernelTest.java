@@ -56,6 +56,30 @@ class SparseKernelTest {
     }
 
     @Test
+    void denseLayerStepEqualsDoubleLoopAtEveryDensityAndBatch() {
+        Random r = new Random(5);
+        for (int trial = 0; trial < 40; trial++) {
+            int rows = 1 + r.nextInt(30);
+            int cols = 1 + r.nextInt(200);
+            int batch = trial % 2 == 0 ? 1 : 1 + r.nextInt(70);
+            float[] w = sparseRandom(r, rows * cols, trial % 4 < 2 ? 0.9 + 0.1 * r.nextDouble() : 0.4 * r.nextDouble());
+            float[] bias = trial % 3 == 0 ? null : sparseRandom(r, rows, 1);
+            float[] x = sparseRandom(r, cols * batch, 1);
+            Steps.SparseDense step = new Steps.SparseDense(w, rows, cols, bias);
+            float[] y = step.run(x, batch);   // dense rows on the vector kernel at batch 1 for the dense half
+            for (int i = 0; i < rows; i++) {
+                for (int b = 0; b < batch; b++) {
+                    double s = bias == null ? 0 : bias[i];
+                    for (int c = 0; c < cols; c++) {
+                        s += (double) w[i * cols + c] * x[c * batch + b];
+                    }
+                    close(s, y[i * batch + b], "trial " + trial + " row " + i + " example " + b + " of " + batch);
+                }
+            }
+        }
+    }
+
+    @Test
     void layoutsMoveEveryValueToItsPlace() {
         for (int[] shape : new int[][] {{1, 1}, {1, 9}, {3, 5}, {4, 4}, {7, 13}, {64, 784}, {65, 10}}) {
             int batch = shape[0];
