@@ -3,9 +3,14 @@ package org.prunekit.sparse;
 import java.util.Random;
 
 /**
- * Runs the sparse kernels on small random problems once per JVM before the first layer is timed,
- * so that the first measurement compares compiled code with the engine and not the interpreter
- * (the JIT compiles a loop after some ten thousand passes through it; at most 0.4 s).
+ * Runs the kernels on small random problems once per JVM before the first layer is timed, so that
+ * the first measurement compares compiled code with the engine and not the interpreter (the JIT
+ * compiles a method after some ten thousand calls; the Vector API runs a hundred times slower
+ * before that). The problems are small, so that many calls fit in the time, and cover every path
+ * of every kernel: batches of 1, a register (16), a register and a tail (17) and four registers
+ * (64), row counts that are no multiple of 4, sparse and dense weights, convolutions by patches and
+ * by rows. A path the JIT first meets while a layer is being timed sends the kernel back to the
+ * interpreter for the rest of that timing. At most 0.6 s.
  */
 final class JitWarmUp {
 
@@ -22,28 +27,35 @@ final class JitWarmUp {
                 return;
             }
             Random r = new Random(2);
-            // sizes like those of the nets it will run (a 300 x 784 layer at 10 %, a 16-filter 5x5 convolution, a
-            // dense 100 x 300 layer)
-            float[] w = new float[300 * 784];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = r.nextFloat() < 0.1 ? r.nextFloat() : 0f;
-            }
-            CsrMatrix m = CsrMatrix.of(w, 300, 784);
-            SparseConv conv = new SparseConv(java.util.Arrays.copyOf(w, 16 * 6 * 25), null, new int[] {6, 14, 14},
-                    new int[] {5, 5, 1, 1, 0, 0, 1, 1});
-            float[] full = new float[100 * 300];
-            for (int i = 0; i < full.length; i++) {
+            float[] sparse = new float[30 * 40];
+            float[] full = new float[30 * 40];
+            for (int i = 0; i < sparse.length; i++) {
+                sparse[i] = r.nextFloat() < 0.2 ? r.nextFloat() : 0f;
                 full[i] = r.nextFloat() - 0.5f;
             }
-            Steps.SparseDense layer = new Steps.SparseDense(full, 100, 300, null);   // dense rows, one example at a time
-            float[] x = new float[6 * 14 * 14 * 16];
-            float[] y = new float[16 * 100 * 16];
+            float[] bias = new float[30];
+            Steps.SparseDense csr = new Steps.SparseDense(sparse, 30, 40, bias);
+            Steps.SparseDense dense = new Steps.SparseDense(full, 30, 40, bias);
+            CsrMatrix plain = CsrMatrix.of(sparse, 30, 40);   // the public product, without a bias
+            // 6 filters over 3 channels of 10 x 10, 3 x 3 with padding: 8 x 8 = 64 outputs per image and filter
+            SparseConv csrConv = new SparseConv(java.util.Arrays.copyOf(sparse, 6 * 3 * 9), new float[6],
+                    new int[] {3, 10, 10}, new int[] {3, 3, 1, 1, 0, 0, 1, 1});
+            SparseConv denseConv = new SparseConv(java.util.Arrays.copyOf(full, 6 * 3 * 9), new float[6],
+                    new int[] {3, 10, 10}, new int[] {3, 3, 1, 1, 1, 1, 1, 1});
+            int[] batches = {1, 16, 1, 17, 1, 64};
+            float[] x = new float[3 * 10 * 10 * 64];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextFloat();
+            }
+            float[] y = new float[6 * 100 * 64];
             long start = System.nanoTime();
-            for (int i = 0; i < 4000 && System.nanoTime() - start < 400_000_000L; i++) {
-                int batch = i % 4 == 0 ? 16 : 1;
-                m.multiply(x, batch, null, y);
-                conv.forward(x, batch, y, i % 8 < 4);
-                layer.run(x, 1);
+            for (int i = 0; i < 20_000 && System.nanoTime() - start < 600_000_000L; i++) {
+                int batch = batches[i % batches.length];
+                csr.run(x, batch);
+                plain.multiply(x, batch, null, y);
+                dense.run(x, batch);
+                csrConv.forward(x, batch, y, i % 12 < 6);
+                denseConv.forward(x, batch, y, i % 12 < 6);
             }
             done = true;
         }

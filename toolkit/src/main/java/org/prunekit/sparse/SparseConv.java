@@ -35,6 +35,8 @@ public final class SparseConv {
     private float[][] shifted;
     private float[][] patches;
     private float[] flatPatches;
+    /** The filters row-major with their zeros, for the dense kernel, if dense enough for it to pay; else null. */
+    private final float[] denseFilters;
 
     /** The most values of the patch matrix for which {@link #forward} multiplies it (1 MB: it stays in the cache). */
     static final int PATCH_LIMIT = 1 << 18;
@@ -73,7 +75,9 @@ public final class SparseConv {
                     + (bias == null ? 0 : bias.length) + " biases.");
         }
         this.filters = CsrMatrix.of(weights, out, perFilter);
-        this.bias = bias == null ? null : bias.clone();
+        this.denseFilters = Simd.VECTOR && filters.density() >= Steps.SparseDense.DENSE_ROWS ? weights.clone() : null;
+        // no bias is a bias of zeros: the kernels then never meet a null bias they were not compiled for
+        this.bias = bias == null ? new float[out] : bias.clone();
         this.outH = (height + 2 * padH - dilation * (kernelH - 1) - 1) / strideH + 1;
         this.outW = (width + 2 * padW - dilation * (kernelW - 1) - 1) / strideW + 1;
         if (outH < 1 || outW < 1) {
@@ -94,7 +98,8 @@ public final class SparseConv {
 
     /** @return the bytes held: the filters' CSR arrays and the bias */
     public long bytes() {
-        return filters.bytes() + (bias == null ? 0 : 4L * bias.length);
+        return filters.bytes() + 4L * bias.length + (denseFilters == null ? 0
+                : 4L * denseFilters.length);
     }
 
     /**
@@ -241,7 +246,13 @@ public final class SparseConv {
         int outPerGroup = filters.rows() / groups;
         int inPerGroup = inChannels / groups;
         for (int g = 0; g < groups; g++) {
-            filters.multiplyRowsVector(g * outPerGroup, (g + 1) * outPerGroup, p, g * inPerGroup * kk, plane, bias, y);
+            if (denseFilters != null) {
+                VectorProducts.denseMultiply(denseFilters, g * outPerGroup, (g + 1) * outPerGroup, inPerGroup * kk, p,
+                        g * inPerGroup * kk, plane, bias, y);
+            } else {
+                filters.multiplyRowsVector(g * outPerGroup, (g + 1) * outPerGroup, p, g * inPerGroup * kk, plane, bias,
+                        y);
+            }
         }
     }
 

@@ -123,6 +123,141 @@ final class VectorProducts {
         }
     }
 
+    /**
+     * {@code y = W x + bias} for rows {@code [from, to)} of a dense row-major {@code W} ({@code k} values per row),
+     * batch-last like {@link #multiply}: column {@code c} reads {@code x[(firstColumn + c) * batch + b]}. Four rows
+     * at a time share every load of {@code x} (16 registers of partial sums for four registers of the batch): about
+     * three times the multiply-adds per second of {@link #multiply}, so it pays from some 40 % non-zero weights on.
+     */
+    static void denseMultiply(float[] w, int from, int to, int k, float[] x, int firstColumn, int batch, float[] bias,
+            float[] y) {
+        int l = S.length();
+        int base = firstColumn * batch;
+        int r = from;
+        for (; r + 3 < to; r += 4) {
+            int wa = r * k;
+            int wb = wa + k;
+            int wc = wb + k;
+            int wd = wc + k;
+            int i = 0;
+            for (; i + 4 * l <= batch; i += 4 * l) {
+                FloatVector a0 = start(bias, r);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                FloatVector b0 = start(bias, r + 1);
+                FloatVector b1 = b0;
+                FloatVector b2 = b0;
+                FloatVector b3 = b0;
+                FloatVector c0 = start(bias, r + 2);
+                FloatVector c1 = c0;
+                FloatVector c2 = c0;
+                FloatVector c3 = c0;
+                FloatVector d0 = start(bias, r + 3);
+                FloatVector d1 = d0;
+                FloatVector d2 = d0;
+                FloatVector d3 = d0;
+                for (int c = 0; c < k; c++) {
+                    int o = base + c * batch + i;
+                    FloatVector x0 = FloatVector.fromArray(S, x, o);
+                    FloatVector x1 = FloatVector.fromArray(S, x, o + l);
+                    FloatVector x2 = FloatVector.fromArray(S, x, o + 2 * l);
+                    FloatVector x3 = FloatVector.fromArray(S, x, o + 3 * l);
+                    FloatVector v = FloatVector.broadcast(S, w[wa + c]);
+                    a0 = x0.fma(v, a0);
+                    a1 = x1.fma(v, a1);
+                    a2 = x2.fma(v, a2);
+                    a3 = x3.fma(v, a3);
+                    v = FloatVector.broadcast(S, w[wb + c]);
+                    b0 = x0.fma(v, b0);
+                    b1 = x1.fma(v, b1);
+                    b2 = x2.fma(v, b2);
+                    b3 = x3.fma(v, b3);
+                    v = FloatVector.broadcast(S, w[wc + c]);
+                    c0 = x0.fma(v, c0);
+                    c1 = x1.fma(v, c1);
+                    c2 = x2.fma(v, c2);
+                    c3 = x3.fma(v, c3);
+                    v = FloatVector.broadcast(S, w[wd + c]);
+                    d0 = x0.fma(v, d0);
+                    d1 = x1.fma(v, d1);
+                    d2 = x2.fma(v, d2);
+                    d3 = x3.fma(v, d3);
+                }
+                int p = r * batch + i;
+                store4(y, p, l, a0, a1, a2, a3);
+                store4(y, p + batch, l, b0, b1, b2, b3);
+                store4(y, p + 2 * batch, l, c0, c1, c2, c3);
+                store4(y, p + 3 * batch, l, d0, d1, d2, d3);
+            }
+            for (; i + l <= batch; i += l) {
+                FloatVector a = start(bias, r);
+                FloatVector b = start(bias, r + 1);
+                FloatVector c = start(bias, r + 2);
+                FloatVector d = start(bias, r + 3);
+                for (int j = 0; j < k; j++) {
+                    FloatVector xv = FloatVector.fromArray(S, x, base + j * batch + i);
+                    a = xv.fma(FloatVector.broadcast(S, w[wa + j]), a);
+                    b = xv.fma(FloatVector.broadcast(S, w[wb + j]), b);
+                    c = xv.fma(FloatVector.broadcast(S, w[wc + j]), c);
+                    d = xv.fma(FloatVector.broadcast(S, w[wd + j]), d);
+                }
+                int p = r * batch + i;
+                a.intoArray(y, p);
+                b.intoArray(y, p + batch);
+                c.intoArray(y, p + 2 * batch);
+                d.intoArray(y, p + 3 * batch);
+            }
+            for (; i < batch; i++) {
+                float a = 0f;
+                float b = 0f;
+                float c = 0f;
+                float d = 0f;
+                for (int j = 0; j < k; j++) {
+                    float xv = x[base + j * batch + i];
+                    a = Math.fma(w[wa + j], xv, a);
+                    b = Math.fma(w[wb + j], xv, b);
+                    c = Math.fma(w[wc + j], xv, c);
+                    d = Math.fma(w[wd + j], xv, d);
+                }
+                int p = r * batch + i;
+                y[p] = (bias == null ? 0f : bias[r]) + a;
+                y[p + batch] = (bias == null ? 0f : bias[r + 1]) + b;
+                y[p + 2 * batch] = (bias == null ? 0f : bias[r + 2]) + c;
+                y[p + 3 * batch] = (bias == null ? 0f : bias[r + 3]) + d;
+            }
+        }
+        for (; r < to; r++) {   // the last rows one by one
+            int wa = r * k;
+            int i = 0;
+            for (; i + l <= batch; i += l) {
+                FloatVector a = start(bias, r);
+                for (int j = 0; j < k; j++) {
+                    a = FloatVector.fromArray(S, x, base + j * batch + i).fma(FloatVector.broadcast(S, w[wa + j]), a);
+                }
+                a.intoArray(y, r * batch + i);
+            }
+            for (; i < batch; i++) {
+                float a = 0f;
+                for (int j = 0; j < k; j++) {
+                    a = Math.fma(w[wa + j], x[base + j * batch + i], a);
+                }
+                y[r * batch + i] = (bias == null ? 0f : bias[r]) + a;
+            }
+        }
+    }
+
+    private static FloatVector start(float[] bias, int r) {
+        return FloatVector.broadcast(S, bias == null ? 0f : bias[r]);
+    }
+
+    private static void store4(float[] y, int p, int l, FloatVector a, FloatVector b, FloatVector c, FloatVector d) {
+        a.intoArray(y, p);
+        b.intoArray(y, p + l);
+        c.intoArray(y, p + 2 * l);
+        d.intoArray(y, p + 3 * l);
+    }
+
     /** @return whether a small product comes out as the plain loops compute it (within rounding) */
     static boolean check() {
         int batch = 4 * S.length() + S.length() + 3;
