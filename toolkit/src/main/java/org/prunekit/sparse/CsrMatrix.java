@@ -157,11 +157,12 @@ public final class CsrMatrix {
     /**
      * Rows {@code [from, to)} of {@code y = A x + bias} on the vector kernel (only where {@link Simd#VECTOR}), with
      * the columns read from {@code firstColumn} on: column {@code c} reads {@code x[(firstColumn + c) * batch + b]},
-     * row {@code r} writes {@code y[r * batch + b]}. For a grouped convolution, whose filters each read their
-     * group's inputs.
+     * row {@code r} writes {@code y[yOffset + r * yStride + b]}. For a grouped convolution, whose filters each read
+     * their group's inputs, a block of its output rows at a time.
      */
-    void multiplyRowsVector(int from, int to, float[] x, int firstColumn, int batch, float[] bias, float[] y) {
-        VectorProducts.multiply(from, to, rowStart, column, value, x, firstColumn, batch, bias, y);
+    void multiplyRowsVector(int from, int to, float[] x, int firstColumn, int batch, float[] bias, float[] y,
+            int yOffset, int yStride) {
+        VectorProducts.multiply(from, to, rowStart, column, value, x, firstColumn, batch, bias, y, yOffset, yStride);
     }
 
     /** {@link #multiply} in plain loops (without the Vector API; the JIT vectorises the loops over the batch). */

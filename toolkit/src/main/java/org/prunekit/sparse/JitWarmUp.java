@@ -42,6 +42,9 @@ final class JitWarmUp {
                     new int[] {3, 10, 10}, new int[] {3, 3, 1, 1, 0, 0, 1, 1});
             SparseConv denseConv = new SparseConv(java.util.Arrays.copyOf(full, 6 * 3 * 9), new float[6],
                     new int[] {3, 10, 10}, new int[] {3, 3, 1, 1, 1, 1, 1, 1});
+            SparseConv blockConv = new SparseConv(java.util.Arrays.copyOf(full, 6 * 3 * 9), new float[6],
+                    new int[] {3, 10, 10}, new int[] {3, 3, 1, 1, 1, 1, 1, 1});
+            blockConv.patchLimit(1);   // its patch matrix in blocks of one output row, as large inputs have it
             int[] batches = {1, 16, 1, 17, 1, 64};
             float[] x = new float[3 * 10 * 10 * 64];
             for (int i = 0; i < x.length; i++) {
@@ -56,6 +59,7 @@ final class JitWarmUp {
                 dense.run(x, batch);
                 csrConv.forward(x, batch, y, i % 12 < 6);
                 denseConv.forward(x, batch, y, i % 12 < 6);
+                blockConv.forward(x, batch, y, true);
             }
             done = true;
         }

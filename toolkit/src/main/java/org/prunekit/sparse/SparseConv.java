@@ -35,6 +35,8 @@ public final class SparseConv {
     private float[][] shifted;
     private float[][] patches;
     private float[] flatPatches;
+    /** The most values a block of the flat patch matrix holds ({@value #PATCH_LIMIT}; smaller in tests). */
+    private int patchLimit = PATCH_LIMIT;
     /** The filters row-major with their zeros, for the dense kernel, if dense enough for it to pay; else null. */
     private final float[] denseFilters;
 
@@ -117,7 +119,8 @@ public final class SparseConv {
      * @param y the output, {@code (outChannels, outHeight, outWidth, batch)} (overwritten)
      */
     public void forward(float[] x, int batch, float[] y) {
-        forward(x, batch, y, (long) inChannels * kernelH * kernelW * outH * outW * batch <= PATCH_LIMIT);
+        // with the vector kernels, always by patches (a block of output rows at a time where the matrix is large)
+        forward(x, batch, y, Simd.VECTOR || (long) inChannels * kernelH * kernelW * outH * outW * batch <= PATCH_LIMIT);
     }
 
     /** {@link #forward(float[], int, float[])} by the patch matrix or by output rows, as asked (for tests). */
@@ -176,7 +179,7 @@ public final class SparseConv {
         int plane = outH * rowLen;
         float[][] rows = shiftedRows(x, batch);
         if (vector && plane >= Simd.LANES) {
-            forwardByFlatPatches(rows, plane, rowLen, y);
+            forwardByFlatPatches(rows, rowLen, y);
             return;
         }
         if (patches == null || patches[0].length != plane) {
@@ -216,46 +219,60 @@ public final class SparseConv {
         }
     }
 
-    /** @return per (channel, kernel column, input row) the input row as that kernel column reads it */
     /**
-     * The patch matrix in one array, {@code (inChannels * kernel positions, plane)}, times the filters on the
-     * vector kernel, group by group: the partial sums of a stretch of the plane stay in registers while a filter's
-     * non-zero weights are walked.
+     * The patch matrix in one array, {@code (inChannels * kernel positions, outputs)}, times the filters on the
+     * vector kernels, group by group ({@link VectorProducts#denseMultiply} for filters dense enough, else the CSR
+     * product): the partial sums of a stretch of the outputs stay in registers while a filter's weights are walked.
+     * A patch matrix above {@value #PATCH_LIMIT} values is built and multiplied a block of output rows at a time.
      */
-    private void forwardByFlatPatches(float[][] rows, int plane, int rowLen, float[] y) {
+    private void forwardByFlatPatches(float[][] rows, int rowLen, float[] y) {
         int kk = kernelH * kernelW;
-        if (flatPatches == null || flatPatches.length != inChannels * kk * plane) {
-            flatPatches = new float[inChannels * kk * plane];
+        int plane = outH * rowLen;
+        int blockRows = (int) Math.max(1, Math.min(outH, patchLimit / ((long) inChannels * kk * rowLen)));
+        int blockLen = blockRows * rowLen;
+        if (flatPatches == null || flatPatches.length != inChannels * kk * blockLen) {
+            flatPatches = new float[inChannels * kk * blockLen];
         }
         float[] p = flatPatches;
-        for (int c = 0; c < inChannels; c++) {
-            for (int i = 0; i < kernelH; i++) {
-                for (int j = 0; j < kernelW; j++) {
-                    int at = ((c * kernelH + i) * kernelW + j) * plane;
-                    for (int oh = 0; oh < outH; oh++) {
-                        int ih = oh * strideH + i * dilation - padH;
-                        if (ih >= 0 && ih < height) {
-                            System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, p, at + oh * rowLen, rowLen);
-                        } else {
-                            Arrays.fill(p, at + oh * rowLen, at + (oh + 1) * rowLen, 0f);
+        int outPerGroup = filters.rows() / groups;
+        int inPerGroup = inChannels / groups;
+        for (int oh0 = 0; oh0 < outH; oh0 += blockRows) {
+            int oh1 = Math.min(outH, oh0 + blockRows);
+            int len = (oh1 - oh0) * rowLen;   // the block's outputs per filter: the patch rows' length
+            for (int c = 0; c < inChannels; c++) {
+                for (int i = 0; i < kernelH; i++) {
+                    for (int j = 0; j < kernelW; j++) {
+                        int at = ((c * kernelH + i) * kernelW + j) * len;
+                        for (int oh = oh0; oh < oh1; oh++) {
+                            int ih = oh * strideH + i * dilation - padH;
+                            int to = at + (oh - oh0) * rowLen;
+                            if (ih >= 0 && ih < height) {
+                                System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, p, to, rowLen);
+                            } else {
+                                Arrays.fill(p, to, to + rowLen, 0f);
+                            }
                         }
                     }
                 }
             }
-        }
-        int outPerGroup = filters.rows() / groups;
-        int inPerGroup = inChannels / groups;
-        for (int g = 0; g < groups; g++) {
-            if (denseFilters != null) {
-                VectorProducts.denseMultiply(denseFilters, g * outPerGroup, (g + 1) * outPerGroup, inPerGroup * kk, p,
-                        g * inPerGroup * kk, plane, bias, y);
-            } else {
-                filters.multiplyRowsVector(g * outPerGroup, (g + 1) * outPerGroup, p, g * inPerGroup * kk, plane, bias,
-                        y);
+            for (int g = 0; g < groups; g++) {
+                if (denseFilters != null) {
+                    VectorProducts.denseMultiply(denseFilters, g * outPerGroup, (g + 1) * outPerGroup, inPerGroup * kk,
+                            p, g * inPerGroup * kk, len, bias, y, oh0 * rowLen, plane);
+                } else {
+                    filters.multiplyRowsVector(g * outPerGroup, (g + 1) * outPerGroup, p, g * inPerGroup * kk, len,
+                            bias, y, oh0 * rowLen, plane);
+                }
             }
         }
     }
 
+    /** Sets the most values a block of the flat patch matrix holds (for tests: blocks of one output row). */
+    void patchLimit(int values) {
+        patchLimit = values;
+    }
+
+    /** @return per (channel, kernel column, input row) the input row as that kernel column reads it */
     private float[][] shiftedRows(float[] x, int batch) {
         int rowLen = outW * batch;
         if (shifted == null || shifted[0].length != rowLen) {

@@ -29,51 +29,71 @@ final class VectorProducts {
      */
     static void multiply(int from, int to, int[] rowStart, char[] column, float[] value, float[] x, int firstColumn,
             int batch, float[] bias, float[] y) {
+        multiply(from, to, rowStart, column, value, x, firstColumn, batch, bias, y, 0, batch);
+    }
+
+    /**
+     * {@link #multiply(int, int, int[], char[], float[], float[], int, int, float[], float[])} writing row {@code r}
+     * at {@code y[yOffset + r * yStride + b]}: a stretch of a longer output row (a block of a convolution's
+     * output rows).
+     */
+    static void multiply(int from, int to, int[] rowStart, char[] column, float[] value, float[] x, int firstColumn,
+            int batch, float[] bias, float[] y, int yOffset, int yStride) {
         int l = S.length();
         int base = firstColumn * batch;
         for (int r = from; r < to; r++) {
             int start = rowStart[r];
             int end = rowStart[r + 1];
             float b0 = bias == null ? 0f : bias[r];
-            int out = r * batch;
-            int i = 0;
-            for (; i + 4 * l <= batch; i += 4 * l) {
-                FloatVector a0 = FloatVector.broadcast(S, b0);
-                FloatVector a1 = a0;
-                FloatVector a2 = a0;
-                FloatVector a3 = a0;
-                for (int k = start; k < end; k++) {
-                    FloatVector w = FloatVector.broadcast(S, value[k]);
-                    int o = base + column[k] * batch + i;
-                    a0 = FloatVector.fromArray(S, x, o).fma(w, a0);
-                    a1 = FloatVector.fromArray(S, x, o + l).fma(w, a1);
-                    a2 = FloatVector.fromArray(S, x, o + 2 * l).fma(w, a2);
-                    a3 = FloatVector.fromArray(S, x, o + 3 * l).fma(w, a3);
+            int out = yOffset + r * yStride;
+            // stretches of four registers, or of one for a shorter batch; the last stretch ends at the batch's end and
+            // may overlap the one before (its lanes get the same values again): no separate path for the rest, which
+            // the JIT compiles far worse
+            if (batch >= 4 * l) {
+                for (int i0 = 0; i0 < batch; i0 += 4 * l) {
+                    int i = Math.min(i0, batch - 4 * l);
+                    FloatVector a0 = FloatVector.broadcast(S, b0);
+                    FloatVector a1 = a0;
+                    FloatVector a2 = a0;
+                    FloatVector a3 = a0;
+                    for (int k = start; k < end; k++) {
+                        FloatVector w = FloatVector.broadcast(S, value[k]);
+                        int o = base + column[k] * batch + i;
+                        a0 = FloatVector.fromArray(S, x, o).fma(w, a0);
+                        a1 = FloatVector.fromArray(S, x, o + l).fma(w, a1);
+                        a2 = FloatVector.fromArray(S, x, o + 2 * l).fma(w, a2);
+                        a3 = FloatVector.fromArray(S, x, o + 3 * l).fma(w, a3);
+                    }
+                    a0.intoArray(y, out + i);
+                    a1.intoArray(y, out + i + l);
+                    a2.intoArray(y, out + i + 2 * l);
+                    a3.intoArray(y, out + i + 3 * l);
                 }
-                a0.intoArray(y, out + i);
-                a1.intoArray(y, out + i + l);
-                a2.intoArray(y, out + i + 2 * l);
-                a3.intoArray(y, out + i + 3 * l);
+                continue;
             }
-            for (; i + l <= batch; i += l) {
-                // one register of the batch: two chains of multiply-adds (even and odd weights), not one
-                FloatVector a = FloatVector.broadcast(S, b0);
-                FloatVector c = FloatVector.zero(S);
-                int k = start;
-                for (; k + 1 < end; k += 2) {
-                    a = FloatVector.fromArray(S, x, base + column[k] * batch + i).fma(FloatVector.broadcast(S, value[k]),
-                            a);
-                    c = FloatVector.fromArray(S, x, base + column[k + 1] * batch + i).fma(
-                            FloatVector.broadcast(S, value[k + 1]), c);
+            if (batch >= l) {
+                for (int i0 = 0; i0 < batch; i0 += l) {
+                    int i = Math.min(i0, batch - l);
+                    // one register of the batch: two chains of multiply-adds (even and odd weights), not one
+                    FloatVector a = FloatVector.broadcast(S, b0);
+                    FloatVector c = FloatVector.zero(S);
+                    int k = start;
+                    for (; k + 1 < end; k += 2) {
+                        a = FloatVector.fromArray(S, x, base + column[k] * batch + i).fma(
+                                FloatVector.broadcast(S, value[k]), a);
+                        c = FloatVector.fromArray(S, x, base + column[k + 1] * batch + i).fma(
+                                FloatVector.broadcast(S, value[k + 1]), c);
+                    }
+                    if (k < end) {
+                        a = FloatVector.fromArray(S, x, base + column[k] * batch + i).fma(
+                                FloatVector.broadcast(S, value[k]), a);
+                    }
+                    a.add(c).intoArray(y, out + i);
                 }
-                if (k < end) {
-                    a = FloatVector.fromArray(S, x, base + column[k] * batch + i).fma(FloatVector.broadcast(S, value[k]),
-                            a);
-                }
-                a.add(c).intoArray(y, out + i);
+                continue;
             }
-            for (; i < batch; i++) {
-                // the last examples one by one: four chains of multiply-adds
+            for (int i = 0; i < batch; i++) {
+                // a batch below one register, example by example: four chains of multiply-adds
                 float a0 = 0f;
                 float a1 = 0f;
                 float a2 = 0f;
@@ -131,29 +151,46 @@ final class VectorProducts {
      */
     static void denseMultiply(float[] w, int from, int to, int k, float[] x, int firstColumn, int batch, float[] bias,
             float[] y) {
+        denseMultiply(w, from, to, k, x, firstColumn, batch, bias, y, 0, batch);
+    }
+
+    /** {@link #denseMultiply(float[], int, int, int, float[], int, int, float[], float[])} writing row {@code r} at
+     * {@code y[yOffset + r * yStride + b]}. */
+    static void denseMultiply(float[] w, int from, int to, int k, float[] x, int firstColumn, int batch, float[] bias,
+            float[] y, int yOffset, int yStride) {
         int l = S.length();
         int base = firstColumn * batch;
-        int r = from;
-        for (; r + 3 < to; r += 4) {
+        // four rows at a time; the last block repeats its last row where fewer than four are left (a repeated row
+        // computes and stores the same values twice): one code path for every row, the path the JIT compiles best
+        for (int r = from; r < to; r += 4) {
+            int rb = Math.min(r + 1, to - 1);
+            int rc = Math.min(r + 2, to - 1);
+            int rd = Math.min(r + 3, to - 1);
             int wa = r * k;
-            int wb = wa + k;
-            int wc = wb + k;
-            int wd = wc + k;
-            int i = 0;
-            for (; i + 4 * l <= batch; i += 4 * l) {
+            int wb = rb * k;
+            int wc = rc * k;
+            int wd = rd * k;
+            int ya = yOffset + r * yStride;
+            int yb = yOffset + rb * yStride;
+            int yc = yOffset + rc * yStride;
+            int yd = yOffset + rd * yStride;
+            // as in multiply: stretches of four registers (or one), the last one ending at the batch's end
+            int step = batch >= 4 * l ? 4 * l : batch >= l ? l : 0;
+            for (int i0 = 0; step == 4 * l && i0 < batch; i0 += step) {
+                int i = Math.min(i0, batch - step);
                 FloatVector a0 = start(bias, r);
                 FloatVector a1 = a0;
                 FloatVector a2 = a0;
                 FloatVector a3 = a0;
-                FloatVector b0 = start(bias, r + 1);
+                FloatVector b0 = start(bias, rb);
                 FloatVector b1 = b0;
                 FloatVector b2 = b0;
                 FloatVector b3 = b0;
-                FloatVector c0 = start(bias, r + 2);
+                FloatVector c0 = start(bias, rc);
                 FloatVector c1 = c0;
                 FloatVector c2 = c0;
                 FloatVector c3 = c0;
-                FloatVector d0 = start(bias, r + 3);
+                FloatVector d0 = start(bias, rd);
                 FloatVector d1 = d0;
                 FloatVector d2 = d0;
                 FloatVector d3 = d0;
@@ -184,17 +221,17 @@ final class VectorProducts {
                     d2 = x2.fma(v, d2);
                     d3 = x3.fma(v, d3);
                 }
-                int p = r * batch + i;
-                store4(y, p, l, a0, a1, a2, a3);
-                store4(y, p + batch, l, b0, b1, b2, b3);
-                store4(y, p + 2 * batch, l, c0, c1, c2, c3);
-                store4(y, p + 3 * batch, l, d0, d1, d2, d3);
+                store4(y, ya + i, l, a0, a1, a2, a3);
+                store4(y, yb + i, l, b0, b1, b2, b3);
+                store4(y, yc + i, l, c0, c1, c2, c3);
+                store4(y, yd + i, l, d0, d1, d2, d3);
             }
-            for (; i + l <= batch; i += l) {
+            for (int i0 = 0; step == l && i0 < batch; i0 += step) {
+                int i = Math.min(i0, batch - step);
                 FloatVector a = start(bias, r);
-                FloatVector b = start(bias, r + 1);
-                FloatVector c = start(bias, r + 2);
-                FloatVector d = start(bias, r + 3);
+                FloatVector b = start(bias, rb);
+                FloatVector c = start(bias, rc);
+                FloatVector d = start(bias, rd);
                 for (int j = 0; j < k; j++) {
                     FloatVector xv = FloatVector.fromArray(S, x, base + j * batch + i);
                     a = xv.fma(FloatVector.broadcast(S, w[wa + j]), a);
@@ -202,13 +239,12 @@ final class VectorProducts {
                     c = xv.fma(FloatVector.broadcast(S, w[wc + j]), c);
                     d = xv.fma(FloatVector.broadcast(S, w[wd + j]), d);
                 }
-                int p = r * batch + i;
-                a.intoArray(y, p);
-                b.intoArray(y, p + batch);
-                c.intoArray(y, p + 2 * batch);
-                d.intoArray(y, p + 3 * batch);
+                a.intoArray(y, ya + i);
+                b.intoArray(y, yb + i);
+                c.intoArray(y, yc + i);
+                d.intoArray(y, yd + i);
             }
-            for (; i < batch; i++) {
+            for (int i = 0; step == 0 && i < batch; i++) {   // a batch below one register
                 float a = 0f;
                 float b = 0f;
                 float c = 0f;
@@ -220,29 +256,10 @@ final class VectorProducts {
                     c = Math.fma(w[wc + j], xv, c);
                     d = Math.fma(w[wd + j], xv, d);
                 }
-                int p = r * batch + i;
-                y[p] = (bias == null ? 0f : bias[r]) + a;
-                y[p + batch] = (bias == null ? 0f : bias[r + 1]) + b;
-                y[p + 2 * batch] = (bias == null ? 0f : bias[r + 2]) + c;
-                y[p + 3 * batch] = (bias == null ? 0f : bias[r + 3]) + d;
-            }
-        }
-        for (; r < to; r++) {   // the last rows one by one
-            int wa = r * k;
-            int i = 0;
-            for (; i + l <= batch; i += l) {
-                FloatVector a = start(bias, r);
-                for (int j = 0; j < k; j++) {
-                    a = FloatVector.fromArray(S, x, base + j * batch + i).fma(FloatVector.broadcast(S, w[wa + j]), a);
-                }
-                a.intoArray(y, r * batch + i);
-            }
-            for (; i < batch; i++) {
-                float a = 0f;
-                for (int j = 0; j < k; j++) {
-                    a = Math.fma(w[wa + j], x[base + j * batch + i], a);
-                }
-                y[r * batch + i] = (bias == null ? 0f : bias[r]) + a;
+                y[ya + i] = (bias == null ? 0f : bias[r]) + a;
+                y[yb + i] = (bias == null ? 0f : bias[rb]) + b;
+                y[yc + i] = (bias == null ? 0f : bias[rc]) + c;
+                y[yd + i] = (bias == null ? 0f : bias[rd]) + d;
             }
         }
     }

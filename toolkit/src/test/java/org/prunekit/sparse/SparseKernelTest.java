@@ -157,6 +157,9 @@ class SparseKernelTest {
             conv.forward(x, batch, byRows, false);
             float[] loops = new float[y.length];
             conv.forwardByPatches(x, batch, loops, false);   // y: on the vector kernel where the plane fills a register
+            float[] blocks = new float[y.length];
+            conv.patchLimit(1);   // the patch matrix built and multiplied one output row at a time
+            conv.forward(x, batch, blocks, true);
             String what = "trial " + trial + ": " + c + " channels " + h + "x" + wd + ", " + out + " filters " + kh + "x"
                     + kw + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw + " dilation " + dil + " groups "
                     + groups + ", batch " + batch;
@@ -182,6 +185,7 @@ class SparseKernelTest {
                             close(s, y[((o * oh + i) * ow + j) * batch + b], what + ", by patches");
                             close(s, byRows[((o * oh + i) * ow + j) * batch + b], what + ", by rows");
                             close(s, loops[((o * oh + i) * ow + j) * batch + b], what + ", by patches in loops");
+                            close(s, blocks[((o * oh + i) * ow + j) * batch + b], what + ", by blocks of patches");
                         }
                     }
                 }
