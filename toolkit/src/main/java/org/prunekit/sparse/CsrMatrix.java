@@ -95,7 +95,8 @@ public final class CsrMatrix {
 
     /** @return the bytes of the arrays that hold the matrix (values, column indices, row starts) */
     public long bytes() {
-        return 4L * value.length + 2L * column.length + 4L * rowStart.length;
+        return 4L * value.length + 2L * column.length + 4L * rowStart.length + (columnStart == null ? 0
+                : 4L * columnStart.length + 6L * value.length);
     }
 
     /**
@@ -191,7 +192,77 @@ public final class CsrMatrix {
         }
     }
 
+    /**
+     * One vector. An input with many zeros (an image's background, the half of a ReLU's outputs that are 0) goes
+     * column by column: only the non-zero inputs' columns are read (the matrix by columns is built on first use);
+     * otherwise row by row, a dot product per row that gathers the inputs of its non-zero columns.
+     */
     private void multiplyVector(float[] x, float[] bias, float[] y) {
+        int zeros = 0;
+        for (int c = 0; c < columns; c++) {
+            if (x[c] == 0f) {
+                zeros++;
+            }
+        }
+        if (zeros >= ZERO_INPUTS * columns && rows <= MAX_COLUMNS) {   // row indices by column are 16-bit too
+            multiplyByColumns(x, bias, y);
+            return;
+        }
+        multiplyByRows(x, bias, y);
+    }
+
+    /** The share of zero inputs from which one vector is multiplied column by column. */
+    static final double ZERO_INPUTS = 0.3;
+
+    /** The matrix by columns (row indices and values per column), built on first use; null before. */
+    private int[] columnStart;
+    private char[] rowOf;
+    private float[] valueByColumn;
+
+    private void multiplyByColumns(float[] x, float[] bias, float[] y) {
+        if (columnStart == null) {
+            byColumns();
+        }
+        if (bias == null) {
+            Arrays.fill(y, 0, rows, 0f);
+        } else {
+            System.arraycopy(bias, 0, y, 0, rows);
+        }
+        for (int c = 0; c < columns; c++) {
+            float xc = x[c];
+            if (xc != 0f) {
+                for (int k = columnStart[c], end = columnStart[c + 1]; k < end; k++) {
+                    y[rowOf[k]] += xc * valueByColumn[k];
+                }
+            }
+        }
+    }
+
+    private synchronized void byColumns() {
+        int[] start = new int[columns + 1];
+        for (char c : column) {
+            start[c + 1]++;
+        }
+        for (int c = 0; c < columns; c++) {
+            start[c + 1] += start[c];
+        }
+        int[] next = Arrays.copyOf(start, columns);
+        char[] row = new char[value.length];
+        float[] val = new float[value.length];
+        for (int r = 0; r < rows; r++) {
+            for (int k = rowStart[r]; k < rowStart[r + 1]; k++) {
+                int at = next[column[k]]++;
+                row[at] = (char) r;
+                val[at] = value[k];
+            }
+        }
+        rowOf = row;
+        valueByColumn = val;
+        columnStart = start;
+    }
+
+    /** One vector, row by row (also for tests). */
+    void multiplyByRows(float[] x, float[] bias, float[] y) {
         for (int r = 0; r < rows; r++) {
             // four partial sums: four independent chains of multiply-adds instead of one
             float s0 = 0f;

@@ -8,9 +8,9 @@ import java.util.Random;
  * compiles a method after some ten thousand calls; the Vector API runs a hundred times slower
  * before that). The problems are small, so that many calls fit in the time, and cover every path
  * of every kernel: batches of 1, a register (16), a register and a tail (17) and four registers
- * (64), row counts that are no multiple of 4, sparse and dense weights, convolutions by patches and
- * by rows. A path the JIT first meets while a layer is being timed sends the kernel back to the
- * interpreter for the rest of that timing. At most 0.6 s.
+ * (64), row counts that are no multiple of 4, sparse and dense weights, inputs with and without many
+ * zeros, convolutions by patches and by rows. A path the JIT first meets while a layer is being
+ * timed sends the kernel back to the interpreter for the rest of that timing. At most 0.6 s.
  */
 final class JitWarmUp {
 
@@ -51,11 +51,15 @@ final class JitWarmUp {
                 x[i] = r.nextFloat();
             }
             float[] y = new float[6 * 100 * 64];
+            float[] zeros = x.clone();   // an input with many zeros: one vector goes column by column
+            for (int i = 0; i < zeros.length; i += 2) {
+                zeros[i] = 0f;
+            }
             long start = System.nanoTime();
             for (int i = 0; i < 20_000 && System.nanoTime() - start < 600_000_000L; i++) {
                 int batch = batches[i % batches.length];
                 csr.run(x, batch);
-                plain.multiply(x, batch, null, y);
+                plain.multiply(batch == 1 && i % 4 == 0 ? zeros : x, batch, null, y);
                 dense.run(x, batch);
                 csrConv.forward(x, batch, y, i % 12 < 6);
                 denseConv.forward(x, batch, y, i % 12 < 6);
