@@ -169,9 +169,10 @@ public final class SparseConv {
      * ({@code inChannels x kernelH x kernelW} of them, each {@code outHeight x outWidth x batch} long)
      * are built from the shifted rows: each non-zero weight is then one long vectorised loop over a
      * whole output channel. Used while the patch matrix is small ({@value #PATCH_LIMIT} values; at
-     * batch 1 the rows of a 28x28 image would otherwise be loops of a few values each).
+     * batch 1 the rows of a 28x28 image would otherwise be loops of a few values each), and always
+     * with the vector kernels ({@code vector}, which needs {@link Simd#VECTOR}), which build the patch
+     * matrix a block of output rows at a time.
      */
-    /** By the patch matrix; on the vector kernel if {@code vector} (which needs {@link Simd#VECTOR}), else in plain loops. */
     void forwardByPatches(float[] x, int batch, float[] y, boolean vector) {
         int out = filters.rows();
         int kk = kernelH * kernelW;
