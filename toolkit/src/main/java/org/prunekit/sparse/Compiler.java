@@ -30,8 +30,9 @@ import org.prunekit.model.layers.Residual;
  * and depthwise convolution layer gets its sparse kernel or stays with the engine, by
  * {@link SparseInference.Choice}; for {@code MEASURED}, both forms of the layer are timed on random
  * inputs of its shape at the batch size asked for (interleaved, in rounds, each form's fastest round
- * median) and the faster runs. The layers between them run in Java where that is easy (ReLU, max pooling, batch normalisation,
- * flatten, dropout, global average pooling, residual sums); any other layer runs on the engine.
+ * median) and the faster runs. The layers between them run in Java where that is easy (ReLU, max
+ * pooling, batch normalisation, flatten, dropout, global average pooling, residual sums); any other
+ * layer runs on the engine.
  */
 final class Compiler {
 

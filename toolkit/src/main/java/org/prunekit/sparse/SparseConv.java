@@ -77,7 +77,7 @@ public final class SparseConv {
                     + (bias == null ? 0 : bias.length) + " biases.");
         }
         this.filters = CsrMatrix.of(weights, out, perFilter);
-        this.denseFilters = Simd.VECTOR && filters.density() >= Steps.SparseDense.DENSE_ROWS ? weights.clone() : null;
+        this.denseFilters = Simd.VECTOR && filters.density() >= Simd.DENSE_KERNEL ? weights.clone() : null;
         // no bias is a bias of zeros: the kernels then never meet a null bias they were not compiled for
         this.bias = bias == null ? new float[out] : bias.clone();
         this.outH = (height + 2 * padH - dilation * (kernelH - 1) - 1) / strideH + 1;
@@ -151,7 +151,7 @@ public final class SparseConv {
                         source[n++] = rows[((firstChannel + col / kk) * kernelW + col % kernelW) * height + ih];
                     }
                 }
-                Arrays.fill(acc, bias == null ? 0f : bias[o]);
+                Arrays.fill(acc, bias[o]);
                 int k = 0;
                 for (; k + 3 < n; k += 4) {
                     CsrMatrix.axpy4(weight, k, source[k], source[k + 1], source[k + 2], source[k + 3], acc, rowLen);
@@ -189,15 +189,7 @@ public final class SparseConv {
         for (int c = 0; c < inChannels; c++) {
             for (int i = 0; i < kernelH; i++) {
                 for (int j = 0; j < kernelW; j++) {
-                    float[] p = patches[(c * kernelH + i) * kernelW + j];
-                    for (int oh = 0; oh < outH; oh++) {
-                        int ih = oh * strideH + i * dilation - padH;
-                        if (ih >= 0 && ih < height) {
-                            System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, p, oh * rowLen, rowLen);
-                        } else {
-                            Arrays.fill(p, oh * rowLen, (oh + 1) * rowLen, 0f);
-                        }
-                    }
+                    patchRow(rows, c, i, j, 0, outH, rowLen, patches[(c * kernelH + i) * kernelW + j], 0);
                 }
             }
         }
@@ -206,7 +198,7 @@ public final class SparseConv {
         float[] acc = new float[plane];
         for (int o = 0; o < out; o++) {
             int first = o / outPerGroup * inPerGroup * kk; // the group's first patch row
-            Arrays.fill(acc, bias == null ? 0f : bias[o]);
+            Arrays.fill(acc, bias[o]);
             int k = filters.rowStart(o);
             int end = filters.rowStart(o + 1);
             for (; k + 3 < end; k += 4) {
@@ -243,16 +235,7 @@ public final class SparseConv {
             for (int c = 0; c < inChannels; c++) {
                 for (int i = 0; i < kernelH; i++) {
                     for (int j = 0; j < kernelW; j++) {
-                        int at = ((c * kernelH + i) * kernelW + j) * len;
-                        for (int oh = oh0; oh < oh1; oh++) {
-                            int ih = oh * strideH + i * dilation - padH;
-                            int to = at + (oh - oh0) * rowLen;
-                            if (ih >= 0 && ih < height) {
-                                System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, p, to, rowLen);
-                            } else {
-                                Arrays.fill(p, to, to + rowLen, 0f);
-                            }
-                        }
+                        patchRow(rows, c, i, j, oh0, oh1, rowLen, p, ((c * kernelH + i) * kernelW + j) * len);
                     }
                 }
             }
@@ -264,6 +247,23 @@ public final class SparseConv {
                     filters.multiplyRowsVector(g * outPerGroup, (g + 1) * outPerGroup, p, g * inPerGroup * kk, len,
                             bias, y, oh0 * rowLen, plane);
                 }
+            }
+        }
+    }
+
+    /**
+     * Output rows {@code [oh0, oh1)} of the patch row of channel {@code c} and kernel position {@code (i, j)}: for
+     * each, the shifted input row that position reads (zeros where it falls outside the image), into {@code dest}
+     * from {@code at} on.
+     */
+    private void patchRow(float[][] rows, int c, int i, int j, int oh0, int oh1, int rowLen, float[] dest, int at) {
+        for (int oh = oh0; oh < oh1; oh++) {
+            int ih = oh * strideH + i * dilation - padH;
+            int to = at + (oh - oh0) * rowLen;
+            if (ih >= 0 && ih < height) {
+                System.arraycopy(rows[(c * kernelW + j) * height + ih], 0, dest, to, rowLen);
+            } else {
+                Arrays.fill(dest, to, to + rowLen, 0f);
             }
         }
     }

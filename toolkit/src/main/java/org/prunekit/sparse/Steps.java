@@ -13,15 +13,12 @@ final class Steps {
     private Steps() {}
 
     /**
-     * A dense layer as a CSR matrix times the batch. A layer with at least {@value #DENSE_ROWS} of its weights
-     * non-zero keeps them dense instead where the Vector API runs (the indices and the scattered loads would cost
+     * A dense layer as a CSR matrix times the batch. A layer with at least {@value Simd#DENSE_KERNEL} of its weights
+     * non-zero keeps them dense too where the Vector API runs (the indices and the scattered loads would cost
      * more than the zeros they skip): one example at a time each output is a dot product over contiguous weights,
      * and a batch runs the register-blocked dense kernel ({@link VectorProducts#denseMultiply}).
      */
     static final class SparseDense extends Step {
-        /** The density from which a layer's weights are kept dense (the dense kernel does some 3x the work per second). */
-        static final double DENSE_ROWS = 0.4;
-
         private final CsrMatrix weights;
         private final float[] bias;
         private final float[] denseRows;
@@ -32,7 +29,7 @@ final class Steps {
             this.weights = CsrMatrix.of(w, rows, columns);
             this.bias = bias == null ? new float[rows] : bias;   // zeros: the kernels never meet a null bias
             this.columns = columns;
-            this.denseRows = Simd.VECTOR && weights.density() >= DENSE_ROWS ? w.clone() : null;
+            this.denseRows = Simd.VECTOR && weights.density() >= Simd.DENSE_KERNEL ? w.clone() : null;
         }
 
         @Override

@@ -5,11 +5,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The sparse matrix product of {@link CsrMatrix} on the JDK's Vector API: for each output row and
- * each stretch of four vector registers of the batch, the row's non-zero weights are walked once
- * with the partial sums held in registers (one fused multiply-add per weight and register), and
- * stored once at the end. Loaded only when {@link Simd} finds the module; nothing else may refer to
- * this class.
+ * The products of the sparse kernels on the JDK's Vector API: the CSR product of {@link CsrMatrix}
+ * (for each output row and each stretch of four vector registers of the batch, the row's non-zero
+ * weights are walked once with the partial sums held in registers, one fused multiply-add per weight
+ * and register, and stored once at the end), and the dense products for weights with few zeros (a
+ * dot product per row for one vector; four rows at a time sharing every load for a batch). Loaded
+ * only when {@link Simd} finds the module; nothing else may refer to this class.
  */
 final class VectorProducts {
 

@@ -248,7 +248,7 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
      *     ahead of the baseline
      */
     public boolean isFaster(String name) {
-        return row(name).medianRatio() > BAND && fastestRatio(name) > BAND;
+        return isFaster(name, 0);
     }
 
     /**

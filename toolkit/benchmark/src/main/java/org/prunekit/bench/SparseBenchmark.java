@@ -147,7 +147,8 @@ final class SparseBenchmark {
         }
     }
 
-    private static double sparsePass(SparseInference sparse, NDArray x, int batch) {
+    /** @return the milliseconds of one pass of the sparse inference from the engine array {@code x} to Java logits */
+    static double sparsePass(SparseInference sparse, NDArray x, int batch) {
         long start = System.nanoTime();
         sparse.forward(x.toFloatArray(), batch);
         return (System.nanoTime() - start) / 1e6;
