@@ -1,5 +1,7 @@
 package org.prunekit.bench;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.prunekit.PruneKit;
 import org.prunekit.data.DataSplit;
 import org.prunekit.data.Examples;
 import org.prunekit.model.Models;
@@ -21,6 +24,7 @@ import org.prunekit.prune.Pruner;
 import org.prunekit.prune.Schedule;
 import org.prunekit.prune.Scope;
 import org.prunekit.prune.SparsityReport;
+import org.prunekit.sparse.SparseInference;
 import org.prunekit.train.History;
 import org.prunekit.train.LearningRateSchedule;
 import org.prunekit.train.Latency;
@@ -64,13 +68,78 @@ final class PruningBenchmark {
     static final int[] BATCHES = {64, 1000};
 
     /**
-     * Times a dense net and its pruned form fairly: {@link Latency#compare}, 3 rounds of 21 passes
-     * in turns after each net's warm-up, best round median each.
+     * A dense net and its pruned form, each timed on the engine ({@code net.forward}) and on
+     * PruneKit's Java kernels ({@link SparseInference#of(Net, int)}: each layer in the form it
+     * measured faster at this batch size, a Java kernel or the engine).
      *
-     * @return {dense ms, pruned ms}
+     * @param denseEngine ms per pass of the dense net on the engine
+     * @param prunedEngine ms per pass of the pruned net on the engine
+     * @param denseJava ms per pass of the dense net's {@code SparseInference}, NaN if it runs no
+     *     layer in Java (then it is the engine path)
+     * @param prunedJava the same for the pruned net
+     * @param denseLayers "k/n": layers of the dense net's {@code SparseInference} that run in Java
+     * @param prunedLayers the same for the pruned net
      */
-    static double[] timePair(Net dense, Net pruned, Examples images, int batch) {
-        return Latency.compare(List.of(dense, pruned), images, batch, 3, 21);
+    record Paths(double denseEngine, double prunedEngine, double denseJava, double prunedJava, String denseLayers,
+            String prunedLayers) {
+
+        /** @return the pruned net's speed-up when both run on the engine */
+        double engineSpeedUp() {
+            return denseEngine / prunedEngine;
+        }
+
+        /** @return the dense net's time on its faster path */
+        double denseFastest() {
+            return Double.isNaN(denseJava) ? denseEngine : Math.min(denseEngine, denseJava);
+        }
+
+        /** @return the pruned net's time on its faster path */
+        double prunedFastest() {
+            return Double.isNaN(prunedJava) ? prunedEngine : Math.min(prunedEngine, prunedJava);
+        }
+
+        /** @return the pruned net's speed-up when each net runs on its faster path */
+        double fastestSpeedUp() {
+            return denseFastest() / prunedFastest();
+        }
+
+        /** @return which path each net's faster time is from: "engine / Java 9/10" */
+        String paths() {
+            return (denseFastest() < denseEngine ? "Java " + denseLayers : "engine") + " / "
+                    + (prunedFastest() < prunedEngine ? "Java " + prunedLayers : "engine");
+        }
+    }
+
+    /**
+     * Times a dense net and its pruned form fairly on each path, one path after the other (so that
+     * neither path's passes run between the other's, whose memory they would disturb at batch
+     * 1,000): on the engine by {@link Latency#compare} (the two nets in turns, 3 rounds of 21
+     * passes, best round median each), then on their {@code SparseInference} by
+     * {@link SparseBenchmark#inTurns} (single passes in turns, 3 rounds of 21, 7 at batch 1,000 or
+     * more), every pass from an engine array to Java logits.
+     *
+     * @param d the dense net's {@code SparseInference} at this batch size (built once for all its
+     *     pruned forms)
+     */
+    static Paths timePaths(Net dense, SparseInference d, Net pruned, Examples images, int batch) {
+        int b = Math.min(batch, images.size());
+        double[] engine = Latency.compare(List.of(dense, pruned), images, b, 3, 21);
+        PruneKit.noGrad();
+        try (SparseInference p = SparseInference.of(pruned, b); NDManager m = dense.manager().newSubManager()) {
+            NDArray x = images.batch(m, Examples.inOrder(b), 0, b, dense.inputShape()).get(0);
+            double[] java = SparseBenchmark.inTurns(List.of(() -> SparseBenchmark.sparsePass(d, x, b),
+                    () -> SparseBenchmark.sparsePass(p, x, b)), 3, b >= 1000 ? 7 : 21, 3);
+            return new Paths(engine[0], engine[1], javaOrNaN(java[0], d), javaOrNaN(java[1], p), layers(d),
+                    layers(p));
+        }
+    }
+
+    private static double javaOrNaN(double ms, SparseInference s) {
+        return s.plan().sparseLayers().isEmpty() ? Double.NaN : ms;
+    }
+
+    private static String layers(SparseInference s) {
+        return s.plan().sparseLayers().size() + "/" + s.plan().rows().size();
     }
 
     /** @return the share of the dense net's multiply-accumulates per image the pruned net no longer does */
@@ -80,10 +149,12 @@ final class PruningBenchmark {
 
     /** Structured removal: inference speed-up at batch 64 and 1,000, MACs saved, accuracy after one fine-tuning epoch. */
     static Rows structured(DataSplit data, PrintStream out) {
-        Rows t = Rows.of("Inference on 64 and 1,000 test images (dense and pruned in turns, best of 3 medians of 21):"
-                + " dense vs units removed (L1 filter norm, Li et al. 2017) vs weights only masked",
-                "net", "removed", "batch", "dense ms", "pruned ms", "speed-up", "MACs saved", "time saved",
-                "dense acc", "acc after 1 epoch", "target");
+        Rows t = Rows.of("Inference on 64 and 1,000 test images (dense and pruned in turns on the engine, then in turns"
+                + " on PruneKit's Java kernels, best of 3 medians each): dense vs units removed (L1 filter norm, Li et"
+                + " al. 2017) vs weights only masked; the target on each net's faster path",
+                "net", "removed", "batch", "dense ms engine", "pruned ms engine", "speed-up engine",
+                "dense ms fastest", "pruned ms fastest", "speed-up fastest", "paths (dense / pruned)", "MACs saved",
+                "time saved", "dense acc", "acc after 1 epoch", "target");
         record Case(String name, java.util.function.Supplier<Net> net, TrainConfig train, String[] layers,
                 double sparsity, double speedTarget, Granularity granularity) {}
         List<Case> cases = List.of(
@@ -109,16 +180,23 @@ final class PruningBenchmark {
                             !c.granularity().removesUnits() ? "weights masked (unstructured)"
                                     : c.layers() == null ? "hidden units" : "channels");
                     for (int batch : BATCHES) {
-                        double[] ms = timePair(net, pruned, data.test(), batch);
-                        double speedup = ms[0] / ms[1];
+                        Paths ms;
+                        try (SparseInference denseJava = SparseInference.of(net, Math.min(batch, data.test().size()))) {
+                            ms = timePaths(net, denseJava, pruned, data.test(), batch);
+                        }
+                        double speedup = ms.fastestSpeedUp();
                         String target = c.speedTarget() == 0 ? "" : String.format(">=%.1fx, <=1.5pp: %s",
                                 c.speedTarget(), speedup >= c.speedTarget() && denseAcc - acc <= 0.015 ? "ok"
                                         : "MISSED");
-                        t.add(c.name(), what, batch, ms[0], ms[1], String.format("%.2fx", speedup),
-                                String.format("%.0f%%", 100 * macs), String.format("%.0f%%", 100 * (1 - ms[1] / ms[0])),
+                        t.add(c.name(), what, batch, ms.denseEngine(), ms.prunedEngine(),
+                                String.format("%.2fx", ms.engineSpeedUp()), ms.denseFastest(), ms.prunedFastest(),
+                                String.format("%.2fx", speedup), ms.paths(),
+                                String.format("%.0f%%", 100 * macs),
+                                String.format("%.0f%%", 100 * (1 - ms.prunedFastest() / ms.denseFastest())),
                                 denseAcc, acc, target);
-                        out.printf("  structured %s %s, batch %d: %.2fx (MACs -%.0f%%)%n", c.name(), what, batch,
-                                speedup, 100 * macs);
+                        out.printf("  structured %s %s, batch %d: %.2fx on the faster paths (%s), %.2fx on the"
+                                + " engine (MACs -%.0f%%)%n", c.name(), what, batch, speedup, ms.paths(),
+                                ms.engineSpeedUp(), 100 * macs);
                     }
                 }
             }
@@ -136,12 +214,15 @@ final class PruningBenchmark {
     static Rows resnet(DataSplit fashion, PrintStream out) {
         Rows t = Rows.of("ResNet-8 / Fashion-MNIST (" + fashion.train().size() + " train, " + fashion.test().size()
                 + " test images, 6 epochs): every channel group pruned, units removed, 3 fine-tuning epochs",
-                "criterion", "removed", "round to", "channels", "parameters", "batch", "dense ms", "pruned ms",
-                "speed-up", "MACs saved", "time saved", "dense acc", "acc pruned", "acc fine-tuned", "target");
+                "criterion", "removed", "round to", "channels", "parameters", "batch", "dense ms engine",
+                "pruned ms engine", "speed-up engine", "dense ms fastest", "pruned ms fastest", "speed-up fastest",
+                "paths (dense / pruned)", "MACs saved", "time saved", "dense acc", "acc pruned", "acc fine-tuned",
+                "target");
         TrainConfig train = TrainConfig.builder().optEpochs(6).optLearningRate(2e-3f)
                 .optSchedule(LearningRateSchedule.COSINE).build();
         TrainConfig fineTune = TrainConfig.builder().optEpochs(3).optLearningRate(1e-3f)
                 .optSchedule(LearningRateSchedule.COSINE).build();
+        java.util.Map<Integer, SparseInference> denseJava = new java.util.HashMap<>();   // per batch size
         try (Net net = Models.resNet8()) {
             Training.fit(net, fashion, train, Progress.none());
             double denseAcc = net.accuracy(fashion.test());
@@ -163,23 +244,31 @@ final class PruningBenchmark {
                                             .joining("/"));
                             double target = s < 0.5 ? 1.3 : 1.1;
                             for (int batch : BATCHES) {
-                                double[] ms = timePair(net, pruned, fashion.test(), batch);
-                                double speedup = ms[0] / ms[1];
+                                Paths ms = timePaths(net, denseJava.computeIfAbsent(batch,
+                                        b -> SparseInference.of(net, Math.min(b, fashion.test().size()))), pruned,
+                                        fashion.test(), batch);
+                                double speedup = ms.fastestSpeedUp();
                                 t.add(criterion.name(), String.format("%.0f%% of every group", 100 * s),
                                         roundTo == 1 ? "-" : String.valueOf(roundTo), channels,
                                         String.format("%,d of %,d", pruned.parameterCount(), net.parameterCount()),
-                                        batch, ms[0], ms[1], String.format("%.2fx", speedup),
-                                        String.format("%.0f%%", 100 * macs),
-                                        String.format("%.0f%%", 100 * (1 - ms[1] / ms[0])), denseAcc, prunedAcc, acc,
+                                        batch, ms.denseEngine(), ms.prunedEngine(),
+                                        String.format("%.2fx", ms.engineSpeedUp()), ms.denseFastest(),
+                                        ms.prunedFastest(), String.format("%.2fx", speedup),
+                                        ms.paths(), String.format("%.0f%%", 100 * macs),
+                                        String.format("%.0f%%", 100 * (1 - ms.prunedFastest() / ms.denseFastest())),
+                                        denseAcc, prunedAcc, acc,
                                         String.format(">=%.1fx: %s", target, speedup >= target ? "ok" : "MISSED"));
-                                out.printf("  ResNet-8 %s %.0f%% round to %d (%s), batch %d: %.2fx (MACs -%.0f%%),"
-                                        + " accuracy %.4f -> %.4f after fine-tuning%n", criterion.name(), 100 * s,
-                                        roundTo, channels, batch, speedup, 100 * macs, prunedAcc, acc);
+                                out.printf("  ResNet-8 %s %.0f%% round to %d (%s), batch %d: %.2fx on the faster paths"
+                                        + " (%s), %.2fx on the engine (MACs -%.0f%%), accuracy %.4f -> %.4f after"
+                                        + " fine-tuning%n", criterion.name(), 100 * s, roundTo, channels, batch, speedup,
+                                        ms.paths(), ms.engineSpeedUp(), 100 * macs, prunedAcc, acc);
                             }
                         }
                     }
                 }
             }
+        } finally {
+            denseJava.values().forEach(SparseInference::close);
         }
         return t;
     }

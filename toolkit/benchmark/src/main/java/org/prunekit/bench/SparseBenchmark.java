@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.prunekit.PruneKit;
 import org.prunekit.data.DataSplit;
@@ -116,29 +117,44 @@ final class SparseBenchmark {
         int passes = batch == 1 ? 600 : 200;
         try (NDManager m = net.manager().newSubManager()) {
             NDArray x = images.batch(m, Examples.inOrder(batch), 0, batch, net.inputShape()).get(0);
-            long warm = System.nanoTime(); // at least 2 s: the JIT's compilers may wait on a loaded machine
-            for (int i = 0; i < passes / 3 || System.nanoTime() - warm < 2_000_000_000L; i++) {
-                densePass(net, x);
-                sparsePass(sparse, x, batch);
-            }
-            // rounds of single passes in turns; each side gets its fastest round median (other load on a
-            // shared machine only ever slows a pass down), as Latency.compare does
-            double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
-            for (int round = 0; round < ROUNDS; round++) {
-                double[] d = new double[passes / ROUNDS];
-                double[] s = new double[passes / ROUNDS];
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = densePass(net, x);
-                    s[i] = sparsePass(sparse, x, batch);
-                }
-                best[0] = Math.min(best[0], Stats.median(d));
-                best[1] = Math.min(best[1], Stats.median(s));
-            }
-            return best;
+            return inTurns(List.of(() -> densePass(net, x), () -> sparsePass(sparse, x, batch)), ROUNDS,
+                    passes / ROUNDS, passes / 3);
         }
     }
 
-    private static double densePass(Net net, NDArray x) {
+    /**
+     * Times several kinds of pass fairly on a shared machine: warm-up passes in turns (at least
+     * {@code warmUpPasses} of each and at least 2 s: the JIT's compilers may wait on a loaded
+     * machine), then {@code rounds} rounds of single passes in turns (a, b, c, a, b, c, ...); each
+     * kind gets its fastest round median (other load only ever slows a pass down), as
+     * {@link org.prunekit.train.Latency#compare} does for nets.
+     *
+     * @param passes each returns the milliseconds of one pass it ran
+     * @return per kind, in order, the fastest round median in milliseconds
+     */
+    static double[] inTurns(List<DoubleSupplier> passes, int rounds, int perRound, int warmUpPasses) {
+        long warm = System.nanoTime();
+        for (int i = 0; i < warmUpPasses || System.nanoTime() - warm < 2_000_000_000L; i++) {
+            passes.forEach(DoubleSupplier::getAsDouble);
+        }
+        double[] best = new double[passes.size()];
+        Arrays.fill(best, Double.MAX_VALUE);
+        for (int round = 0; round < rounds; round++) {
+            double[][] t = new double[passes.size()][perRound];
+            for (int i = 0; i < perRound; i++) {
+                for (int k = 0; k < t.length; k++) {
+                    t[k][i] = passes.get(k).getAsDouble();
+                }
+            }
+            for (int k = 0; k < t.length; k++) {
+                best[k] = Math.min(best[k], Stats.median(t[k]));
+            }
+        }
+        return best;
+    }
+
+    /** @return the milliseconds of one engine pass of the net on the engine array {@code x}, to Java logits */
+    static double densePass(Net net, NDArray x) {
         try (NDManager pass = x.getManager().newSubManager()) {
             x.tempAttach(pass);
             long start = System.nanoTime();
