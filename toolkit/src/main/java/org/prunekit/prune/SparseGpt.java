@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.prunekit.PruneKit;
+import org.prunekit.engine.NativeHeap;
 import org.prunekit.model.Layer;
 import org.prunekit.model.Net;
 
@@ -117,6 +118,7 @@ public final class SparseGpt {
                     : dense.get(l.name());
             rows.add(pruneLayer(net, l, s, start));
         }
+        NativeHeap.trim();   // the calibration passes' freed activations go back to the system (see NativeHeap)
         return new SparseGptResult(net.name(), toString(), cal.toString(), rows, skipped);
     }
 

@@ -19,6 +19,7 @@ import java.util.Random;
 import org.prunekit.data.ExampleSplit;
 import org.prunekit.data.Examples;
 import org.prunekit.data.ImageSet;
+import org.prunekit.engine.NativeHeap;
 import org.prunekit.model.EmbeddingGradients;
 import org.prunekit.model.Tensors;
 
@@ -134,6 +135,7 @@ public final class Training {
                         epochs.stream().mapToDouble(EpochStats::seconds).sum()));
             }
         }
+        NativeHeap.trim();   // what the training freed goes back to the system (see NativeHeap)
         return new History(net.name(), data.train().name(), data.batchSize(), config, epochs);
     }
 
