@@ -130,6 +130,9 @@ final class SparseBenchmark {
      * {@link org.prunekit.train.Latency#compare} does for nets.
      *
      * @param passes each returns the milliseconds of one pass it ran
+     * @param rounds rounds of turns
+     * @param perRound passes of each kind per round
+     * @param warmUpPasses the least number of warm-up passes of each kind
      * @return per kind, in order, the fastest round median in milliseconds
      */
     static double[] inTurns(List<DoubleSupplier> passes, int rounds, int perRound, int warmUpPasses) {
@@ -154,7 +157,7 @@ final class SparseBenchmark {
     }
 
     /** @return the milliseconds of one engine pass of the net on the engine array {@code x}, to Java logits */
-    static double densePass(Net net, NDArray x) {
+    private static double densePass(Net net, NDArray x) {
         try (NDManager pass = x.getManager().newSubManager()) {
             x.tempAttach(pass);
             long start = System.nanoTime();
