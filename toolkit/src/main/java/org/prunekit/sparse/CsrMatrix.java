@@ -95,8 +95,9 @@ public final class CsrMatrix {
 
     /** @return the bytes of the arrays that hold the matrix (values, column indices, row starts) */
     public long bytes() {
-        return 4L * value.length + 2L * column.length + 4L * rowStart.length + (columnStart == null ? 0
-                : 4L * columnStart.length + 6L * value.length);
+        ByColumns t = byColumns;
+        return 4L * value.length + 2L * column.length + 4L * rowStart.length + (t == null ? 0
+                : 4L * t.start().length + 6L * value.length);
     }
 
     /**
@@ -214,15 +215,26 @@ public final class CsrMatrix {
     /** The share of zero inputs from which one vector is multiplied column by column. */
     static final double ZERO_INPUTS = 0.3;
 
-    /** The matrix by columns (row indices and values per column), built on first use; null before. */
-    private int[] columnStart;
-    private char[] rowOf;
-    private float[] valueByColumn;
+    /**
+     * The matrix by columns: where each column's entries start, their rows and values.
+     *
+     * @param start column c's entries are {@code [start[c], start[c + 1])}
+     * @param row their row indices
+     * @param value their values
+     */
+    private record ByColumns(int[] start, char[] row, float[] value) {}
+
+    /** The matrix by columns, built on first use (null before); published whole, so threads never see a part. */
+    private volatile ByColumns byColumns;
 
     private void multiplyByColumns(float[] x, float[] bias, float[] y) {
-        if (columnStart == null) {
-            byColumns();
+        ByColumns t = byColumns;
+        if (t == null) {
+            t = buildByColumns();
         }
+        int[] columnStart = t.start();
+        char[] rowOf = t.row();
+        float[] valueByColumn = t.value();
         if (bias == null) {
             Arrays.fill(y, 0, rows, 0f);
         } else {
@@ -238,7 +250,10 @@ public final class CsrMatrix {
         }
     }
 
-    private synchronized void byColumns() {
+    private synchronized ByColumns buildByColumns() {
+        if (byColumns != null) {
+            return byColumns;   // another thread built it meanwhile
+        }
         int[] start = new int[columns + 1];
         for (char c : column) {
             start[c + 1]++;
@@ -256,9 +271,8 @@ public final class CsrMatrix {
                 val[at] = value[k];
             }
         }
-        rowOf = row;
-        valueByColumn = val;
-        columnStart = start;
+        byColumns = new ByColumns(start, row, val);
+        return byColumns;
     }
 
     /** One vector, row by row (also for tests). */

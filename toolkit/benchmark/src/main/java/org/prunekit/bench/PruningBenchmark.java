@@ -125,13 +125,18 @@ final class PruningBenchmark {
         int b = Math.min(batch, images.size());
         double[] engine = Latency.compare(List.of(dense, pruned), images, b, 3, 21);
         PruneKit.noGrad();
-        try (SparseInference p = SparseInference.of(pruned, b); NDManager m = dense.manager().newSubManager()) {
+        try (SparseInference p = inference(pruned, images, batch); NDManager m = dense.manager().newSubManager()) {
             NDArray x = images.batch(m, Examples.inOrder(b), 0, b, dense.inputShape()).get(0);
             double[] java = SparseBenchmark.inTurns(List.of(() -> SparseBenchmark.sparsePass(d, x, b),
                     () -> SparseBenchmark.sparsePass(p, x, b)), 3, b >= 1000 ? 7 : 21, 3);
             return new Paths(engine[0], engine[1], javaOrNaN(java[0], d), javaOrNaN(java[1], p), layers(d),
                     layers(p));
         }
+    }
+
+    /** @return the net's {@code SparseInference} timed at the batch size {@link #timePaths} runs for {@code batch} */
+    static SparseInference inference(Net net, Examples images, int batch) {
+        return SparseInference.of(net, Math.min(batch, images.size()));
     }
 
     private static double javaOrNaN(double ms, SparseInference s) {
@@ -181,7 +186,7 @@ final class PruningBenchmark {
                                     : c.layers() == null ? "hidden units" : "channels");
                     for (int batch : BATCHES) {
                         Paths ms;
-                        try (SparseInference denseJava = SparseInference.of(net, Math.min(batch, data.test().size()))) {
+                        try (SparseInference denseJava = inference(net, data.test(), batch)) {
                             ms = timePaths(net, denseJava, pruned, data.test(), batch);
                         }
                         double speedup = ms.fastestSpeedUp();
@@ -245,8 +250,7 @@ final class PruningBenchmark {
                             double target = s < 0.5 ? 1.3 : 1.1;
                             for (int batch : BATCHES) {
                                 Paths ms = timePaths(net, denseJava.computeIfAbsent(batch,
-                                        b -> SparseInference.of(net, Math.min(b, fashion.test().size()))), pruned,
-                                        fashion.test(), batch);
+                                        b -> inference(net, fashion.test(), b)), pruned, fashion.test(), batch);
                                 double speedup = ms.fastestSpeedUp();
                                 t.add(criterion.name(), String.format("%.0f%% of every group", 100 * s),
                                         roundTo == 1 ? "-" : String.valueOf(roundTo), channels,
