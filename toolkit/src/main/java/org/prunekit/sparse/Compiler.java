@@ -32,7 +32,8 @@ import org.prunekit.model.layers.Residual;
  * inputs of its shape at the batch size asked for (interleaved, in rounds, each form's fastest round
  * median) and the faster runs. The layers between them run in Java where that is easy (ReLU, max
  * pooling, batch normalisation, flatten, dropout, global average pooling, residual sums); any other
- * layer runs on the engine.
+ * layer runs on the engine. A batch normalisation and / or ReLU right after a layer with a Java kernel
+ * is applied by that layer as it writes its output ({@link Epilogue}), with the same values.
  */
 final class Compiler {
 
@@ -94,7 +95,8 @@ final class Compiler {
             steps.add(step);
             in = out;
         }
-        return steps;
+        return Steps.fuse(steps, s -> s instanceof Timed || s instanceof Steps.SparseConvolution
+                || s instanceof Steps.SparseDense);
     }
 
     private static List<Block> children(Block b) {
@@ -262,6 +264,11 @@ final class Compiler {
         @Override
         float[] run(float[] x, int batch) {
             return runs.run(x, batch);
+        }
+
+        @Override
+        float[] run(float[] x, int batch, Epilogue e, int channels) {
+            return runs.run(x, batch, e, channels);
         }
 
         @Override

@@ -109,6 +109,16 @@ public final class CsrMatrix {
         return rowStart[r];
     }
 
+    /** @return the row starts, {@code rows + 1} of them (not a copy: do not change) */
+    int[] rowStarts() {
+        return rowStart;
+    }
+
+    /** @return the non-zero values in row order (not a copy: do not change) */
+    float[] values() {
+        return value;
+    }
+
     /** @return the column of entry {@code k} */
     int column(int k) {
         return column[k];
@@ -150,7 +160,7 @@ public final class CsrMatrix {
             return;
         }
         if (Simd.VECTOR && batch >= Simd.LANES) {
-            VectorProducts.multiply(0, rows, rowStart, column, value, x, 0, batch, bias, y);
+            VectorProducts.multiply(0, rows, rowStart, offsets(batch), 0, value, x, 0, batch, bias, y, 0, batch);
             return;
         }
         multiplyLoops(x, batch, bias, y);
@@ -164,7 +174,28 @@ public final class CsrMatrix {
      */
     void multiplyRowsVector(int from, int to, float[] x, int firstColumn, int batch, float[] bias, float[] y,
             int yOffset, int yStride) {
-        VectorProducts.multiply(from, to, rowStart, column, value, x, firstColumn, batch, bias, y, yOffset, yStride);
+        VectorProducts.multiply(from, to, rowStart, offsets(batch), 0, value, x, firstColumn * batch, batch, bias, y,
+                yOffset, yStride);
+    }
+
+    /** Where each non-zero entry's column starts in a batch-last input of {@code batch} columns' values. */
+    private record Offsets(int batch, int[] at) {}
+
+    /** The offsets of the last batch size asked for: one immutable value, so another thread never sees half of it. */
+    private volatile Offsets offsets;
+
+    /** @return {@code column(k) * batch} for every non-zero entry {@code k} (made once per batch size) */
+    private int[] offsets(int batch) {
+        Offsets o = offsets;
+        if (o == null || o.batch() != batch) {
+            int[] at = new int[column.length];
+            for (int k = 0; k < at.length; k++) {
+                at[k] = column[k] * batch;
+            }
+            o = new Offsets(batch, at);
+            offsets = o;
+        }
+        return o.at();
     }
 
     /** {@link #multiply} in plain loops (without the Vector API; the JIT vectorises the loops over the batch). */

@@ -14,6 +14,13 @@ import java.util.Arrays;
  * images of the batch is one run of {@code width x batch} values, so each non-zero weight and output
  * row is one vectorised loop over such a run (at batch 1, the row). Grouped convolutions
  * (depthwise: as many groups as channels) read only the input channels of their group.
+ *
+ * <p>With the vector kernels and a batch (stretches of at least four registers) the convolution
+ * reads its input in place ({@link #forwardDirect}): the input is copied once into a zero-padded
+ * array, and each weight's window of it is found by an offset, so no patch matrix (nine copies of
+ * the input for a 3x3 kernel) is built. Its time then follows the multiply-adds whatever the
+ * channel counts (a ResNet-8 with 11/22/45 channels as well as one with 16/32/64). One image at
+ * a time it multiplies the patch matrix, whose rows are longer than an output row.
  */
 public final class SparseConv {
 
@@ -119,8 +126,24 @@ public final class SparseConv {
      * @param y the output, {@code (outChannels, outHeight, outWidth, batch)} (overwritten)
      */
     public void forward(float[] x, int batch, float[] y) {
-        // with the vector kernels, always by patches (a block of output rows at a time where the matrix is large)
+        forward(x, batch, y, null);
+    }
+
+    /**
+     * {@link #forward(float[], int, float[])}, then {@code e} on the output (null: nothing). With the vector kernels
+     * and stretches of outputs at least four registers long, the convolution is read in place from the input
+     * ({@link #forwardDirect}) and {@code e} applied to each stretch as it is written; otherwise by patches (a block
+     * of output rows at a time where the matrix is large; at batch 1 the stretches would be single output rows).
+     */
+    void forward(float[] x, int batch, float[] y, Epilogue e) {
+        if (Simd.VECTOR && (strideW == 1 ? outW * batch : batch) >= 4 * Simd.LANES) {
+            forwardDirect(x, batch, y, e);
+            return;
+        }
         forward(x, batch, y, Simd.VECTOR || (long) inChannels * kernelH * kernelW * outH * outW * batch <= PATCH_LIMIT);
+        if (e != null) {
+            e.applyAll(y, filters.rows(), outH * outW * batch);
+        }
     }
 
     /** {@link #forward(float[], int, float[])} by the patch matrix or by output rows, as asked (for tests). */
@@ -162,6 +185,116 @@ public final class SparseConv {
                 System.arraycopy(acc, 0, y, (o * outH + oh) * rowLen, rowLen);
             }
         }
+    }
+
+    /** The buffers and offsets of {@link #forwardDirect} for one batch size. */
+    private record Direct(int batch, float[] padded, int[] tapAt, int[] denseAt) {}
+
+    private Direct direct;
+
+    /**
+     * The convolution read in place from the input (zero-padded once): each non-zero weight {@code (c, i, j)} of a
+     * filter multiplies the stretch of the padded input that starts where channel {@code c}, kernel row {@code i} and
+     * column {@code j} read for the first output of the stretch; with stride 1 across the width an output row of all
+     * images ({@code outWidth x batch} values) is one stretch, otherwise one output column ({@code batch} values).
+     * No patch matrix: the work and the memory traffic follow the non-zero weights times the outputs. A long stretch
+     * (1,000 images) is cut into tiles of {@value #TILE} values, so that the input a tile reads stays in the cache
+     * while every filter is applied to it; {@code e} (or null) is applied to each tile's outputs right after.
+     * Filters with few zeros ({@link Simd#DENSE_KERNEL}, one group) run the dense kernel (four filters share every
+     * load), others the CSR kernel. Needs {@link Simd#VECTOR}.
+     */
+    void forwardDirect(float[] x, int batch, float[] y, Epilogue e) {
+        int hp = height + 2 * padH;
+        int wp = width + 2 * padW;
+        Direct d = direct(batch, hp, wp);
+        float[] src = x;
+        if (d.padded() != null) {
+            src = d.padded();
+            int run = width * batch;
+            for (int c = 0; c < inChannels; c++) {
+                for (int ih = 0; ih < height; ih++) {
+                    System.arraycopy(x, (c * height + ih) * run, src, ((c * hp + ih + padH) * wp + padW) * batch, run);
+                }
+            }
+        }
+        int out = filters.rows();
+        int rowLen = outW * batch;
+        int plane = outH * rowLen;
+        int[] rowStart = filters.rowStarts();
+        for (int oh = 0; oh < outH; oh++) {
+            int rowBase = oh * strideH * wp * batch;
+            if (strideW == 1) {
+                stretch(d, src, rowBase, rowLen, y, oh * rowLen, plane, rowStart, out, e);
+            } else {
+                for (int ow = 0; ow < outW; ow++) {
+                    stretch(d, src, rowBase + ow * strideW * batch, batch, y, (oh * outW + ow) * batch, plane,
+                            rowStart, out, e);
+                }
+            }
+        }
+    }
+
+    /** Values of a stretch of outputs computed at a time by {@link #forwardDirect} (4 KB per filter). */
+    static final int TILE = 1024;
+
+    private int tile = TILE;
+
+    /** Sets the tile of {@link #forwardDirect} (for tests: tiles shorter than a stretch). */
+    void tile(int values) {
+        tile = values;
+    }
+
+    private void stretch(Direct d, float[] src, int base, int len, float[] y, int yOffset, int plane, int[] rowStart,
+            int out, Epilogue e) {
+        for (int t0 = 0; t0 < len; t0 += tile) {
+            // the last tile ends at the stretch's end and may overlap the one before: recomputed, same values
+            int t = len <= tile ? 0 : Math.min(t0, len - tile);
+            int n = Math.min(tile, len);
+            if (d.denseAt() != null) {
+                VectorProducts.denseMultiply(denseFilters, 0, out, denseFilters.length / out, d.denseAt(), src,
+                        base + t, n, bias, y, yOffset + t, plane);
+            } else {
+                VectorProducts.multiply(0, out, rowStart, d.tapAt(), 0, filters.values(), src, base + t, n, bias, y,
+                        yOffset + t, plane);
+            }
+            for (int o = 0; e != null && o < out; o++) {
+                int from = yOffset + t + o * plane;
+                e.apply(y, o, from, from + n);
+            }
+        }
+    }
+
+    private Direct direct(int batch, int hp, int wp) {
+        Direct d = direct;
+        if (d != null && d.batch() == batch) {
+            return d;
+        }
+        int kk = kernelH * kernelW;
+        int inPerGroup = inChannels / groups;
+        int outPerGroup = filters.rows() / groups;
+        int[] tapAt = new int[filters.nonZeros()];
+        for (int o = 0; o < filters.rows(); o++) {
+            int first = o / outPerGroup * inPerGroup;
+            for (int k = filters.rowStart(o); k < filters.rowStart(o + 1); k++) {
+                int col = filters.column(k);
+                tapAt[k] = tap(first + col / kk, col % kk / kernelW, col % kernelW, hp, wp, batch);
+            }
+        }
+        int[] denseAt = null;
+        if (denseFilters != null && groups == 1) {
+            denseAt = new int[inChannels * kk];
+            for (int col = 0; col < denseAt.length; col++) {
+                denseAt[col] = tap(col / kk, col % kk / kernelW, col % kernelW, hp, wp, batch);
+            }
+        }
+        float[] padded = padH == 0 && padW == 0 ? null : new float[inChannels * hp * wp * batch];
+        d = new Direct(batch, padded, tapAt, denseAt);
+        direct = d;
+        return d;
+    }
+
+    private int tap(int c, int i, int j, int hp, int wp, int batch) {
+        return ((c * hp + i * dilation) * wp + j * dilation) * batch;
     }
 
     /**

@@ -23,6 +23,18 @@ abstract class Step {
      */
     abstract float[] run(float[] x, int batch);
 
+    /**
+     * Runs the step and applies {@code e} to its output: by default to the whole output after the step; a kernel
+     * that can apply it while it writes overrides this.
+     *
+     * @param channels the output's channels (its first per-example axis)
+     */
+    float[] run(float[] x, int batch, Epilogue e, int channels) {
+        float[] y = run(x, batch);
+        e.applyAll(y, channels, outSize / channels * batch);
+        return y;
+    }
+
     /** @return the values per example of the output */
     final int outSize() {
         return outSize;

@@ -65,7 +65,14 @@ final class Steps {
         @Override
         float[] run(float[] x, int batch) {
             float[] y = out(outSize() * batch);
-            conv.forward(x, batch, y);
+            conv.forward(x, batch, y, null);
+            return y;
+        }
+
+        @Override
+        float[] run(float[] x, int batch, Epilogue e, int channels) {
+            float[] y = out(outSize() * batch);
+            conv.forward(x, batch, y, e);
             return y;
         }
 
@@ -122,34 +129,42 @@ final class Steps {
             this.outW = (width + 2 * pad - kernel) / stride + 1;
         }
 
-        /** Per output row, the max over the kernel of the input rows shifted as each kernel column reads them. */
+        /**
+         * Per output position, the max over the window of the runs of {@code batch} values of its input positions,
+         * read in place (vectorised where the Vector API runs).
+         */
         @Override
         float[] run(float[] x, int batch) {
             if (batch == 1) {
                 return single(x);
             }
             float[] y = out(outSize() * batch);
-            int rowLen = outW * batch;
-            float[] acc = new float[rowLen];
-            float[] row = new float[rowLen];
             for (int c = 0; c < channels; c++) {
                 for (int oh = 0; oh < outH; oh++) {
-                    java.util.Arrays.fill(acc, Float.NEGATIVE_INFINITY);
-                    for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel); i++) {
-                        for (int j = 0; j < kernel; j++) {
-                            java.util.Arrays.fill(row, Float.NEGATIVE_INFINITY);
-                            for (int ow = 0; ow < outW; ow++) {
-                                int iw = ow * stride - pad + j;
-                                if (iw >= 0 && iw < width) {
-                                    System.arraycopy(x, ((c * height + i) * width + iw) * batch, row, ow * batch, batch);
+                    for (int ow = 0; ow < outW; ow++) {
+                        int o = ((c * outH + oh) * outW + ow) * batch;
+                        boolean first = true;
+                        for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel);
+                                i++) {
+                            for (int j = Math.max(0, ow * stride - pad); j < Math.min(width, ow * stride - pad
+                                    + kernel); j++) {
+                                int from = ((c * height + i) * width + j) * batch;
+                                if (first) {
+                                    System.arraycopy(x, from, y, o, batch);
+                                    first = false;
+                                } else if (Simd.VECTOR) {
+                                    VectorProducts.maxInto(x, from, y, o, batch);
+                                } else {
+                                    for (int b = 0; b < batch; b++) {
+                                        y[o + b] = Math.max(y[o + b], x[from + b]);
+                                    }
                                 }
                             }
-                            for (int k = 0; k < rowLen; k++) {
-                                acc[k] = Math.max(acc[k], row[k]);
-                            }
+                        }
+                        if (first) {
+                            java.util.Arrays.fill(y, o, o + batch, Float.NEGATIVE_INFINITY);
                         }
                     }
-                    System.arraycopy(acc, 0, y, (c * outH + oh) * rowLen, rowLen);
                 }
             }
             return y;
@@ -273,6 +288,57 @@ final class Steps {
         long bytes() {
             return main.stream().mapToLong(Step::bytes).sum() + shortcut.stream().mapToLong(Step::bytes).sum();
         }
+    }
+
+    /**
+     * A dense or convolution layer (its sparse kernel, or whichever form was measured faster) with the batch
+     * normalisation and / or ReLU after it applied as its output is written ({@link Epilogue}).
+     */
+    static final class WithEpilogue extends Step {
+        private final Step layer;
+        private final Epilogue epilogue;
+        private final int channels;
+
+        WithEpilogue(Step layer, Epilogue epilogue, int channels) {
+            super(layer.outSize());
+            this.layer = layer;
+            this.epilogue = epilogue;
+            this.channels = channels;
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            return layer.run(x, batch, epilogue, channels);
+        }
+
+        @Override
+        long bytes() {
+            return layer.bytes() + epilogue.bytes();
+        }
+    }
+
+    /**
+     * @return {@code steps} with every batch normalisation and / or ReLU that directly follows a layer with a Java
+     *     kernel ({@code fusable}) applied by that layer as it writes its output; the values stay the same
+     */
+    static List<Step> fuse(List<Step> steps, java.util.function.Predicate<Step> fusable) {
+        List<Step> out = new java.util.ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            int j = i + 1;
+            Affine norm = j < steps.size() && steps.get(j) instanceof Affine a ? a : null;
+            j += norm == null ? 0 : 1;
+            boolean relu = j < steps.size() && steps.get(j) instanceof Pointwise p && p.relu;
+            if (!fusable.test(s) || (norm == null && !relu)) {
+                out.add(s);
+                continue;
+            }
+            int channels = norm != null ? norm.scale.length : s.outSize();
+            out.add(new WithEpilogue(s, new Epilogue(norm == null ? null : norm.scale, norm == null ? null
+                    : norm.shift, relu), channels));
+            i = j - (relu ? 0 : 1);
+        }
+        return out;
     }
 
     /** Runs steps one after another. */

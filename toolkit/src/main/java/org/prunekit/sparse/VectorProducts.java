@@ -24,24 +24,15 @@ final class VectorProducts {
     }
 
     /**
-     * {@code y = A x + bias} for rows {@code [from, to)} of {@code A}, batch-last: column {@code c} reads
-     * {@code x[(firstColumn + c) * batch + b]}, row {@code r} writes {@code y[r * batch + b]}; for a batch of at
-     * least {@link #lanes()}.
+     * Rows {@code [from, to)} of a CSR product over a stretch of {@code len} values: non-zero {@code k} multiplies
+     * {@code x[base + at[k - atFirst] + i]}, {@code i < len}, into {@code y[yOffset + r * yStride + i]}. The
+     * offsets make it the product of every layout: a batch-last matrix ({@code at = column * batch}) or a
+     * convolution's input read in place (at = where the weight's input channel and kernel position start).
      */
-    static void multiply(int from, int to, int[] rowStart, char[] column, float[] value, float[] x, int firstColumn,
-            int batch, float[] bias, float[] y) {
-        multiply(from, to, rowStart, column, value, x, firstColumn, batch, bias, y, 0, batch);
-    }
-
-    /**
-     * {@link #multiply(int, int, int[], char[], float[], float[], int, int, float[], float[])} writing row {@code r}
-     * at {@code y[yOffset + r * yStride + b]}: a stretch of a longer output row (a block of a convolution's
-     * output rows).
-     */
-    static void multiply(int from, int to, int[] rowStart, char[] column, float[] value, float[] x, int firstColumn,
-            int batch, float[] bias, float[] y, int yOffset, int yStride) {
+    static void multiply(int from, int to, int[] rowStart, int[] at, int atFirst, float[] value, float[] x, int base,
+            int len, float[] bias, float[] y, int yOffset, int yStride) {
         int l = S.length();
-        int base = firstColumn * batch;
+        int batch = len;
         for (int r = from; r < to; r++) {
             int start = rowStart[r];
             int end = rowStart[r + 1];
@@ -59,7 +50,7 @@ final class VectorProducts {
                     FloatVector a3 = a0;
                     for (int k = start; k < end; k++) {
                         FloatVector w = FloatVector.broadcast(S, value[k]);
-                        int o = base + column[k] * batch + i;
+                        int o = base + at[k - atFirst] + i;
                         a0 = FloatVector.fromArray(S, x, o).fma(w, a0);
                         a1 = FloatVector.fromArray(S, x, o + l).fma(w, a1);
                         a2 = FloatVector.fromArray(S, x, o + 2 * l).fma(w, a2);
@@ -80,13 +71,13 @@ final class VectorProducts {
                     FloatVector c = FloatVector.zero(S);
                     int k = start;
                     for (; k + 1 < end; k += 2) {
-                        a = FloatVector.fromArray(S, x, base + column[k] * batch + i).fma(
+                        a = FloatVector.fromArray(S, x, base + at[k - atFirst] + i).fma(
                                 FloatVector.broadcast(S, value[k]), a);
-                        c = FloatVector.fromArray(S, x, base + column[k + 1] * batch + i).fma(
+                        c = FloatVector.fromArray(S, x, base + at[k + 1 - atFirst] + i).fma(
                                 FloatVector.broadcast(S, value[k + 1]), c);
                     }
                     if (k < end) {
-                        a = FloatVector.fromArray(S, x, base + column[k] * batch + i).fma(
+                        a = FloatVector.fromArray(S, x, base + at[k - atFirst] + i).fma(
                                 FloatVector.broadcast(S, value[k]), a);
                     }
                     a.add(c).intoArray(y, out + i);
@@ -101,13 +92,13 @@ final class VectorProducts {
                 float a3 = 0f;
                 int k = start;
                 for (; k + 3 < end; k += 4) {
-                    a0 = Math.fma(value[k], x[base + column[k] * batch + i], a0);
-                    a1 = Math.fma(value[k + 1], x[base + column[k + 1] * batch + i], a1);
-                    a2 = Math.fma(value[k + 2], x[base + column[k + 2] * batch + i], a2);
-                    a3 = Math.fma(value[k + 3], x[base + column[k + 3] * batch + i], a3);
+                    a0 = Math.fma(value[k], x[base + at[k - atFirst] + i], a0);
+                    a1 = Math.fma(value[k + 1], x[base + at[k + 1 - atFirst] + i], a1);
+                    a2 = Math.fma(value[k + 2], x[base + at[k + 2 - atFirst] + i], a2);
+                    a3 = Math.fma(value[k + 3], x[base + at[k + 3 - atFirst] + i], a3);
                 }
                 for (; k < end; k++) {
-                    a0 = Math.fma(value[k], x[base + column[k] * batch + i], a0);
+                    a0 = Math.fma(value[k], x[base + at[k - atFirst] + i], a0);
                 }
                 y[out + i] = b0 + ((a0 + a1) + (a2 + a3));
             }
@@ -159,8 +150,22 @@ final class VectorProducts {
      * {@code y[yOffset + r * yStride + b]}. */
     static void denseMultiply(float[] w, int from, int to, int k, float[] x, int firstColumn, int batch, float[] bias,
             float[] y, int yOffset, int yStride) {
+        int[] at = new int[k];
+        for (int c = 0; c < k; c++) {
+            at[c] = c * batch;
+        }
+        denseMultiply(w, from, to, k, at, x, firstColumn * batch, batch, bias, y, yOffset, yStride);
+    }
+
+    /**
+     * Rows {@code [from, to)} of a dense row-major {@code W} ({@code k} values per row) over a stretch of
+     * {@code len} values: column {@code c} reads {@code x[base + at[c] + i]}, {@code i < len}; row {@code r} writes
+     * {@code y[yOffset + r * yStride + i]} (the offsets as in the CSR product).
+     */
+    static void denseMultiply(float[] w, int from, int to, int k, int[] at, float[] x, int base, int len,
+            float[] bias, float[] y, int yOffset, int yStride) {
         int l = S.length();
-        int base = firstColumn * batch;
+        int batch = len;
         // four rows at a time; the last block repeats its last row where fewer than four are left (a repeated row
         // computes and stores the same values twice): one code path for every row, the path the JIT compiles best
         for (int r = from; r < to; r += 4) {
@@ -196,7 +201,7 @@ final class VectorProducts {
                 FloatVector d2 = d0;
                 FloatVector d3 = d0;
                 for (int c = 0; c < k; c++) {
-                    int o = base + c * batch + i;
+                    int o = base + at[c] + i;
                     FloatVector x0 = FloatVector.fromArray(S, x, o);
                     FloatVector x1 = FloatVector.fromArray(S, x, o + l);
                     FloatVector x2 = FloatVector.fromArray(S, x, o + 2 * l);
@@ -234,7 +239,7 @@ final class VectorProducts {
                 FloatVector c = start(bias, rc);
                 FloatVector d = start(bias, rd);
                 for (int j = 0; j < k; j++) {
-                    FloatVector xv = FloatVector.fromArray(S, x, base + j * batch + i);
+                    FloatVector xv = FloatVector.fromArray(S, x, base + at[j] + i);
                     a = xv.fma(FloatVector.broadcast(S, w[wa + j]), a);
                     b = xv.fma(FloatVector.broadcast(S, w[wb + j]), b);
                     c = xv.fma(FloatVector.broadcast(S, w[wc + j]), c);
@@ -251,7 +256,7 @@ final class VectorProducts {
                 float c = 0f;
                 float d = 0f;
                 for (int j = 0; j < k; j++) {
-                    float xv = x[base + j * batch + i];
+                    float xv = x[base + at[j] + i];
                     a = Math.fma(w[wa + j], xv, a);
                     b = Math.fma(w[wb + j], xv, b);
                     c = Math.fma(w[wc + j], xv, c);
@@ -262,6 +267,19 @@ final class VectorProducts {
                 y[yc + i] = (bias == null ? 0f : bias[rc]) + c;
                 y[yd + i] = (bias == null ? 0f : bias[rd]) + d;
             }
+        }
+    }
+
+    /** {@code y[yOffset + i] = max(y[yOffset + i], x[xOffset + i])} for {@code i < n} ({@code Math.max}'s values). */
+    static void maxInto(float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int l = S.length();
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            FloatVector.fromArray(S, y, yOffset + i).max(FloatVector.fromArray(S, x, xOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] = Math.max(y[yOffset + i], x[xOffset + i]);
         }
     }
 
@@ -288,7 +306,11 @@ final class VectorProducts {
         }
         float[] bias = {1f, -1f, 0.5f};
         float[] y = new float[3 * batch];
-        multiply(0, 3, rowStart, column, value, x, 0, batch, bias, y);
+        int[] at = new int[column.length];
+        for (int k = 0; k < at.length; k++) {
+            at[k] = column[k] * batch;
+        }
+        multiply(0, 3, rowStart, at, 0, value, x, 0, batch, bias, y, 0, batch);
         for (int r = 0; r < 3; r++) {
             for (int b = 0; b < batch; b++) {
                 double expect = bias[r];

@@ -1,8 +1,10 @@
 package org.prunekit.sparse;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -146,7 +148,7 @@ class SparseKernelTest {
             int dil = depthwise ? 1 : 1 + r.nextInt(2);
             int h = dil * (kh - 1) + 1 + r.nextInt(9);
             int wd = dil * (kw - 1) + 1 + r.nextInt(9);
-            int batch = new int[] {1, 3, 8, 16}[trial % 4];
+            int batch = new int[] {1, 3, 8, 16, 64, 37}[trial % 6];
             int perFilter = c / groups * kh * kw;
             float[] w = sparseRandom(r, out * perFilter, 0.05 + 0.9 * r.nextDouble());
             float[] bias = trial % 2 == 0 ? sparseRandom(r, out, 1) : null;
@@ -165,6 +167,15 @@ class SparseKernelTest {
             float[] blocks = new float[y.length];
             conv.patchLimit(1);   // the patch matrix built and multiplied one output row at a time
             conv.forward(x, batch, blocks, true);
+            // read in place from the padded input, in stretches of an output row (stride 1) or column, whole and in
+            // tiles of 2 registers (the last one overlapping the one before)
+            float[] direct = new float[y.length];
+            float[] tiled = new float[y.length];
+            if (Simd.VECTOR) {
+                conv.forwardDirect(x, batch, direct, null);
+                conv.tile(2 * Simd.LANES);
+                conv.forwardDirect(x, batch, tiled, null);
+            }
             String what = "trial " + trial + ": " + c + " channels " + h + "x" + wd + ", " + out + " filters " + kh + "x"
                     + kw + " stride " + sh + "x" + sw + " pad " + ph + "x" + pw + " dilation " + dil + " groups "
                     + groups + ", batch " + batch;
@@ -191,9 +202,45 @@ class SparseKernelTest {
                             close(s, byRows[((o * oh + i) * ow + j) * batch + b], what + ", by rows");
                             close(s, loops[((o * oh + i) * ow + j) * batch + b], what + ", by patches in loops");
                             close(s, blocks[((o * oh + i) * ow + j) * batch + b], what + ", by blocks of patches");
+                            if (Simd.VECTOR) {
+                                close(s, direct[((o * oh + i) * ow + j) * batch + b], what + ", in place");
+                                close(s, tiled[((o * oh + i) * ow + j) * batch + b], what + ", in place, in tiles");
+                            }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void batchNormAndReluAppliedAsTheOutputIsWrittenGiveTheSeparateStepsValuesBitForBit() {
+        Random r = new Random(5);
+        for (int batch : new int[] {1, 16, 64, 100}) {
+            for (boolean norm : new boolean[] {true, false}) {
+                int c = 3;
+                int out = 5;
+                float[] w = sparseRandom(r, out * c * 9, 0.6);
+                float[] x = sparseRandom(r, c * 12 * 12 * batch, 1);
+                float[] scale = sparseRandom(r, out, 1);
+                float[] shift = sparseRandom(r, out, 1);
+                SparseConv conv = new SparseConv(w, null, new int[] {c, 12, 12}, new int[] {3, 3, 1, 1, 1, 1, 1, 1});
+                conv.tile(3 * Simd.LANES);
+                int plane = 12 * 12 * batch;
+                float[] separate = new float[out * plane];
+                conv.forward(x, batch, separate, (Epilogue) null);
+                float[] afterNorm = norm ? new Steps.Affine(scale, shift, 144).run(separate, batch) : separate;
+                float[] expected = new Steps.Pointwise(out * 144, true).run(afterNorm, batch).clone();
+                float[] fused = new float[out * plane];
+                conv.forward(x, batch, fused, new Epilogue(norm ? scale : null, norm ? shift : null, true));
+                assertArrayEquals(expected, fused, "batch " + batch + (norm ? ", batch norm + ReLU" : ", ReLU"));
+                // and the whole fused step, as SparseInference compiles it
+                List<Step> steps = Steps.fuse(norm ? List.of(new Steps.SparseConvolution(conv),
+                        new Steps.Affine(scale, shift, 144), new Steps.Pointwise(out * 144, true))
+                        : List.of(new Steps.SparseConvolution(conv), new Steps.Pointwise(out * 144, true)),
+                        s -> s instanceof Steps.SparseConvolution);
+                assertEquals(1, steps.size());
+                assertArrayEquals(expected, Steps.runAll(steps, x, batch));
             }
         }
     }
