@@ -9,7 +9,8 @@ import java.util.Random;
  * before that). The problems are small, so that many calls fit in the time, and cover every path
  * of every kernel: batches of 1, a register (16), a register and a tail (17) and four registers
  * (64), row counts that are no multiple of 4, sparse and dense weights, inputs with and without many
- * zeros, convolutions by patches and by rows. A path the JIT first meets while a layer is being
+ * zeros, convolutions by patches, by rows and read in place (strided too, with a batch norm and ReLU
+ * applied as they write), max pooling. A path the JIT first meets while a layer is being
  * timed sends the kernel back to the interpreter for the rest of that timing. At most 0.6 s.
  */
 final class JitWarmUp {
@@ -45,6 +46,12 @@ final class JitWarmUp {
             SparseConv blockConv = new SparseConv(java.util.Arrays.copyOf(full, 6 * 3 * 9), new float[6],
                     new int[] {3, 10, 10}, new int[] {3, 3, 1, 1, 1, 1, 1, 1});
             blockConv.patchLimit(1);   // its patch matrix in blocks of one output row, as large inputs have it
+            SparseConv strided = new SparseConv(java.util.Arrays.copyOf(full, 6 * 3 * 9), new float[6],
+                    new int[] {3, 10, 10}, new int[] {3, 3, 2, 2, 1, 1, 1, 1});
+            float[] scale = java.util.Arrays.copyOf(full, 6);
+            Epilogue normRelu = new Epilogue(scale, scale, true);
+            Epilogue relu = new Epilogue(null, null, true);
+            Steps.MaxPool pool = new Steps.MaxPool(new int[] {6, 8, 8}, 2, 2, 0);
             int[] batches = {1, 16, 1, 17, 1, 64};
             float[] x = new float[3 * 10 * 10 * 64];
             for (int i = 0; i < x.length; i++) {
@@ -64,6 +71,11 @@ final class JitWarmUp {
                 csrConv.forward(x, batch, y, i % 12 < 6);
                 denseConv.forward(x, batch, y, i % 12 < 6);
                 blockConv.forward(x, batch, y, true);
+                // read in place where a batch fills the stretches (16 and more here), with what may follow fused
+                csrConv.forward(x, batch, y, i % 2 == 0 ? relu : normRelu);
+                denseConv.forward(x, batch, y, i % 2 == 0 ? normRelu : (Epilogue) null);
+                strided.forward(x, batch, y, normRelu);
+                pool.run(y, batch);
             }
             done = true;
         }
