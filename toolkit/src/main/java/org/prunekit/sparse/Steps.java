@@ -129,9 +129,13 @@ final class Steps {
             this.outW = (width + 2 * pad - kernel) / stride + 1;
         }
 
+        /** Per output position, where the input positions of its window start (relative to the channel), for one batch size. */
+        private int[][] windows = new int[0][];
+        private int windowsBatch = -1;
+
         /**
-         * Per output position, the max over the window of the runs of {@code batch} values of its input positions,
-         * read in place (vectorised where the Vector API runs).
+         * Per output position, the max over its window of the runs of {@code batch} values of its input positions,
+         * read in place and kept in registers while the window is walked (where the Vector API runs).
          */
         @Override
         float[] run(float[] x, int batch) {
@@ -139,35 +143,53 @@ final class Steps {
                 return single(x);
             }
             float[] y = out(outSize() * batch);
+            int[][] w = windows(batch);
             for (int c = 0; c < channels; c++) {
-                for (int oh = 0; oh < outH; oh++) {
-                    for (int ow = 0; ow < outW; ow++) {
-                        int o = ((c * outH + oh) * outW + ow) * batch;
-                        boolean first = true;
-                        for (int i = Math.max(0, oh * stride - pad); i < Math.min(height, oh * stride - pad + kernel);
-                                i++) {
-                            for (int j = Math.max(0, ow * stride - pad); j < Math.min(width, ow * stride - pad
-                                    + kernel); j++) {
-                                int from = ((c * height + i) * width + j) * batch;
-                                if (first) {
-                                    System.arraycopy(x, from, y, o, batch);
-                                    first = false;
-                                } else if (Simd.VECTOR) {
-                                    VectorProducts.maxInto(x, from, y, o, batch);
-                                } else {
-                                    for (int b = 0; b < batch; b++) {
-                                        y[o + b] = Math.max(y[o + b], x[from + b]);
-                                    }
-                                }
+                int base = c * height * width * batch;
+                for (int p = 0; p < w.length; p++) {
+                    int o = (c * w.length + p) * batch;
+                    int[] at = w[p];
+                    if (at.length == 0) {
+                        java.util.Arrays.fill(y, o, o + batch, Float.NEGATIVE_INFINITY);
+                    } else if (Simd.VECTOR) {
+                        VectorProducts.maxOver(x, base, at, y, o, batch);
+                    } else {
+                        for (int b = 0; b < batch; b++) {
+                            float m = x[base + at[0] + b];
+                            for (int k = 1; k < at.length; k++) {
+                                m = Math.max(m, x[base + at[k] + b]);
                             }
-                        }
-                        if (first) {
-                            java.util.Arrays.fill(y, o, o + batch, Float.NEGATIVE_INFINITY);
+                            y[o + b] = m;
                         }
                     }
                 }
             }
             return y;
+        }
+
+        private int[][] windows(int batch) {
+            if (windowsBatch != batch) {
+                int[][] w = new int[outH * outW][];
+                for (int oh = 0; oh < outH; oh++) {
+                    for (int ow = 0; ow < outW; ow++) {
+                        int i0 = Math.max(0, oh * stride - pad);
+                        int i1 = Math.min(height, oh * stride - pad + kernel);
+                        int j0 = Math.max(0, ow * stride - pad);
+                        int j1 = Math.min(width, ow * stride - pad + kernel);
+                        int[] at = new int[Math.max(0, i1 - i0) * Math.max(0, j1 - j0)];
+                        int n = 0;
+                        for (int i = i0; i < i1; i++) {
+                            for (int j = j0; j < j1; j++) {
+                                at[n++] = (i * width + j) * batch;
+                            }
+                        }
+                        w[oh * outW + ow] = at;
+                    }
+                }
+                windows = w;
+                windowsBatch = batch;
+            }
+            return windows;
         }
 
         /** One image: the max over each window, read in place. */

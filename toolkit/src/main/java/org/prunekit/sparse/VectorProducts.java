@@ -270,16 +270,26 @@ final class VectorProducts {
         }
     }
 
-    /** {@code y[yOffset + i] = max(y[yOffset + i], x[xOffset + i])} for {@code i < n} ({@code Math.max}'s values). */
-    static void maxInto(float[] x, int xOffset, float[] y, int yOffset, int n) {
+    /**
+     * {@code y[yOffset + i] = max over k of x[base + at[k] + i]} for {@code i < n} ({@code Math.max}'s values): the
+     * max of a pooling window over a batch, one register of the batch at a time with the window walked in it.
+     */
+    static void maxOver(float[] x, int base, int[] at, float[] y, int yOffset, int n) {
         int l = S.length();
         int i = 0;
         for (; i + l <= n; i += l) {
-            FloatVector.fromArray(S, y, yOffset + i).max(FloatVector.fromArray(S, x, xOffset + i))
-                    .intoArray(y, yOffset + i);
+            FloatVector m = FloatVector.fromArray(S, x, base + at[0] + i);
+            for (int k = 1; k < at.length; k++) {
+                m = m.max(FloatVector.fromArray(S, x, base + at[k] + i));
+            }
+            m.intoArray(y, yOffset + i);
         }
         for (; i < n; i++) {
-            y[yOffset + i] = Math.max(y[yOffset + i], x[xOffset + i]);
+            float m = x[base + at[0] + i];
+            for (int k = 1; k < at.length; k++) {
+                m = Math.max(m, x[base + at[k] + i]);
+            }
+            y[yOffset + i] = m;
         }
     }
 

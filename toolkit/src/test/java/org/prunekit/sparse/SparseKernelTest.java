@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sparse kernels against plain double-precision loops written here: CSR products at batch 1
- * and larger batches, and direct sparse convolutions (by output rows and by the patch matrix) over
- * random shapes, strides, paddings, dilations and groups (depthwise included).
+ * and larger batches, and direct sparse convolutions (by output rows, by the patch matrix, and read
+ * in place from the padded input, whole and in tiles) over random shapes, strides, paddings,
+ * dilations, groups (depthwise included) and batches; a batch norm and ReLU applied as a
+ * convolution writes against the separate steps.
  */
 class SparseKernelTest {
 
