@@ -93,11 +93,16 @@ public final class CsrMatrix {
         return value.length / ((double) rows * columns);
     }
 
-    /** @return the bytes of the arrays that hold the matrix (values, column indices, row starts) */
+    /**
+     * @return the bytes of the arrays that hold the matrix (values, column indices, row starts), and of those
+     *     made from them once used: the matrix by columns (one vector with many zeros) and where each entry's column
+     *     starts in a batch (the vector kernels, 4 bytes per entry)
+     */
     public long bytes() {
         ByColumns t = byColumns;
+        Offsets o = offsets;
         return 4L * value.length + 2L * column.length + 4L * rowStart.length + (t == null ? 0
-                : 4L * t.start().length + 6L * value.length);
+                : 4L * t.start().length + 6L * value.length) + (o == null ? 0 : 4L * o.at().length);
     }
 
     /**
@@ -160,7 +165,7 @@ public final class CsrMatrix {
             return;
         }
         if (Simd.VECTOR && batch >= Simd.LANES) {
-            VectorProducts.multiply(0, rows, rowStart, offsets(batch), 0, value, x, 0, batch, bias, y, 0, batch);
+            VectorProducts.multiply(0, rows, rowStart, offsets(batch), value, x, 0, batch, bias, y, 0, batch);
             return;
         }
         multiplyLoops(x, batch, bias, y);
@@ -174,7 +179,7 @@ public final class CsrMatrix {
      */
     void multiplyRowsVector(int from, int to, float[] x, int firstColumn, int batch, float[] bias, float[] y,
             int yOffset, int yStride) {
-        VectorProducts.multiply(from, to, rowStart, offsets(batch), 0, value, x, firstColumn * batch, batch, bias, y,
+        VectorProducts.multiply(from, to, rowStart, offsets(batch), value, x, firstColumn * batch, batch, bias, y,
                 yOffset, yStride);
     }
 

@@ -106,10 +106,12 @@ public final class SparseConv {
         return new int[] {filters.rows(), outH, outW};
     }
 
-    /** @return the bytes held: the filters' CSR arrays and the bias */
+    /** @return the bytes held: the filters' CSR arrays, the bias, the dense filters if kept, and the offsets of the
+     *     in-place path once it ran (not the padded input: activations, like the patch buffers) */
     public long bytes() {
-        return filters.bytes() + 4L * bias.length + (denseFilters == null ? 0
-                : 4L * denseFilters.length);
+        Direct d = direct;
+        return filters.bytes() + 4L * bias.length + (denseFilters == null ? 0 : 4L * denseFilters.length)
+                + (d == null ? 0 : 4L * d.tapAt().length + (d.denseAt() == null ? 0 : 4L * d.denseAt().length));
     }
 
     /**
@@ -262,7 +264,7 @@ public final class SparseConv {
                 VectorProducts.denseMultiply(denseFilters, 0, out, denseFilters.length / out, d.denseAt(), src,
                         base + t, n, bias, y, yOffset + t, plane);
             } else {
-                VectorProducts.multiply(0, out, rowStart, d.tapAt(), 0, filters.values(), src, base + t, n, bias, y,
+                VectorProducts.multiply(0, out, rowStart, d.tapAt(), filters.values(), src, base + t, n, bias, y,
                         yOffset + t, plane);
             }
             for (int o = 0; e != null && o < out; o++) {

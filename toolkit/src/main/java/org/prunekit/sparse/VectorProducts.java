@@ -25,11 +25,11 @@ final class VectorProducts {
 
     /**
      * Rows {@code [from, to)} of a CSR product over a stretch of {@code len} values: non-zero {@code k} multiplies
-     * {@code x[base + at[k - atFirst] + i]}, {@code i < len}, into {@code y[yOffset + r * yStride + i]}. The
+     * {@code x[base + at[k] + i]}, {@code i < len}, into {@code y[yOffset + r * yStride + i]}. The
      * offsets make it the product of every layout: a batch-last matrix ({@code at = column * batch}) or a
      * convolution's input read in place (at = where the weight's input channel and kernel position start).
      */
-    static void multiply(int from, int to, int[] rowStart, int[] at, int atFirst, float[] value, float[] x, int base,
+    static void multiply(int from, int to, int[] rowStart, int[] at, float[] value, float[] x, int base,
             int len, float[] bias, float[] y, int yOffset, int yStride) {
         int l = S.length();
         int batch = len;
@@ -50,7 +50,7 @@ final class VectorProducts {
                     FloatVector a3 = a0;
                     for (int k = start; k < end; k++) {
                         FloatVector w = FloatVector.broadcast(S, value[k]);
-                        int o = base + at[k - atFirst] + i;
+                        int o = base + at[k] + i;
                         a0 = FloatVector.fromArray(S, x, o).fma(w, a0);
                         a1 = FloatVector.fromArray(S, x, o + l).fma(w, a1);
                         a2 = FloatVector.fromArray(S, x, o + 2 * l).fma(w, a2);
@@ -71,13 +71,13 @@ final class VectorProducts {
                     FloatVector c = FloatVector.zero(S);
                     int k = start;
                     for (; k + 1 < end; k += 2) {
-                        a = FloatVector.fromArray(S, x, base + at[k - atFirst] + i).fma(
+                        a = FloatVector.fromArray(S, x, base + at[k] + i).fma(
                                 FloatVector.broadcast(S, value[k]), a);
-                        c = FloatVector.fromArray(S, x, base + at[k + 1 - atFirst] + i).fma(
+                        c = FloatVector.fromArray(S, x, base + at[k + 1] + i).fma(
                                 FloatVector.broadcast(S, value[k + 1]), c);
                     }
                     if (k < end) {
-                        a = FloatVector.fromArray(S, x, base + at[k - atFirst] + i).fma(
+                        a = FloatVector.fromArray(S, x, base + at[k] + i).fma(
                                 FloatVector.broadcast(S, value[k]), a);
                     }
                     a.add(c).intoArray(y, out + i);
@@ -92,13 +92,13 @@ final class VectorProducts {
                 float a3 = 0f;
                 int k = start;
                 for (; k + 3 < end; k += 4) {
-                    a0 = Math.fma(value[k], x[base + at[k - atFirst] + i], a0);
-                    a1 = Math.fma(value[k + 1], x[base + at[k + 1 - atFirst] + i], a1);
-                    a2 = Math.fma(value[k + 2], x[base + at[k + 2 - atFirst] + i], a2);
-                    a3 = Math.fma(value[k + 3], x[base + at[k + 3 - atFirst] + i], a3);
+                    a0 = Math.fma(value[k], x[base + at[k] + i], a0);
+                    a1 = Math.fma(value[k + 1], x[base + at[k + 1] + i], a1);
+                    a2 = Math.fma(value[k + 2], x[base + at[k + 2] + i], a2);
+                    a3 = Math.fma(value[k + 3], x[base + at[k + 3] + i], a3);
                 }
                 for (; k < end; k++) {
-                    a0 = Math.fma(value[k], x[base + at[k - atFirst] + i], a0);
+                    a0 = Math.fma(value[k], x[base + at[k] + i], a0);
                 }
                 y[out + i] = b0 + ((a0 + a1) + (a2 + a3));
             }
@@ -320,7 +320,7 @@ final class VectorProducts {
         for (int k = 0; k < at.length; k++) {
             at[k] = column[k] * batch;
         }
-        multiply(0, 3, rowStart, at, 0, value, x, 0, batch, bias, y, 0, batch);
+        multiply(0, 3, rowStart, at, value, x, 0, batch, bias, y, 0, batch);
         for (int r = 0; r < 3; r++) {
             for (int b = 0; b < batch; b++) {
                 double expect = bias[r];
