@@ -240,17 +240,29 @@ public final class ImageSet implements Examples {
      * @return the values of example {@code i}, row-major, {@link #exampleSize()} of them (a new array)
      */
     public float[] features(int i) {
+        float[] out = new float[exampleSize];
+        copyFeatures(i, out, 0);
+        return out;
+    }
+
+    /**
+     * Copies the values of one example, as {@link #features(int)} gives them, into an array of the caller's
+     * (no allocation: what a training loop that assembles its own batches uses).
+     *
+     * @param i an example index, {@code 0..size()-1}
+     * @param out the destination
+     * @param offset where example {@code i}'s first value goes; {@link #exampleSize()} values are written
+     */
+    public void copyFeatures(int i, float[] out, int offset) {
         Objects.checkIndex(i, labels.length);
         int n = exampleSize;
-        float[] out = new float[n];
         if (values != null) {
-            System.arraycopy(values, i * n, out, 0, n);
+            System.arraycopy(values, i * n, out, offset, n);
         } else {
             for (int j = 0; j < n; j++) {
-                out[j] = SCALE[pixels[i * n + j] & 0xff];
+                out[offset + j] = SCALE[pixels[i * n + j] & 0xff];
             }
         }
-        return out;
     }
 
     /** The stored float values (not a copy), or null for byte images. */

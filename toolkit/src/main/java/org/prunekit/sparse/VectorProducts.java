@@ -1,6 +1,7 @@
 package org.prunekit.sparse;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -290,6 +291,221 @@ final class VectorProducts {
                 m = Math.max(m, x[base + at[k] + i]);
             }
             y[yOffset + i] = m;
+        }
+    }
+
+    /**
+     * The correlation of two sets of rows, a convolution's weight gradient: for {@code r < m} and {@code c < k},
+     * {@code g[r * k + c] = sum over q < rows and i < len of a[aBase + r * aStride + q * aRow + i]
+     * * x[xBase + at[c] + q * xRow + i]} ({@code a} the output gradient, {@code x} the padded input read through the
+     * offsets of the forward product). Four rows and four columns at a time share every load (16 registers of partial
+     * sums), reduced once at the end; {@code len} is a multiple of {@link #lanes()}.
+     */
+    static void correlate(float[] a, int aBase, int aStride, int aRow, int m, float[] x, int xBase, int[] at, int xRow,
+            int k, int rows, int len, float[] g) {
+        int l = S.length();
+        for (int r = 0; r < m; r += 4) {
+            int ra = aBase + r * aStride;
+            int rb = aBase + Math.min(r + 1, m - 1) * aStride;
+            int rc = aBase + Math.min(r + 2, m - 1) * aStride;
+            int rd = aBase + Math.min(r + 3, m - 1) * aStride;
+            for (int c = 0; c < k; c += 4) {
+                int xa = xBase + at[c];
+                int xb = xBase + at[Math.min(c + 1, k - 1)];
+                int xc = xBase + at[Math.min(c + 2, k - 1)];
+                int xd = xBase + at[Math.min(c + 3, k - 1)];
+                FloatVector s00 = FloatVector.zero(S);
+                FloatVector s01 = s00;
+                FloatVector s02 = s00;
+                FloatVector s03 = s00;
+                FloatVector s10 = s00;
+                FloatVector s11 = s00;
+                FloatVector s12 = s00;
+                FloatVector s13 = s00;
+                FloatVector s20 = s00;
+                FloatVector s21 = s00;
+                FloatVector s22 = s00;
+                FloatVector s23 = s00;
+                FloatVector s30 = s00;
+                FloatVector s31 = s00;
+                FloatVector s32 = s00;
+                FloatVector s33 = s00;
+                // one loop over every row's stretch (the partial sums stay in registers only across a single loop)
+                int ao = 0;
+                int xo = 0;
+                int i = 0;
+                for (int step = 0, steps = rows * (len / l); step < steps; step++) {
+                    {
+                        FloatVector x0 = FloatVector.fromArray(S, x, xa + xo + i);
+                        FloatVector x1 = FloatVector.fromArray(S, x, xb + xo + i);
+                        FloatVector x2 = FloatVector.fromArray(S, x, xc + xo + i);
+                        FloatVector x3 = FloatVector.fromArray(S, x, xd + xo + i);
+                        FloatVector v = FloatVector.fromArray(S, a, ra + ao + i);
+                        s00 = x0.fma(v, s00);
+                        s01 = x1.fma(v, s01);
+                        s02 = x2.fma(v, s02);
+                        s03 = x3.fma(v, s03);
+                        v = FloatVector.fromArray(S, a, rb + ao + i);
+                        s10 = x0.fma(v, s10);
+                        s11 = x1.fma(v, s11);
+                        s12 = x2.fma(v, s12);
+                        s13 = x3.fma(v, s13);
+                        v = FloatVector.fromArray(S, a, rc + ao + i);
+                        s20 = x0.fma(v, s20);
+                        s21 = x1.fma(v, s21);
+                        s22 = x2.fma(v, s22);
+                        s23 = x3.fma(v, s23);
+                        v = FloatVector.fromArray(S, a, rd + ao + i);
+                        s30 = x0.fma(v, s30);
+                        s31 = x1.fma(v, s31);
+                        s32 = x2.fma(v, s32);
+                        s33 = x3.fma(v, s33);
+                    }
+                    i += l;
+                    if (i == len) {
+                        i = 0;
+                        ao += aRow;
+                        xo += xRow;
+                    }
+                }
+                // a repeated row or column (the last block) stores the same sums again
+                int c1 = Math.min(c + 1, k - 1);
+                int c2 = Math.min(c + 2, k - 1);
+                int c3 = Math.min(c + 3, k - 1);
+                int g0 = r * k;
+                int g1 = Math.min(r + 1, m - 1) * k;
+                int g2 = Math.min(r + 2, m - 1) * k;
+                int g3 = Math.min(r + 3, m - 1) * k;
+                g[g0 + c] = s00.reduceLanes(VectorOperators.ADD);
+                g[g0 + c1] = s01.reduceLanes(VectorOperators.ADD);
+                g[g0 + c2] = s02.reduceLanes(VectorOperators.ADD);
+                g[g0 + c3] = s03.reduceLanes(VectorOperators.ADD);
+                g[g1 + c] = s10.reduceLanes(VectorOperators.ADD);
+                g[g1 + c1] = s11.reduceLanes(VectorOperators.ADD);
+                g[g1 + c2] = s12.reduceLanes(VectorOperators.ADD);
+                g[g1 + c3] = s13.reduceLanes(VectorOperators.ADD);
+                g[g2 + c] = s20.reduceLanes(VectorOperators.ADD);
+                g[g2 + c1] = s21.reduceLanes(VectorOperators.ADD);
+                g[g2 + c2] = s22.reduceLanes(VectorOperators.ADD);
+                g[g2 + c3] = s23.reduceLanes(VectorOperators.ADD);
+                g[g3 + c] = s30.reduceLanes(VectorOperators.ADD);
+                g[g3 + c1] = s31.reduceLanes(VectorOperators.ADD);
+                g[g3 + c2] = s32.reduceLanes(VectorOperators.ADD);
+                g[g3 + c3] = s33.reduceLanes(VectorOperators.ADD);
+            }
+        }
+    }
+
+    /** {@code y[i] = max(x[i], 0)} for {@code i < n} ({@code Math.max}'s values). */
+    static void relu(float[] x, float[] y, int n) {
+        int l = S.length();
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            FloatVector.fromArray(S, x, i).max(zero).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] = Math.max(x[i], 0f);
+        }
+    }
+
+    /** {@code dx[i] = y[i] > 0 ? dy[i] : 0} for {@code i < n}: a ReLU's gradient, without a branch per value. */
+    static void reluBackward(float[] y, float[] dy, float[] dx, int n) {
+        int l = S.length();
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            VectorMask<Float> on = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, dy, i), on).intoArray(dx, i);
+        }
+        for (; i < n; i++) {
+            dx[i] = y[i] > 0f ? dy[i] : 0f;
+        }
+    }
+
+    /**
+     * @return {@code sum over i < n of (a[from + i] - ma) * (b[from + i] - mb)} (in two registers of partial sums,
+     *     added up in double per register): a variance or a batch norm's scale gradient
+     */
+    static double centredDot(float[] a, float ma, float[] b, float mb, int from, int n) {
+        int l = S.length();
+        FloatVector sa = FloatVector.zero(S);
+        FloatVector sb = sa;
+        double total = 0;
+        int i = 0;
+        // blocks of at most 4,096 values summed in float, then added up in double
+        while (i + 2 * l <= n) {
+            int end = Math.min(n - 2 * l + 1, i + 4096);
+            for (; i < end; i += 2 * l) {
+                FloatVector x = FloatVector.fromArray(S, a, from + i).sub(ma);
+                FloatVector y = FloatVector.fromArray(S, b, from + i).sub(mb);
+                sa = x.fma(y, sa);
+                x = FloatVector.fromArray(S, a, from + i + l).sub(ma);
+                y = FloatVector.fromArray(S, b, from + i + l).sub(mb);
+                sb = x.fma(y, sb);
+            }
+            total += sa.add(sb).reduceLanes(VectorOperators.ADD);
+            sa = FloatVector.zero(S);
+            sb = sa;
+        }
+        for (; i < n; i++) {
+            total += (double) (a[from + i] - ma) * (b[from + i] - mb);
+        }
+        return total;
+    }
+
+    /** @return the sum of {@code x[from .. from + n)} (in four registers of partial sums) */
+    static float sum(float[] x, int from, int n) {
+        int l = S.length();
+        FloatVector a = FloatVector.zero(S);
+        FloatVector b = a;
+        FloatVector c = a;
+        FloatVector d = a;
+        int i = 0;
+        for (; i + 4 * l <= n; i += 4 * l) {
+            a = a.add(FloatVector.fromArray(S, x, from + i));
+            b = b.add(FloatVector.fromArray(S, x, from + i + l));
+            c = c.add(FloatVector.fromArray(S, x, from + i + 2 * l));
+            d = d.add(FloatVector.fromArray(S, x, from + i + 3 * l));
+        }
+        for (; i + l <= n; i += l) {
+            a = a.add(FloatVector.fromArray(S, x, from + i));
+        }
+        float total = a.add(b).add(c.add(d)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            total += x[from + i];
+        }
+        return total;
+    }
+
+    /**
+     * The gradient of a max over windows: for {@code i < n}, {@code dy[yOffset + i]} is added to
+     * {@code dx[base + at[k] + i]} for the first {@code k} whose input equals the window's max {@code y[yOffset + i]}
+     * (as torch routes it: to the first maximum of the window, in the order of {@code at}).
+     */
+    static void maxBackward(float[] x, float[] dx, int base, int[] at, float[] y, float[] dy, int yOffset, int n) {
+        int l = S.length();
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            FloatVector m = FloatVector.fromArray(S, y, yOffset + i);
+            FloatVector g = FloatVector.fromArray(S, dy, yOffset + i);
+            VectorMask<Float> taken = S.maskAll(false);
+            for (int k = 0; k < at.length; k++) {
+                int o = base + at[k] + i;
+                VectorMask<Float> first = FloatVector.fromArray(S, x, o).compare(VectorOperators.EQ, m).andNot(taken);
+                FloatVector.fromArray(S, dx, o).add(g, first).intoArray(dx, o);
+                taken = taken.or(first);
+            }
+        }
+        for (; i < n; i++) {
+            float m = y[yOffset + i];
+            for (int k = 0; k < at.length; k++) {
+                int o = base + at[k] + i;
+                if (x[o] == m) {
+                    dx[o] += dy[yOffset + i];
+                    break;
+                }
+            }
         }
     }
 

@@ -190,13 +190,9 @@ final class Adam implements AutoCloseable {
      */
     void step(List<NDArray> masks, EmbeddingGradients rows) {
         PruneKit.noGrad();
-        t++;
-        double bias1 = 1 - Math.pow(BETA1, t);
-        double bias2 = 1 - Math.pow(BETA2, t);
-        // m̂/(√v̂+ε) = (1−β₁)M/bias1 / (c·(√V + ε/c)) with c = √((1−β₂)/bias2)
-        double c = Math.sqrt((1 - BETA2) / bias2);
-        float step = (float) (learningRate * (1 - BETA1) / bias1 / c);
-        float eps = (float) (EPSILON / c);
+        float[] scale = nextStep();
+        float step = scale[0];
+        float eps = scale[1];
         // the NDArray form's scalars as tensors, made only if a parameter takes that path
         boolean tensors = paths.contains(Path.TENSORS);
         try (NDArray stepTensor = tensors ? state.create(step) : null;
@@ -221,6 +217,94 @@ final class Adam implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * @return whether every weight takes the Java loop, so that {@link #stepInHeap(List)} can update them all in
+     *     the heap
+     */
+    boolean allInHeap() {
+        return !paths.contains(Path.TENSORS);
+    }
+
+    /**
+     * @param p one of the parameters this Adam updates
+     * @return its heap copy, which {@link #stepInHeap(List)} updates ({@link #readIntoHeap()} fills it)
+     */
+    float[] heapValues(Parameter p) {
+        return wScratch.get(indexOf(p));
+    }
+
+    /**
+     * @param p one of the parameters this Adam updates
+     * @return the heap array {@link #stepInHeap(List)} reads its gradient from
+     */
+    float[] heapGradients(Parameter p) {
+        return gScratch.get(indexOf(p));
+    }
+
+    private int indexOf(Parameter p) {
+        for (int i = 0; i < parameters.size(); i++) {
+            if (parameters.get(i) == p) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("Parameter " + p.getName() + " is not one this optimizer updates.");
+    }
+
+    /** Copies every weight's values into its heap copy: the start of a run of {@link #stepInHeap(List)}. */
+    void readIntoHeap() {
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray w = weights.get(i);
+            if (Tensors.writesThrough(w, Tensors.floats(w))) {
+                Tensors.floats(w).get(0, wScratch.get(i));
+            } else {
+                System.arraycopy(w.toFloatArray(), 0, wScratch.get(i), 0, wScratch.get(i).length);
+            }
+        }
+    }
+
+    /** Copies every heap copy back into its weight: after a run of {@link #stepInHeap(List)}. */
+    void writeFromHeap() {
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray w = weights.get(i);
+            if (Tensors.writesThrough(w, Tensors.floats(w))) {
+                Tensors.floats(w).put(0, wScratch.get(i));
+            } else {
+                w.set(wScratch.get(i));
+            }
+        }
+    }
+
+    /**
+     * One step of {@link #step(List)} on the heap copies alone, from gradients written into
+     * {@link #heapGradients} (by {@code JavaPass}): the same update, bit for bit, without copies in and out of
+     * the engine's memory. The weights themselves change only at {@link #writeFromHeap()}.
+     *
+     * @param masks each weight's 0/1 mask (see {@link #step(List)})
+     * @throws IllegalStateException if a weight does not take the Java loop ({@link #allInHeap()})
+     */
+    void stepInHeap(List<NDArray> masks) {
+        if (!allInHeap()) {
+            throw new IllegalStateException("A weight of this optimizer is not a float32 CPU array: it cannot be updated"
+                    + " in the heap.");
+        }
+        float[] scale = nextStep();
+        for (int i = 0; i < weights.size(); i++) {
+            NDArray mask = masks == null ? null : masks.get(i);
+            update(wScratch.get(i), gScratch.get(i), mj.get(i), vj.get(i), weightDecay, scale[0], scale[1],
+                    mask == null ? null : maskValues(i, mask));
+        }
+    }
+
+    /** Counts a step; @return its step size and ε for the unscaled moments, {@code {step, eps}} */
+    private float[] nextStep() {
+        t++;
+        double bias1 = 1 - Math.pow(BETA1, t);
+        double bias2 = 1 - Math.pow(BETA2, t);
+        // m̂/(√v̂+ε) = (1−β₁)M/bias1 / (c·(√V + ε/c)) with c = √((1−β₂)/bias2)
+        double c = Math.sqrt((1 - BETA2) / bias2);
+        return new float[] {(float) (learningRate * (1 - BETA1) / bias1 / c), (float) (EPSILON / c)};
     }
 
     /** The NDArray form: the unscaled moments updated by in-place tensor ops, then the gradient zeroed. */

@@ -16,9 +16,29 @@ package org.prunekit.train;
  * @param seed seed of the shuffling of the training data
  * @param schedule how the learning rate changes from epoch to epoch
  * @param distillation soft targets from a teacher net mixed into the loss, or null for none
+ * @param kernels what computes each step's forward and backward pass ({@link Kernels#AUTO} by default)
  */
 public record TrainConfig(int epochs, float learningRate, float weightDecay, float l1, long seed,
-        LearningRateSchedule schedule, Distillation distillation) {
+        LearningRateSchedule schedule, Distillation distillation, Kernels kernels) {
+
+    /**
+     * What computes a training step's forward pass, loss and gradients. Either way the optimizer is the same
+     * Adam, the data order the same, and the results equal within float rounding (sums are added up in another
+     * order, so weights drift apart by rounding over many steps, as they would between two CPUs).
+     */
+    public enum Kernels {
+        /**
+         * PruneKit's Java kernels where they take the net (a sequential net of dense layers, stride-1
+         * convolutions, ReLUs, max poolings and flattens, trained without distillation or an L1 penalty, on a JVM
+         * with the Vector API), else the engine. The default: on a 2-core CPU they train LeNet-300-100 and
+         * LeNet-5 faster than libtorch (see the README's training benchmark).
+         */
+        AUTO,
+        /** Always the engine (libtorch's autograd). */
+        ENGINE,
+        /** Always the Java kernels: a net, data or setting they do not take is an error that says why. */
+        JAVA
+    }
 
     /**
      * Knowledge distillation (Hinton et al. 2015): the loss becomes
@@ -66,6 +86,13 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
             throw new IllegalArgumentException("The L1 strength must be 0 or positive, got " + l1 + ".");
         }
         java.util.Objects.requireNonNull(schedule, "schedule");
+        java.util.Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** The settings with the kernels picked automatically. */
+    public TrainConfig(int epochs, float learningRate, float weightDecay, float l1, long seed,
+            LearningRateSchedule schedule, Distillation distillation) {
+        this(epochs, learningRate, weightDecay, l1, seed, schedule, distillation, Kernels.AUTO);
     }
 
     /** The settings without distillation. */
@@ -92,7 +119,7 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
      * @return these settings with another epoch count
      */
     public TrainConfig withEpochs(int moreEpochs) {
-        return new TrainConfig(moreEpochs, learningRate, weightDecay, l1, seed, schedule, distillation);
+        return new TrainConfig(moreEpochs, learningRate, weightDecay, l1, seed, schedule, distillation, kernels);
     }
 
     /**
@@ -100,14 +127,15 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
      * @return these settings with that seed
      */
     public TrainConfig withSeed(long newSeed) {
-        return new TrainConfig(epochs, learningRate, weightDecay, l1, newSeed, schedule, distillation);
+        return new TrainConfig(epochs, learningRate, weightDecay, l1, newSeed, schedule, distillation, kernels);
     }
 
     @Override
     public String toString() {
         return "epochs=" + epochs + ", Adam lr=" + learningRate + (weightDecay > 0 ? ", weightDecay=" + weightDecay : "")
                 + (l1 > 0 ? ", L1=" + l1 : "") + (schedule == LearningRateSchedule.CONSTANT ? "" : ", " + schedule)
-                + ", seed=" + seed + (distillation == null ? "" : ", " + distillation);
+                + ", seed=" + seed + (distillation == null ? "" : ", " + distillation)
+                + (kernels == Kernels.AUTO ? "" : kernels == Kernels.JAVA ? ", Java kernels" : ", engine kernels");
     }
 
     /** Builder of {@link TrainConfig}; every setting is optional. */
@@ -119,8 +147,19 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
         private long seed = 42;
         private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
         private Distillation distillation;
+        private Kernels kernels = Kernels.AUTO;
 
         Builder() {}
+
+        /**
+         * @param kernels what computes each step's forward and backward pass (default {@link Kernels#AUTO}: the
+         *     Java kernels where they take the net, else the engine)
+         * @return this builder
+         */
+        public Builder optKernels(Kernels kernels) {
+            this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
+            return this;
+        }
 
         /**
          * Trains with soft targets from a teacher as well as the labels (knowledge distillation,
@@ -193,7 +232,7 @@ public record TrainConfig(int epochs, float learningRate, float weightDecay, flo
 
         /** @return the settings */
         public TrainConfig build() {
-            return new TrainConfig(epochs, learningRate, weightDecay, l1, seed, schedule, distillation);
+            return new TrainConfig(epochs, learningRate, weightDecay, l1, seed, schedule, distillation, kernels);
         }
     }
 }

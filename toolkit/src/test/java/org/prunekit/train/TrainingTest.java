@@ -322,8 +322,10 @@ class TrainingTest {
                     .setSparsity(0.8).optScope(org.prunekit.prune.Scope.GLOBAL).build().plan(fused).apply();
             try (Net old = fused.copy()) {
                 assertEquals(fused.masks().size(), old.masks().size());
-                Training.fit(fused, SMALL, TrainConfig.epochs(1), Progress.none());
-                Training.fit(new MasksAfterStep(old), SMALL, TrainConfig.epochs(1), Progress.none());
+                // both on the engine (a wrapped net trains there): the same float operations in the same order
+                TrainConfig engine = TrainConfig.builder().optEpochs(1).optKernels(TrainConfig.Kernels.ENGINE).build();
+                Training.fit(fused, SMALL, engine, Progress.none());
+                Training.fit(new MasksAfterStep(old), SMALL, engine, Progress.none());
                 List<float[]> expected = weights(old);
                 List<float[]> actual = weights(fused);
                 for (int i = 0; i < expected.size(); i++) {
@@ -338,6 +340,62 @@ class TrainingTest {
                 }
             }
         }
+    }
+
+    /**
+     * The Java kernels train as the engine does: the same epochs' losses and accuracies within float rounding
+     * (the gradients of one step are compared value by value in {@code JavaPassTest}), masked weights stay
+     * exactly zero, and they are the default for the nets they take.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("javaNets")
+    void javaKernelsTrainAsTheEngineDoes(String name, Supplier<Net> factory) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.prunekit.sparse.JavaPass.unsupported(Models.lenet5()) == null,
+                "the Vector API is not available in this JVM");
+        try (Net onJava = factory.get(); Net onEngine = factory.get()) {
+            for (Net n : List.of(onJava, onEngine)) {
+                org.prunekit.prune.Pruner.builder().setImportance(org.prunekit.prune.Importance.magnitudeL1())
+                        .setSparsity(0.7).optScope(org.prunekit.prune.Scope.GLOBAL).build().plan(n).apply();
+            }
+            TrainConfig config = TrainConfig.builder().optEpochs(2).optWeightDecay(1e-4f).build();
+            assertEquals("Java kernels", Training.kernels(onJava, SMALL, config));
+            History java = Training.fit(onJava, SMALL, config, Progress.none());
+            History engine = Training.fit(onEngine, SMALL, TrainConfig.builder().optEpochs(2).optWeightDecay(1e-4f)
+                    .optKernels(TrainConfig.Kernels.ENGINE).build(), Progress.none());
+            for (int e = 0; e < 2; e++) {
+                EpochStats j = java.epochs().get(e);
+                EpochStats g = engine.epochs().get(e);
+                assertEquals(g.trainLoss(), j.trainLoss(), 2e-3 * g.trainLoss(), name + " epoch " + (e + 1) + " loss");
+                assertEquals(g.trainAccuracy(), j.trainAccuracy(), 0.005, name + " epoch " + (e + 1) + " accuracy");
+                assertEquals(g.testAccuracy(), j.testAccuracy(), 0.01, name + " epoch " + (e + 1) + " test accuracy");
+            }
+            assertTrue(java.finalTestAccuracy() >= 0.7, java.toString());
+            for (Map.Entry<Parameter, NDArray> e : onJava.masks().entrySet()) {
+                float[] w = e.getKey().getArray().toFloatArray();
+                float[] m = e.getValue().toFloatArray();
+                for (int j = 0; j < w.length; j++) {
+                    assertTrue(m[j] != 0 || w[j] == 0, "a masked weight of " + name + " is " + w[j]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void javaKernelsAskedForANetTheyDoNotTakeSayWhy() {
+        try (Net cnn = Models.sequential("Strided", 1, 28, 28).conv(4, 3, 2, 1).relu().flatten().dense(10).build(1)) {
+            assertTrue(Training.kernels(cnn, SMALL, TrainConfig.epochs(1)).startsWith("engine (for Strided: layer conv1"),
+                    Training.kernels(cnn, SMALL, TrainConfig.epochs(1)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Training.fit(cnn, SMALL,
+                    TrainConfig.builder().optEpochs(1).optKernels(TrainConfig.Kernels.JAVA).build(), Progress.none()));
+            assertTrue(e.getMessage().contains("asks for the Java kernels"), e.getMessage());
+            assertTrue(e.getMessage().contains("ENGINE"), e.getMessage());
+        }
+    }
+
+    static Stream<Arguments> javaNets() {
+        return Stream.of(Arguments.of("LeNet-300-100", (Supplier<Net>) Models::lenet300100),
+                Arguments.of("LeNet-5", (Supplier<Net>) Models::lenet5),
+                Arguments.of("SmallCNN", (Supplier<Net>) Models::smallCnn));
     }
 
     static Stream<Arguments> maskedNets() {

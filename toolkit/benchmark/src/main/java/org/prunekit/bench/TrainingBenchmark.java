@@ -58,9 +58,11 @@ public final class TrainingBenchmark {
      * @param profile where a DJL batch spends its time
      * @param torchProfiles where a PyTorch batch spends its time, in microseconds per phase (assembly, forward,
      *        loss, backward, optimizer, read-back), by setting ("PyTorch", "PyTorch channels-last")
+     * @param kernels what computed PruneKit's training steps ({@link Training#kernels})
      */
     record Row(String model, double target, List<double[]> djl, List<double[]> torch, List<double[]> kernel,
-            double djlAccuracy, double torchAccuracy, TrainingProfile profile, Map<String, double[]> torchProfiles) {
+            double djlAccuracy, double torchAccuracy, TrainingProfile profile, Map<String, double[]> torchProfiles,
+            String kernels) {
 
         double djlSeconds() {
             return Stats.median(flat(djl));
@@ -150,8 +152,11 @@ public final class TrainingBenchmark {
         List<Row> rows = new ArrayList<>();
         for (Model m : MODELS) {
             TrainingProfile profile;
+            String kernels;
             try (Net net = m.factory().apply(42)) {
-                profile = Training.profile(net, split, TrainConfig.builder().optSeed(42).build(), 50, 250);
+                TrainConfig config = TrainConfig.builder().optSeed(42).build();
+                kernels = Training.kernels(net, split, config);
+                profile = Training.profile(net, split, config, 50, 250);
             }
             List<String> args = List.of("--model", m.name(), "--data", data.toString(), "--epochs", "1", "--seed", "42",
                     "--profile", "250");
@@ -164,7 +169,7 @@ public final class TrainingBenchmark {
                         "profile_phases"));
             }
             rows.add(new Row(m.name(), m.target(), djl.get(m.name()), torch.get(m.name()), kernel.get(m.name()),
-                    accuracy.get(m.name())[0], accuracy.get(m.name())[1], profile, torchProfiles));
+                    accuracy.get(m.name())[0], accuracy.get(m.name())[1], profile, torchProfiles, kernels));
         }
         return rows;
     }
@@ -204,6 +209,8 @@ public final class TrainingBenchmark {
         }
         out.println();
         out.print(t.toText());
+        out.println("PruneKit's training steps ran on: " + String.join("; ", rows.stream().map(r -> r.model() + " "
+                + r.kernels()).toList()));
         out.println("Accuracy after the last run (DJL / PyTorch): " + String.join(", ", rows.stream().map(r -> String
                 .format(Locale.ROOT, "%s %.4f / %.4f", r.model(), r.djlAccuracy(), r.torchAccuracy())).toList()));
         out.println();
