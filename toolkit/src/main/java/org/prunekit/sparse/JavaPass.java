@@ -12,6 +12,7 @@ import org.prunekit.model.Architecture;
 import org.prunekit.model.Layer;
 import org.prunekit.model.LayerSpec;
 import org.prunekit.model.Net;
+import org.prunekit.model.Tensors;
 import org.prunekit.model.layers.Conv;
 import org.prunekit.model.layers.Dense;
 import org.prunekit.model.layers.Flatten;
@@ -468,8 +469,18 @@ public final class JavaPass {
         }
 
         void writeState() {
-            runningMean.set(mean);
-            runningVar.set(var);
+            write(runningMean, mean);
+            write(runningVar, var);
+        }
+
+        /** Into the array's own memory where it is one dense block (no temporary array), else through DJL. */
+        private static void write(NDArray a, float[] values) {
+            java.nio.FloatBuffer b = Tensors.floats(a);
+            if (Tensors.writesThrough(a, b)) {
+                b.put(0, values);
+            } else {
+                a.set(values);
+            }
         }
 
         /** Zeroes the padding lanes ({@code examples..batch}) of every position of {@code x}. */

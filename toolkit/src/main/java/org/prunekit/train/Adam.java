@@ -391,13 +391,26 @@ final class Adam implements AutoCloseable {
             }
         }
         if (mask == null) {
-            for (int j = 0; j < n; j++) {
-                w[j] = stepped(j, w, g, mom, sq, step, eps);
-            }
+            plain(w, g, mom, sq, step, eps);
         } else {
-            for (int j = 0; j < n; j++) {
-                w[j] = stepped(j, w, g, mom, sq, step, eps) * mask[j];
-            }
+            masked(w, g, mom, sq, step, eps, mask);
+        }
+    }
+
+    /*
+     * The two loops are methods of their own: the JIT compiles each with its own profile. As two branches of one
+     * method, the one not taken while the method was first compiled (the masked loop, when a dense net trained
+     * first) ran some 10x slower afterwards (1.3 ms instead of 0.1 ms per LeNet-300-100 step).
+     */
+    private static void plain(float[] w, float[] g, float[] mom, float[] sq, float step, float eps) {
+        for (int j = 0; j < mom.length; j++) {
+            w[j] = stepped(j, w, g, mom, sq, step, eps);
+        }
+    }
+
+    private static void masked(float[] w, float[] g, float[] mom, float[] sq, float step, float eps, float[] mask) {
+        for (int j = 0; j < mom.length; j++) {
+            w[j] = stepped(j, w, g, mom, sq, step, eps) * mask[j];
         }
     }
 

@@ -114,7 +114,9 @@ class EngineCheckTest {
             Map<Remedy, Probe> probes = EngineGuard.probeAll(cpu, s -> progress.append(s).append('\n'));
             Probe none = probes.get(Remedy.NONE);
             assertFalse(none.passed());
-            assertTrue(none.failures().get(0).startsWith("conv2d 3x3/1 20->20 NCHW output"), none.failures().toString());
+            // the simulated fault among the failures (on a CPU where the engine really is wrong, others come first)
+            assertTrue(none.failures().stream().anyMatch(f -> f.startsWith("conv2d 3x3/1 20->20 NCHW output")),
+                    none.failures().toString());
             assertTrue(probes.get(Remedy.ATEN_CONVOLUTIONS).passed(), "oneDNN off must pass: " + probes);
             Remedy chosen = EngineGuard.choose(probes, false);
             assertNotEquals(Remedy.NONE, chosen);
@@ -131,7 +133,8 @@ class EngineCheckTest {
             EngineStatus status = EngineGuard.statusOf(cpu, EngineGuard.engineDescription(), probes, chosen, "now",
                     dir.resolve("engine-check.properties"), false);
             assertTrue(status.notice().contains(cpu.model()), status.notice());
-            assertTrue(status.notice().contains("conv2d 3x3/1 20->20 NCHW"), status.notice());
+            String first = none.failures().get(0); // the simulated fault, or a real one listed before it
+            assertTrue(status.notice().contains(first.substring(0, first.indexOf(':'))), status.notice());
             assertTrue(status.notice().contains(chosen.description()), status.notice());
             assertTrue(status.trusted());
             assertEquals(chosen, status.remedy());

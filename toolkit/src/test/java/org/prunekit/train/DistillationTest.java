@@ -67,7 +67,9 @@ class DistillationTest {
         try (Net teacher = Models.lenet300100(1); Net a = Models.lenet300100(2); Net b = Models.lenet300100(2)) {
             Training.fit(teacher, DATA, TrainConfig.epochs(1), Progress.none());
             float[] teacherBefore = teacher.layer("fc1").weight().getArray().toFloatArray();
-            Training.fit(a, DATA, TrainConfig.epochs(1), Progress.none());
+            // distillation trains on the engine: plain training there too, for the same float operations
+            Training.fit(a, DATA, TrainConfig.builder().optEpochs(1).optKernels(TrainConfig.Kernels.ENGINE).build(),
+                    Progress.none());
             Training.fit(b, DATA, TrainConfig.builder().optEpochs(1).optDistillation(teacher, 4f, 0f).build(),
                     Progress.none());
             assertArrayEquals(a.layer("fc2").weight().getArray().toFloatArray(),
