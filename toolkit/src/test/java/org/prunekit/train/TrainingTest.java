@@ -350,9 +350,9 @@ class TrainingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("javaNets")
     void javaKernelsTrainAsTheEngineDoes(String name, Supplier<Net> factory) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.prunekit.sparse.JavaPass.unsupported(Models.lenet5()) == null,
-                "the Vector API is not available in this JVM");
         try (Net onJava = factory.get(); Net onEngine = factory.get()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(org.prunekit.sparse.JavaPass.unsupported(onJava) == null,
+                    "the Vector API is not available in this JVM");
             for (Net n : List.of(onJava, onEngine)) {
                 org.prunekit.prune.Pruner.builder().setImportance(org.prunekit.prune.Importance.magnitudeL1())
                         .setSparsity(0.7).optScope(org.prunekit.prune.Scope.GLOBAL).build().plan(n).apply();
