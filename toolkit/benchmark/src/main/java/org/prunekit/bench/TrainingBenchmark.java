@@ -22,7 +22,7 @@ import org.prunekit.train.Training;
 import org.prunekit.train.TrainingProfile;
 
 /**
- * Training speed, PruneKit (DJL) against PyTorch, on the same MNIST split with the same settings:
+ * Training speed, PruneKit against PyTorch, on the same MNIST split with the same settings:
  * Adam 1e-3, batch 64, one thread each, for LeNet-300-100, LeNet-5 and SmallCNN. Every run trains
  * each model three ways, one after the other so that all see the same machine state: in this
  * JVM, with PyTorch ({@code toolkit/bench/torch_train.py}), and in the installed Jupyter kernel as
@@ -143,7 +143,7 @@ public final class TrainingBenchmark {
             StringBuilder line = new StringBuilder(String.format("  run %d/%d:", r + 1, runs));
             for (Model m : MODELS) {
                 double t = Stats.median(torch.get(m.name()).get(r));
-                line.append(String.format(Locale.ROOT, "  %s DJL %.3f / PyTorch %.3f = %.2f, kernel %.3f = %.2f;",
+                line.append(String.format(Locale.ROOT, "  %s PruneKit %.3f / PyTorch %.3f = %.2f, kernel %.3f = %.2f;",
                         m.name(), Stats.median(djl.get(m.name()).get(r)), t, Stats.median(djl.get(m.name()).get(r)) / t,
                         Stats.median(kernel.get(m.name()).get(r)), Stats.median(kernel.get(m.name()).get(r)) / t));
             }
@@ -198,8 +198,8 @@ public final class TrainingBenchmark {
         Rows t = Rows.of("Training speed on the MNIST split (8,000 train images, Adam 1e-3, batch 64, 1 thread;"
                 + " median s/epoch over all counted epochs; run ratios = each run's median against PyTorch's in"
                 + " the same run; met = the ratio meets the target, with the number of single runs that do)",
-                "model", "DJL", "kernel", "PyTorch", "ratio", "run ratios", "kernel ratio", "kernel run ratios",
-                "target", "met (DJL)", "met (kernel)");
+                "model", "PruneKit", "kernel", "PyTorch", "ratio", "run ratios", "kernel ratio", "kernel run ratios",
+                "target", "met (PruneKit)", "met (kernel)");
         for (Row r : rows) {
             int n = r.djl().size();
             t.add(r.model(), r.djlSeconds(), r.kernelSeconds(), r.torchSeconds(), r.ratio(), spread(r.runRatios(r.djl())),
@@ -211,14 +211,13 @@ public final class TrainingBenchmark {
         out.print(t.toText());
         out.println("PruneKit's training steps ran on: " + String.join("; ", rows.stream().map(r -> r.model() + " "
                 + r.kernels()).toList()));
-        out.println("Accuracy after the last run (DJL / PyTorch): " + String.join(", ", rows.stream().map(r -> String
+        out.println("Accuracy after the last run (PruneKit / PyTorch): " + String.join(", ", rows.stream().map(r -> String
                 .format(Locale.ROOT, "%s %.4f / %.4f", r.model(), r.djlAccuracy(), r.torchAccuracy())).toList()));
         out.println();
-        out.println("Where a training batch spends its time (250 batches; DJL in this JVM after 50 warm-up,"
-                + " PyTorch after one epoch; DJL runs image batches channels-last, the ratios above compare it"
-                + " with PyTorch's default layout):");
+        out.println("Where a training batch spends its time (250 batches; PruneKit in this JVM after 50 warm-up,"
+                + " PyTorch after one epoch; the ratios above compare PruneKit with PyTorch's default layout):");
         for (Row r : rows) {
-            out.printf("  %-21s %s%n", "DJL", phaseLine(r.model(), TrainingProfile.PHASES, r.profile().micros()));
+            out.printf("  %-21s %s%n", "PruneKit", phaseLine(r.model(), TrainingProfile.PHASES, r.profile().micros()));
             r.torchProfiles().forEach((setting, us) -> out.printf("  %-21s %s%n", setting, phaseLine(r.model(),
                     TORCH_PHASES, us)));
         }
