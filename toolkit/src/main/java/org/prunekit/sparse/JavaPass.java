@@ -55,6 +55,26 @@ public final class JavaPass {
          * @return the array the pass writes its gradient into (overwritten by every {@link #backward()})
          */
         float[] gradients(Parameter p);
+
+        /**
+         * @param values each parameter's values
+         * @param gradients each parameter's gradient array
+         * @return the arrays looked up by the two functions
+         */
+        static ParameterArrays of(java.util.function.Function<Parameter, float[]> values,
+                java.util.function.Function<Parameter, float[]> gradients) {
+            return new ParameterArrays() {
+                @Override
+                public float[] values(Parameter p) {
+                    return values.apply(p);
+                }
+
+                @Override
+                public float[] gradients(Parameter p) {
+                    return gradients.apply(p);
+                }
+            };
+        }
     }
 
     private final List<Op> ops;

@@ -352,17 +352,7 @@ public final class Training {
             why = "a weight is not a float32 array on the CPU";
         }
         if (why == null) {
-            return JavaPass.of((Net) net, batch, new JavaPass.ParameterArrays() {
-                @Override
-                public float[] values(Parameter p) {
-                    return adam.heapValues(p);
-                }
-
-                @Override
-                public float[] gradients(Parameter p) {
-                    return adam.heapGradients(p);
-                }
-            });
+            return JavaPass.of((Net) net, batch, JavaPass.ParameterArrays.of(adam::heapValues, adam::heapGradients));
         }
         if (config.kernels() == TrainConfig.Kernels.JAVA) {
             throw new IllegalArgumentException("The training config asks for the Java kernels, but " + why

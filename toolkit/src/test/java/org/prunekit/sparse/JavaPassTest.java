@@ -66,17 +66,7 @@ class JavaPassTest {
                         grads.put(p.getValue(), new float[(int) p.getValue().getArray().size()]);
                     }
                     Map<String, float[]> runningBefore = running(net);
-                    JavaPass pass = JavaPass.of(net, 64, new JavaPass.ParameterArrays() {
-                        @Override
-                        public float[] values(Parameter p) {
-                            return values.get(p);
-                        }
-
-                        @Override
-                        public float[] gradients(Parameter p) {
-                            return grads.get(p);
-                        }
-                    });
+                    JavaPass pass = JavaPass.of(net, 64, JavaPass.ParameterArrays.of(values::get, grads::get));
                     pass.readState();
                     pass.assemble(data, order, 0, batch, targets);
                     pass.forward();
