@@ -150,4 +150,36 @@ public final class Tensors {
         memory.put(0, first);
         return Float.floatToRawIntBits(seen) == probe;
     }
+
+    /**
+     * Copies a float32 CPU array's values into a heap array, in bulk through {@link #floats} where DJL gives a
+     * block of them (its own memory or a contiguous copy), else through {@link NDArray#toFloatArray()}.
+     *
+     * @param a the array
+     * @param into at least {@code a.size()} floats; its first {@code a.size()} are overwritten
+     */
+    public static void read(NDArray a, float[] into) {
+        java.nio.FloatBuffer memory = floats(a);
+        if (memory != null) {
+            memory.get(0, into, 0, Math.toIntExact(a.size()));
+        } else {
+            System.arraycopy(a.toFloatArray(), 0, into, 0, Math.toIntExact(a.size()));
+        }
+    }
+
+    /**
+     * Writes a heap array's values into an array: straight into its own memory where it is one dense block
+     * ({@link #writesThrough}, no temporary array), else through {@link NDArray#set(float[])}.
+     *
+     * @param a the array
+     * @param values {@code a.size()} floats in logical order
+     */
+    public static void write(NDArray a, float[] values) {
+        java.nio.FloatBuffer memory = floats(a);
+        if (writesThrough(a, memory)) {
+            memory.put(0, values, 0, Math.toIntExact(a.size()));
+        } else {
+            a.set(values);
+        }
+    }
 }

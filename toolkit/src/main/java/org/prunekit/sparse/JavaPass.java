@@ -484,23 +484,13 @@ public final class JavaPass {
         }
 
         void readState() {
-            System.arraycopy(runningMean.toFloatArray(), 0, mean, 0, channels);
-            System.arraycopy(runningVar.toFloatArray(), 0, var, 0, channels);
+            Tensors.read(runningMean, mean);
+            Tensors.read(runningVar, var);
         }
 
         void writeState() {
-            write(runningMean, mean);
-            write(runningVar, var);
-        }
-
-        /** Into the array's own memory where it is one dense block (no temporary array), else through DJL. */
-        private static void write(NDArray a, float[] values) {
-            java.nio.FloatBuffer b = Tensors.floats(a);
-            if (Tensors.writesThrough(a, b)) {
-                b.put(0, values);
-            } else {
-                a.set(values);
-            }
+            Tensors.write(runningMean, mean);
+            Tensors.write(runningVar, var);
         }
 
         /** Zeroes the padding lanes ({@code examples..batch}) of every position of {@code x}. */
@@ -592,12 +582,7 @@ public final class JavaPass {
 
         private void offsets(int batch) {
             if (batch != atBatch) {
-                window = new int[kernel * kernel];
-                for (int i = 0; i < kernel; i++) {
-                    for (int j = 0; j < kernel; j++) {
-                        window[i * kernel + j] = (i * width + j) * batch;
-                    }
-                }
+                window = Layouts.taps(1, kernel, kernel, height, width, 1, batch);
                 atBatch = batch;
             }
         }
@@ -702,47 +687,19 @@ public final class JavaPass {
             if (padH > 0 || padW > 0) {
                 input = new float[channels * hp * wp * batch]; // borders stay zero
             }
-            inputOffsets = new int[channels * kh * kw];
-            for (int c = 0; c < channels; c++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        inputOffsets[(c * kh + i) * kw + j] = ((c * hp + i) * wp + j) * batch;
-                    }
-                }
-            }
+            inputOffsets = Layouts.taps(channels, kh, kw, hp, wp, 1, batch);
             if (!first) {
-                int hq = gradH();
-                int wq = gradW();
-                gradient = new float[filters * hq * wq * batch];
-                gradientOffsets = new int[filters * kh * kw];
-                for (int o = 0; o < filters; o++) {
-                    for (int i = 0; i < kh; i++) {
-                        for (int j = 0; j < kw; j++) {
-                            gradientOffsets[(o * kh + i) * kw + j] = ((o * hq + i) * wq + j) * batch;
-                        }
-                    }
-                }
+                gradient = new float[filters * gradH() * gradW() * batch];
+                gradientOffsets = Layouts.taps(filters, kh, kw, gradH(), gradW(), 1, batch);
             }
             atBatch = batch;
-        }
-
-        /** Copies {@code (ch, h, w, batch)} into the interior of a buffer padded by {@code (ph, pw)}. */
-        private static void pad(float[] x, int ch, int h, int w, int ph, int pw, int batch, float[] into) {
-            int hp = h + 2 * ph;
-            int wp = w + 2 * pw;
-            for (int c = 0; c < ch; c++) {
-                for (int r = 0; r < h; r++) {
-                    System.arraycopy(x, ((c * h + r) * w) * batch, into, ((c * hp + r + ph) * wp + pw) * batch,
-                            w * batch);
-                }
-            }
         }
 
         private float[] padded(float[] x, int batch) {
             if (padH == 0 && padW == 0) {
                 return x;
             }
-            pad(x, channels, height, width, padH, padW, batch, input);
+            Layouts.padInto(x, channels, height, width, padH, padW, batch, input);
             return input;
         }
 
@@ -785,7 +742,7 @@ public final class JavaPass {
                     }
                 }
             }
-            pad(dy, filters, outH, outW, kh - 1 - padH, kw - 1 - padW, batch, gradient);
+            Layouts.padInto(dy, filters, outH, outW, kh - 1 - padH, kw - 1 - padW, batch, gradient);
             int k = filters * kh * kw;
             int rowIn = gradW() * batch;
             int rowOut = width * batch;

@@ -1,6 +1,11 @@
 package org.prunekit.sparse;
 
-/** Copies between the engine's row-major batches {@code (batch, size)} and the batch-last layout {@code (size, batch)}. */
+/**
+ * The batch-last layout of the Java kernels: copies between the engine's row-major batches {@code (batch, size)}
+ * and {@code (size, batch)}, the zero padding of images {@code (channels, height, width, batch)}, and where a
+ * kernel's taps start in a padded image, shared by the inference ({@link SparseConv}, {@link Steps}) and the
+ * training ({@link JavaPass}) convolutions and poolings.
+ */
 final class Layouts {
 
     private Layouts() {}
@@ -52,5 +57,54 @@ final class Layouts {
                 out[c * rows + r] = a[r * cols + c];
             }
         }
+    }
+
+    /**
+     * Copies images into the interior of a buffer zero-padded by {@code (padH, padW)} on each side; the border
+     * of {@code into} is not written (it stays zero from its allocation).
+     *
+     * @param x {@code (channels, height, width, batch)}
+     * @param into {@code (channels, height + 2 padH, width + 2 padW, batch)}
+     */
+    static void padInto(float[] x, int channels, int height, int width, int padH, int padW, int batch, float[] into) {
+        int hp = height + 2 * padH;
+        int wp = width + 2 * padW;
+        int run = width * batch;
+        for (int c = 0; c < channels; c++) {
+            for (int r = 0; r < height; r++) {
+                System.arraycopy(x, (c * height + r) * run, into, ((c * hp + r + padH) * wp + padW) * batch, run);
+            }
+        }
+    }
+
+    /**
+     * @param c channel
+     * @param i kernel row
+     * @param j kernel column
+     * @param hp the padded image's height
+     * @param wp its width
+     * @param dilation the spacing of the taps
+     * @param batch examples
+     * @return where tap {@code (c, i, j)} of a kernel placed at the image's top left corner starts in a padded
+     *     {@code (channels, hp, wp, batch)} image
+     */
+    static int tap(int c, int i, int j, int hp, int wp, int dilation, int batch) {
+        return ((c * hp + i * dilation) * wp + j * dilation) * batch;
+    }
+
+    /**
+     * @return {@link #tap} of every {@code (c, i, j)} of a {@code channels x kh x kw} kernel, in that
+     *     (row-major) order: an output's inputs are these offsets from its window's corner
+     */
+    static int[] taps(int channels, int kh, int kw, int hp, int wp, int dilation, int batch) {
+        int[] at = new int[channels * kh * kw];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    at[(c * kh + i) * kw + j] = tap(c, i, j, hp, wp, dilation, batch);
+                }
+            }
+        }
+        return at;
     }
 }

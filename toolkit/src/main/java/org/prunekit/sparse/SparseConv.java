@@ -213,12 +213,7 @@ public final class SparseConv {
         float[] src = x;
         if (d.padded() != null) {
             src = d.padded();
-            int run = width * batch;
-            for (int c = 0; c < inChannels; c++) {
-                for (int ih = 0; ih < height; ih++) {
-                    System.arraycopy(x, (c * height + ih) * run, src, ((c * hp + ih + padH) * wp + padW) * batch, run);
-                }
-            }
+            Layouts.padInto(x, inChannels, height, width, padH, padW, batch, src);
         }
         int out = filters.rows();
         int rowLen = outW * batch;
@@ -287,24 +282,17 @@ public final class SparseConv {
             int first = o / outPerGroup * inPerGroup;
             for (int k = filters.rowStart(o); k < filters.rowStart(o + 1); k++) {
                 int col = filters.column(k);
-                tapAt[k] = tap(first + col / kk, col % kk / kernelW, col % kernelW, hp, wp, batch);
+                tapAt[k] = Layouts.tap(first + col / kk, col % kk / kernelW, col % kernelW, hp, wp, dilation, batch);
             }
         }
         int[] denseAt = null;
         if (denseFilters != null && groups == 1) {
-            denseAt = new int[inChannels * kk];
-            for (int col = 0; col < denseAt.length; col++) {
-                denseAt[col] = tap(col / kk, col % kk / kernelW, col % kernelW, hp, wp, batch);
-            }
+            denseAt = Layouts.taps(inChannels, kernelH, kernelW, hp, wp, dilation, batch);
         }
         float[] padded = padH == 0 && padW == 0 ? null : new float[inChannels * hp * wp * batch];
         d = new Direct(batch, padded, tapAt, denseAt);
         direct = d;
         return d;
-    }
-
-    private int tap(int c, int i, int j, int hp, int wp, int batch) {
-        return ((c * hp + i * dilation) * wp + j * dilation) * batch;
     }
 
     /**

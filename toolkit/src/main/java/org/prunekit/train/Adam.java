@@ -255,24 +255,14 @@ final class Adam implements AutoCloseable {
     /** Copies every weight's values into its heap copy: the start of a run of {@link #stepInHeap(List)}. */
     void readIntoHeap() {
         for (int i = 0; i < weights.size(); i++) {
-            NDArray w = weights.get(i);
-            if (Tensors.writesThrough(w, Tensors.floats(w))) {
-                Tensors.floats(w).get(0, wScratch.get(i));
-            } else {
-                System.arraycopy(w.toFloatArray(), 0, wScratch.get(i), 0, wScratch.get(i).length);
-            }
+            Tensors.read(weights.get(i), wScratch.get(i));
         }
     }
 
     /** Copies every heap copy back into its weight: after a run of {@link #stepInHeap(List)}. */
     void writeFromHeap() {
         for (int i = 0; i < weights.size(); i++) {
-            NDArray w = weights.get(i);
-            if (Tensors.writesThrough(w, Tensors.floats(w))) {
-                Tensors.floats(w).put(0, wScratch.get(i));
-            } else {
-                w.set(wScratch.get(i));
-            }
+            Tensors.write(weights.get(i), wScratch.get(i));
         }
     }
 
