@@ -20,7 +20,10 @@ import org.prunekit.train.Training;
  * Compares criteria across sparsities: every criterion at every sparsity, each on a fresh copy of
  * the trained net (which is left untouched) — pruned, its units removed if structured, fine-tuned,
  * then measured (test accuracy right after pruning and after fine-tuning, non-zero weights,
- * parameters, median latency of a batch of 1,000 test images). The result is a {@link Sweep}.
+ * parameters, median latency of a batch of 1,000 test images). The result is a {@link Sweep}. Each point's
+ * latency is timed on its own after a warm-up ({@link Latency#measure}: on a CPU with slow convolutions several
+ * seconds per point); {@code optLatency(false)} leaves it out. To compare speeds, time the nets in turns with
+ * {@link org.prunekit.train.SpeedUp}.
  *
  * <pre>{@code
  * Sweep sweep = SparsitySweep.builder()
@@ -28,6 +31,7 @@ import org.prunekit.train.Training;
  *         .setSparsities(0.5, 0.8, 0.9)
  *         .optGranularity(Granularity.UNSTRUCTURED)    // the default
  *         .optFineTune(TrainConfig.epochs(1))          // the default; TrainConfig.epochs(0) for none
+ *         .optLatency(false)                           // no latency column (default: timed)
  *         .build()
  *         .run(net, data);
  * sweep.of(Importance.random(2))                       // its points: random(1) and random(2) are two curves
@@ -39,6 +43,7 @@ public final class SparsitySweep implements Runner<Sweep> {
     private final double[] sparsities;
     private final Scope scope;
     private final Granularity granularity;
+    private final boolean latency;
     private final TrainConfig fineTune;
     private final Progress progress;
 
@@ -47,6 +52,7 @@ public final class SparsitySweep implements Runner<Sweep> {
         this.sparsities = b.sparsities;
         this.scope = b.scope;
         this.granularity = b.granularity;
+        this.latency = b.latency;
         this.fineTune = b.fineTune();
         this.progress = b.progress();
     }
@@ -67,7 +73,8 @@ public final class SparsitySweep implements Runner<Sweep> {
     public Sweep run(Net net, ExampleSplit data) {
         RunProvenance provenance = RunProvenance.builder("SparsitySweep", net.name(), data).add("criteria", criteria)
                 .add("sparsities", sparsities).add("scope", scope).add("granularity", granularity)
-                .add("fine-tune", fineTune).build();
+                .add("fine-tune", fineTune).add("latency", latency ? "median of 7 passes of 1,000 test images"
+                        : "not measured").build();
         Metric metric = Metric.of(data.test());
         double baseline = metric.measure(net, data.test());
         List<Sweep.Point> points = new ArrayList<>();
@@ -102,7 +109,7 @@ public final class SparsitySweep implements Runner<Sweep> {
                     ? Training.fit(copy, data, fineTune, Progress.none()).finalTestScore() : pruned;
             SparsityReport r = SparsityReport.of(copy);
             return new Sweep.Point(criterion, s, pruned, tuned, r.nonZero(), copy.parameterCount(),
-                    Latency.medianMillis(copy, data.test(), 1000, 7));
+                    latency ? Latency.medianMillis(copy, data.test(), 1000, 7) : Double.NaN);
         }
     }
 
@@ -112,6 +119,7 @@ public final class SparsitySweep implements Runner<Sweep> {
         private double[] sparsities;
         private Scope scope = Scope.GLOBAL;
         private Granularity granularity = Granularity.UNSTRUCTURED;
+        private boolean latency = true;
 
         Builder() {}
 
@@ -173,6 +181,17 @@ public final class SparsitySweep implements Runner<Sweep> {
          */
         public Builder optGranularity(Granularity granularity) {
             this.granularity = Runner.require(granularity, "The granularity");
+            return this;
+        }
+
+        /**
+         * @param latency whether each point's latency is measured (default true: a batch of 1,000 test images,
+         *     the median of 7 passes after a warm-up of at least a second); without it the points' latency is NaN
+         *     and the sweep's table has no latency column
+         * @return this builder
+         */
+        public Builder optLatency(boolean latency) {
+            this.latency = latency;
             return this;
         }
 

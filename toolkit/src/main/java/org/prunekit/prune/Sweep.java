@@ -41,7 +41,7 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
      * @param accuracy its test value after fine-tuning
      * @param nonZero non-zero weights of the prunable layers
      * @param parameters all parameters (fewer after structured removal)
-     * @param latencyMs median inference time for a batch of test images, in milliseconds
+     * @param latencyMs median inference time for a batch of test images, in milliseconds (NaN when not measured)
      */
     public record Point(Importance importance, double sparsity, double accuracyPruned, double accuracy, long nonZero,
             long parameters, double latencyMs) {
@@ -205,7 +205,7 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
     @Override
     public Table toTable() {
         List<Importance> all = importances();
-        return Table.create("Sweep of " + net() + ", " + granularity.displayName()
+        Table t = Table.create("Sweep of " + net() + ", " + granularity.displayName()
                         + " (dense " + metric + " " + TableFormat.number(baseline) + ")",
                 StringColumn.create("criterion", points.stream().map(p -> label(all, p.importance()))),
                 DoubleColumn.create("sparsity", points.stream().mapToDouble(Point::sparsity)),
@@ -214,6 +214,8 @@ public record Sweep(RunProvenance provenance, Granularity granularity, double ba
                 LongColumn.create("non-zero", points.stream().mapToLong(Point::nonZero).toArray()),
                 LongColumn.create("parameters", points.stream().mapToLong(Point::parameters).toArray()),
                 DoubleColumn.create("latency ms", points.stream().mapToDouble(Point::latencyMs)));
+        // a sweep run without timing (SparsitySweep's optLatency(false)) has no latency to show
+        return points.stream().allMatch(p -> Double.isNaN(p.latencyMs())) ? t.removeColumns("latency ms") : t;
     }
 
     @Override

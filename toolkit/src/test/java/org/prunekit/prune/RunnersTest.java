@@ -2,6 +2,7 @@ package org.prunekit.prune;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,10 +100,15 @@ class RunnersTest {
             Sweep.Point magnitude = sweep.of(Importance.magnitudeL1()).get(0);
             Sweep.Point random = sweep.at(Importance.random(1), 0.9);
             assertTrue(magnitude.accuracyPruned() > random.accuracyPruned() + 0.1, sweep.toString());
+            assertTrue(magnitude.latencyMs() > 0, "timed by default: " + magnitude);
+            assertTrue(sweep.toTable().columnNames().contains("latency ms"), sweep.toString());
             Sweep structured = SparsitySweep.builder().setCriteria(Importance.magnitudeL2()).setSparsities(0.75)
-                    .optGranularity(Granularity.STRUCTURED).optFineTune(TrainConfig.epochs(0))
+                    .optGranularity(Granularity.STRUCTURED).optFineTune(TrainConfig.epochs(0)).optLatency(false)
                     .optProgress(Progress.none()).build().run(net, data);
             assertTrue(structured.points().get(0).parameters() < net.parameterCount() * 0.35);
+            assertTrue(Double.isNaN(structured.points().get(0).latencyMs()), structured.toString());
+            assertFalse(structured.toTable().columnNames().contains("latency ms"), structured.toString());
+            assertEquals("not measured", structured.provenance().get("latency"));
             assertTrue(net.masks().isEmpty(), "the swept net is untouched");
         }
     }
