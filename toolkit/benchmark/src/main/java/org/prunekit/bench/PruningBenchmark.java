@@ -90,12 +90,12 @@ final class PruningBenchmark {
 
         /** @return the dense net's time on its faster path */
         double denseFastest() {
-            return Double.isNaN(denseJava) ? denseEngine : Math.min(denseEngine, denseJava);
+            return fastest(denseEngine, denseJava);
         }
 
         /** @return the pruned net's time on its faster path */
         double prunedFastest() {
-            return Double.isNaN(prunedJava) ? prunedEngine : Math.min(prunedEngine, prunedJava);
+            return fastest(prunedEngine, prunedJava);
         }
 
         /** @return the pruned net's speed-up when each net runs on its faster path */
@@ -139,8 +139,17 @@ final class PruningBenchmark {
         return SparseInference.of(net, Math.min(batch, images.size()));
     }
 
-    private static double javaOrNaN(double ms, SparseInference s) {
+    /**
+     * @return {@code ms}, the time of a pass of {@code s}, or NaN where its plan runs no layer in Java (then it timed
+     *     the engine path under another name)
+     */
+    static double javaOrNaN(double ms, SparseInference s) {
         return s.plan().sparseLayers().isEmpty() ? Double.NaN : ms;
+    }
+
+    /** @return the time on the faster of two paths: the engine's, and the Java kernels' where not NaN */
+    static double fastest(double engineMs, double javaMs) {
+        return Double.isNaN(javaMs) ? engineMs : Math.min(engineMs, javaMs);
     }
 
     private static String layers(SparseInference s) {
