@@ -39,6 +39,11 @@ import org.prunekit.train.Training;
  */
 public final class SparsitySweep implements Runner<Sweep> {
 
+    /** Test examples per timed latency pass. */
+    private static final int LATENCY_BATCH = 1000;
+    /** Timed latency passes per point; the point's latency is their median. */
+    private static final int LATENCY_PASSES = 7;
+
     private final List<Importance> criteria;
     private final double[] sparsities;
     private final Scope scope;
@@ -73,7 +78,9 @@ public final class SparsitySweep implements Runner<Sweep> {
     public Sweep run(Net net, ExampleSplit data) {
         RunProvenance provenance = RunProvenance.builder("SparsitySweep", net.name(), data).add("criteria", criteria)
                 .add("sparsities", sparsities).add("scope", scope).add("granularity", granularity)
-                .add("fine-tune", fineTune).add("latency", latency ? "median of 7 passes of 1,000 test images"
+                .add("fine-tune", fineTune).add("latency", latency
+                        ? String.format(Locale.ROOT, "median of %d passes of %,d test examples", LATENCY_PASSES,
+                                LATENCY_BATCH)
                         : "not measured").build();
         Metric metric = Metric.of(data.test());
         double baseline = metric.measure(net, data.test());
@@ -109,7 +116,7 @@ public final class SparsitySweep implements Runner<Sweep> {
                     ? Training.fit(copy, data, fineTune, Progress.none()).finalTestScore() : pruned;
             SparsityReport r = SparsityReport.of(copy);
             return new Sweep.Point(criterion, s, pruned, tuned, r.nonZero(), copy.parameterCount(),
-                    latency ? Latency.medianMillis(copy, data.test(), 1000, 7) : Double.NaN);
+                    latency ? Latency.medianMillis(copy, data.test(), LATENCY_BATCH, LATENCY_PASSES) : Double.NaN);
         }
     }
 
