@@ -1,6 +1,7 @@
 package org.prunekit.sparse;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -45,14 +46,19 @@ final class Compiler {
     private static final long WARM_NANOS = 20_000_000L;
 
     private final Net net;
+    private final NDManager buffers;
     private final int batch;
     private final SparseInference.Choice choice;
     private final List<Shape> outputs;
     final List<SparsePlan.Row> rows = new ArrayList<>();
     private final List<Timed> timed = new ArrayList<>();
 
-    Compiler(Net net, int batch, SparseInference.Choice choice) {
+    /**
+     * @param buffers the manager under which the engine steps keep their batch input (closed with the inference)
+     */
+    Compiler(Net net, int batch, SparseInference.Choice choice, NDManager buffers) {
         this.net = net;
+        this.buffers = buffers;
         this.batch = batch;
         this.choice = choice;
         this.outputs = net.outputShapes();
@@ -81,7 +87,7 @@ final class Compiler {
                 out = outputOf(r.main().get(r.main().size() - 1), name + ".");
             } else if (e.spec().role().isContainer()) {
                 out = dropBatch(b.getOutputShapes(new Shape[] {new Shape(1).addAll(in)})[0]);
-                step = new EngineStep(b, in, out, net.manager());
+                step = new EngineStep(b, in, out, buffers);
                 for (Architecture.Leaf leaf : new Architecture(in, List.of(e)).leaves()) {
                     if (leaf.spec().isPrunable() || !leaf.spec().weightParts().isEmpty()) {
                         engineRow(prefix + leaf.name(), leaf.spec(), "inside " + e.spec().kind()
@@ -139,12 +145,12 @@ final class Compiler {
         if (spec.isPrunable() || !spec.weightParts().isEmpty()) {
             return engine(layer, b, in, out, spec.kind() + " has no sparse kernel");
         }
-        return new EngineStep(b, in, out, net.manager());
+        return new EngineStep(b, in, out, buffers);
     }
 
     private Step engine(Layer layer, Block b, Shape in, Shape out, String reason) {
         engineRow(layer.name(), layer.spec(), reason);
-        return new EngineStep(b, in, out, net.manager());
+        return new EngineStep(b, in, out, buffers);
     }
 
     private void engineRow(String name, LayerSpec spec, String reason) {
@@ -171,7 +177,7 @@ final class Compiler {
         float[] bias = layer.bias() == null ? null : layer.biasValues();
         double density = density(w);
         Shape ws = layer.weight().getArray().getShape();
-        EngineStep dense = new EngineStep(b, in, out, net.manager());
+        EngineStep dense = new EngineStep(b, in, out, buffers);
         Step sparse;
         LayerSpec spec = layer.spec();
         if (spec instanceof Dense) {

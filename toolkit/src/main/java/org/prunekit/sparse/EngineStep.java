@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import org.prunekit.model.Tensors;
 
 /**
  * A layer (or a block of layers) that a {@link SparseInference} leaves to the engine, as the dense
@@ -20,6 +21,9 @@ final class EngineStep extends Step {
     private final int inSize;
     private final NDManager parent;
     private float[] rowMajor = new float[0];
+    /** The engine's output of the last call, row-major (reused: a batch's activations are megabytes). */
+    private float[] result = new float[0];
+    private final EngineInput input;
 
     /**
      * @param block the DJL block (initialised, owned by the net)
@@ -33,17 +37,22 @@ final class EngineStep extends Step {
         this.in = in;
         this.inSize = Math.toIntExact(in.size());
         this.parent = parent;
+        this.input = new EngineInput(parent, in);
     }
 
     @Override
     float[] run(float[] x, int batch) {
         float[] y = out(outSize() * batch);
+        float[] rows = batch == 1 ? x : transpose(x, inSize, batch);
+        NDArray a = input.write(rows, batch);
         try (NDManager m = parent.newSubManager()) {
-            float[] rows = batch == 1 ? x : transpose(x, inSize, batch);
-            NDArray a = m.create(rows.length == inSize * batch ? rows : java.util.Arrays.copyOf(rows, inSize * batch),
-                    new Shape(batch).addAll(in));
-            float[] r = block.forward(new ParameterStore(m, false), new NDList(a), false).singletonOrThrow()
-                    .toFloatArray();
+            a.tempAttach(m);   // the block's outputs land in m, freed below; a goes back to parent
+            NDArray o = block.forward(new ParameterStore(m, false), new NDList(a), false).singletonOrThrow();
+            if (result.length != o.size()) {
+                result = new float[Math.toIntExact(o.size())];
+            }
+            float[] r = result;
+            Tensors.read(o, r);
             if (batch == 1) {
                 System.arraycopy(r, 0, y, 0, outSize());
             } else {

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import org.prunekit.PruneKit;
 import org.prunekit.data.Examples;
+import org.prunekit.engine.NativeHeap;
 import org.prunekit.model.Net;
 import org.prunekit.model.NetIO;
+import org.prunekit.model.Tensors;
 import org.prunekit.train.Evaluation;
 
 /**
@@ -53,7 +55,8 @@ public final class SparseInference implements AutoCloseable {
     private static final int SET_BATCH = 500;
 
     private final Net net;
-    private final List<Step> steps;
+    /** The compiled layers; emptied by {@link #close()} so that their buffers can be collected. */
+    private List<Step> steps;
     private final SparsePlan plan;
     private final int inSize;
     private final int outSize;
@@ -62,13 +65,21 @@ public final class SparseInference implements AutoCloseable {
     /** Whether no layer runs sparse: the net's own forward pass is run. */
     private final boolean dense;
     private float[] input = new float[0];
+    /** Where the engine's batch inputs stay from pass to pass; closed with this. */
+    private final NDManager buffers;
+    /** The batch input of {@link #runNet}, on the engine. */
+    private final EngineInput netInput;
+    /** The values of the last engine batch passed to {@link #forward(NDArray)}, row-major (reused). */
+    private float[] staged = new float[0];
 
     private SparseInference(Net net, int batchSize, Choice choice, boolean ownsNet) {
         PruneKit.noGrad();
         this.net = net;
         this.ownsNet = ownsNet;
         this.denseBytes = 4 * net.parameterCount();
-        Compiler c = new Compiler(net, batchSize, choice);
+        this.buffers = net.manager().newSubManager();
+        this.netInput = new EngineInput(buffers, net.inputShape());
+        Compiler c = new Compiler(net, batchSize, choice, buffers);
         this.steps = c.compile();
         c.remeasure();
         this.inSize = Math.toIntExact(net.inputShape().size());
@@ -88,6 +99,7 @@ public final class SparseInference implements AutoCloseable {
         }
         this.plan = p;
         this.dense = p.sparseLayers().isEmpty();
+        NativeHeap.trim();   // the measurement's freed engine arrays go back to the system (see NativeHeap)
     }
 
     /**
@@ -176,9 +188,21 @@ public final class SparseInference implements AutoCloseable {
     /** Closes the net if this inference loaded it ({@link #load}); a net given to the builder stays open. */
     @Override
     public void close() {
+        steps = List.of();   // the kernels' weights and batch buffers (tens of MB at a batch of hundreds) go now
+        input = new float[0];
+        staged = new float[0];
+        buffers.close();
         if (ownsNet) {
             net.close();
         }
+    }
+
+    /**
+     * @return the net whose layers this form runs (its other layers, those left to the engine, are read from it; a
+     *     form {@link #load loaded} from a file owns it and closes it with itself)
+     */
+    public Net net() {
+        return net;
     }
 
     /** @return per layer with weights: density, dense and sparse time, the form chosen and why */
@@ -195,6 +219,7 @@ public final class SparseInference implements AutoCloseable {
      * @throws IllegalArgumentException if {@code x} does not hold {@code batch} inputs
      */
     public float[] forward(float[] x, int batch) {
+        checkOpen();
         if (batch < 1 || x.length != inSize * batch) {
             throw new IllegalArgumentException("A batch of " + batch + " inputs of shape " + net.inputShape() + " has "
                     + (long) inSize * batch + " values, got " + x.length + ".");
@@ -202,9 +227,18 @@ public final class SparseInference implements AutoCloseable {
         return dense ? runNet(x, batch) : runSteps(x, batch);
     }
 
+    private void checkOpen() {
+        if (steps.isEmpty()) {
+            throw new IllegalStateException("This SparseInference of " + net.name() + " is closed; build another with"
+                    + " SparseInference.of(net, batch).");
+        }
+    }
+
     private float[] runNet(float[] x, int batch) {
-        try (NDManager m = net.manager().newSubManager()) {
-            return net.forward(m.create(x, new Shape(batch).addAll(net.inputShape())), false).toFloatArray();
+        NDArray in = netInput.write(x, batch);
+        try (NDManager m = buffers.newSubManager()) {
+            in.tempAttach(m);   // the outputs land in m, freed here; the input goes back to buffers
+            return net.forward(in, false).toFloatArray();
         }
     }
 
@@ -232,12 +266,17 @@ public final class SparseInference implements AutoCloseable {
      * @return the outputs, {@code (b, outputs...)}, in {@code x}'s manager
      */
     public NDArray forward(NDArray x) {
+        checkOpen();
         Shape s = x.getShape();
         int b = Math.toIntExact(s.get(0));
         if (dense && x.size() == (long) inSize * b) {
             return net.forward(x, false);   // no layer runs in Java: the engine's array goes straight in
         }
-        float[] y = forward(x.toFloatArray(), b);
+        if (staged.length != x.size()) {
+            staged = new float[Math.toIntExact(x.size())];
+        }
+        Tensors.read(x, staged);   // in bulk into a buffer of its own: no new array per pass
+        float[] y = forward(staged, b);
         Shape outShape = new Shape(b).addAll(outputShape());
         return x.getManager().create(y, outShape);
     }

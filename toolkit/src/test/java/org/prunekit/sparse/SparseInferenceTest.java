@@ -1,5 +1,6 @@
 package org.prunekit.sparse;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,6 +69,8 @@ class SparseInferenceTest {
             }
             NDArray y = sparse.forward(x);
             assertEquals(new Shape(batch, net.numClasses()), y.getShape());
+            assertArrayEquals(actual, y.toFloatArray(), 0f, "an engine batch computes what its values do");
+            assertArrayEquals(actual, sparse.forward(x).toFloatArray(), 0f, "again, through the reused buffers");
         }
     }
 
@@ -78,6 +81,9 @@ class SparseInferenceTest {
                 SparseInference all = SparseInference.of(net, batch, SparseInference.Choice.SPARSE);
                 assertEquals(expectedSparse, all.plan().sparseLayers().size(), all.plan().toString());
                 assertSameOutputs(net, all, batch);
+                all.close();
+                float[] none = new float[Math.toIntExact(net.inputShape().size()) * batch];
+                assertThrows(IllegalStateException.class, () -> all.forward(none, batch), "closed");
                 if (!measured) {
                     continue;
                 }
