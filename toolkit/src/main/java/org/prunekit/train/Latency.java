@@ -3,6 +3,7 @@ package org.prunekit.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 import org.prunekit.PruneKit;
 import org.prunekit.data.Examples;
 
@@ -202,6 +203,16 @@ public final class Latency {
      * is within 5 % of the five before (or {@value #MAX_WARMUP_PASSES} passes, 10 s).
      */
     static int warmUp(Trainable net, NDArray x) {
+        return warmUp(inference(net), x);
+    }
+
+    /** @return the net's inference pass: {@code forward(x, false)} */
+    static UnaryOperator<NDArray> inference(Trainable net) {
+        return x -> net.forward(x, false);
+    }
+
+    /** {@link #warmUp(Trainable, NDArray)} for any pass: runs it until its time is steady. */
+    static int warmUp(UnaryOperator<NDArray> net, NDArray x) {
         double[] recent = new double[2 * WINDOW];
         long start = System.nanoTime();
         int n = 0;
@@ -233,10 +244,15 @@ public final class Latency {
      * {@code x} then goes back to its own manager for the next pass.
      */
     static double pass(Trainable net, NDArray x) {
+        return pass(inference(net), x);
+    }
+
+    /** {@link #pass(Trainable, NDArray)} for any pass that takes a batch and returns its outputs. */
+    static double pass(UnaryOperator<NDArray> net, NDArray x) {
         try (NDManager pass = x.getManager().newSubManager()) {
             x.tempAttach(pass);
             long start = System.nanoTime();
-            net.forward(x, false).toFloatArray(); // the result is really computed (and copied out, as a caller would)
+            net.apply(x).toFloatArray(); // the result is really computed (and copied out, as a caller would)
             return (System.nanoTime() - start) / 1e6;
         }
     }

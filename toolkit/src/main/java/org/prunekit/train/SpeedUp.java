@@ -2,6 +2,7 @@ package org.prunekit.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,10 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.prunekit.PruneKit;
 import org.prunekit.Tabular;
 import org.prunekit.data.Examples;
+import org.prunekit.engine.NativeHeap;
 import org.prunekit.notebook.Replicates;
+import org.prunekit.sparse.SparseInference;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -133,35 +137,66 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
      */
     public static SpeedUp measure(Map<String, ? extends Trainable> nets, Examples images, int batchSize, int rounds,
             int passes) {
-        if (nets.size() < 2) {
+        List<Timed> timed = new ArrayList<>();
+        nets.forEach((name, net) -> timed.add(new Timed(name, net.manager(), net.inputShape(), Latency.inference(net))));
+        return time(timed, images, batchSize, rounds, passes);
+    }
+
+    /**
+     * The same measurement for nets as PruneKit runs them for inference ({@link SparseInference}: each layer on the
+     * faster of the engine and PruneKit's Java kernels, sparse kernels where the weights' zeros pay). A net's speed
+     * on the engine depends on how the CPU's kernels handle its shapes (oneDNN, for one, pads channel counts to blocks
+     * of 8 or 16, so halving 6 or 16 channels may save it nothing); here a net with fewer units or more zeros is
+     * compared with the dense net each at its fastest.
+     *
+     * @param forms label → a net's inference form, the baseline first (use a {@code LinkedHashMap}); at least two,
+     *     each built for {@code batchSize}
+     * @param images the first {@code batchSize} images are classified
+     * @param batchSize images per pass
+     * @param rounds rounds (at least 1; 5 or more to see the spread)
+     * @param passes timed passes per form and round: turns per round (at least 1)
+     * @return the measurement
+     * @throws IllegalArgumentException for fewer than two forms, or no rounds or passes
+     */
+    public static SpeedUp measureInference(Map<String, SparseInference> forms, Examples images, int batchSize,
+            int rounds, int passes) {
+        List<Timed> timed = new ArrayList<>();
+        forms.forEach((name, form) -> timed.add(new Timed(name, form.net().manager(), form.net().inputShape(),
+                form::forward)));
+        return time(timed, images, batchSize, rounds, passes);
+    }
+
+    /** One entry to time: where its batch lives, its input shape and its pass. */
+    private record Timed(String name, NDManager manager, Shape inputShape, UnaryOperator<NDArray> forward) {}
+
+    private static SpeedUp time(List<Timed> list, Examples images, int batchSize, int rounds, int passes) {
+        if (list.size() < 2) {
             throw new IllegalArgumentException("A speed-up needs a baseline and at least one other net, got "
-                    + nets.keySet() + ".");
+                    + list.stream().map(Timed::name).toList() + ".");
         }
         if (rounds < 1 || passes < 1) {
             throw new IllegalArgumentException("Give at least one round of one pass, got " + rounds + " and " + passes
                     + ".");
         }
         PruneKit.noGrad();
-        List<String> names = List.copyOf(nets.keySet());
-        List<Trainable> list = List.copyOf(nets.values());
         int b = Math.min(batchSize, images.size());
-        double[][] millis = new double[names.size()][rounds];
+        int n = list.size();
+        double[][] millis = new double[n][rounds];
         List<NDManager> managers = new ArrayList<>();
         try {
             List<NDArray> inputs = new ArrayList<>();
-            for (Trainable net : list) {
-                NDManager m = net.manager().newSubManager();
+            for (Timed t : list) {
+                NDManager m = t.manager().newSubManager();
                 managers.add(m);
-                inputs.add(images.batch(m, Examples.inOrder(b), 0, b, net.inputShape()).get(0));
-                Latency.warmUp(net, inputs.get(inputs.size() - 1));   // once per net, until steady
+                inputs.add(images.batch(m, Examples.inOrder(b), 0, b, t.inputShape()).get(0));
+                Latency.warmUp(t.forward(), inputs.get(inputs.size() - 1));   // once per net, until steady
             }
-            int n = list.size();
             for (int r = 0; r < rounds; r++) {
                 double[][] times = new double[n][passes];
                 for (int p = 0; p < passes; p++) {
                     for (int k = 0; k < n; k++) {
                         int i = (r * passes + p + k) % n;   // one pass each, in turns; the first net rotates
-                        times[i][p] = Latency.pass(list.get(i), inputs.get(i));
+                        times[i][p] = Latency.pass(list.get(i).forward(), inputs.get(i));
                     }
                 }
                 for (int i = 0; i < n; i++) {
@@ -170,16 +205,17 @@ public record SpeedUp(String baseline, int batchSize, int passes, List<Row> rows
             }
         } finally {
             managers.forEach(NDManager::close);
+            NativeHeap.trim();   // the passes' freed arrays go back to the system (see NativeHeap)
         }
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
+        for (int i = 0; i < n; i++) {
             double[] ratios = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 ratios[r] = millis[0][r] / millis[i][r];
             }
-            rows.add(new Row(names.get(i), millis[i], ratios));
+            rows.add(new Row(list.get(i).name(), millis[i], ratios));
         }
-        return new SpeedUp(names.get(0), b, passes, rows, images.noun());
+        return new SpeedUp(list.get(0).name(), b, passes, rows, images.noun());
     }
 
     /** @return the nets' labels, the baseline first */

@@ -3,6 +3,7 @@ package org.prunekit.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -169,6 +170,46 @@ class SpeedUpTest {
                     "one warm-up per net, a's then b's: " + warmUp);
             List<Long> timedLive = live.subList(live.size() - timedCalls, live.size());
             assertEquals(1, timedLive.stream().distinct().count(), "live arrays before each timed pass: " + timedLive);
+        }
+    }
+
+    /**
+     * Nets as PruneKit runs them for inference: a net with half of its units removed is timed against the dense net,
+     * each on its SparseInference; on an MLP and a CNN, every pass's arrays freed, the rounds' ratios those of the
+     * times, and the forms' outputs those of the nets.
+     */
+    @Test
+    void timesInferenceFormsOfMlpsAndCnnsInTurns() {
+        DataSplit data = Datasets.fashionMnist().optLimit(100).optTestLimit(100).build();
+        for (java.util.function.Supplier<Net> arch : List.<java.util.function.Supplier<Net>>of(Models::lenet300100,
+                Models::lenet5)) {
+            try (Net dense = arch.get(); Net slim = dense.copy()) {
+                org.prunekit.prune.Pruner.builder().setImportance(org.prunekit.prune.Importance.magnitudeL1())
+                        .setSparsity(0.5).optGranularity(org.prunekit.prune.Granularity.STRUCTURED).build().plan(slim)
+                        .apply();
+                slim.removePrunedUnits();
+                try (org.prunekit.sparse.SparseInference d = org.prunekit.sparse.SparseInference.of(dense, 100);
+                        org.prunekit.sparse.SparseInference p = org.prunekit.sparse.SparseInference.of(slim, 100)) {
+                    assertSame(dense, d.net());
+                    Map<String, org.prunekit.sparse.SparseInference> forms = new LinkedHashMap<>();
+                    forms.put("dense", d);
+                    forms.put("slim", p);
+                    long before = Memory.liveArrays(dense.manager()) + Memory.liveArrays(slim.manager());
+                    SpeedUp s = SpeedUp.measureInference(forms, data.test(), 100, 3, 2);
+                    assertEquals(before, Memory.liveArrays(dense.manager()) + Memory.liveArrays(slim.manager()),
+                            "arrays left behind");
+                    assertEquals(List.of("dense", "slim"), s.names());
+                    assertEquals(100, s.batchSize());
+                    for (int r = 0; r < 3; r++) {
+                        assertTrue(s.row("slim").roundMillis()[r] > 0, dense.name());
+                        assertEquals(s.row("dense").roundMillis()[r] / s.row("slim").roundMillis()[r],
+                                s.row("slim").ratios()[r], 1e-12);
+                    }
+                    assertArrayEquals(slim.logits(data.test())[7], p.logits(data.test())[7], 1e-4f);
+                    assertThrows(IllegalArgumentException.class,
+                            () -> SpeedUp.measureInference(Map.of("dense", d), data.test(), 100, 1, 1));
+                }
+            }
         }
     }
 }
