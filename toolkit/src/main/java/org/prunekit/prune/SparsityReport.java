@@ -160,8 +160,9 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
     private static String describe(SparsePlan.Row p, int batch) {
         boolean timed = !Double.isNaN(p.gain());
         if (p.sparse()) {
-            return timed ? String.format(Locale.ROOT, "runs sparse, %.1fx faster at batch %d", p.gain(), batch)
-                    : "runs sparse";
+            return timed ? String.format(Locale.ROOT, "runs sparse, %.1fx faster at batch %d%s", p.gain(), batch,
+                    Double.isNaN(p.zerosGain()) ? "" : String.format(Locale.ROOT, " (the zeros alone %.2fx)",
+                            p.zerosGain())) : "runs sparse";
         }
         return timed ? String.format(Locale.ROOT, "masked, runs dense: sparse kernel %.2fx at batch %d", p.gain(), batch)
                 : "masked, runs dense: " + p.reason();

@@ -158,7 +158,7 @@ final class Compiler {
         boolean hasWeight = l.block().getParameters().contains("weight");
         double density = hasWeight ? density(l.weightValues()) : Double.NaN;
         rows.add(new SparsePlan.Row(name, spec.kind(), hasWeight ? l.weight().getArray().getShape().toString() : "",
-                density, Double.NaN, Double.NaN, SparsePlan.Form.DENSE, reason));
+                density, Double.NaN, Double.NaN, Double.NaN, SparsePlan.Form.DENSE, reason));
     }
 
     private static int[] chw(Shape in) {
@@ -178,36 +178,55 @@ final class Compiler {
         double density = density(w);
         Shape ws = layer.weight().getArray().getShape();
         EngineStep dense = new EngineStep(b, in, out, buffers);
-        Step sparse;
-        LayerSpec spec = layer.spec();
-        if (spec instanceof Dense) {
-            if (in.get(0) > CsrMatrix.MAX_COLUMNS) {
-                return row(layer, ws, density, dense, null, "more than " + CsrMatrix.MAX_COLUMNS + " inputs");
-            }
-            sparse = new Steps.SparseDense(w, (int) ws.get(0), (int) ws.get(1), bias);
-        } else if (spec instanceof Conv c) {
-            sparse = new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {c.kernelH(), c.kernelW(),
-                c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilation(), 1}));
-        } else {
-            DepthwiseConv d = (DepthwiseConv) spec;
-            sparse = new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {d.kernel(), d.kernel(),
-                d.stride(), d.stride(), d.padding(), d.padding(), 1, d.channels()}));
+        if (layer.spec() instanceof Dense && in.get(0) > CsrMatrix.MAX_COLUMNS) {
+            return row(layer, ws, density, dense, null, "more than " + CsrMatrix.MAX_COLUMNS + " inputs");
         }
+        Step sparse = kernel(layer.spec(), w, bias, ws, in);
         return switch (choice) {
             case SPARSE -> row(layer, ws, density, sparse, SparsePlan.Form.SPARSE, "sparse, as asked");
             case DENSE -> row(layer, ws, density, dense, null, "dense, as asked");
-            case MEASURED -> measured(layer, ws, density, dense, sparse, (int) in.size());
+            case MEASURED -> measured(layer, ws, density, dense, sparse,
+                    density < 1 ? kernel(layer.spec(), withoutZeros(w), bias, ws, in) : null, (int) in.size());
         };
+    }
+
+    /** @return PruneKit's kernel for a dense, convolution or depthwise layer with these weights */
+    private static Step kernel(LayerSpec spec, float[] w, float[] bias, Shape ws, Shape in) {
+        if (spec instanceof Dense) {
+            return new Steps.SparseDense(w, (int) ws.get(0), (int) ws.get(1), bias);
+        }
+        if (spec instanceof Conv c) {
+            return new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {c.kernelH(), c.kernelW(),
+                c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilation(), 1}));
+        }
+        DepthwiseConv d = (DepthwiseConv) spec;
+        return new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {d.kernel(), d.kernel(),
+            d.stride(), d.stride(), d.padding(), d.padding(), 1, d.channels()}));
+    }
+
+    /**
+     * @return the weights with every zero replaced by a small non-zero value (normal, not subnormal: subnormal
+     *     products are slow on some CPUs): the layer as the kernel would hold it unpruned, for timing only
+     */
+    static float[] withoutZeros(float[] w) {
+        float[] d = w.clone();
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] == 0) {
+                d[i] = 1e-3f;
+            }
+        }
+        return d;
     }
 
     private Step row(Layer layer, Shape ws, double density, Step step, SparsePlan.Form form, String reason) {
         rows.add(new SparsePlan.Row(layer.name(), layer.spec().kind(), ws.toString(), density, Double.NaN, Double.NaN,
-                form == null ? SparsePlan.Form.DENSE : form, reason));
+                Double.NaN, form == null ? SparsePlan.Form.DENSE : form, reason));
         return step;
     }
 
-    private Step measured(Layer layer, Shape ws, double density, Step dense, Step sparse, int inSize) {
-        Timed t = new Timed(layer, ws.toString(), density, dense, sparse, inSize, rows.size());
+    private Step measured(Layer layer, Shape ws, double density, Step dense, Step sparse, Step javaDense,
+            int inSize) {
+        Timed t = new Timed(layer, ws.toString(), density, dense, sparse, javaDense, inSize, rows.size());
         rows.add(null);
         t.measure();
         timed.add(t);
@@ -222,29 +241,38 @@ final class Compiler {
     void remeasure() {
         for (Timed t : timed) {
             t.measure();
+            t.javaDense = null;   // timed: its copy of the weights goes
         }
     }
 
-    /** A layer timed in both forms; the one measured faster runs. */
+    /**
+     * A layer timed in both forms, the one measured faster runs; a layer with zeros is also timed on its Java kernel
+     * without them, for the gain of the zeros alone.
+     */
     private final class Timed extends Step {
         private final Layer layer;
         private final String shape;
         private final double density;
         private final Step dense;
         private final Step sparse;
+        /** The Java kernel on the weights without zeros (null for a layer without zeros, and once timed). */
+        private Step javaDense;
         private final int inSize;
         private final int row;
         private double denseMicros = Double.MAX_VALUE;
         private double sparseMicros = Double.MAX_VALUE;
+        private double javaDenseMicros = Double.MAX_VALUE;
         private Step runs;
 
-        Timed(Layer layer, String shape, double density, Step dense, Step sparse, int inSize, int row) {
+        Timed(Layer layer, String shape, double density, Step dense, Step sparse, Step javaDense, int inSize,
+                int row) {
             super(dense.outSize());
             this.layer = layer;
             this.shape = shape;
             this.density = density;
             this.dense = dense;
             this.sparse = sparse;
+            this.javaDense = javaDense;
             this.inSize = inSize;
             this.row = row;
         }
@@ -258,12 +286,18 @@ final class Compiler {
             double[] times = time(dense, sparse, x);
             denseMicros = Math.min(denseMicros, times[0]);
             sparseMicros = Math.min(sparseMicros, times[1]);
+            if (javaDense != null) {
+                double[] java = time(javaDense, sparse, x);   // in turns with the sparse kernel, as the forms are
+                javaDenseMicros = Math.min(javaDenseMicros, java[0]);
+                sparseMicros = Math.min(sparseMicros, java[1]);
+            }
             boolean faster = sparseMicros < denseMicros;
             // a layer without zeros competes too: at batch 1 the Java kernel can beat the engine's cost per call
             String reason = String.format(Locale.ROOT, "%ssparse kernel measured %.2fx %s", density == 1
                     ? "no zero weights; " : "", denseMicros / sparseMicros, faster ? "faster" : "(slower than dense)");
             rows.set(row, new SparsePlan.Row(layer.name(), layer.spec().kind(), shape, density, denseMicros,
-                    sparseMicros, faster ? SparsePlan.Form.SPARSE : SparsePlan.Form.DENSE, reason));
+                    sparseMicros, density == 1 ? sparseMicros : javaDenseMicros,
+                    faster ? SparsePlan.Form.SPARSE : SparsePlan.Form.DENSE, reason));
             runs = faster ? sparse : dense;
         }
 

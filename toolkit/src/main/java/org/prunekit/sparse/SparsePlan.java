@@ -10,8 +10,11 @@ import tech.tablesaw.api.Table;
 
 /**
  * How a {@link SparseInference} runs each layer with weights, and why: the layer's density, the
- * time of its dense form (the engine, as the dense net runs it) and of its sparse kernel at the
- * batch size the plan was made for, and the form chosen. A value: print it, or end a notebook cell
+ * time of its dense form (the engine, as the dense net runs it), of its sparse kernel and of the same
+ * kernel on the layer without zeros at the batch size the plan was made for, and the form chosen.
+ * Two gains follow: over the engine ({@link Row#gain()}), and of the zeros alone
+ * ({@link Row#zerosGain()}): where the engine is slow for a layer (convolutions on a CPU where they
+ * run on ATen), most of the first is the Java kernel's own. A value: print it, or end a notebook cell
  * with it.
  *
  * @param net the net's name
@@ -44,15 +47,30 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
      * @param density the fraction of its weights that are non-zero
      * @param denseMicros the median time of its dense form per batch, in microseconds (NaN if not timed)
      * @param sparseMicros the median time of its sparse kernel per batch (NaN if not timed or no kernel)
+     * @param javaDenseMicros the median time of the same Java kernel on the layer without its zeros (every weight
+     *     non-zero: what the layer costs on PruneKit's kernels unpruned), timed in turns with the sparse kernel;
+     *     equal to {@code sparseMicros} for a layer without zeros, NaN if not timed
      * @param form the form it runs in
      * @param reason why
      */
     public record Row(String layer, String kind, String shape, double density, double denseMicros,
-            double sparseMicros, Form form, String reason) {
+            double sparseMicros, double javaDenseMicros, Form form, String reason) {
 
-        /** @return dense time / sparse time (NaN if either was not timed) */
+        /**
+         * @return dense time / sparse time (NaN if either was not timed): what running this layer in PruneKit's
+         *     kernel gains over the engine, from its zeros and from the kernel itself
+         */
         public double gain() {
             return denseMicros / sparseMicros;
+        }
+
+        /**
+         * @return the gain of the zeros alone: the Java kernel's time without the zeros over its time with them
+         *     (1 for a layer without zeros; NaN if not timed). Where the engine is slow for a layer, {@link #gain()}
+         *     is mostly the kernel's; this is what pruning bought.
+         */
+        public double zerosGain() {
+            return javaDenseMicros / sparseMicros;
         }
 
         /** @return whether the layer runs its sparse kernel */
@@ -73,7 +91,8 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
      */
     SparsePlan allDense(String why) {
         List<Row> dense = rows.stream().map(r -> r.sparse() ? new Row(r.layer(), r.kind(), r.shape(), r.density(),
-                r.denseMicros(), r.sparseMicros(), Form.DENSE, r.reason() + " alone; " + why) : r).toList();
+                r.denseMicros(), r.sparseMicros(), r.javaDenseMicros(), Form.DENSE, r.reason() + " alone; " + why)
+                : r).toList();
         return new SparsePlan(net, batchSize, choice, dense, why, denseNetMicros, sparseNetMicros);
     }
 
@@ -102,13 +121,17 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
     @Override
     public Table toTable() {
         Rows t = Rows.of("Sparse inference plan of " + net + " at batch " + batchSize, "layer", "kind", "shape",
-                "density", "dense µs", "sparse µs", "runs", "gain", "why");
+                "density", "dense µs", "sparse µs", "Java µs without zeros", "runs", "gain", "gain of the zeros", "why");
         for (Row r : rows) {
             t.add(r.layer(), r.kind(), r.shape(), r.density(), orNull(r.denseMicros()), orNull(r.sparseMicros()),
-                    r.form().name().toLowerCase(Locale.ROOT), Double.isNaN(r.gain()) ? ""
-                            : String.format(Locale.ROOT, "%.2fx", r.gain()), r.reason());
+                    orNull(r.javaDenseMicros()), r.form().name().toLowerCase(Locale.ROOT), ratio(r.gain()),
+                    ratio(r.zerosGain()), r.reason());
         }
         return t.toTable();
+    }
+
+    private static String ratio(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.2fx", v);
     }
 
     /** @return the value, or null (an empty cell) for NaN: not timed */
@@ -124,7 +147,9 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
                     case MEASURED -> "each layer in the form measured faster at batch " + batchSize;
                     case SPARSE -> "sparse wherever a kernel exists, as asked";
                     case DENSE -> "all dense, as asked";
-                } + "). Dense times include copying the layer's input and output between Java and the engine.");
+                } + "). Dense times are the engine's and include copying the layer's input and output between Java and"
+                + " the engine; the gain of the zeros compares the sparse kernel with the same kernel on the layer"
+                + " without zeros.");
         if (!overall.isEmpty()) {
             notes.add("Whole net: " + overall + ".");
         }

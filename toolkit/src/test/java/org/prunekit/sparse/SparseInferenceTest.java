@@ -99,6 +99,16 @@ class SparseInferenceTest {
                 }
                 for (SparsePlan.Row row : timed.plan().rows()) {
                     assertFalse(Double.isNaN(row.denseMicros()), row.toString());
+                    // every layer with zeros was also timed on its kernel without them: the gain of the zeros alone
+                    assertTrue(row.javaDenseMicros() > 0 && Double.isFinite(row.javaDenseMicros()), row.toString());
+                    if (row.density() == 1) {
+                        assertEquals(1.0, row.zerosGain(), 0, row.toString());
+                    }
+                    SparsityReport.Row status = SparsityReport.of(net).withInference(timed.plan()).rows().stream()
+                            .filter(x -> x.layer().equals(row.layer())).findFirst().orElseThrow();
+                    assertEquals(row.sparse(), status.runsSparse(), status.inference());
+                    assertEquals(row.sparse(), status.inference().contains(String.format(java.util.Locale.ROOT,
+                            "the zeros alone %.2fx", row.zerosGain())), status.inference());
                     assertEquals(!wholeDense && row.sparseMicros() < row.denseMicros(), row.sparse(), row.toString());
                 }
             }
@@ -217,5 +227,19 @@ class SparseInferenceTest {
                 assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])));
             }
         }
+    }
+
+    @Test
+    void theKernelWithoutZerosHoldsEveryWeight() {
+        float[] w = {0f, 0.5f, 0f, -2f, 0f};
+        float[] d = Compiler.withoutZeros(w);
+        for (int i = 0; i < w.length; i++) {
+            assertTrue(d[i] != 0 && Float.isFinite(d[i]) && Math.abs(d[i]) >= Float.MIN_NORMAL, "weight " + i);
+            if (w[i] != 0) {
+                assertEquals(w[i], d[i], 0, "non-zero weights unchanged");
+            }
+        }
+        assertEquals(0f, w[0], 0, "the weights given stay as they were");
+        assertEquals(1.0, Compiler.density(d), 0);
     }
 }
