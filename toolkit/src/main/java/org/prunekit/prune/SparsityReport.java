@@ -159,6 +159,10 @@ public record SparsityReport(String net, List<Row> rows, String reference, long 
 
     private static String describe(SparsePlan.Row p, int batch) {
         boolean timed = !Double.isNaN(p.gain());
+        if (p.form() == SparsePlan.Form.JAVA_DENSE) {
+            return String.format(Locale.ROOT, "masked, runs on PruneKit's dense kernel, %.1fx faster at batch %d (its"
+                    + " sparse kernel %.2fx of that: too few zeros to pay)", p.gain(), batch, p.zerosGain());
+        }
         if (p.sparse()) {
             return timed ? String.format(Locale.ROOT, "runs sparse, %.1fx faster at batch %d%s", p.gain(), batch,
                     Double.isNaN(p.zerosGain()) ? "" : String.format(Locale.ROOT, " (the zeros alone %.2fx)",

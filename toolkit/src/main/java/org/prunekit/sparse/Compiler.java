@@ -181,41 +181,32 @@ final class Compiler {
         if (layer.spec() instanceof Dense && in.get(0) > CsrMatrix.MAX_COLUMNS) {
             return row(layer, ws, density, dense, null, "more than " + CsrMatrix.MAX_COLUMNS + " inputs");
         }
-        Step sparse = kernel(layer.spec(), w, bias, ws, in);
+        Step sparse = kernel(layer.spec(), w, bias, ws, in, false);
         return switch (choice) {
             case SPARSE -> row(layer, ws, density, sparse, SparsePlan.Form.SPARSE, "sparse, as asked");
             case DENSE -> row(layer, ws, density, dense, null, "dense, as asked");
-            case MEASURED -> measured(layer, ws, density, dense, sparse,
-                    density < 1 ? kernel(layer.spec(), withoutZeros(w), bias, ws, in) : null, (int) in.size());
+            // a layer with zeros is also timed on PruneKit's dense kernel (zeros multiplied): the gain of the zeros,
+            // and the form that runs where the zeros do not pay
+            case MEASURED -> measured(layer, ws, density, dense, sparse, density < 1 && Simd.VECTOR
+                    && !sparse.holdsDense() ? kernel(layer.spec(), w, bias, ws, in, true) : null, (int) in.size());
         };
     }
 
-    /** @return PruneKit's kernel for a dense, convolution or depthwise layer with these weights */
-    private static Step kernel(LayerSpec spec, float[] w, float[] bias, Shape ws, Shape in) {
+    /**
+     * @param dense whether the kernel keeps the weights dense (zeros multiplied) whatever their density
+     * @return PruneKit's kernel for a dense, convolution or depthwise layer with these weights
+     */
+    private static Step kernel(LayerSpec spec, float[] w, float[] bias, Shape ws, Shape in, boolean dense) {
         if (spec instanceof Dense) {
-            return new Steps.SparseDense(w, (int) ws.get(0), (int) ws.get(1), bias);
+            return new Steps.SparseDense(w, (int) ws.get(0), (int) ws.get(1), bias, dense);
         }
         if (spec instanceof Conv c) {
             return new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {c.kernelH(), c.kernelW(),
-                c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilation(), 1}));
+                c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilation(), 1}, dense));
         }
         DepthwiseConv d = (DepthwiseConv) spec;
         return new Steps.SparseConvolution(new SparseConv(w, bias, chw(in), new int[] {d.kernel(), d.kernel(),
-            d.stride(), d.stride(), d.padding(), d.padding(), 1, d.channels()}));
-    }
-
-    /**
-     * @return the weights with every zero replaced by a small non-zero value (normal, not subnormal: subnormal
-     *     products are slow on some CPUs): the layer as the kernel would hold it unpruned, for timing only
-     */
-    static float[] withoutZeros(float[] w) {
-        float[] d = w.clone();
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] == 0) {
-                d[i] = 1e-3f;
-            }
-        }
-        return d;
+            d.stride(), d.stride(), d.padding(), d.padding(), 1, d.channels()}, dense));
     }
 
     private Step row(Layer layer, Shape ws, double density, Step step, SparsePlan.Form form, String reason) {
@@ -241,7 +232,9 @@ final class Compiler {
     void remeasure() {
         for (Timed t : timed) {
             t.measure();
-            t.javaDense = null;   // timed: its copy of the weights goes
+            if (t.runs != t.javaDense) {
+                t.javaDense = null;   // timed, not chosen: its dense copy of the weights goes
+            }
         }
     }
 
@@ -291,14 +284,19 @@ final class Compiler {
                 javaDenseMicros = Math.min(javaDenseMicros, java[0]);
                 sparseMicros = Math.min(sparseMicros, java[1]);
             }
-            boolean faster = sparseMicros < denseMicros;
+            boolean javaWins = javaDense != null && javaDenseMicros < sparseMicros;
+            double java = javaWins ? javaDenseMicros : sparseMicros;
+            boolean faster = java < denseMicros;
+            SparsePlan.Form form = !faster ? SparsePlan.Form.DENSE : javaWins ? SparsePlan.Form.JAVA_DENSE
+                    : SparsePlan.Form.SPARSE;
             // a layer without zeros competes too: at batch 1 the Java kernel can beat the engine's cost per call
-            String reason = String.format(Locale.ROOT, "%ssparse kernel measured %.2fx %s", density == 1
-                    ? "no zero weights; " : "", denseMicros / sparseMicros, faster ? "faster" : "(slower than dense)");
+            String reason = String.format(Locale.ROOT, "%ssparse kernel measured %.2fx %s%s", density == 1
+                    ? "no zero weights; " : "", denseMicros / sparseMicros, sparseMicros < denseMicros ? "faster"
+                    : "(slower than dense)", javaWins ? String.format(Locale.ROOT, "; PruneKit's dense kernel %.2fx"
+                    + " faster still: too few zeros to pay", sparseMicros / javaDenseMicros) : "");
             rows.set(row, new SparsePlan.Row(layer.name(), layer.spec().kind(), shape, density, denseMicros,
-                    sparseMicros, density == 1 ? sparseMicros : javaDenseMicros,
-                    faster ? SparsePlan.Form.SPARSE : SparsePlan.Form.DENSE, reason));
-            runs = faster ? sparse : dense;
+                    sparseMicros, javaDense == null ? sparseMicros : javaDenseMicros, form, reason));
+            runs = form == SparsePlan.Form.DENSE ? dense : javaWins ? javaDense : sparse;
         }
 
         @Override

@@ -59,6 +59,20 @@ public final class SparseConv {
      * @throws IllegalArgumentException if the sizes do not fit together
      */
     public SparseConv(float[] weights, float[] bias, int[] input, int[] geometry) {
+        this(weights, bias, input, geometry, false);
+    }
+
+    /**
+     * {@link #SparseConv(float[], float[], int[], int[])}, optionally with the dense kernel whatever the density.
+     *
+     * @param weights the weights, {@code (out, in / groups, kernelH, kernelW)} row-major
+     * @param bias one value per output channel, or null
+     * @param input the input geometry: channels, height, width
+     * @param geometry {@code {kernelH, kernelW, strideH, strideW, padH, padW, dilation, groups}}
+     * @param dense whether to keep the filters dense (zeros multiplied) for the in-place kernel of one group, which a
+     *     measurement may find faster than the CSR one below {@link Simd#DENSE_KERNEL} too
+     */
+    SparseConv(float[] weights, float[] bias, int[] input, int[] geometry, boolean dense) {
         this.inChannels = input[0];
         this.height = input[1];
         this.width = input[2];
@@ -84,7 +98,7 @@ public final class SparseConv {
                     + (bias == null ? 0 : bias.length) + " biases.");
         }
         this.filters = CsrMatrix.of(weights, out, perFilter);
-        this.denseFilters = Simd.VECTOR && filters.density() >= Simd.DENSE_KERNEL ? weights.clone() : null;
+        this.denseFilters = Simd.VECTOR && (dense || filters.density() >= Simd.DENSE_KERNEL) ? weights.clone() : null;
         this.tile = Math.max(64, TILE_BYTES / 4 / (perFilter * 64) * 64);
         // no bias is a bias of zeros: the kernels then never meet a null bias they were not compiled for
         this.bias = bias == null ? new float[out] : bias.clone();
@@ -94,6 +108,11 @@ public final class SparseConv {
             throw new IllegalArgumentException("A " + kernelH + "x" + kernelW + " kernel does not fit a " + height + "x"
                     + width + " input with padding " + padH + "x" + padW + ".");
         }
+    }
+
+    /** @return whether it keeps its filters dense for the dense kernel (zeros multiplied) */
+    boolean holdsDense() {
+        return denseFilters != null;
     }
 
     /** @return the filters as CSR: a row per output channel */

@@ -85,7 +85,7 @@ public final class SparseInference implements AutoCloseable {
         this.inSize = Math.toIntExact(net.inputShape().size());
         this.outSize = steps.get(steps.size() - 1).outSize();
         SparsePlan p = new SparsePlan(net.name(), batchSize, choice, c.rows, "", Double.NaN, Double.NaN);
-        if (choice == Choice.MEASURED && !p.sparseLayers().isEmpty()) {
+        if (choice == Choice.MEASURED && !p.javaLayers().isEmpty()) {
             // the layers were timed alone; the moves between Java and the engine count only here
             float[] x = new float[inSize * batchSize];
             java.util.Arrays.fill(x, 0.5f);
@@ -98,7 +98,7 @@ public final class SparseInference implements AutoCloseable {
             p = t[0] <= t[1] ? p : p.allDense(overall + ": the whole net runs dense");
         }
         this.plan = p;
-        this.dense = p.sparseLayers().isEmpty();
+        this.dense = p.javaLayers().isEmpty();
         NativeHeap.trim();   // the measurement's freed engine arrays go back to the system (see NativeHeap)
     }
 
@@ -180,8 +180,8 @@ public final class SparseInference implements AutoCloseable {
     /** Frees the masks and the engine's copy of the weights of every layer that runs sparse (only for a net it owns). */
     private void freeSparseWeights() {
         net.clearMasks();
-        for (String layer : plan.sparseLayers()) {
-            net.layer(layer).weight().getArray().close(); // the steps hold its non-zero weights
+        for (String layer : plan.javaLayers()) {
+            net.layer(layer).weight().getArray().close(); // the steps hold its weights
         }
     }
 
@@ -374,7 +374,7 @@ public final class SparseInference implements AutoCloseable {
     public long engineBytes() {
         long b = 0;
         for (SparsePlan.Row r : plan.rows()) {
-            if (!r.sparse()) {
+            if (!r.java()) {
                 b += net.layer(r.layer()).block().getParameters().values().stream()
                         .mapToLong(p -> 4 * p.getArray().size()).sum();
             }
@@ -389,9 +389,10 @@ public final class SparseInference implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Sparse inference of %s: %d of %d layers with weights sparse, %,d bytes of"
-                + " weights in Java + %,d on the engine vs %,d dense%n", net.name(), plan.sparseLayers().size(),
-                plan.rows().size(), bytes(), engineBytes(), denseBytes()) + plan;
+        return String.format(Locale.ROOT, "Sparse inference of %s: %d of %d layers with weights sparse (%d on PruneKit's"
+                + " kernels), %,d bytes of weights in Java + %,d on the engine vs %,d dense%n", net.name(),
+                plan.sparseLayers().size(), plan.rows().size(), plan.javaLayers().size(), bytes(), engineBytes(),
+                denseBytes()) + plan;
     }
 
     /** @return the steps (for tests) */

@@ -35,7 +35,21 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
         /** The engine's dense kernel, as in the dense net. */
         DENSE,
         /** PruneKit's sparse kernel over the non-zero weights. */
-        SPARSE
+        SPARSE,
+        /**
+         * PruneKit's dense kernel, the zeros multiplied: measured faster than its sparse kernel (and the engine) for
+         * this layer and batch size, where the zeros are too few or too scattered to pay.
+         */
+        JAVA_DENSE;
+
+        /** @return how the plan's table names it */
+        public String label() {
+            return switch (this) {
+                case DENSE -> "dense";
+                case SPARSE -> "sparse";
+                case JAVA_DENSE -> "dense (Java)";
+            };
+        }
     }
 
     /**
@@ -57,11 +71,12 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
             double sparseMicros, double javaDenseMicros, Form form, String reason) {
 
         /**
-         * @return dense time / sparse time (NaN if either was not timed): what running this layer in PruneKit's
-         *     kernel gains over the engine, from its zeros and from the kernel itself
+         * @return the engine's time over the time of PruneKit's kernel: its dense kernel where that runs
+         *     ({@link Form#JAVA_DENSE}), else its sparse one (NaN if either was not timed); what running this layer in
+         *     PruneKit's kernel gains over the engine, from its zeros and from the kernel itself
          */
         public double gain() {
-            return denseMicros / sparseMicros;
+            return denseMicros / (form == Form.JAVA_DENSE ? javaDenseMicros : sparseMicros);
         }
 
         /**
@@ -77,6 +92,11 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
         public boolean sparse() {
             return form == Form.SPARSE;
         }
+
+        /** @return whether the layer runs on PruneKit's kernels (sparse or dense), not on the engine */
+        public boolean java() {
+            return form != Form.DENSE;
+        }
     }
 
     /** Copies the rows. */
@@ -90,7 +110,7 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
      * @return this plan with every layer dense, for that reason
      */
     SparsePlan allDense(String why) {
-        List<Row> dense = rows.stream().map(r -> r.sparse() ? new Row(r.layer(), r.kind(), r.shape(), r.density(),
+        List<Row> dense = rows.stream().map(r -> r.java() ? new Row(r.layer(), r.kind(), r.shape(), r.density(),
                 r.denseMicros(), r.sparseMicros(), r.javaDenseMicros(), Form.DENSE, r.reason() + " alone; " + why)
                 : r).toList();
         return new SparsePlan(net, batchSize, choice, dense, why, denseNetMicros, sparseNetMicros);
@@ -101,7 +121,7 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
      *     net's time over the time of the form chosen for the whole net (1 if it runs dense; NaN if not measured)
      */
     public double speedUp() {
-        return sparseLayers().isEmpty() ? (Double.isNaN(denseNetMicros) ? Double.NaN : 1.0)
+        return javaLayers().isEmpty() ? (Double.isNaN(denseNetMicros) ? Double.NaN : 1.0)
                 : denseNetMicros / sparseNetMicros;
     }
 
@@ -118,13 +138,18 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
         return rows.stream().filter(Row::sparse).map(Row::layer).toList();
     }
 
+    /** @return the layers that run on PruneKit's kernels, sparse or dense (the others run on the engine) */
+    public List<String> javaLayers() {
+        return rows.stream().filter(Row::java).map(Row::layer).toList();
+    }
+
     @Override
     public Table toTable() {
         Rows t = Rows.of("Sparse inference plan of " + net + " at batch " + batchSize, "layer", "kind", "shape",
                 "density", "dense µs", "sparse µs", "Java µs without zeros", "runs", "gain", "gain of the zeros", "why");
         for (Row r : rows) {
             t.add(r.layer(), r.kind(), r.shape(), r.density(), orNull(r.denseMicros()), orNull(r.sparseMicros()),
-                    orNull(r.javaDenseMicros()), r.form().name().toLowerCase(Locale.ROOT), ratio(r.gain()),
+                    orNull(r.javaDenseMicros()), r.form().label(), ratio(r.gain()),
                     ratio(r.zerosGain()), r.reason());
         }
         return t.toTable();
@@ -142,7 +167,9 @@ public record SparsePlan(String net, int batchSize, SparseInference.Choice choic
     @Override
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
-        notes.add(sparseLayers().size() + " of " + rows.size() + " layers with weights run sparse ("
+        int javaDense = javaLayers().size() - sparseLayers().size();
+        notes.add(sparseLayers().size() + " of " + rows.size() + " layers with weights run sparse"
+                + (javaDense > 0 ? ", " + javaDense + " on PruneKit's dense kernel" : "") + " ("
                 + switch (choice) {
                     case MEASURED -> "each layer in the form measured faster at batch " + batchSize;
                     case SPARSE -> "sparse wherever a kernel exists, as asked";

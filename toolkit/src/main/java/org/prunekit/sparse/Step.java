@@ -40,6 +40,11 @@ abstract class Step {
         return outSize;
     }
 
+    /** @return whether it is one of PruneKit's kernels holding its weights dense (zeros multiplied) */
+    boolean holdsDense() {
+        return false;
+    }
+
     /** @return the bytes this step holds for its weights (0 for a step without weights) */
     long bytes() {
         return 0;

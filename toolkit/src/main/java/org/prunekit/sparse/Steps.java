@@ -25,11 +25,24 @@ final class Steps {
         private final int columns;
 
         SparseDense(float[] w, int rows, int columns, float[] bias) {
+            this(w, rows, columns, bias, false);
+        }
+
+        /**
+         * @param dense whether to keep the rows dense whatever the density (zeros multiplied): the dense kernel,
+         *     which a measurement may find faster than the CSR one below {@link Simd#DENSE_KERNEL} too
+         */
+        SparseDense(float[] w, int rows, int columns, float[] bias, boolean dense) {
             super(rows);
             this.weights = CsrMatrix.of(w, rows, columns);
             this.bias = bias == null ? new float[rows] : bias;   // zeros: the kernels never meet a null bias
             this.columns = columns;
-            this.denseRows = Simd.VECTOR && weights.density() >= Simd.DENSE_KERNEL ? w.clone() : null;
+            this.denseRows = Simd.VECTOR && (dense || weights.density() >= Simd.DENSE_KERNEL) ? w.clone() : null;
+        }
+
+        @Override
+        boolean holdsDense() {
+            return denseRows != null;
         }
 
         @Override
@@ -60,6 +73,11 @@ final class Steps {
         SparseConvolution(SparseConv conv) {
             super(conv.outputShape()[0] * conv.outputShape()[1] * conv.outputShape()[2]);
             this.conv = conv;
+        }
+
+        @Override
+        boolean holdsDense() {
+            return conv.holdsDense();
         }
 
         @Override

@@ -67,7 +67,7 @@ final class LatencyBenchmark {
                 List<double[]> rounds = new ArrayList<>();   // per round: engine, SparseInference, PyTorch medians
                 for (int r = 0; r < ROUNDS; r++) {
                     double[] e = Latency.measure(net, images, 1, PASSES).millis();
-                    double[] f = fast.plan().sparseLayers().isEmpty() ? e : passes(net, fast, images);
+                    double[] f = fast.plan().javaLayers().isEmpty() ? e : passes(net, fast, images);
                     double[] b = torch.time(i, 1, PASSES);
                     Arrays.stream(f).forEach(javaPath::add);
                     Arrays.stream(e).forEach(engine::add);
@@ -85,7 +85,7 @@ final class LatencyBenchmark {
                 double ratio = p / q;
                 t.add(net.name(), p, iqr(ours), e, j, q, iqr(theirs), String.format("%.2fx", ratio),
                         String.format("%.2fx", e / q), String.format("%.2f-%.2f", lo, hi),
-                        fast.plan().sparseLayers().size() + "/" + fast.plan().rows().size(),
+                        fast.plan().javaLayers().size() + "/" + fast.plan().rows().size(),
                         String.format("<=%.1fx: %s", TARGET, ratio <= TARGET ? "ok" : "MISSED"));
                 out.printf("  batch 1 %s: PruneKit %.1f us (engine path %.1f us, SparseInference %.1f us), PyTorch %.1f"
                         + " us, %.2fx%n", net.name(), p, e, j, q, ratio);

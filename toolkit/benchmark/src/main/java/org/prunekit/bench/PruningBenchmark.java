@@ -144,7 +144,7 @@ final class PruningBenchmark {
      *     the engine path under another name)
      */
     static double javaOrNaN(double ms, SparseInference s) {
-        return s.plan().sparseLayers().isEmpty() ? Double.NaN : ms;
+        return s.plan().javaLayers().isEmpty() ? Double.NaN : ms;
     }
 
     /** @return the time on the faster of two paths: the engine's, and the Java kernels' where not NaN */
@@ -153,7 +153,7 @@ final class PruningBenchmark {
     }
 
     private static String layers(SparseInference s) {
-        return s.plan().sparseLayers().size() + "/" + s.plan().rows().size();
+        return s.plan().javaLayers().size() + "/" + s.plan().rows().size();
     }
 
     /** @return the share of the dense net's multiply-accumulates per image the pruned net no longer does */

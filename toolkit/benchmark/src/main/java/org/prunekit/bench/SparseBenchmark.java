@@ -120,7 +120,7 @@ final class SparseBenchmark {
                             ok ? "met" : "MISSED"));
             out.printf("  %s %.0f %% batch %d: dense %.3f ms (Java kernels %.3f ms: %d/%d layers), sparse %.3f ms"
                     + " (%.2fx, %.2fx vs the faster dense), torch CSR %.3f ms; accuracy %.4f / %.4f (torch %.4f)%n",
-                    c.name(), 100 * c.sparsity(), batch, ms[0], ms[1], denseJava.plan().sparseLayers().size(),
+                    c.name(), 100 * c.sparsity(), batch, ms[0], ms[1], denseJava.plan().javaLayers().size(),
                     denseJava.plan().rows().size(), ms[2], speedup, best, torchSparse, accDense, accSparse,
                     Peer.number(json, "acc_sparse"));
             out.print(sparse.plan().toText().indent(4));
