@@ -10,14 +10,13 @@ import org.prunekit.model.Tensors;
 
 /**
  * A layer (or a block of layers) that a {@link SparseInference} leaves to the engine, as the dense
- * path runs it: the batch-last input is copied into an engine array of shape {@code (batch, in...)},
- * the DJL block runs in inference mode in a manager of this call alone, and its output is copied
- * back batch-last.
+ * path runs it: the batch-last input is copied into an engine array of shape {@code (batch, in...)}
+ * kept from call to call ({@link EngineInput}), the DJL block runs in inference mode with its outputs
+ * in a manager of this call alone, and its output is copied back batch-last.
  */
 final class EngineStep extends Step {
 
     private final Block block;
-    private final Shape in;
     private final int inSize;
     private final NDManager parent;
     private float[] rowMajor = new float[0];
@@ -34,7 +33,6 @@ final class EngineStep extends Step {
     EngineStep(Block block, Shape in, Shape out, NDManager parent) {
         super(Math.toIntExact(out.size()));
         this.block = block;
-        this.in = in;
         this.inSize = Math.toIntExact(in.size());
         this.parent = parent;
         this.input = new EngineInput(parent, in);
