@@ -45,6 +45,32 @@ final class Epilogue {
         }
     }
 
+    /** @return {@code v}, a value of channel {@code channel}, with it applied */
+    float apply(float v, int channel) {
+        float u = scale == null ? v : v * scale[channel] + shift[channel];
+        return relu ? Math.max(0f, u) : u;
+    }
+
+    /** @return whether it has a batch normalisation (scale and shift) */
+    boolean affine() {
+        return scale != null;
+    }
+
+    /** @return the batch normalisation's scale of channel {@code c} (with {@link #affine()}) */
+    float scale(int c) {
+        return scale[c];
+    }
+
+    /** @return the batch normalisation's shift of channel {@code c} (with {@link #affine()}) */
+    float shift(int c) {
+        return shift[c];
+    }
+
+    /** @return whether a ReLU follows */
+    boolean relu() {
+        return relu;
+    }
+
     /** Applies it to a whole output of {@code channels} channels of {@code perChannel} values each (batch included). */
     void applyAll(float[] y, int channels, int perChannel) {
         if (scale == null) {

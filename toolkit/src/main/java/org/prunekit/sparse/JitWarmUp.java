@@ -9,8 +9,8 @@ import java.util.Random;
  * before that). The problems are small, so that many calls fit in the time, and cover every path
  * of every kernel: batches of 1, a register (16), a register and a tail (17) and four registers
  * (64), row counts that are no multiple of 4, sparse and dense weights, inputs with and without many
- * zeros, convolutions by patches, by rows and read in place (strided too, with a batch norm and ReLU
- * applied as they write), max pooling. A path the JIT first meets while a layer is being
+ * zeros, convolutions by patches, by rows, read in place (strided too, with a batch norm and ReLU
+ * applied as they write) and one image as one stretch, max pooling. A path the JIT first meets while a layer is being
  * timed sends the kernel back to the interpreter for the rest of that timing. At most 0.6 s.
  */
 final class JitWarmUp {
@@ -48,6 +48,14 @@ final class JitWarmUp {
             blockConv.patchLimit(1);   // its patch matrix in blocks of one output row, as large inputs have it
             SparseConv strided = new SparseConv(java.util.Arrays.copyOf(full, 6 * 3 * 9), new float[6],
                     new int[] {3, 10, 10}, new int[] {3, 3, 2, 2, 1, 1, 1, 1});
+            // a third of 72 weights per filter over 8 channels: enough per output for one image to run as one stretch
+            // of padded-width rows (SparseConv.forwardWide) on the CSR kernel, as the dense filters above do
+            float[] third = new float[6 * 8 * 9];
+            for (int i = 0; i < third.length; i += 3) {
+                third[i] = full[i % full.length];
+            }
+            SparseConv wideCsr = new SparseConv(third, new float[6], new int[] {8, 10, 10},
+                    new int[] {3, 3, 1, 1, 1, 1, 1, 1});
             float[] scale = java.util.Arrays.copyOf(full, 6);
             Epilogue normRelu = new Epilogue(scale, scale, true);
             Epilogue relu = new Epilogue(null, null, true);
@@ -75,6 +83,9 @@ final class JitWarmUp {
                 csrConv.forward(x, batch, y, i % 2 == 0 ? relu : normRelu);
                 denseConv.forward(x, batch, y, i % 2 == 0 ? normRelu : (Epilogue) null);
                 strided.forward(x, batch, y, normRelu);
+                if (batch == 1) {
+                    wideCsr.forward(x, 1, y, i % 2 == 0 ? relu : (Epilogue) null);
+                }
                 pool.run(y, batch);
             }
             done = true;

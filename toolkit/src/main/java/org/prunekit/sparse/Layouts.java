@@ -67,12 +67,24 @@ final class Layouts {
      * @param into {@code (channels, height + 2 padH, width + 2 padW, batch)}
      */
     static void padInto(float[] x, int channels, int height, int width, int padH, int padW, int batch, float[] into) {
+        padInto(x, channels, height, width, padH, padW, batch, into, 0);
+    }
+
+    /** {@link #padInto(float[], int, int, int, int, int, int, float[])} with the padded image starting at
+     *  {@code into[start]}. */
+    static void padInto(float[] x, int channels, int height, int width, int padH, int padW, int batch, float[] into,
+            int start) {
         int hp = height + 2 * padH;
         int wp = width + 2 * padW;
         int run = width * batch;
+        if (padH == 0 && padW == 0) {
+            System.arraycopy(x, 0, into, start, channels * height * run);
+            return;
+        }
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < height; r++) {
-                System.arraycopy(x, (c * height + r) * run, into, ((c * hp + r + padH) * wp + padW) * batch, run);
+                System.arraycopy(x, (c * height + r) * run, into, start + ((c * hp + r + padH) * wp + padW) * batch,
+                        run);
             }
         }
     }

@@ -17,10 +17,11 @@ import java.util.Arrays;
  *
  * <p>With the vector kernels and a batch (stretches of at least four registers) the convolution
  * reads its input in place ({@link #forwardDirect}): the input is copied once into a zero-padded
- * array, and each weight's window of it is found by an offset, so no patch matrix (nine copies of
- * the input for a 3x3 kernel) is built. Its time then follows the multiply-adds whatever the
- * channel counts (a ResNet-8 with 11/22/45 channels as well as one with 16/32/64). One image at
- * a time it multiplies the patch matrix, whose rows are longer than an output row.
+ * array from a cache line on, and each weight's window of it is found by an offset, so no patch
+ * matrix (nine copies of the input for a 3x3 kernel) is built. Its time then follows the
+ * multiply-adds whatever the channel counts (a ResNet-8 with 11/22/45 channels as well as one
+ * with 16/32/64). One image at a time it multiplies the patch matrix, whose rows are longer than
+ * an output row.
  */
 public final class SparseConv {
 
@@ -99,7 +100,8 @@ public final class SparseConv {
         }
         this.filters = CsrMatrix.of(weights, out, perFilter);
         this.denseFilters = Simd.VECTOR && (dense || filters.density() >= Simd.DENSE_KERNEL) ? weights.clone() : null;
-        this.tile = Math.max(64, TILE_BYTES / 4 / (perFilter * 64) * 64);
+        int unit = Math.max(64, 8 * Simd.LANES);   // the CSR kernel's widest stretch: eight registers
+        this.tile = Math.max(unit, TILE_BYTES / 4 / (perFilter * unit) * unit);
         // no bias is a bias of zeros: the kernels then never meet a null bias they were not compiled for
         this.bias = bias == null ? new float[out] : bias.clone();
         this.outH = (height + 2 * padH - dilation * (kernelH - 1) - 1) / strideH + 1;
@@ -130,7 +132,7 @@ public final class SparseConv {
     public long bytes() {
         Direct d = direct;
         return filters.bytes() + 4L * bias.length + (denseFilters == null ? 0 : 4L * denseFilters.length)
-                + (d == null ? 0 : 4L * d.tapAt().length + (d.denseAt() == null ? 0 : 4L * d.denseAt().length));
+                + (d == null ? 0 : 4L * d.tapAt.length + (d.denseAt == null ? 0 : 4L * d.denseAt.length));
     }
 
     /**
@@ -160,6 +162,12 @@ public final class SparseConv {
     void forward(float[] x, int batch, float[] y, Epilogue e) {
         if (Simd.VECTOR && (strideW == 1 ? outW * batch : batch) >= 4 * Simd.LANES) {
             forwardDirect(x, batch, y, e);
+            return;
+        }
+        if (Simd.VECTOR && batch == 1 && strideH == 1 && strideW == 1 && wideLength() >= 4 * Simd.LANES
+                && (denseFilters != null ? denseFilters.length : filters.nonZeros()) / (double) filters.rows()
+                >= WIDE_WORK) {
+            forwardWide(x, y, e);
             return;
         }
         forward(x, batch, y, Simd.VECTOR || (long) inChannels * kernelH * kernelW * outH * outW * batch <= PATCH_LIMIT);
@@ -209,19 +217,39 @@ public final class SparseConv {
         }
     }
 
-    /** The buffers and offsets of {@link #forwardDirect} for one batch size. */
-    private record Direct(int batch, float[] padded, int[] tapAt, int[] denseAt) {}
+    /**
+     * The buffers and offsets of {@link #forwardDirect} for one batch size: the padded copy of the input (a cache line
+     * longer than it, see {@link Alignment}) and where in it the copy started last (-1: never).
+     */
+    private static final class Direct {
+        final int batch;
+        final float[] padded;
+        final int[] tapAt;
+        final int[] denseAt;
+        int start = -1;
+        /** One image's outputs as {@link #forwardWide} computes them, padded-width rows (null until it runs). */
+        float[] wide;
+
+        Direct(int batch, float[] padded, int[] tapAt, int[] denseAt) {
+            this.batch = batch;
+            this.padded = padded;
+            this.tapAt = tapAt;
+            this.denseAt = denseAt;
+        }
+    }
 
     private Direct direct;
 
     /**
-     * The convolution read in place from the input (zero-padded once): each non-zero weight {@code (c, i, j)} of a
+     * The convolution read in place from a copy of the input (zero-padded where the convolution pads, and starting
+     * on a cache line: see {@link Alignment}): each non-zero weight {@code (c, i, j)} of a
      * filter multiplies the stretch of the padded input that starts where channel {@code c}, kernel row {@code i} and
      * column {@code j} read for the first output of the stretch; with stride 1 across the width an output row of all
      * images ({@code outWidth x batch} values) is one stretch, otherwise one output column ({@code batch} values).
      * No patch matrix: the work and the memory traffic follow the non-zero weights times the outputs. A stretch is
      * cut into tiles (see {@link #TILE_BYTES}), so that the input a tile reads stays in the cache while every filter
-     * is applied to it; {@code e} (or null) is applied to each tile's outputs right after.
+     * is applied to it; {@code e} (or null) is applied by the kernel: the CSR one to the outputs in registers, the
+     * dense one to each block of four filters' outputs right after storing it (still in the first-level cache).
      * Filters with few zeros ({@link Simd#DENSE_KERNEL}, one group) run the dense kernel (four filters share every
      * load), others the CSR kernel. Needs {@link Simd#VECTOR}.
      */
@@ -229,17 +257,20 @@ public final class SparseConv {
         int hp = height + 2 * padH;
         int wp = width + 2 * padW;
         Direct d = direct(batch, hp, wp);
-        float[] src = x;
-        if (d.padded() != null) {
-            src = d.padded();
-            Layouts.padInto(x, inChannels, height, width, padH, padW, batch, src);
+        // the input is copied (zero-padded) to where its stretches start on cache lines, as the copy lies now
+        float[] src = d.padded;
+        int start = lineStart >= 0 ? lineStart : Alignment.floatsToLine(src);
+        if (start != d.start) {
+            Arrays.fill(src, 0f);   // the border around the copy at its last start is no longer zero
+            d.start = start;
         }
+        Layouts.padInto(x, inChannels, height, width, padH, padW, batch, src, start);
         int out = filters.rows();
         int rowLen = outW * batch;
         int plane = outH * rowLen;
         int[] rowStart = filters.rowStarts();
         for (int oh = 0; oh < outH; oh++) {
-            int rowBase = oh * strideH * wp * batch;
+            int rowBase = start + oh * strideH * wp * batch;
             if (strideW == 1) {
                 stretch(d, src, rowBase, rowLen, y, oh * rowLen, plane, rowStart, out, e);
             } else {
@@ -252,16 +283,73 @@ public final class SparseConv {
     }
 
     /**
+     * The fewest multiply-adds per output (non-zero weights per filter, or all of them for the dense kernel) for which
+     * {@link #forwardWide} runs one image: below, copying its rows out costs more than it saves. Measured on AVX-512
+     * (Zen 5), one image, ReLU after: 1.6-2.8x faster than the patch matrix for LeNet-5's convolutions (25 and 35
+     * per output), SmallCNN's second (144) and a 32-channel 3x3 layer at 30 % (86), but 0.75-0.79x for SmallCNN's
+     * first (16 filters of 9 weights over one channel).
+     */
+    static final int WIDE_WORK = 16;
+
+    /** @return the outputs of one image from the first to the last as rows of the padded input's width */
+    private int wideLength() {
+        return (outH - 1) * (width + 2 * padW) + outW;
+    }
+
+    /**
+     * One image (stride 1), read in place from its padded copy as {@link #forwardDirect} does, with the whole output
+     * as one stretch: output {@code (oh, ow)} is computed at {@code oh * paddedWidth + ow}, where every weight's
+     * window starts at the weight's offset, so the kernels run over one long stretch (eight registers at a time)
+     * instead of a patch matrix built first (kernel-size copies of the image) or output rows of a few registers. The
+     * {@code paddedWidth - outWidth} values between two rows are computed too and dropped (a 5x5 kernel without
+     * padding over 14 columns: 40 % more multiply-adds); the rows are then copied out. {@code e} as in
+     * {@code forwardDirect}. Needs {@link Simd#VECTOR}.
+     */
+    void forwardWide(float[] x, float[] y, Epilogue e) {
+        int hp = height + 2 * padH;
+        int wp = width + 2 * padW;
+        Direct d = direct(1, hp, wp);
+        float[] src = d.padded;
+        int start = lineStart >= 0 ? lineStart : Alignment.floatsToLine(src);
+        if (start != d.start) {
+            Arrays.fill(src, 0f);
+            d.start = start;
+        }
+        Layouts.padInto(x, inChannels, height, width, padH, padW, 1, src, start);
+        int out = filters.rows();
+        int widePlane = outH * wp;
+        if (d.wide == null) {
+            d.wide = new float[out * widePlane];
+        }
+        stretch(d, src, start, wideLength(), d.wide, 0, widePlane, filters.rowStarts(), out, e);
+        for (int o = 0; o < out; o++) {
+            for (int oh = 0; oh < outH; oh++) {
+                System.arraycopy(d.wide, o * widePlane + oh * wp, y, (o * outH + oh) * outW, outW);
+            }
+        }
+    }
+
+    /**
      * The bytes of input windows a tile of {@link #forwardDirect} may read: 24 KB, so that they stay in a first-level
-     * data cache of 32 KB while every filter is applied to them. A tile is as many outputs as fit (a multiple of 64,
-     * at least 64): for a 3x3 kernel over 11 channels (99 windows) 64 values, for the 9 windows of a one-channel stem
-     * 640. Measured on AVX-512 (Zen 4) at 1,000 images: 32-34 G multiply-adds per second with tiles of 64 against
-     * 22-28 with 256 or 1,024 where a filter reads 405 or 288 windows; a stem got slower with tiles of 64.
+     * data cache of 32 KB while every filter is applied to them. A tile is as many outputs as fit, a multiple of the
+     * CSR kernel's widest stretch (eight registers, 128 floats on AVX-512; at least 64): for a 3x3 kernel over 11
+     * channels (99 windows) one stretch, for the 9 windows of a one-channel stem 640 values. Measured on AVX-512
+     * (Zen 4) at 1,000 images: 32-34 G multiply-adds per second with tiles of 64 against 22-28 with 256 or 1,024
+     * where a filter reads 405 or 288 windows; a stem got slower with tiles of 64. On Zen 5 at 64 images, tiles of
+     * 128 with eight registers per weight beat tiles of 64 with four by 1.1-1.3x.
      */
     static final int TILE_BYTES = 24 * 1024;
 
     /** The outputs per tile of {@link #forwardDirect}: as many as the windows of {@link #TILE_BYTES} allow. */
     private int tile;
+
+    /** Where {@link #forwardDirect} starts its copy of the input if set (0-15; -1, the default: on a line). */
+    private int lineStart = -1;
+
+    /** Sets where {@link #forwardDirect} starts its copy of the input (for tests: a copy the collector moved). */
+    void lineStart(int floats) {
+        lineStart = floats;
+    }
 
     /** Sets the tile of {@link #forwardDirect} (for tests: tiles shorter than a stretch). */
     void tile(int values) {
@@ -274,23 +362,20 @@ public final class SparseConv {
             // the last tile ends at the stretch's end and may overlap the one before: recomputed, same values
             int t = len <= tile ? 0 : Math.min(t0, len - tile);
             int n = Math.min(tile, len);
-            if (d.denseAt() != null) {
-                VectorProducts.denseMultiply(denseFilters, 0, out, denseFilters.length / out, d.denseAt(), src,
-                        base + t, n, bias, y, yOffset + t, plane);
+            // e is applied by the kernel, to outputs in registers or in the first-level cache
+            if (d.denseAt != null) {
+                VectorProducts.denseMultiply(denseFilters, 0, out, denseFilters.length / out, d.denseAt, src,
+                        base + t, n, bias, y, yOffset + t, plane, e);
             } else {
-                VectorProducts.multiply(0, out, rowStart, d.tapAt(), filters.values(), src, base + t, n, bias, y,
-                        yOffset + t, plane);
-            }
-            for (int o = 0; e != null && o < out; o++) {
-                int from = yOffset + t + o * plane;
-                e.apply(y, o, from, from + n);
+                VectorProducts.multiply(0, out, rowStart, d.tapAt, filters.values(), src, base + t, n, bias, y,
+                        yOffset + t, plane, e);
             }
         }
     }
 
     private Direct direct(int batch, int hp, int wp) {
         Direct d = direct;
-        if (d != null && d.batch() == batch) {
+        if (d != null && d.batch == batch) {
             return d;
         }
         int kk = kernelH * kernelW;
@@ -308,7 +393,7 @@ public final class SparseConv {
         if (denseFilters != null && groups == 1) {
             denseAt = Layouts.taps(inChannels, kernelH, kernelW, hp, wp, dilation, batch);
         }
-        float[] padded = padH == 0 && padW == 0 ? null : new float[inChannels * hp * wp * batch];
+        float[] padded = new float[inChannels * hp * wp * batch + Alignment.LINE_FLOATS];
         d = new Direct(batch, padded, tapAt, denseAt);
         direct = d;
         return d;

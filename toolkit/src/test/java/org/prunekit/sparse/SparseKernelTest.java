@@ -3,6 +3,7 @@ package org.prunekit.sparse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -32,7 +33,8 @@ class SparseKernelTest {
     @Test
     void csrProductEqualsDoubleLoop() {
         Random r = new Random(7);
-        int[] batches = {1, 2, 7, 16, 17, 64, 65, 100, 3 * Simd.LANES + 1, 4 * Simd.LANES};
+        int[] batches = {1, 2, 7, 16, 17, 64, 65, 100, 3 * Simd.LANES + 1, 4 * Simd.LANES, 8 * Simd.LANES,
+            8 * Simd.LANES + 5, 300};   // every stretch of the kernel: below a register, one, four and eight registers
         for (int trial = 0; trial < 60; trial++) {
             int rows = 1 + r.nextInt(40);
             int cols = 1 + r.nextInt(70);
@@ -173,6 +175,12 @@ class SparseKernelTest {
             // tiles of 2 registers (the last one overlapping the one before)
             float[] direct = new float[y.length];
             float[] tiled = new float[y.length];
+            // one image with stride 1: the whole output as one stretch of padded-width rows
+            float[] wide = new float[y.length];
+            boolean wideRuns = Simd.VECTOR && batch == 1 && sh == 1 && sw == 1;
+            if (wideRuns) {
+                conv.forwardWide(x, wide, null);
+            }
             if (Simd.VECTOR) {
                 conv.forwardDirect(x, batch, direct, null);
                 conv.tile(2 * Simd.LANES);
@@ -204,6 +212,9 @@ class SparseKernelTest {
                             close(s, byRows[((o * oh + i) * ow + j) * batch + b], what + ", by rows");
                             close(s, loops[((o * oh + i) * ow + j) * batch + b], what + ", by patches in loops");
                             close(s, blocks[((o * oh + i) * ow + j) * batch + b], what + ", by blocks of patches");
+                            if (wideRuns) {
+                                close(s, wide[((o * oh + i) * ow + j) * batch + b], what + ", wide rows");
+                            }
                             if (Simd.VECTOR) {
                                 close(s, direct[((o * oh + i) * ow + j) * batch + b], what + ", in place");
                                 close(s, tiled[((o * oh + i) * ow + j) * batch + b], what + ", in place, in tiles");
@@ -218,16 +229,23 @@ class SparseKernelTest {
     @Test
     void batchNormAndReluAppliedAsTheOutputIsWrittenGiveTheSeparateStepsValuesBitForBit() {
         Random r = new Random(5);
+        // batches below a register, of one, four and eight registers per stretch; the CSR kernel (density 0.2) and
+        // the dense one (0.6), each with its default tiles and with tiles of three registers
         for (int batch : new int[] {1, 16, 64, 100}) {
-            for (boolean norm : new boolean[] {true, false}) {
+            for (int variant = 0; variant < 8; variant++) {
+                boolean norm = variant % 2 == 0;
+                double density = variant / 2 % 2 == 0 ? 0.2 : 0.6;
+                boolean shortTiles = variant / 4 == 1;
                 int c = 3;
                 int out = 5;
-                float[] w = sparseRandom(r, out * c * 9, 0.6);
+                float[] w = sparseRandom(r, out * c * 9, density);
                 float[] x = sparseRandom(r, c * 12 * 12 * batch, 1);
                 float[] scale = sparseRandom(r, out, 1);
                 float[] shift = sparseRandom(r, out, 1);
                 SparseConv conv = new SparseConv(w, null, new int[] {c, 12, 12}, new int[] {3, 3, 1, 1, 1, 1, 1, 1});
-                conv.tile(3 * Simd.LANES);
+                if (shortTiles) {
+                    conv.tile(3 * Simd.LANES);
+                }
                 int plane = 12 * 12 * batch;
                 float[] separate = new float[out * plane];
                 conv.forward(x, batch, separate, (Epilogue) null);
@@ -235,15 +253,95 @@ class SparseKernelTest {
                 float[] expected = new Steps.Pointwise(out * 144, true).run(afterNorm, batch).clone();
                 float[] fused = new float[out * plane];
                 conv.forward(x, batch, fused, new Epilogue(norm ? scale : null, norm ? shift : null, true));
-                assertArrayEquals(expected, fused, "batch " + batch + (norm ? ", batch norm + ReLU" : ", ReLU"));
+                String what = "batch " + batch + ", density " + density + (shortTiles ? ", tiles of 3 registers" : "")
+                        + (norm ? ", batch norm + ReLU" : ", ReLU");
+                assertArrayEquals(expected, fused, what);
                 // and the whole fused step, as SparseInference compiles it
                 List<Step> steps = Steps.fuse(norm ? List.of(new Steps.SparseConvolution(conv),
                         new Steps.Affine(scale, shift, 144), new Steps.Pointwise(out * 144, true))
                         : List.of(new Steps.SparseConvolution(conv), new Steps.Pointwise(out * 144, true)),
                         s -> s instanceof Steps.SparseConvolution);
                 assertEquals(1, steps.size());
-                assertArrayEquals(expected, Steps.runAll(steps, x, batch));
+                assertArrayEquals(expected, Steps.runAll(steps, x, batch), what);
             }
         }
+    }
+
+    @Test
+    void oneImageAsOneStretchOfPaddedWidthRowsEqualsThePatchMatrixProduct() {
+        Random r = new Random(13);
+        for (int trial = 0; trial < 40; trial++) {
+            int c = 1 + r.nextInt(4);
+            int groups = trial % 5 == 0 ? c : 1;
+            int out = groups * (1 + r.nextInt(6));
+            int kh = 1 + r.nextInt(5);
+            int kw = 1 + r.nextInt(5);
+            int dil = 1 + r.nextInt(2);
+            int ph = r.nextInt(3);
+            int pw = r.nextInt(3);
+            int h = dil * (kh - 1) + 1 + r.nextInt(20);
+            int wd = dil * (kw - 1) + 1 + r.nextInt(20);
+            float[] w = sparseRandom(r, out * (c / groups) * kh * kw, 0.05 + 0.9 * r.nextDouble());
+            float[] bias = trial % 2 == 0 ? sparseRandom(r, out, 1) : null;
+            float[] x = sparseRandom(r, c * h * wd, 1);
+            SparseConv conv = new SparseConv(w, bias, new int[] {c, h, wd}, new int[] {kh, kw, 1, 1, ph, pw, dil,
+                groups}, trial % 3 == 0);
+            int[] shape = conv.outputShape();
+            float[] expected = new float[shape[0] * shape[1] * shape[2]];
+            conv.forward(x, 1, expected, true);   // the patch matrix, checked against the double loop above
+            float[] wide = new float[expected.length];
+            if (Simd.VECTOR) {
+                conv.forwardWide(x, wide, null);
+                for (int i = 0; i < wide.length; i++) {
+                    close(expected[i], wide[i], "trial " + trial + ": " + c + "x" + h + "x" + wd + " by " + out + " "
+                            + kh + "x" + kw + " pad " + ph + "x" + pw + " dilation " + dil + " groups " + groups
+                            + ", output " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCopyOfTheInputMayStartAnywhereAndMoveBetweenCallsWithTheSameOutputs() {
+        Random r = new Random(11);
+        int c = 2;
+        int batch = 32;
+        float[] w = sparseRandom(r, 4 * c * 9, 0.3);
+        float[] x = sparseRandom(r, c * 9 * 9 * batch, 1);
+        SparseConv conv = new SparseConv(w, null, new int[] {c, 9, 9}, new int[] {3, 3, 1, 1, 1, 1, 1, 1});
+        float[] expected = new float[4 * 9 * 9 * batch];
+        conv.forward(x, batch, expected, false);   // by rows, from shifted rows: no padded copy
+        // where the copy starts changes as the garbage collector moves it: the border left at the old start must not
+        // be read as zero padding at the new one
+        for (int start : new int[] {0, 5, 15, 5, 0}) {
+            conv.lineStart(start);
+            float[] y = new float[expected.length];
+            if (Simd.VECTOR) {
+                conv.forwardDirect(x, batch, y, null);
+                for (int i = 0; i < y.length; i++) {
+                    close(expected[i], y[i], "copy starting at " + start + ", output " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void addressesOfArraysAreKnownOnThisJvmAndGiveAStartOnACacheLine() {
+        assertTrue(Alignment.known(), "this JVM's references could not be decoded: the kernels read unaligned");
+        for (int n = 1; n < 200; n += 7) {
+            float[] a = new float[n];
+            int k = Alignment.floatsToLine(a);
+            assertTrue(k >= 0 && k < Alignment.LINE_FLOATS, "floats to the next line: " + k);
+        }
+        // two arrays allocated one after the other lie one after the other: the decoding of references holds
+        float[] first = new float[12];
+        float[] second = new float[12];
+        long step = Alignment.address(second) - Alignment.address(first);
+        assertEquals(0, step % 8, "objects are 8-byte aligned");
+        assertTrue(step >= Alignment.floatsBase() + 12 * 4, "the second array starts after the first one's floats: "
+                + step);
+        int k = Alignment.floatsToLine(first);
+        assertEquals(0, (Alignment.address(first) + Alignment.floatsBase() + 4L * k) % Alignment.LINE,
+                "a[k] starts a line");
     }
 }
