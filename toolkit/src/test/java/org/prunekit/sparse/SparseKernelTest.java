@@ -302,6 +302,44 @@ class SparseKernelTest {
     }
 
     @Test
+    void maxPoolingOfOneImageEqualsTheMaxOverEachWindow() {
+        Random r = new Random(17);
+        for (int trial = 0; trial < 60; trial++) {
+            int c = 1 + r.nextInt(5);
+            int kernel = 1 + r.nextInt(3);
+            int stride = 1 + r.nextInt(3);
+            int pad = trial % 4 == 0 ? r.nextInt(kernel / 2 + 1) : 0;
+            // rows shorter than a register, a register and a bit, several (14 and 28 as LeNet-5's and SmallCNN's)
+            int h = kernel + r.nextInt(30);
+            int w = new int[] {kernel, 5, 14, 16, 17, 28, 33}[trial % 7];
+            w = Math.max(w, kernel);
+            float[] x = sparseRandom(r, c * h * w, 1);
+            Steps.MaxPool pool = new Steps.MaxPool(new int[] {c, h, w}, kernel, stride, pad);
+            float[] y = pool.run(x, 1);
+            int oh = (h + 2 * pad - kernel) / stride + 1;
+            int ow = (w + 2 * pad - kernel) / stride + 1;
+            assertEquals(c * oh * ow, y.length);
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int a = i * stride - pad; a < i * stride - pad + kernel; a++) {
+                            for (int b = j * stride - pad; b < j * stride - pad + kernel; b++) {
+                                if (a >= 0 && a < h && b >= 0 && b < w) {
+                                    m = Math.max(m, x[(ch * h + a) * w + b]);
+                                }
+                            }
+                        }
+                        assertEquals(m, y[(ch * oh + i) * ow + j], "trial " + trial + ": " + c + "x" + h + "x" + w
+                                + " kernel " + kernel + " stride " + stride + " pad " + pad + ", output " + ch + ","
+                                + i + "," + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theCopyOfTheInputMayStartAnywhereAndMoveBetweenCallsWithTheSameOutputs() {
         Random r = new Random(11);
         int c = 2;
