@@ -29,9 +29,10 @@ import org.prunekit.model.layers.Residual;
 /**
  * Turns a net's architecture into the steps of a {@link SparseInference}: every dense, convolution
  * and depthwise convolution layer gets its sparse kernel or stays with the engine, by
- * {@link SparseInference.Choice}; for {@code MEASURED}, both forms of the layer are timed on random
- * inputs of its shape at the batch size asked for (interleaved, in rounds, each form's fastest round
- * median) and the faster runs. The layers between them run in Java where that is easy (ReLU, max
+ * {@link SparseInference.Choice}; for {@code MEASURED}, the forms of the layer (the engine, its sparse
+ * kernel, and for a layer with zeros PruneKit's dense kernel) are timed on random inputs of its shape
+ * at the batch size asked for (interleaved, in rounds, each form's fastest round median) and the
+ * fastest runs. The layers between them run in Java where that is easy (ReLU, max
  * pooling, batch normalisation, flatten, dropout, global average pooling, residual sums); any other
  * layer runs on the engine. A batch normalisation and / or ReLU right after a layer with a Java kernel
  * is applied by that layer as it writes its output ({@link Epilogue}), with the same values.
@@ -240,7 +241,8 @@ final class Compiler {
 
     /**
      * A layer timed on the engine and on its sparse kernel; a layer with zeros whose kernel holds it sparse also on
-     * PruneKit's dense kernel (zeros multiplied), for the gain of the zeros alone. The form measured fastest runs.
+     * PruneKit's dense kernel (zeros multiplied), for the gain of the zeros alone: all in the same turns, each
+     * timed once. The form measured fastest runs.
      */
     private final class Timed extends Step {
         private final Layer layer;
@@ -276,13 +278,12 @@ final class Compiler {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) r.nextGaussian();
             }
-            double[] times = time(dense, sparse, x);
+            // the engine, the sparse kernel and (for a layer with zeros) the dense Java kernel, in the same turns
+            double[] times = javaDense == null ? time(x, dense, sparse) : time(x, dense, sparse, javaDense);
             denseMicros = Math.min(denseMicros, times[0]);
             sparseMicros = Math.min(sparseMicros, times[1]);
             if (javaDense != null) {
-                double[] java = time(javaDense, sparse, x);   // in turns with the sparse kernel, as the forms are
-                javaDenseMicros = Math.min(javaDenseMicros, java[0]);
-                sparseMicros = Math.min(sparseMicros, java[1]);
+                javaDenseMicros = Math.min(javaDenseMicros, times[2]);
             }
             boolean javaWins = javaDense != null && javaDenseMicros < sparseMicros;
             double java = javaWins ? javaDenseMicros : sparseMicros;
@@ -315,46 +316,52 @@ final class Compiler {
         }
     }
 
-    /** @return the median microseconds of {@code a} and {@code b} on {@code x}, run in turns after a warm-up */
-    private double[] time(Step a, Step b, float[] x) {
-        return medians(() -> a.run(x, batch), () -> b.run(x, batch), WARM_NANOS, BUDGET_NANOS);
+    /** @return the median microseconds of each step on {@code x}, run in turns after a warm-up */
+    private double[] time(float[] x, Step... forms) {
+        Runnable[] runs = new Runnable[forms.length];
+        for (int i = 0; i < forms.length; i++) {
+            Step s = forms[i];
+            runs[i] = () -> s.run(x, batch);
+        }
+        return medians(WARM_NANOS, BUDGET_NANOS, runs);
     }
 
     /**
-     * Times two computations in turns: after the warm-up, {@value #ROUNDS} rounds of interleaved runs, and each
-     * side keeps its fastest round median. Other load on the machine only ever slows a run down, and a round that
-     * falls while the JIT still compiles one side (the first net a JVM measures) then decides nothing; with one
+     * Times computations in turns: after the warm-up, {@value #ROUNDS} rounds of interleaved runs, and each
+     * keeps its fastest round median. Other load on the machine only ever slows a run down, and a round that
+     * falls while the JIT still compiles one of them (the first net a JVM measures) then decides nothing; with one
      * median over all runs such a stretch once made a whole net run dense at 0.8x instead of sparse at 2.7x.
      *
-     * @param warmNanos the least warm-up time (and 5 runs each): until the JIT has compiled both
+     * @param warmNanos the least warm-up time (and 5 runs each): until the JIT has compiled them all
      * @param budgetNanos the time the timed runs may take ({@value #RUNS} each per round at most, 3 at least)
-     * @return the microseconds of {@code a} and {@code b}: each one's fastest round median
+     * @param forms the computations (at least one); which goes first rotates from turn to turn
+     * @return the microseconds of each, in order: its fastest round median
      */
-    static double[] medians(Runnable a, Runnable b, long warmNanos, long budgetNanos) {
+    static double[] medians(long warmNanos, long budgetNanos, Runnable... forms) {
         JitWarmUp.once();
+        int k = forms.length;
         long warm = System.nanoTime();
         for (int i = 0; i < 5 || System.nanoTime() - warm < warmNanos; i++) {
-            a.run();
-            b.run();
+            for (Runnable f : forms) {
+                f.run();
+            }
         }
-        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
-        double[] ta = new double[RUNS];
-        double[] tb = new double[RUNS];
+        double[] best = new double[k];
+        Arrays.fill(best, Double.MAX_VALUE);
+        double[][] times = new double[k][RUNS];
         for (int round = 0; round < ROUNDS; round++) {
             long start = System.nanoTime();
             int n = 0;
             while (n < RUNS && (n < 3 || System.nanoTime() - start < budgetNanos / ROUNDS)) {
-                if (n % 2 == 0) {   // who goes first alternates
-                    ta[n] = micros(a);
-                    tb[n] = micros(b);
-                } else {
-                    tb[n] = micros(b);
-                    ta[n] = micros(a);
+                for (int j = 0; j < k; j++) {
+                    int f = (n + j) % k;   // who goes first rotates
+                    times[f][n] = micros(forms[f]);
                 }
                 n++;
             }
-            best[0] = Math.min(best[0], median(ta, n));
-            best[1] = Math.min(best[1], median(tb, n));
+            for (int f = 0; f < k; f++) {
+                best[f] = Math.min(best[f], median(times[f], n));
+            }
         }
         return best;
     }

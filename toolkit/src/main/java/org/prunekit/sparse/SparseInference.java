@@ -90,8 +90,8 @@ public final class SparseInference implements AutoCloseable {
             float[] x = new float[inSize * batchSize];
             java.util.Arrays.fill(x, 0.5f);
             // 0.3 s of warm-up: the steps between the kernels and the engine's first passes at a new batch size
-            double[] t = Compiler.medians(() -> runSteps(x, batchSize), () -> runNet(x, batchSize), 300_000_000L,
-                    300_000_000L);
+            double[] t = Compiler.medians(300_000_000L, 300_000_000L, () -> runSteps(x, batchSize),
+                    () -> runNet(x, batchSize));
             String overall = String.format(Locale.ROOT, "sparse path %.3f ms, dense net %.3f ms per batch of %d",
                     t[0] / 1e3, t[1] / 1e3, batchSize);
             p = new SparsePlan(net.name(), batchSize, choice, c.rows, overall + ": sparse", t[1], t[0]);
