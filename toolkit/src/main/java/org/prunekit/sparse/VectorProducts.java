@@ -245,8 +245,9 @@ final class VectorProducts {
             float[] bias, float[] y, int yOffset, int yStride, Epilogue e) {
         int l = S.length();
         int batch = len;
-        // four rows at a time; the last block repeats its last row where fewer than four are left (a repeated row
-        // computes and stores the same values twice): one code path for every row, the path the JIT compiles best
+        // four rows at a time; the last block repeats its last row where three are left (a repeated row computes
+        // and stores the same values twice): one code path for every row, the path the JIT compiles best; one or
+        // two rows left over stretches of four registers run a block of two
         for (int r = from; r < to; r += 4) {
             int rb = Math.min(r + 1, to - 1);
             int rc = Math.min(r + 2, to - 1);
@@ -262,6 +263,12 @@ final class VectorProducts {
 
             // as in multiply: stretches of four registers (or one), the last one ending at the batch's end
             int step = batch >= 4 * l ? 4 * l : batch >= l ? l : 0;
+            if (step == 4 * l && to - r <= 2) {
+                // one or two rows left: a block of two, not four with the last row repeated (LeNet-5's conv1 has 6
+                // filters: 8 rows' work for 6 before)
+                dense2(w, k, at, x, base, batch, bias, r, rb, y, ya, yb);
+                step = -1;   // done: no loop below runs
+            }
             for (int i0 = 0; step == 4 * l && i0 < batch; i0 += step) {
                 int i = Math.min(i0, batch - step);
                 FloatVector a0 = start(bias, r);
@@ -352,6 +359,47 @@ final class VectorProducts {
             for (int q = r; e != null && q < Math.min(r + 4, to); q++) {
                 finish(y, yOffset + q * yStride, batch, scale(e, q), shift(e, q), floor(e));
             }
+        }
+    }
+
+    /**
+     * Rows {@code r} and {@code rb} (the same row for one) of {@link #denseMultiply} over stretches of four
+     * registers, the last one ending at the stretch's end: every load serves both rows.
+     */
+    private static void dense2(float[] w, int k, int[] at, float[] x, int base, int batch, float[] bias, int r,
+            int rb, float[] y, int ya, int yb) {
+        int l = S.length();
+        int wa = r * k;
+        int wb = rb * k;
+        for (int i0 = 0; i0 < batch; i0 += 4 * l) {
+            int i = Math.min(i0, batch - 4 * l);
+            FloatVector a0 = start(bias, r);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector b0 = start(bias, rb);
+            FloatVector b1 = b0;
+            FloatVector b2 = b0;
+            FloatVector b3 = b0;
+            for (int c = 0; c < k; c++) {
+                int o = base + at[c] + i;
+                FloatVector x0 = FloatVector.fromArray(S, x, o);
+                FloatVector x1 = FloatVector.fromArray(S, x, o + l);
+                FloatVector x2 = FloatVector.fromArray(S, x, o + 2 * l);
+                FloatVector x3 = FloatVector.fromArray(S, x, o + 3 * l);
+                FloatVector v = FloatVector.broadcast(S, w[wa + c]);
+                a0 = x0.fma(v, a0);
+                a1 = x1.fma(v, a1);
+                a2 = x2.fma(v, a2);
+                a3 = x3.fma(v, a3);
+                v = FloatVector.broadcast(S, w[wb + c]);
+                b0 = x0.fma(v, b0);
+                b1 = x1.fma(v, b1);
+                b2 = x2.fma(v, b2);
+                b3 = x3.fma(v, b3);
+            }
+            store4(y, ya + i, l, a0, a1, a2, a3);
+            store4(y, yb + i, l, b0, b1, b2, b3);
         }
     }
 

@@ -211,8 +211,10 @@ class SparseInferenceTest {
                 assertEquals(4 * net.parameterCount(), s.denseBytes());
                 assertTrue(held < 0.25 * s.denseBytes(), held + " bytes held of " + s.denseBytes() + "\n" + s);
                 SparsityReport r = SparsityReport.of(net).withInference(SparseInference.of(net).plan());
-                assertTrue(r.row("fc1").status().startsWith("runs sparse") || r.row("fc1").status().startsWith(
-                        "masked, runs dense: sparse kernel "), r.toString());
+                // measured: whichever form was faster here, the report says which runs
+                String status = r.row("fc1").status();
+                assertTrue(status.startsWith("runs sparse") || status.startsWith("masked, runs dense: sparse kernel ")
+                        || status.startsWith("masked, runs on PruneKit's dense kernel"), r.toString());
                 r = SparsityReport.of(net).withInference(s.plan());
                 assertEquals("runs sparse", r.row("fc1").status());
                 assertTrue(r.row("fc1").runsSparse());
