@@ -10,7 +10,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -160,6 +162,38 @@ class SparseInferenceTest {
                     assertEquals(1.0, row.density(), row.toString());
                     assertFalse(Double.isNaN(row.denseMicros()) || Double.isNaN(row.sparseMicros()), row.toString());
                     assertTrue(row.reason().startsWith("no zero weights; sparse kernel measured"), row.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void layersThatReadAReluAreTimedOnInputsWithItsZeros() {
+        // one vector with many zeros runs another path (column by column): the plan times each layer on the inputs
+        // it will meet, with a ReLU's zeros where one comes before it (through pooling, flattening, dropout)
+        try (Net mlp = pruned(Models::lenet300100, 0.9); Net cnn = pruned(Models::lenet5, 0.9);
+                Net res = pruned(Models::resNet8, 0.5)) {
+            Map<String, Boolean> expected = new LinkedHashMap<>();
+            expected.put("LeNet-300-100/fc1", false);   // the image
+            expected.put("LeNet-300-100/fc2", true);
+            expected.put("LeNet-300-100/fc3", true);
+            expected.put("LeNet-5/conv1", false);
+            expected.put("LeNet-5/conv2", true);   // after ReLU and max pooling
+            expected.put("LeNet-5/fc1", true);     // after ReLU, pooling and flattening
+            expected.put("ResNet-8/conv1", false);
+            expected.put("ResNet-8/res1.conv1", true);      // after the stem's ReLU and pooling
+            expected.put("ResNet-8/res1.conv2", true);      // after the block's batch normalisation and ReLU
+            expected.put("ResNet-8/res2.sc_conv1", true);   // the shortcut reads the block's input
+            expected.put("ResNet-8/fc1", false);            // after global average pooling
+            for (Net net : List.of(mlp, cnn, res)) {
+                SparseInference s = SparseInference.of(net, 1);
+                assertSameOutputs(net, s, 1);
+                for (SparsePlan.Row row : s.plan().rows()) {
+                    Boolean reads = expected.get(net.name() + "/" + row.layer());
+                    if (reads != null) {
+                        assertEquals(reads, row.reason().endsWith("(inputs with a ReLU's zeros)"),
+                                net.name() + " " + row);
+                    }
                 }
             }
         }
