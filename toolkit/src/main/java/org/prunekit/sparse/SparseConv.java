@@ -257,14 +257,8 @@ public final class SparseConv {
         int hp = height + 2 * padH;
         int wp = width + 2 * padW;
         Direct d = direct(batch, hp, wp);
-        // the input is copied (zero-padded) to where its stretches start on cache lines, as the copy lies now
         float[] src = d.padded;
-        int start = lineStart >= 0 ? lineStart : Alignment.floatsToLine(src);
-        if (start != d.start) {
-            Arrays.fill(src, 0f);   // the border around the copy at its last start is no longer zero
-            d.start = start;
-        }
-        Layouts.padInto(x, inChannels, height, width, padH, padW, batch, src, start);
+        int start = copyIn(d, x);
         int out = filters.rows();
         int rowLen = outW * batch;
         int plane = outH * rowLen;
@@ -310,12 +304,7 @@ public final class SparseConv {
         int wp = width + 2 * padW;
         Direct d = direct(1, hp, wp);
         float[] src = d.padded;
-        int start = lineStart >= 0 ? lineStart : Alignment.floatsToLine(src);
-        if (start != d.start) {
-            Arrays.fill(src, 0f);
-            d.start = start;
-        }
-        Layouts.padInto(x, inChannels, height, width, padH, padW, 1, src, start);
+        int start = copyIn(d, x);
         int out = filters.rows();
         int widePlane = outH * wp;
         if (d.wide == null) {
@@ -371,6 +360,22 @@ public final class SparseConv {
                         yOffset + t, plane, e);
             }
         }
+    }
+
+    /**
+     * Copies the input (zero-padded) into {@code d.padded} from where its stretches start on cache lines, as that
+     * array lies now.
+     *
+     * @return where the copy starts in {@code d.padded}
+     */
+    private int copyIn(Direct d, float[] x) {
+        int start = lineStart >= 0 ? lineStart : Alignment.floatsToLine(d.padded);
+        if (start != d.start) {
+            Arrays.fill(d.padded, 0f);   // the border around the copy at its last start is no longer zero
+            d.start = start;
+        }
+        Layouts.padInto(x, inChannels, height, width, padH, padW, d.batch, d.padded, start);
+        return start;
     }
 
     private Direct direct(int batch, int hp, int wp) {
