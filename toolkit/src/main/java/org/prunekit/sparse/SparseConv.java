@@ -311,11 +311,7 @@ public final class SparseConv {
             d.wide = new float[out * widePlane];
         }
         stretch(d, src, start, wideLength(), d.wide, 0, widePlane, filters.rowStarts(), out, e);
-        for (int o = 0; o < out; o++) {
-            for (int oh = 0; oh < outH; oh++) {
-                System.arraycopy(d.wide, o * widePlane + oh * wp, y, (o * outH + oh) * outW, outW);
-            }
-        }
+        VectorProducts.copyRows(d.wide, 0, wp, y, 0, outW, out * outH);   // filter o's row oh is row o * outH + oh
     }
 
     /**
@@ -347,10 +343,11 @@ public final class SparseConv {
 
     private void stretch(Direct d, float[] src, int base, int len, float[] y, int yOffset, int plane, int[] rowStart,
             int out, Epilogue e) {
-        for (int t0 = 0; t0 < len; t0 += tile) {
-            // the last tile ends at the stretch's end and may overlap the one before: recomputed, same values
-            int t = len <= tile ? 0 : Math.min(t0, len - tile);
-            int n = Math.min(tile, len);
+        for (int t = 0, n; t < len; t += n) {
+            // the last tile takes the rest, up to one and a half tiles: no short tile and no overlap (a last tile
+            // ending at the stretch's end and overlapping the one before computed one image of LeNet-5's conv2, 136
+            // values, as two tiles of 128); the kernels run any length
+            n = len - t < tile + tile / 2 ? len - t : tile;
             // e is applied by the kernel, to outputs in registers or in the first-level cache
             if (d.denseAt != null) {
                 VectorProducts.denseMultiply(denseFilters, 0, out, denseFilters.length / out, d.denseAt, src,

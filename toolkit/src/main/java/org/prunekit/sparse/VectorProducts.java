@@ -51,17 +51,25 @@ final class VectorProducts {
             float fs = scale(e, r);
             float ft = shift(e, r);
             float ff = floor(e);
-            // stretches of eight registers, four, or one for a shorter batch, each width a method of its own (in one
-            // method the JIT ran out of its node budget and kept partial sums as objects, 3-10x slower); the last
-            // stretch ends at the batch's end and may overlap the one before (its lanes get the same values again):
-            // no separate path for the rest, which the JIT compiles far worse
+            // stretches of eight registers, then one of four, then single registers for the rest, each width a
+            // method of its own (in one method the JIT ran out of its node budget and kept partial sums as objects,
+            // 3-10x slower); the last register ends at the stretch's end and may overlap the one before (its lanes
+            // are computed again): no scalar path for the rest, which the JIT compiles far worse. The rest in single
+            // registers, not a last stretch of eight overlapping the one before: one image of LeNet-5's conv2 is 136
+            // values, 9 registers' work instead of 16
+            int i = 0;
             if (len >= 8 * l) {
-                row8(at, value, start, end, x, base, len, b0, fs, ft, ff, y, out);
-            } else if (len >= 4 * l) {
-                row4(at, value, start, end, x, base, len, b0, fs, ft, ff, y, out);
-            } else if (len >= l) {
-                row1(at, value, start, end, x, base, len, b0, fs, ft, ff, y, out);
-            } else {
+                i = len - len % (8 * l);
+                row8(at, value, start, end, x, base, i, b0, fs, ft, ff, y, out);
+            }
+            if (len - i >= 4 * l) {
+                row4(at, value, start, end, x, base + i, 4 * l, b0, fs, ft, ff, y, out + i);
+                i += 4 * l;
+            }
+            if (i < len && len >= l) {
+                int s = Math.min(i, len - l);
+                row1(at, value, start, end, x, base + s, len - s, b0, fs, ft, ff, y, out + s);
+            } else if (i < len) {
                 rowScalar(at, value, start, end, x, base, len, b0, fs, ft, ff, y, out);
             }
         }
@@ -261,16 +269,16 @@ final class VectorProducts {
             int yc = yOffset + rc * yStride;
             int yd = yOffset + rd * yStride;
 
-            // as in multiply: stretches of four registers (or one), the last one ending at the batch's end
-            int step = batch >= 4 * l ? 4 * l : batch >= l ? l : 0;
-            if (step == 4 * l && to - r <= 2) {
+            // as in multiply: stretches of four registers, then single registers for the rest, the last one ending
+            // at the batch's end
+            int four = batch - batch % (4 * l);
+            if (four > 0 && to - r <= 2) {
                 // one or two rows left: a block of two, not four with the last row repeated (LeNet-5's conv1 has 6
                 // filters: 8 rows' work for 6 before)
-                dense2(w, k, at, x, base, batch, bias, r, rb, y, ya, yb);
-                step = -1;   // done: no loop below runs
+                dense2(w, k, at, x, base, four, bias, r, rb, y, ya, yb);
+                four = 0;   // done: the loop below does not run
             }
-            for (int i0 = 0; step == 4 * l && i0 < batch; i0 += step) {
-                int i = Math.min(i0, batch - step);
+            for (int i = 0; i < four; i += 4 * l) {
                 FloatVector a0 = start(bias, r);
                 FloatVector a1 = a0;
                 FloatVector a2 = a0;
@@ -319,8 +327,8 @@ final class VectorProducts {
                 store4(y, yc + i, l, c0, c1, c2, c3);
                 store4(y, yd + i, l, d0, d1, d2, d3);
             }
-            for (int i0 = 0; step == l && i0 < batch; i0 += step) {
-                int i = Math.min(i0, batch - step);
+            for (int i0 = batch - batch % (4 * l); batch >= l && i0 < batch; i0 += l) {
+                int i = Math.min(i0, batch - l);
                 FloatVector a = start(bias, r);
                 FloatVector b = start(bias, rb);
                 FloatVector c = start(bias, rc);
@@ -337,7 +345,7 @@ final class VectorProducts {
                 c.intoArray(y, yc + i);
                 d.intoArray(y, yd + i);
             }
-            for (int i = 0; step == 0 && i < batch; i++) {   // a batch below one register
+            for (int i = 0; batch < l && i < batch; i++) {   // a batch below one register
                 float a = 0f;
                 float b = 0f;
                 float c = 0f;
@@ -400,6 +408,31 @@ final class VectorProducts {
             }
             store4(y, ya + i, l, a0, a1, a2, a3);
             store4(y, yb + i, l, b0, b1, b2, b3);
+        }
+    }
+
+    /**
+     * Copies {@code rows} rows of {@code width} values, row {@code i} from {@code x[xOffset + i * xStride]} to
+     * {@code y[yOffset + i * width]}, whole registers at a time in row order: a row's last register may run into the
+     * row after it, which is written after; rows whose registers would reach past {@code y[yOffset + rows * width]}
+     * or past {@code x}'s end are copied by {@code System.arraycopy}. For the rows of {@link SparseConv#forwardWide}'s
+     * output (LeNet-5's conv2 at one image: 160 rows of 10 values, about 1 us by a {@code System.arraycopy} call
+     * each). Masked loads and stores instead measured several times slower on JDK 17.
+     */
+    static void copyRows(float[] x, int xOffset, int xStride, float[] y, int yOffset, int width, int rows) {
+        int l = S.length();
+        int span = (width + l - 1) / l * l;   // the registers that cover a row
+        int end = yOffset + rows * width;
+        for (int i = 0; i < rows; i++) {
+            int from = xOffset + i * xStride;
+            int to = yOffset + i * width;
+            if (to + span > end || from + span > x.length) {
+                System.arraycopy(x, from, y, to, width);
+                continue;
+            }
+            for (int j = 0; j < span; j += l) {
+                FloatVector.fromArray(S, x, from + j).intoArray(y, to + j);
+            }
         }
     }
 

@@ -34,7 +34,9 @@ class SparseKernelTest {
     void csrProductEqualsDoubleLoop() {
         Random r = new Random(7);
         int[] batches = {1, 2, 7, 16, 17, 64, 65, 100, 3 * Simd.LANES + 1, 4 * Simd.LANES, 8 * Simd.LANES,
-            8 * Simd.LANES + 5, 300};   // every stretch of the kernel: below a register, one, four and eight registers
+            8 * Simd.LANES + 5, 9 * Simd.LANES + 3, 12 * Simd.LANES, 12 * Simd.LANES + 3, 300};
+            // every stretch of the kernel: below a register, one, four and eight registers, and each followed by the
+            // narrower ones for the rest
         for (int trial = 0; trial < 60; trial++) {
             int rows = 1 + r.nextInt(40);
             int cols = 1 + r.nextInt(70);
@@ -297,6 +299,30 @@ class SparseKernelTest {
                             + kh + "x" + kw + " pad " + ph + "x" + pw + " dilation " + dil + " groups " + groups
                             + ", output " + i);
                 }
+            }
+        }
+    }
+
+    @Test
+    void rowsCopiedARegisterAtATimeLandWhereTheyBelongAndNothingPastTheEnd() {
+        Random r = new Random(17);
+        for (int trial = 0; trial < 60; trial++) {
+            int width = 1 + r.nextInt(3 * Simd.LANES);
+            int stride = width + r.nextInt(20);
+            int rows = 1 + r.nextInt(20);
+            int xOffset = r.nextInt(5);
+            int yOffset = r.nextInt(5);
+            // the source exactly as long as its last row needs, so that its last registers would read past its end
+            float[] x = sparseRandom(r, xOffset + (rows - 1) * stride + width, 1);
+            float[] y = new float[yOffset + rows * width + 2 * Simd.LANES];
+            java.util.Arrays.fill(y, -7f);
+            VectorProducts.copyRows(x, xOffset, stride, y, yOffset, width, rows);
+            for (int i = 0; i < y.length; i++) {
+                int row = (i - yOffset) / width;
+                float expected = i < yOffset || i >= yOffset + rows * width ? -7f
+                        : x[xOffset + row * stride + (i - yOffset) % width];
+                assertEquals(expected, y[i], "trial " + trial + ": " + rows + " rows of " + width + " at stride "
+                        + stride + ", value " + i);
             }
         }
     }
