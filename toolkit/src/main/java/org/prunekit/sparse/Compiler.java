@@ -71,15 +71,6 @@ final class Compiler {
                 net.inputShape(), false);
     }
 
-    /**
-     * Whether the layer being compiled reads a ReLU's output (through poolings, flattening or dropout): it is then
-     * timed on inputs with a ReLU's zeros, as it will run. One vector with many zeros takes another path than one
-     * without (multiplied column by column over its non-zero entries): timed on inputs without zeros, LeNet-300-100's
-     * second layer at a quarter of its weights measured its CSR kernel slower than the dense one one image at a
-     * time, while with the zeros a ReLU leaves its CSR kernel ran 1.5-3x faster.
-     */
-    private boolean readsRelu;
-
     private List<Step> compile(List<Architecture.Entry> entries, List<Block> blocks, String prefix, Shape in,
             boolean afterRelu) {
         List<Step> steps = new ArrayList<>();
@@ -89,17 +80,16 @@ final class Compiler {
             String name = prefix + e.name();
             Shape out;
             Step step;
-            readsRelu = afterRelu;
+            boolean readsRelu = afterRelu;   // this layer reads a ReLU's output: see measured()
             LayerSpec spec = e.spec();
             // non-negative with zeros after a ReLU, and still after max pooling, flattening and dropout
             afterRelu = spec instanceof Relu || (afterRelu && (spec instanceof MaxPool || spec instanceof Flatten
                     || spec instanceof Dropout));
             if (e.spec() instanceof Residual r) {
                 List<Block> branches = new ArrayList<>(b.getChildren().values());
-                boolean blockReadsRelu = readsRelu;   // the main branch's layers set readsRelu their own way
-                List<Step> main = compile(r.main(), children(branches.get(0)), name + ".", in, blockReadsRelu);
+                List<Step> main = compile(r.main(), children(branches.get(0)), name + ".", in, readsRelu);
                 List<Step> shortcut = r.identityShortcut() ? List.of()
-                        : compile(r.shortcut(), children(branches.get(1)), name + ".", in, blockReadsRelu);
+                        : compile(r.shortcut(), children(branches.get(1)), name + ".", in, readsRelu);
                 step = new Steps.Residual(main, shortcut);
                 out = outputOf(r.main().get(r.main().size() - 1), name + ".");
             } else if (e.spec().role().isContainer()) {
@@ -113,7 +103,7 @@ final class Compiler {
                 }
             } else {
                 out = outputOf(e, prefix);
-                step = leaf(name, e.spec(), b, in, out);
+                step = leaf(name, e.spec(), b, in, out, readsRelu);
             }
             steps.add(step);
             in = out;
@@ -135,17 +125,17 @@ final class Compiler {
         return s.slice(1);
     }
 
-    private Step leaf(String name, LayerSpec spec, Block b, Shape in, Shape out) {
+    private Step leaf(String name, LayerSpec spec, Block b, Shape in, Shape out, boolean readsRelu) {
         Layer layer = net.layer(name);
         int size = Math.toIntExact(out.size());
         if (spec instanceof Dense && b instanceof Linear) {
             if (in.dimension() != 1) {
                 return engine(layer, b, in, out, "reads a sequence (no sparse kernel for it)");
             }
-            return weighted(layer, b, in, out);
+            return weighted(layer, b, in, out, readsRelu);
         }
         if ((spec instanceof Conv || spec instanceof DepthwiseConv) && b instanceof Conv2d && in.dimension() == 3) {
-            return weighted(layer, b, in, out);
+            return weighted(layer, b, in, out, readsRelu);
         }
         if (spec instanceof Relu || spec instanceof Flatten || spec instanceof Dropout) {
             return new Steps.Pointwise(size, spec instanceof Relu);
@@ -189,7 +179,7 @@ final class Compiler {
     }
 
     /** A dense or convolution layer: its sparse kernel or the engine, as the choice says. */
-    private Step weighted(Layer layer, Block b, Shape in, Shape out) {
+    private Step weighted(Layer layer, Block b, Shape in, Shape out, boolean readsRelu) {
         float[] w = layer.weightValues();
         float[] bias = layer.bias() == null ? null : layer.biasValues();
         double density = density(w);
@@ -205,7 +195,8 @@ final class Compiler {
             // a layer with zeros is also timed on PruneKit's dense kernel (zeros multiplied): the gain of the zeros,
             // and the form that runs where the zeros do not pay
             case MEASURED -> measured(layer, ws, density, dense, sparse, density < 1 && Simd.VECTOR
-                    && !sparse.holdsDense() ? kernel(layer.spec(), w, bias, ws, in, true) : null, (int) in.size());
+                    && !sparse.holdsDense() ? kernel(layer.spec(), w, bias, ws, in, true) : null, (int) in.size(),
+                    readsRelu);
         };
     }
 
@@ -232,8 +223,17 @@ final class Compiler {
         return step;
     }
 
+    /**
+     * Times a layer's forms (the engine, its sparse kernel and, with zeros, its dense Java kernel).
+     *
+     * @param readsRelu whether the layer reads a ReLU's output (through poolings, flattening or dropout): it is then
+     *     timed on inputs with a ReLU's zeros, as it will run. One vector with many zeros takes another path than
+     *     one without (multiplied column by column over its non-zero entries): timed on inputs without zeros,
+     *     LeNet-300-100's second layer at a quarter of its weights measured its CSR kernel slower than the dense one
+     *     one image at a time, while with the zeros a ReLU leaves its CSR kernel ran 1.5-3x faster.
+     */
     private Step measured(Layer layer, Shape ws, double density, Step dense, Step sparse, Step javaDense,
-            int inSize) {
+            int inSize, boolean readsRelu) {
         Timed t = new Timed(layer, ws.toString(), density, dense, sparse, javaDense, inSize, readsRelu, rows.size());
         rows.add(null);
         t.measure();

@@ -214,7 +214,7 @@ final class Steps {
         private float[] rowMax;
         private float[] windowMax;
 
-        /** One image: the max over each window, read in place. */
+        /** One image: the max over each window, read in place (without padding, rows a register at a time). */
         private float[] single(float[] x) {
             float[] y = out(outSize());
             if (pad == 0 && Simd.VECTOR) {
@@ -226,27 +226,7 @@ final class Steps {
                         windowMax);
                 return y;
             }
-            if (pad == 0) {
-                // every window inside the image: fixed loops from its corner (a 2x2 pool of SmallCNN's 16 x 28 x 28
-                // output took 23-38 µs with the window's bounds worked out per output, as long as the convolution)
-                for (int c = 0; c < channels; c++) {
-                    for (int oh = 0; oh < outH; oh++) {
-                        int row = (c * height + oh * stride) * width;
-                        int o = (c * outH + oh) * outW;
-                        for (int ow = 0; ow < outW; ow++) {
-                            int at = row + ow * stride;
-                            float m = x[at];
-                            for (int i = 0; i < kernel; i++) {
-                                for (int j = 0; j < kernel; j++) {
-                                    m = Math.max(m, x[at + i * width + j]);
-                                }
-                            }
-                            y[o + ow] = m;
-                        }
-                    }
-                }
-                return y;
-            }
+            // padding, or no vector module: the window's bounds worked out per output
             for (int c = 0; c < channels; c++) {
                 for (int oh = 0; oh < outH; oh++) {
                     for (int ow = 0; ow < outW; ow++) {
