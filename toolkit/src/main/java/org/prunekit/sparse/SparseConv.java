@@ -280,10 +280,11 @@ public final class SparseConv {
      * The fewest multiply-adds per output (non-zero weights per filter, or all of them for the dense kernel) for which
      * {@link #forwardWide} runs one image: below, copying its rows out costs more than it saves. Measured on AVX-512
      * (Zen 5), one image, ReLU after: 1.6-2.8x faster than the patch matrix for LeNet-5's convolutions (25 and 35
-     * per output), SmallCNN's second (144) and a 32-channel 3x3 layer at 30 % (86), but 0.75-0.79x for SmallCNN's
-     * first (16 filters of 9 weights over one channel).
+     * per output), SmallCNN's second (144) and a 32-channel 3x3 layer at 30 % (86); SmallCNN's first (16 filters of
+     * 9 weights over one channel) 1.06-1.12x since the last tile takes the rest of the stretch (0.75-0.79x when the
+     * last tile overlapped the one before).
      */
-    static final int WIDE_WORK = 16;
+    static final int WIDE_WORK = 9;
 
     /** @return the outputs of one image from the first to the last as rows of the padded input's width */
     private int wideLength() {
