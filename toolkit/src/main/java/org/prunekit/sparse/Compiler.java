@@ -332,6 +332,11 @@ final class Compiler {
         }
 
         @Override
+        float[] runPooled(float[] x, int batch, Epilogue e, int channels, Steps.MaxPool pool) {
+            return runs.runPooled(x, batch, e, channels, pool);
+        }
+
+        @Override
         long bytes() {
             return runs.bytes();
         }

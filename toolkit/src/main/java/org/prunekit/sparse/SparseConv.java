@@ -160,7 +160,7 @@ public final class SparseConv {
      * of output rows at a time where the matrix is large; at batch 1 the stretches would be single output rows).
      */
     void forward(float[] x, int batch, float[] y, Epilogue e) {
-        if (Simd.VECTOR && (strideW == 1 ? outW * batch : batch) >= 4 * Simd.LANES) {
+        if (readsInPlace(batch)) {
             forwardDirect(x, batch, y, e);
             return;
         }
@@ -254,23 +254,49 @@ public final class SparseConv {
      * load), others the CSR kernel. Needs {@link Simd#VECTOR}.
      */
     void forwardDirect(float[] x, int batch, float[] y, Epilogue e) {
-        int hp = height + 2 * padH;
-        int wp = width + 2 * padW;
-        Direct d = direct(batch, hp, wp);
+        int start = readIn(x, batch);
+        directRows(start, batch, 0, outH, y, e);
+    }
+
+    /** @return whether {@link #forward} reads a batch of this size in place ({@link #forwardDirect}): with the vector
+     *     kernels, where its stretches of outputs are at least four registers long */
+    boolean readsInPlace(int batch) {
+        return Simd.VECTOR && (strideW == 1 ? outW * batch : batch) >= 4 * Simd.LANES;
+    }
+
+    /**
+     * The first half of {@link #forwardDirect}: copies the input into the zero-padded buffer of this batch size.
+     *
+     * @return where the copy starts in that buffer, for {@link #directRows}
+     */
+    int readIn(float[] x, int batch) {
+        return copyIn(direct(batch, height + 2 * padH, width + 2 * padW), x);
+    }
+
+    /**
+     * The second half of {@link #forwardDirect}: output rows {@code [oh0, oh1)} of every filter, from the input
+     * {@link #readIn} copied last (for this batch size), written as a band: filter {@code o}'s row {@code oh} at
+     * {@code y[(o * (oh1 - oh0) + oh - oh0) * outWidth * batch]}. With {@code [0, outHeight)} that is the whole
+     * output; a band of a few rows stays in the cache for what reads it next (max pooling, see
+     * {@link Steps.Pooled}).
+     */
+    void directRows(int start, int batch, int oh0, int oh1, float[] y, Epilogue e) {
+        Direct d = direct;
         float[] src = d.padded;
-        int start = copyIn(d, x);
+        int wp = width + 2 * padW;
         int out = filters.rows();
         int rowLen = outW * batch;
-        int plane = outH * rowLen;
+        int plane = (oh1 - oh0) * rowLen;
         int[] rowStart = filters.rowStarts();
-        for (int oh = 0; oh < outH; oh++) {
+        for (int oh = oh0; oh < oh1; oh++) {
             int rowBase = start + oh * strideH * wp * batch;
+            int yRow = (oh - oh0) * rowLen;
             if (strideW == 1) {
-                stretch(d, src, rowBase, rowLen, y, oh * rowLen, plane, rowStart, out, e);
+                stretch(d, src, rowBase, rowLen, y, yRow, plane, rowStart, out, e);
             } else {
                 for (int ow = 0; ow < outW; ow++) {
-                    stretch(d, src, rowBase + ow * strideW * batch, batch, y, (oh * outW + ow) * batch, plane,
-                            rowStart, out, e);
+                    stretch(d, src, rowBase + ow * strideW * batch, batch, y, yRow + ow * batch, plane, rowStart, out,
+                            e);
                 }
             }
         }

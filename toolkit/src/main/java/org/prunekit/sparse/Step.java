@@ -35,6 +35,18 @@ abstract class Step {
         return y;
     }
 
+    /**
+     * Runs the step, applies {@code e} (or nothing: null) and then {@code pool} to its output: by default one after
+     * the other; a convolution that can hand the pooling its output a band of rows at a time overrides this
+     * ({@link Steps.Pooled}).
+     *
+     * @param channels the output's channels (its first per-example axis)
+     * @return the pooled output (an array of {@code pool}'s)
+     */
+    float[] runPooled(float[] x, int batch, Epilogue e, int channels, Steps.MaxPool pool) {
+        return pool.run(e == null ? run(x, batch) : run(x, batch, e, channels), batch);
+    }
+
     /** @return the values per example of the output */
     final int outSize() {
         return outSize;

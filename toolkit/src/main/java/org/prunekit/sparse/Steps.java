@@ -94,6 +94,35 @@ final class Steps {
             return y;
         }
 
+        /** The rows one pooled row reads, for every filter ({@link #runPooled}); null until it runs. */
+        private float[] band;
+
+        /**
+         * Where the convolution reads its input in place and {@code pool} {@linkplain MaxPool#bandable() takes its
+         * rows in bands}: band by band, each band (the rows of one pooled row, {@code e} applied as they are
+         * written) pooled while it is still in the cache; the whole output is never stored. Otherwise as
+         * {@link Step#runPooled}.
+         */
+        @Override
+        float[] runPooled(float[] x, int batch, Epilogue e, int channels, MaxPool pool) {
+            if (!conv.readsInPlace(batch) || !pool.bandable()) {
+                return super.runPooled(x, batch, e, channels, pool);
+            }
+            int[] shape = conv.outputShape();
+            int rows = pool.kernel;
+            int n = shape[0] * rows * shape[2] * batch;
+            if (band == null || band.length != n) {
+                band = new float[n];
+            }
+            float[] y = pool.out(pool.outSize() * batch);
+            int start = conv.readIn(x, batch);
+            for (int ph = 0; ph < pool.outH; ph++) {
+                conv.directRows(start, batch, ph * pool.stride, ph * pool.stride + rows, band, e);
+                pool.poolBand(band, ph, batch, y);
+            }
+            return y;
+        }
+
 
         @Override
         long bytes() {
@@ -208,6 +237,48 @@ final class Steps {
                 windowsBatch = batch;
             }
             return windows;
+        }
+
+        /**
+         * @return whether its windows neither overlap nor pad across the height (kernel at most the stride, no
+         *     padding): every input row is read by at most one output row, so the layer before it can hand it its
+         *     input a band of {@code kernel} rows at a time ({@link #poolBand}) and skip the rows no window reads
+         */
+        boolean bandable() {
+            return pad == 0 && kernel <= stride;
+        }
+
+        /** Per output column, where its window starts in a band (see {@link #poolBand}), for one batch size. */
+        private int[][] bandWindows = new int[0][];
+        private int bandBatch = -1;
+
+        /**
+         * Output row {@code oh} of every channel from a band holding only the {@code kernel} input rows it reads:
+         * channel {@code c}'s row {@code oh * stride + i} at {@code band[((c * kernel + i) * width) * batch]}
+         * ({@link #bandable()} only). The same maxima as {@link #run}, in the same order. Needs {@link Simd#VECTOR}
+         * (as the convolution's in-place path that hands it the bands).
+         */
+        void poolBand(float[] band, int oh, int batch, float[] y) {
+            if (bandBatch != batch) {
+                int[][] w = new int[outW][kernel * kernel];
+                for (int ow = 0; ow < outW; ow++) {
+                    for (int i = 0; i < kernel; i++) {
+                        for (int j = 0; j < kernel; j++) {
+                            w[ow][i * kernel + j] = (i * width + ow * stride + j) * batch;
+                        }
+                    }
+                }
+                bandWindows = w;
+                bandBatch = batch;
+            }
+            int[][] w = bandWindows;
+            for (int c = 0; c < channels; c++) {
+                int base = c * kernel * width * batch;
+                for (int ow = 0; ow < outW; ow++) {
+                    int o = ((c * outH + oh) * outW + ow) * batch;
+                    VectorProducts.maxOver(band, base, w[ow], y, o, batch);
+                }
+            }
         }
 
         /** Scratch rows of {@link VectorProducts#maxPoolImage} (null until one image is pooled). */
@@ -345,6 +416,38 @@ final class Steps {
     }
 
     /**
+     * A convolution (its sparse kernel, or whichever form was measured faster), the batch normalisation and / or ReLU
+     * after it ({@code epilogue}, or null), and the max pooling after those, run as one step: where the convolution
+     * reads its input in place and the pooling windows do not overlap, a band of output rows at a time, pooled while
+     * in the cache ({@link SparseConvolution#runPooled}); LeNet-5's first convolution then writes its 300 KB of pooled
+     * outputs per batch of 64 instead of 1.2 MB read back by the pooling. The values are those of the separate steps.
+     */
+    static final class Pooled extends Step {
+        private final Step layer;
+        private final Epilogue epilogue;
+        private final int channels;
+        private final MaxPool pool;
+
+        Pooled(Step layer, Epilogue epilogue, int channels, MaxPool pool) {
+            super(pool.outSize());
+            this.layer = layer;
+            this.epilogue = epilogue;
+            this.channels = channels;
+            this.pool = pool;
+        }
+
+        @Override
+        float[] run(float[] x, int batch) {
+            return layer.runPooled(x, batch, epilogue, channels, pool);
+        }
+
+        @Override
+        long bytes() {
+            return layer.bytes() + (epilogue == null ? 0 : epilogue.bytes());
+        }
+    }
+
+    /**
      * A dense or convolution layer (its sparse kernel, or whichever form was measured faster) with the batch
      * normalisation and / or ReLU after it applied as its output is written ({@link Epilogue}).
      */
@@ -373,24 +476,31 @@ final class Steps {
 
     /**
      * @return {@code steps} with every batch normalisation and / or ReLU that directly follows a layer with a Java
-     *     kernel ({@code fusable}) applied by that layer as it writes its output; the values stay the same
+     *     kernel ({@code fusable}) applied by that layer as it writes its output, and a max pooling after those whose
+     *     windows do not overlap ({@link MaxPool#bandable()}) run with it as one {@link Pooled} step; the values stay
+     *     the same
      */
     static List<Step> fuse(List<Step> steps, java.util.function.Predicate<Step> fusable) {
         List<Step> out = new java.util.ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
-            int j = i + 1;
-            Affine norm = j < steps.size() && steps.get(j) instanceof Affine a ? a : null;
-            j += norm == null ? 0 : 1;
-            boolean relu = j < steps.size() && steps.get(j) instanceof Pointwise p && p.relu;
-            if (!fusable.test(s) || (norm == null && !relu)) {
+            int next = i + 1;   // the first step after what is fused with s
+            Affine norm = next < steps.size() && steps.get(next) instanceof Affine a ? a : null;
+            next += norm == null ? 0 : 1;
+            boolean relu = next < steps.size() && steps.get(next) instanceof Pointwise p && p.relu;
+            next += relu ? 1 : 0;
+            MaxPool pool = next < steps.size() && steps.get(next) instanceof MaxPool m && m.bandable() ? m
+                    : null;
+            next += pool == null ? 0 : 1;
+            if (!fusable.test(s) || next == i + 1) {
                 out.add(s);
                 continue;
             }
             int channels = norm != null ? norm.scale.length : s.outSize();
-            out.add(new WithEpilogue(s, new Epilogue(norm == null ? null : norm.scale, norm == null ? null
-                    : norm.shift, relu), channels));
-            i = j - (relu ? 0 : 1);
+            Epilogue e = norm == null && !relu ? null : new Epilogue(norm == null ? null : norm.scale,
+                    norm == null ? null : norm.shift, relu);
+            out.add(pool != null ? new Pooled(s, e, channels, pool) : new WithEpilogue(s, e, channels));
+            i = next - 1;
         }
         return out;
     }

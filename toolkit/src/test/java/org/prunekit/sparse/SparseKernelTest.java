@@ -270,6 +270,52 @@ class SparseKernelTest {
     }
 
     @Test
+    void aConvolutionPooledBandByBandGivesTheSeparateStepsValuesBitForBit() {
+        Random r = new Random(23);
+        int banded = 0;
+        for (int trial = 0; trial < 48; trial++) {
+            int c = 1 + r.nextInt(4);
+            int out = 1 + r.nextInt(9);   // blocks of four filters, two left over, one
+            int k = 1 + 2 * r.nextInt(3);
+            int stride = trial % 5 == 0 ? 2 : 1;
+            int pad = r.nextInt(k / 2 + 1);
+            int groups = trial % 7 == 0 ? c : 1;   // depthwise now and then
+            if (groups > 1) {
+                out = c;
+            }
+            int h = k + 2 + r.nextInt(20);
+            int wd = k + 2 + r.nextInt(20);
+            // banded poolings (kernel at most the stride, no padding) and ones that are not (overlapping, padded)
+            int pk = 1 + r.nextInt(3);
+            int ps = trial % 4 == 3 ? Math.max(1, pk - 1) : pk + r.nextInt(2);
+            int pp = trial % 6 == 5 ? pk / 2 : 0;
+            int batch = new int[] {1, 3, 16, 64, 100}[trial % 5];
+            float[] w = sparseRandom(r, out * (c / groups) * k * k, trial % 2 == 0 ? 0.25 : 0.9);
+            float[] bias = sparseRandom(r, out, 1);
+            float[] x = sparseRandom(r, c * h * wd * batch, 1);
+            SparseConv conv = new SparseConv(w, bias, new int[] {c, h, wd}, new int[] {k, k, stride, stride, pad, pad,
+                1, groups});
+            int[] o = conv.outputShape();
+            if (o[1] < pk || o[2] < pk) {
+                continue;
+            }
+            Steps.MaxPool pool = new Steps.MaxPool(o, pk, ps, pp);
+            boolean relu = trial % 3 != 0;
+            List<Step> separate = relu ? List.of(new Steps.SparseConvolution(conv), new Steps.Pointwise(o[0] * o[1]
+                    * o[2], true), pool) : List.of(new Steps.SparseConvolution(conv), pool);
+            float[] expected = Steps.runAll(separate, x, batch).clone();
+            List<Step> fused = Steps.fuse(separate, s -> s instanceof Steps.SparseConvolution);
+            String what = "trial " + trial + ": " + out + " filters " + k + "x" + k + "/" + stride + " pad " + pad
+                    + " groups " + groups + " over " + c + "x" + h + "x" + wd + ", pool " + pk + "/" + ps + " pad " + pp
+                    + (relu ? ", ReLU" : "") + ", batch " + batch;
+            assertEquals(pool.bandable() ? 1 : 2, fused.size(), what);
+            assertArrayEquals(expected, Steps.runAll(fused, x, batch), what);
+            banded += pool.bandable() && conv.readsInPlace(batch) ? 1 : 0;
+        }
+        assertTrue(banded >= 10, "only " + banded + " trials pooled band by band");
+    }
+
+    @Test
     void oneImageAsOneStretchOfPaddedWidthRowsEqualsThePatchMatrixProduct() {
         Random r = new Random(13);
         for (int trial = 0; trial < 40; trial++) {
