@@ -164,9 +164,7 @@ public final class SparseConv {
             forwardDirect(x, batch, y, e);
             return;
         }
-        if (Simd.VECTOR && batch == 1 && strideH == 1 && strideW == 1 && wideLength() >= 4 * Simd.LANES
-                && (denseFilters != null ? denseFilters.length : filters.nonZeros()) / (double) filters.rows()
-                >= WIDE_WORK) {
+        if (runsWide(batch)) {
             forwardWide(x, y, e);
             return;
         }
@@ -312,6 +310,15 @@ public final class SparseConv {
      */
     static final int WIDE_WORK = 9;
 
+    /** @return whether {@link #forward} runs a batch of this size as one stretch ({@link #forwardWide}): one image
+     *     (stride 1) with enough multiply-adds per output ({@link #WIDE_WORK}) on the vector kernels */
+    boolean runsWide(int batch) {
+        return Simd.VECTOR && batch == 1 && !readsInPlace(1) && strideH == 1 && strideW == 1
+                && wideLength() >= 4 * Simd.LANES
+                && (denseFilters != null ? denseFilters.length : filters.nonZeros()) / (double) filters.rows()
+                >= WIDE_WORK;
+    }
+
     /** @return the outputs of one image from the first to the last as rows of the padded input's width */
     private int wideLength() {
         return (outH - 1) * (width + 2 * padW) + outW;
@@ -327,18 +334,33 @@ public final class SparseConv {
      * {@code forwardDirect}. Needs {@link Simd#VECTOR}.
      */
     void forwardWide(float[] x, float[] y, Epilogue e) {
-        int hp = height + 2 * padH;
-        int wp = width + 2 * padW;
-        Direct d = direct(1, hp, wp);
-        float[] src = d.padded;
+        // filter o's row oh is row o * outH + oh
+        VectorProducts.copyRows(wide(x, e), 0, paddedWidth(), y, 0, outW, filters.rows() * outH);
+    }
+
+    /** @return the padded input's width: the row length of {@link #wide}'s output */
+    int paddedWidth() {
+        return width + 2 * padW;
+    }
+
+    /**
+     * {@link #forwardWide} without its last copy: the output of one image left in rows of the padded width, filter
+     * {@code o}'s row {@code oh} at {@code (o * outHeight + oh) * paddedWidth()}, for what reads it next in place (a
+     * max pooling, {@link Steps.Pooled}).
+     *
+     * @return an array of this convolution's, valid until it runs again
+     */
+    float[] wide(float[] x, Epilogue e) {
+        int wp = paddedWidth();
+        Direct d = direct(1, height + 2 * padH, wp);
         int start = copyIn(d, x);
         int out = filters.rows();
         int widePlane = outH * wp;
         if (d.wide == null) {
             d.wide = new float[out * widePlane];
         }
-        stretch(d, src, start, wideLength(), d.wide, 0, widePlane, filters.rowStarts(), out, e);
-        VectorProducts.copyRows(d.wide, 0, wp, y, 0, outW, out * outH);   // filter o's row oh is row o * outH + oh
+        stretch(d, d.padded, start, wideLength(), d.wide, 0, widePlane, filters.rowStarts(), out, e);
+        return d.wide;
     }
 
     /**

@@ -105,6 +105,10 @@ final class Steps {
          */
         @Override
         float[] runPooled(float[] x, int batch, Epilogue e, int channels, MaxPool pool) {
+            if (conv.runsWide(batch) && pool.pad == 0) {
+                // one image as one stretch: pooled where its rows lie, without copying them out first
+                return pool.single(conv.wide(x, e), conv.paddedWidth());
+            }
             if (!conv.readsInPlace(batch) || !pool.bandable()) {
                 return super.runPooled(x, batch, e, channels, pool);
             }
@@ -281,22 +285,33 @@ final class Steps {
             }
         }
 
+        /**
+         * One image without padding ({@code pad} 0) whose rows lie {@code rowStride} apart (at least the width; the
+         * output of {@link SparseConv#wide}), on the vector kernels.
+         *
+         * @return the output (an array of this step's)
+         */
+        float[] single(float[] x, int rowStride) {
+            float[] y = out(outSize());
+            if (rowMax == null) {
+                rowMax = new float[width + 2 * Simd.LANES];
+                windowMax = new float[width + 2 * Simd.LANES];
+            }
+            VectorProducts.maxPoolImage(x, channels, height * rowStride, rowStride, width, kernel, stride, outH, outW,
+                    y, rowMax, windowMax);
+            return y;
+        }
+
         /** Scratch rows of {@link VectorProducts#maxPoolImage} (null until one image is pooled). */
         private float[] rowMax;
         private float[] windowMax;
 
         /** One image: the max over each window, read in place (without padding, rows a register at a time). */
         private float[] single(float[] x) {
-            float[] y = out(outSize());
             if (pad == 0 && Simd.VECTOR) {
-                if (rowMax == null) {
-                    rowMax = new float[width + 2 * Simd.LANES];
-                    windowMax = new float[width + 2 * Simd.LANES];
-                }
-                VectorProducts.maxPoolImage(x, channels, height, width, kernel, stride, outH, outW, y, rowMax,
-                        windowMax);
-                return y;
+                return single(x, width);
             }
+            float[] y = out(outSize());
             // padding, or no vector module: the window's bounds worked out per output
             for (int c = 0; c < channels; c++) {
                 for (int oh = 0; oh < outH; oh++) {
@@ -420,7 +435,9 @@ final class Steps {
      * after it ({@code epilogue}, or null), and the max pooling after those, run as one step: where the convolution
      * reads its input in place and the pooling windows do not overlap, a band of output rows at a time, pooled while
      * in the cache ({@link SparseConvolution#runPooled}); LeNet-5's first convolution then writes its 300 KB of pooled
-     * outputs per batch of 64 instead of 1.2 MB read back by the pooling. The values are those of the separate steps.
+     * outputs per batch of 64 instead of 1.2 MB read back by the pooling. One image computed as one stretch
+     * ({@link SparseConv#wide}) is pooled where its rows lie, without copying them out first. The values are those
+     * of the separate steps.
      */
     static final class Pooled extends Step {
         private final Step layer;

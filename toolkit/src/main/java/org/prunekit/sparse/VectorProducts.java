@@ -441,30 +441,35 @@ final class VectorProducts {
      * is the output row. All with {@code Math.max}'s values and no branch per value (a scalar max per window value
      * took 1-2 ns: 15-38 µs for a 2x2 pool over 16 x 28 x 28, as long as the convolution before it).
      *
+     * <p>Rows of {@code width} values lie {@code rowStride} apart and channels {@code channelStride} apart: an image
+     * {@code (channels, height, width)} has {@code (height * width, width)}; the output of
+     * {@link SparseConv#forwardWide} is pooled where it lies, in rows of the padded width (the values between them
+     * never reach an output).
+     *
      * @param t scratch, a row and two registers long ({@code width + 2 * lanes()} floats)
      * @param h another
      */
-    static void maxPoolImage(float[] x, int channels, int height, int width, int kernel, int stride, int outH,
-            int outW, float[] y, float[] t, float[] h) {
+    static void maxPoolImage(float[] x, int channels, int channelStride, int rowStride, int width, int kernel,
+            int stride, int outH, int outW, float[] y, float[] t, float[] h) {
         int l = S.length();
         int across = width - kernel + 1;   // the window starts within a row
         for (int c = 0; c < channels; c++) {
             for (int oh = 0; oh < outH; oh++) {
-                int row = (c * height + oh * stride) * width;
+                int row = c * channelStride + oh * stride * rowStride;
                 // whole registers, the last one reaching into the next row (a row of 14 or 28 is no multiple of 16):
                 // those lanes land in t past the row's end; scalar only where a register would pass x's end
                 int p = 0;
-                for (; p < width && row + (kernel - 1) * width + p + l <= x.length; p += l) {
+                for (; p < width && row + (kernel - 1) * rowStride + p + l <= x.length; p += l) {
                     FloatVector m = FloatVector.fromArray(S, x, row + p);
                     for (int i = 1; i < kernel; i++) {
-                        m = m.max(FloatVector.fromArray(S, x, row + i * width + p));
+                        m = m.max(FloatVector.fromArray(S, x, row + i * rowStride + p));
                     }
                     m.intoArray(t, p);
                 }
                 for (; p < width; p++) {
                     float m = x[row + p];
                     for (int i = 1; i < kernel; i++) {
-                        m = Math.max(m, x[row + i * width + p]);
+                        m = Math.max(m, x[row + i * rowStride + p]);
                     }
                     t[p] = m;
                 }

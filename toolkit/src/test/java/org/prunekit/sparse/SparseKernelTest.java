@@ -273,11 +273,12 @@ class SparseKernelTest {
     void aConvolutionPooledBandByBandGivesTheSeparateStepsValuesBitForBit() {
         Random r = new Random(23);
         int banded = 0;
-        for (int trial = 0; trial < 48; trial++) {
+        int wide = 0;
+        for (int trial = 0; trial < 96; trial++) {
             int c = 1 + r.nextInt(4);
             int out = 1 + r.nextInt(9);   // blocks of four filters, two left over, one
-            int k = 1 + 2 * r.nextInt(3);
-            int stride = trial % 5 == 0 ? 2 : 1;
+            int k = trial % 5 == 0 ? 3 + 2 * r.nextInt(2) : 1 + 2 * r.nextInt(3);   // one image: enough work to run wide
+            int stride = trial % 10 == 0 ? 2 : 1;
             int pad = r.nextInt(k / 2 + 1);
             int groups = trial % 7 == 0 ? c : 1;   // depthwise now and then
             if (groups > 1) {
@@ -311,8 +312,10 @@ class SparseKernelTest {
             assertEquals(pool.bandable() ? 1 : 2, fused.size(), what);
             assertArrayEquals(expected, Steps.runAll(fused, x, batch), what);
             banded += pool.bandable() && conv.readsInPlace(batch) ? 1 : 0;
+            wide += pool.bandable() && conv.runsWide(batch) ? 1 : 0;
         }
         assertTrue(banded >= 10, "only " + banded + " trials pooled band by band");
+        assertTrue(wide >= 3, "only " + wide + " trials pooled one image where its rows lie");
     }
 
     @Test
