@@ -10,8 +10,9 @@ import java.util.Random;
  * of every kernel: batches of 1, a register (16), a register and a tail (17) and four registers
  * (64), row counts that are no multiple of 4, sparse and dense weights, inputs with and without many
  * zeros, convolutions by patches, by rows, read in place (strided too, with a batch norm and ReLU
- * applied as they write) and one image as one stretch, max pooling (after a convolution, band by band). A path the JIT first meets while a layer is being
- * timed sends the kernel back to the interpreter for the rest of that timing. At most 0.6 s.
+ * applied as they write) and one image as one stretch, max pooling (also with a convolution, band
+ * by band). A path the JIT first meets while a layer is being timed sends the kernel back to the
+ * interpreter for the rest of that timing. At most 0.6 s.
  */
 final class JitWarmUp {
 
