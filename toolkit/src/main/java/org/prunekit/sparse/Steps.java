@@ -252,10 +252,6 @@ final class Steps {
             return pad == 0 && kernel <= stride;
         }
 
-        /** Per output column, where its window starts in a band (see {@link #poolBand}), for one batch size. */
-        private int[][] bandWindows = new int[0][];
-        private int bandBatch = -1;
-
         /**
          * Output row {@code oh} of every channel from a band holding only the {@code kernel} input rows it reads:
          * channel {@code c}'s row {@code oh * stride + i} at {@code band[((c * kernel + i) * width) * batch]}
@@ -263,19 +259,9 @@ final class Steps {
          * (as the convolution's in-place path that hands it the bands).
          */
         void poolBand(float[] band, int oh, int batch, float[] y) {
-            if (bandBatch != batch) {
-                int[][] w = new int[outW][kernel * kernel];
-                for (int ow = 0; ow < outW; ow++) {
-                    for (int i = 0; i < kernel; i++) {
-                        for (int j = 0; j < kernel; j++) {
-                            w[ow][i * kernel + j] = (i * width + ow * stride + j) * batch;
-                        }
-                    }
-                }
-                bandWindows = w;
-                bandBatch = batch;
-            }
-            int[][] w = bandWindows;
+            // the windows of the first output row read input rows 0 to kernel - 1 (no padding): in a band, every
+            // output row's windows lie there
+            int[][] w = windows(batch);
             for (int c = 0; c < channels; c++) {
                 int base = c * kernel * width * batch;
                 for (int ow = 0; ow < outW; ow++) {
